@@ -1,0 +1,79 @@
+import { RollbookError } from "./errors.ts";
+
+/**
+ * School-calendar dates are plain `YYYY-MM-DD` strings (Europe/London civil dates). Arithmetic is
+ * done on "epoch days" (whole days since 1970-01-01) so no hidden time zone or DST shift can move a
+ * mark to the wrong day.
+ */
+export type IsoDate = string;
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MS_PER_DAY = 86_400_000;
+
+export function isIsoDate(value: string): boolean {
+  const match = ISO_DATE.exec(value);
+  if (!match) return false;
+  const [, y, m, d] = match;
+  const epoch = Date.UTC(Number(y), Number(m) - 1, Number(d));
+  return new Date(epoch).toISOString().slice(0, 10) === value;
+}
+
+/** Parses a date or throws an error naming the field that held it. */
+export function parseIsoDate(value: string, field = "date"): IsoDate {
+  if (!isIsoDate(value)) {
+    throw new RollbookError("invalid_date", `${field} must be a real date written YYYY-MM-DD, got "${value}"`, {
+      field,
+      value,
+    });
+  }
+  return value;
+}
+
+export function toEpochDay(date: IsoDate): number {
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  const d = Number(date.slice(8, 10));
+  return Math.floor(Date.UTC(y, m - 1, d) / MS_PER_DAY);
+}
+
+export function fromEpochDay(day: number): IsoDate {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return fromEpochDay(toEpochDay(date) + days);
+}
+
+/** 0 = Monday ... 6 = Sunday (1970-01-01 was a Thursday). */
+export function weekdayOfEpochDay(day: number): number {
+  return (((day + 3) % 7) + 7) % 7;
+}
+
+export function weekday(date: IsoDate): number {
+  return weekdayOfEpochDay(toEpochDay(date));
+}
+
+export const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
+
+/** The Monday of the week holding `date`, as an epoch day: the key of a school week. */
+export function mondayOf(day: number): number {
+  return day - weekdayOfEpochDay(day);
+}
+
+export function compareDates(a: IsoDate, b: IsoDate): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** Today's civil date in England, whatever the server's own time zone. */
+export function londonToday(now: Date = new Date()): IsoDate {
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Europe/London",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(now);
+}
