@@ -62,4 +62,3 @@ function lastFridayOfJune(year: number): IsoDate {
 export function isOfCompulsorySchoolAge(dob: IsoDate, date: IsoDate): boolean {
   return date >= compulsorySchoolAgeStarts(dob) && date <= compulsorySchoolAgeEnds(dob);
 }
-

@@ -1,4 +1,12 @@
-import { addDays, fromEpochDay, type IsoDate, mondayOf, parseIsoDate, toEpochDay, weekdayOfEpochDay } from "./dates.ts";
+import {
+  addDays,
+  fromEpochDay,
+  type IsoDate,
+  mondayOf,
+  parseIsoDate,
+  toEpochDay,
+  weekdayOfEpochDay,
+} from "./dates.ts";
 import { RollbookError } from "./errors.ts";
 
 /** A register is taken at the start of the morning session and once during the afternoon. */
@@ -75,7 +83,9 @@ export class SchoolCalendar {
     this.years = [...years].sort((a, b) => a.startYear - b.startYear).map(validateYear);
     for (let i = 1; i < this.years.length; i++) {
       if (this.years[i]?.startYear === this.years[i - 1]?.startYear) {
-        throw invalid(`academic year ${academicYearLabel(this.years[i]?.startYear ?? 0)} is given twice`);
+        throw invalid(
+          `academic year ${academicYearLabel(this.years[i]?.startYear ?? 0)} is given twice`,
+        );
       }
     }
     for (const year of this.years) this.addYear(year);
@@ -181,7 +191,8 @@ export class SchoolCalendar {
     if (!year) throw invalid(`the calendar has no academic year holding ${date}`);
     const halves = year.halfTerms;
     const current = [...halves].reverse().find((h) => h.start <= date) ?? halves[0];
-    if (!current) throw invalid(`academic year ${academicYearLabel(year.startYear)} has no half terms`);
+    if (!current)
+      throw invalid(`academic year ${academicYearLabel(year.startYear)} has no half terms`);
     if (period === "half_term") return { from: current.start, to: current.end };
     if (period === "term") {
       const ofTerm = halves.filter((h) => h.term === current.term);
@@ -211,13 +222,18 @@ function validateYear(year: AcademicYearCalendar): AcademicYearCalendar {
     .sort((a, b) => (a.start < b.start ? -1 : 1));
   if (halfTerms.length === 0) throw invalid(`academic year ${label} has no half terms`);
   halfTerms.forEach((h, i) => {
-    if (h.end < h.start) throw invalid(`${label} ${h.name} ends (${h.end}) before it starts (${h.start})`);
+    if (h.end < h.start)
+      throw invalid(`${label} ${h.name} ends (${h.end}) before it starts (${h.start})`);
     if (h.start < bounds.from || h.end > bounds.to) {
-      throw invalid(`${label} ${h.name} (${h.start} to ${h.end}) falls outside ${bounds.from} to ${bounds.to}`);
+      throw invalid(
+        `${label} ${h.name} (${h.start} to ${h.end}) falls outside ${bounds.from} to ${bounds.to}`,
+      );
     }
     const previous = halfTerms[i - 1];
     if (previous && h.start <= previous.end) {
-      throw invalid(`${label} ${h.name} starts ${h.start}, before ${previous.name} ends (${previous.end})`);
+      throw invalid(
+        `${label} ${h.name} starts ${h.start}, before ${previous.name} ends (${previous.end})`,
+      );
     }
   });
   const closures = year.closures.map((c) => {

@@ -51,9 +51,21 @@ const ROWS: readonly CodeRow[] = [
   [7, "W", "aea", "Work experience", "both"],
   [8, "B", "aea", "Any other approved, supervised educational activity", "2024"],
   [9, "C", "authorised", "Leave of absence for exceptional circumstances", "both"],
-  [10, "C1", "authorised", "Leave for a regulated performance or regulated employment abroad", "2024"],
+  [
+    10,
+    "C1",
+    "authorised",
+    "Leave for a regulated performance or regulated employment abroad",
+    "2024",
+  ],
   [11, "C2", "authorised", "Leave for a temporary part-time timetable", "2024"],
-  [12, "E", "authorised", "Suspended or permanently excluded, no alternative provision made", "both"],
+  [
+    12,
+    "E",
+    "authorised",
+    "Suspended or permanently excluded, no alternative provision made",
+    "both",
+  ],
   [13, "I", "authorised", "Illness (not medical or dental appointments)", "both"],
   [14, "J1", "authorised", "Leave to attend an interview for employment or education", "2024"],
   [15, "M", "authorised", "Medical or dental appointment", "both"],
@@ -80,7 +92,13 @@ const ROWS: readonly CodeRow[] = [
   [35, "H", "authorised", "Agreed family holiday (2006 Regulations)", "legacy"],
   [36, "J", "aea", "Interview (2006 Regulations; now J1, authorised absence)", "legacy"],
   [37, "F", "authorised", "Agreed extended family holiday (withdrawn 2013)", "until-2013"],
-  [38, "Y", "not_possible", "Unable to attend due to exceptional circumstances (2006 Regulations)", "legacy"],
+  [
+    38,
+    "Y",
+    "not_possible",
+    "Unable to attend due to exceptional circumstances (2006 Regulations)",
+    "legacy",
+  ],
   [39, "X", "not_possible", "Non-compulsory-school-age absence (2006 Regulations)", "legacy"],
   [40, "B", "aea", "Educated off site, not dual registration (2006 Regulations)", "legacy"],
 ];
@@ -98,13 +116,15 @@ function validity(era: Era): { validFrom: IsoDate | null; validTo: IsoDate | nul
   }
 }
 
-export const CODES: readonly AttendanceCode[] = ROWS.map(([index, symbol, category, meaning, era]) => ({
-  index,
-  symbol,
-  category,
-  meaning,
-  ...validity(era),
-}));
+export const CODES: readonly AttendanceCode[] = ROWS.map(
+  ([index, symbol, category, meaning, era]) => ({
+    index,
+    symbol,
+    category,
+    meaning,
+    ...validity(era),
+  }),
+);
 
 /** Largest code index + 1: the size of a per-code count array. */
 export const CODE_INDEX_LIMIT = Math.max(...CODES.map((code) => code.index)) + 1;
@@ -117,7 +137,9 @@ for (const code of CODES) {
 }
 
 /** Category of each code index (undefined at 0, "no mark"): the statistics' lookup table. */
-export const CATEGORY_OF_INDEX: readonly (Category | undefined)[] = BY_INDEX.map((c) => c?.category);
+export const CATEGORY_OF_INDEX: readonly (Category | undefined)[] = BY_INDEX.map(
+  (c) => c?.category,
+);
 
 export function codeByIndex(index: number): AttendanceCode {
   const code = BY_INDEX[index];
@@ -130,7 +152,10 @@ export function isKnownSymbol(symbol: string): boolean {
 }
 
 function isValidOn(code: AttendanceCode, date: IsoDate): boolean {
-  return (code.validFrom === null || date >= code.validFrom) && (code.validTo === null || date <= code.validTo);
+  return (
+    (code.validFrom === null || date >= code.validFrom) &&
+    (code.validTo === null || date <= code.validTo)
+  );
 }
 
 export interface MarkContext {

@@ -21,10 +21,14 @@ export function isIsoDate(value: string): boolean {
 /** Parses a date or throws an error naming the field that held it. */
 export function parseIsoDate(value: string, field = "date"): IsoDate {
   if (!isIsoDate(value)) {
-    throw new RollbookError("invalid_date", `${field} must be a real date written YYYY-MM-DD, got "${value}"`, {
-      field,
-      value,
-    });
+    throw new RollbookError(
+      "invalid_date",
+      `${field} must be a real date written YYYY-MM-DD, got "${value}"`,
+      {
+        field,
+        value,
+      },
+    );
   }
   return value;
 }
@@ -53,7 +57,15 @@ export function weekday(date: IsoDate): number {
   return weekdayOfEpochDay(toEpochDay(date));
 }
 
-export const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
+export const WEEKDAY_NAMES = [
+  "Monday",
+  "Tuesday",
+  "Wednesday",
+  "Thursday",
+  "Friday",
+  "Saturday",
+  "Sunday",
+] as const;
 
 /** The Monday of the week holding `date`, as an epoch day: the key of a school week. */
 export function mondayOf(day: number): number {
@@ -70,10 +82,41 @@ export function isLeapYear(year: number): boolean {
 
 /** Today's civil date in England, whatever the server's own time zone. */
 export function londonToday(now: Date = new Date()): IsoDate {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: "Europe/London",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(now);
+  return LONDON_DATE.format(now);
+}
+
+// Formatters are costly to build; these are built once.
+const LONDON_DATE = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "Europe/London",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+const LONDON_OFFSET = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Europe/London",
+  timeZoneName: "shortOffset",
+});
+const LONDON_CLOCK = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Europe/London",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+
+/**
+ * The instant a wall-clock time on a school date happens in England (GMT or BST). Registers open
+ * and close at London times, whatever the server's zone.
+ */
+export function londonInstant(date: IsoDate, time: string): Date {
+  const naive = new Date(`${date}T${time.length === 5 ? `${time}:00` : time}Z`);
+  const offsetName =
+    LONDON_OFFSET.formatToParts(naive).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
+  const match = /GMT([+-]\d+)?/.exec(offsetName);
+  const hours = match?.[1] ? Number(match[1]) : 0;
+  return new Date(naive.getTime() - hours * 3_600_000);
+}
+
+/** Wall-clock `HH:MM` in England of an instant. */
+export function londonClock(instant: Date): string {
+  return LONDON_CLOCK.format(instant);
 }

@@ -1,5 +1,11 @@
 import { academicYearOf, type SessionName } from "./calendar.ts";
-import { CODE_INDEX_LIMIT, codeByIndex, codeOn, type MarkContext, normaliseSymbol } from "./codes.ts";
+import {
+  CODE_INDEX_LIMIT,
+  codeByIndex,
+  codeOn,
+  type MarkContext,
+  normaliseSymbol,
+} from "./codes.ts";
 import { fromEpochDay, type IsoDate, toEpochDay } from "./dates.ts";
 import { RollbookError } from "./errors.ts";
 
@@ -32,7 +38,10 @@ export function slotOf(date: IsoDate, session: SessionName): { startYear: number
   return { startYear, slot };
 }
 
-export function sessionOfSlot(startYear: number, slot: number): { date: IsoDate; session: SessionName } {
+export function sessionOfSlot(
+  startYear: number,
+  slot: number,
+): { date: IsoDate; session: SessionName } {
   return {
     date: fromEpochDay(yearStartDay(startYear) + (slot >> 1)),
     session: slot & 1 ? "PM" : "AM",
@@ -61,7 +70,10 @@ export function putMark(
 ): void {
   const at = slotOf(date, session);
   if (at.startYear !== startYear) {
-    throw new RollbookError("invalid_input", `${date} is not in academic year starting ${startYear}`);
+    throw new RollbookError(
+      "invalid_input",
+      `${date} is not in academic year starting ${startYear}`,
+    );
   }
   marks[at.slot] = codeOn(normaliseSymbol(symbol, session), date, { ...context, session }).index;
 }

@@ -1,6 +1,6 @@
 import { ageAtStartOfAcademicYear } from "./age.ts";
 import type { DateRange, SchoolCalendar } from "./calendar.ts";
-import { CATEGORY_OF_INDEX, CODE_INDEX_LIMIT, CODES, type Category } from "./codes.ts";
+import { CATEGORY_OF_INDEX, type Category, CODE_INDEX_LIMIT, CODES } from "./codes.ts";
 import { addDays, type IsoDate } from "./dates.ts";
 import type { YearMarks } from "./marks.ts";
 
@@ -20,7 +20,12 @@ export function emptyTally(): CodeTally {
 }
 
 /** Adds the marks of slots [lo, hi) to a tally. The hot loop of every statistic. */
-export function tallyMarks(marks: YearMarks, lo = 0, hi = marks.length, into = emptyTally()): CodeTally {
+export function tallyMarks(
+  marks: YearMarks,
+  lo = 0,
+  hi = marks.length,
+  into = emptyTally(),
+): CodeTally {
   for (let i = lo; i < hi; i++) {
     const code = marks[i] as number;
     into[code] = (into[code] as number) + 1;
@@ -181,7 +186,9 @@ export function percentage(ratio: Ratio): number | null {
 export function formatPercent(ratio: Ratio, decimals = 1): string {
   if (ratio.denominator === 0) return "–";
   const scale = 10 ** decimals;
-  const scaled = Math.floor((2 * ratio.numerator * 100 * scale + ratio.denominator) / (2 * ratio.denominator));
+  const scaled = Math.floor(
+    (2 * ratio.numerator * 100 * scale + ratio.denominator) / (2 * ratio.denominator),
+  );
   const whole = Math.floor(scaled / scale);
   if (decimals === 0) return String(whole);
   return `${whole}.${String(scaled % scale).padStart(decimals, "0")}`;

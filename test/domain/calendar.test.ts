@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { academicYearLabel, academicYearOf, SchoolCalendar } from "../../src/domain/calendar.ts";
-import { aCalendar, year2025 } from "../builders.ts";
+import { aCalendar, year2025 } from "../support/builders.ts";
 
 describe("school calendar", () => {
   const calendar = aCalendar();
@@ -42,9 +42,18 @@ describe("school calendar", () => {
   });
 
   it("finds the year, term and half term around a date", () => {
-    expect(calendar.periodContaining("half_term", "2025-11-20")).toEqual({ from: "2025-11-03", to: "2025-12-19" });
-    expect(calendar.periodContaining("term", "2025-11-20")).toEqual({ from: "2025-09-01", to: "2025-12-19" });
-    expect(calendar.periodContaining("year", "2025-11-20")).toEqual({ from: "2025-08-01", to: "2026-07-31" });
+    expect(calendar.periodContaining("half_term", "2025-11-20")).toEqual({
+      from: "2025-11-03",
+      to: "2025-12-19",
+    });
+    expect(calendar.periodContaining("term", "2025-11-20")).toEqual({
+      from: "2025-09-01",
+      to: "2025-12-19",
+    });
+    expect(calendar.periodContaining("year", "2025-11-20")).toEqual({
+      from: "2025-08-01",
+      to: "2026-07-31",
+    });
     // During the half-term holiday "this half term" is the one just finished.
     expect(calendar.periodContaining("half_term", "2025-10-29").from).toBe("2025-09-01");
   });
@@ -58,14 +67,23 @@ describe("school calendar", () => {
 
   it("refuses a calendar whose half terms overlap, naming them", () => {
     const year = year2025();
-    year.halfTerms[1] = { name: "Autumn 2", term: "Autumn", start: "2025-10-20", end: "2025-12-19" };
-    expect(() => new SchoolCalendar([year])).toThrow(/Autumn 2 starts 2025-10-20, before Autumn 1 ends/);
+    year.halfTerms[1] = {
+      name: "Autumn 2",
+      term: "Autumn",
+      start: "2025-10-20",
+      end: "2025-12-19",
+    };
+    expect(() => new SchoolCalendar([year])).toThrow(
+      /Autumn 2 starts 2025-10-20, before Autumn 1 ends/,
+    );
   });
 
   it("refuses a closure outside every half term and an impossible date", () => {
     const year = year2025();
     year.closures.push({ date: "2025-12-25", session: null, reason: "Christmas" });
-    expect(() => new SchoolCalendar([year])).toThrow(/closure on 2025-12-25 \(Christmas\) is not inside any half term/);
+    expect(() => new SchoolCalendar([year])).toThrow(
+      /closure on 2025-12-25 \(Christmas\) is not inside any half term/,
+    );
     const bad = year2025();
     bad.halfTerms[0] = { name: "Autumn 1", term: "Autumn", start: "2025-09-31", end: "2025-10-24" };
     expect(() => new SchoolCalendar([bad])).toThrow(/Autumn 1 start must be a real date/);

@@ -14,7 +14,7 @@ import {
   pupilStatistics,
   tallyMarks,
 } from "../../src/domain/statistics.ts";
-import { aCalendar, marksFrom, times } from "../builders.ts";
+import { aCalendar, marksFrom, times } from "../support/builders.ts";
 
 const calendar = aCalendar();
 const FIRST_DAY = "2025-09-03";
@@ -105,7 +105,9 @@ describe("pupil statistics", () => {
     expect(formatPercent({ numerator: 1, denominator: 8 }, 2)).toBe("12.50");
     expect(formatPercent({ numerator: 1, denominator: 3 }, 1)).toBe("33.3");
     expect(formatPercent({ numerator: 2, denominator: 3 }, 0)).toBe("67");
-    expect(formatPercent({ numerator: 2_277_095_382, denominator: 2_445_419_687 }, 2)).toBe("93.12");
+    expect(formatPercent({ numerator: 2_277_095_382, denominator: 2_445_419_687 }, 2)).toBe(
+      "93.12",
+    );
   });
 });
 
@@ -138,7 +140,10 @@ describe("DfE headline cohort", () => {
   });
 
   it("leaves out the second half of the summer term for 15-year-olds", () => {
-    expect(dfeCountingRange("2010-08-31", 2025, calendar, year)).toEqual({ from: year.from, to: "2026-05-31" });
+    expect(dfeCountingRange("2010-08-31", 2025, calendar, year)).toEqual({
+      from: year.from,
+      to: "2026-05-31",
+    });
   });
 });
 
@@ -170,7 +175,10 @@ describe("DfE's published year-to-date statistics", () => {
       expect(gap, where).toBeLessThanOrEqual(110);
       const possible = Number(row.possible_sessions);
       expect(Number(row.overall_attendance) + Number(row.overall_absence), where).toBe(possible);
-      expect((sums.present + sums.aea) * 100 / possible, where).toBeCloseTo(Number(row.attendance_perc), 9);
+      expect(((sums.present + sums.aea) * 100) / possible, where).toBeCloseTo(
+        Number(row.attendance_perc),
+        9,
+      );
     }
   });
 });

@@ -1,7 +1,7 @@
-import type { AcademicYearCalendar, SchoolCalendar } from "../src/domain/calendar.ts";
-import { SchoolCalendar as Calendar } from "../src/domain/calendar.ts";
-import { addDays, type IsoDate } from "../src/domain/dates.ts";
-import { emptyYearMarks, putMark, splitSymbols, type YearMarks } from "../src/domain/marks.ts";
+import type { AcademicYearCalendar, SchoolCalendar } from "../../src/domain/calendar.ts";
+import { SchoolCalendar as Calendar } from "../../src/domain/calendar.ts";
+import { addDays, type IsoDate } from "../../src/domain/dates.ts";
+import { emptyYearMarks, putMark, splitSymbols, type YearMarks } from "../../src/domain/marks.ts";
 
 /** A plain 2025/26 calendar: six half terms, 190 school days (380 sessions) once INSET is taken out. */
 export function year2025(): AcademicYearCalendar {
@@ -36,7 +36,12 @@ export function aCalendar(...years: AcademicYearCalendar[]): SchoolCalendar {
  * A pupil's year with the given run of marks written into consecutive school sessions from
  * `from`: `marksFrom(cal, "2025-09-03", "//\\\\NN")`.
  */
-export function marksFrom(calendar: SchoolCalendar, from: IsoDate, run: string, marks = emptyYearMarks()): YearMarks {
+export function marksFrom(
+  calendar: SchoolCalendar,
+  from: IsoDate,
+  run: string,
+  marks = emptyYearMarks(),
+): YearMarks {
   const symbols = splitSymbols(run);
   let date = from;
   const startYear = calendar.years[0]?.startYear ?? 2025;
@@ -47,7 +52,8 @@ export function marksFrom(calendar: SchoolCalendar, from: IsoDate, run: string, 
       putMark(marks, startYear, date, session, symbol);
     }
     date = addDays(date, 1);
-    if (date > `${startYear + 1}-07-31`) throw new Error("run of marks is longer than the school year");
+    if (date > `${startYear + 1}-07-31`)
+      throw new Error("run of marks is longer than the school year");
   }
   return marks;
 }

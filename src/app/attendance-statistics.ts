@@ -1,0 +1,203 @@
+import type { Kysely } from "kysely";
+import { loadYearMarks } from "../db/repositories/marks.ts";
+import type { DB } from "../db/schema.ts";
+import {
+  academicYearOf,
+  type DateRange,
+  type Period,
+  type SchoolCalendar,
+} from "../domain/calendar.ts";
+import { londonToday } from "../domain/dates.ts";
+import { RollbookError } from "../domain/errors.ts";
+import { slotRange } from "../domain/marks.ts";
+import {
+  type CodeTally,
+  emptyTally,
+  type GroupStatistics,
+  groupStatistics,
+  type PupilStatistics,
+  pupilStatistics,
+  tallyMarks,
+} from "../domain/statistics.ts";
+
+/** Each pupil's tally of codes over a date range, across academic years if the range spans them. */
+export async function talliesOver(
+  db: Kysely<DB>,
+  schoolId: number,
+  range: DateRange,
+  pupilIds?: number[],
+): Promise<Map<number, CodeTally>> {
+  const tallies = new Map<number, CodeTally>();
+  for (let year = academicYearOf(range.from); year <= academicYearOf(range.to); year++) {
+    const [lo, hi] = slotRange(year, range.from, range.to);
+    const marks = await loadYearMarks(db, schoolId, year, pupilIds);
+    for (const [pupilId, yearMarks] of marks) {
+      const tally = tallies.get(pupilId) ?? emptyTally();
+      tallyMarks(yearMarks, lo, hi, tally);
+      tallies.set(pupilId, tally);
+    }
+  }
+  return tallies;
+}
+
+export type RangeRequest =
+  | { kind: "period"; period: Period; date?: string | undefined }
+  | { kind: "custom"; from: string; to: string }
+  | { kind: "year_to_date"; date?: string | undefined };
+
+/** Turns "this term", "year to date" or explicit dates into a date range on the school calendar. */
+export function resolveRange(
+  calendar: SchoolCalendar,
+  request: RangeRequest,
+  today = londonToday(),
+): DateRange {
+  if (request.kind === "custom") {
+    if (request.to < request.from) {
+      throw new RollbookError(
+        "invalid_input",
+        `The range ends (${request.to}) before it starts (${request.from})`,
+      );
+    }
+    return { from: request.from, to: request.to };
+  }
+  const date = request.date ?? today;
+  if (request.kind === "year_to_date") {
+    return { from: calendar.periodContaining("year", date).from, to: date };
+  }
+  return calendar.periodContaining(request.period, date);
+}
+
+export interface GroupRow {
+  label: string;
+  statistics: GroupStatistics;
+}
+
+export interface SchoolReport {
+  range: DateRange;
+  overall: GroupStatistics;
+  byYearGroup: GroupRow[];
+  byRegistrationGroup: GroupRow[];
+}
+
+/** The whole school over a range, with its year groups and registration groups. */
+export async function schoolReport(
+  db: Kysely<DB>,
+  schoolId: number,
+  range: DateRange,
+): Promise<SchoolReport> {
+  const [tallies, pupils] = await Promise.all([
+    talliesOver(db, schoolId, range),
+    db
+      .selectFrom("pupils")
+      .leftJoin("year_groups as y", (j) =>
+        j.onRef("y.id", "=", "pupils.year_group_id").onRef("y.school_id", "=", "pupils.school_id"),
+      )
+      .leftJoin("registration_groups as r", (j) =>
+        j
+          .onRef("r.id", "=", "pupils.registration_group_id")
+          .onRef("r.school_id", "=", "pupils.school_id"),
+      )
+      .select(["pupils.id", "y.name as year_group", "y.nc_year", "r.name as registration_group"])
+      .where("pupils.school_id", "=", schoolId)
+      .execute(),
+  ]);
+  const byYear = new Map<string, { order: number; tallies: CodeTally[] }>();
+  const byGroup = new Map<string, CodeTally[]>();
+  for (const pupil of pupils) {
+    const tally = tallies.get(pupil.id);
+    if (!tally) continue;
+    const year = pupil.year_group ?? "No year group";
+    const entry = byYear.get(year) ?? { order: pupil.nc_year ?? 99, tallies: [] };
+    entry.tallies.push(tally);
+    byYear.set(year, entry);
+    const group = pupil.registration_group ?? "No registration group";
+    const members = byGroup.get(group) ?? [];
+    members.push(tally);
+    byGroup.set(group, members);
+  }
+  return {
+    range,
+    overall: groupStatistics(tallies.values()),
+    byYearGroup: [...byYear.entries()]
+      .sort(([a, x], [b, y]) => x.order - y.order || a.localeCompare(b))
+      .map(([label, entry]) => ({ label, statistics: groupStatistics(entry.tallies) })),
+    byRegistrationGroup: [...byGroup.entries()]
+      .sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))
+      .map(([label, list]) => ({ label, statistics: groupStatistics(list) })),
+  };
+}
+
+export interface PupilReport {
+  range: DateRange;
+  statistics: PupilStatistics;
+}
+
+export async function pupilReport(
+  db: Kysely<DB>,
+  schoolId: number,
+  pupilId: number,
+  range: DateRange,
+): Promise<PupilReport> {
+  const tallies = await talliesOver(db, schoolId, range, [pupilId]);
+  return { range, statistics: pupilStatistics(tallies.get(pupilId) ?? emptyTally()) };
+}
+
+export interface GroupReport {
+  range: DateRange;
+  overall: GroupStatistics;
+  pupils: { pupilId: number; upn: string; name: string; statistics: PupilStatistics }[];
+}
+
+/** A registration group or year group over a range, pupil by pupil. */
+export async function groupReport(
+  db: Kysely<DB>,
+  schoolId: number,
+  group: { registrationGroup?: string; yearGroup?: string },
+  range: DateRange,
+): Promise<GroupReport> {
+  let query = db
+    .selectFrom("pupils")
+    .leftJoin("year_groups as y", (j) =>
+      j.onRef("y.id", "=", "pupils.year_group_id").onRef("y.school_id", "=", "pupils.school_id"),
+    )
+    .leftJoin("registration_groups as r", (j) =>
+      j
+        .onRef("r.id", "=", "pupils.registration_group_id")
+        .onRef("r.school_id", "=", "pupils.school_id"),
+    )
+    .select([
+      "pupils.id",
+      "pupils.upn",
+      "pupils.legal_forename",
+      "pupils.legal_surname",
+      "pupils.preferred_forename",
+    ])
+    .where("pupils.school_id", "=", schoolId);
+  if (group.registrationGroup) query = query.where("r.name", "=", group.registrationGroup);
+  if (group.yearGroup) query = query.where("y.name", "=", group.yearGroup);
+  const members = await query
+    .orderBy("pupils.legal_surname")
+    .orderBy("pupils.legal_forename")
+    .execute();
+  if (members.length === 0) {
+    const which = group.registrationGroup
+      ? `registration group "${group.registrationGroup}"`
+      : `year group "${group.yearGroup}"`;
+    throw new RollbookError("not_found", `No pupils in ${which}`);
+  }
+  const tallies = await talliesOver(
+    db,
+    schoolId,
+    range,
+    members.map((m) => m.id),
+  );
+  const pupils = members
+    .filter((m) => tallies.has(m.id))
+    .map((m) => ({
+      pupilId: m.id,
+      upn: m.upn,
+      name: `${m.preferred_forename ?? m.legal_forename} ${m.legal_surname}`,
+      statistics: pupilStatistics(tallies.get(m.id) as CodeTally),
+    }));
+  return { range, overall: groupStatistics(tallies.values()), pupils };
+}

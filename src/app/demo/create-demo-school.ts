@@ -1,0 +1,196 @@
+import type { Kysely } from "kysely";
+import { saveAcademicYear } from "../../db/repositories/calendar.ts";
+import { chunks, type MarkToRecord, recordMarks } from "../../db/repositories/marks.ts";
+import { ensureGroups, insertPupils } from "../../db/repositories/pupils.ts";
+import { createSchool } from "../../db/repositories/schools.ts";
+import type { DB, School } from "../../db/schema.ts";
+import { academicYearOf, SchoolCalendar } from "../../domain/calendar.ts";
+import type { IsoDate } from "../../domain/dates.ts";
+import { type DemoMark, demoMarks, formOf } from "./attendance.ts";
+import { BOYS_NAMES, GIRLS_NAMES, SURNAMES } from "./names.ts";
+import { type DemoPupil, demoContacts, demoPupils, FORMS } from "./pupils.ts";
+import { Random } from "./random.ts";
+import { TYPICAL_TERM_DATES } from "./term-dates.ts";
+
+export interface DemoOptions {
+  seed: number;
+  /** The demo's "today": marks run up to it (its morning registers mostly taken). */
+  today: IsoDate;
+  pupilsPerForm?: number;
+  onProgress?: (step: string, done: number, total: number) => void;
+}
+
+export interface DemoSummary {
+  school: School;
+  pupils: number;
+  onRoll: number;
+  contacts: number;
+  marks: number;
+  amendments: number;
+  tutors: Record<string, string>;
+}
+
+export const DEMO_SCHOOL = {
+  name: "Northfield Academy",
+  phase: "secondary" as const,
+  urn: "149999",
+  estab: "4999",
+  address: "Northfield Lane, Leeds LS99 9ZZ",
+  trustName: "Riverside Learning Trust",
+  localAuthority: { code: "383", name: "Leeds" },
+};
+
+export const ATTENDANCE_OFFICER = "Mrs S. Ahmed (attendance officer)";
+
+/**
+ * Creates the demo secondary school: five forms of 24 in Years 7 to 11, last year's leavers,
+ * contacts, the calendar, and every register since September 2025 with believable patterns
+ * (illness spells and a winter peak, term-time holidays, persistent and severe absentees, late
+ * arrivers, trips, work experience, study leave, N codes amended by the office). The same seed
+ * and day always give the same school.
+ */
+export async function createDemoSchool(db: Kysely<DB>, options: DemoOptions): Promise<DemoSummary> {
+  const random = new Random(options.seed);
+  const currentYear = academicYearOf(options.today);
+  const years = TYPICAL_TERM_DATES.filter((y) => y.startYear <= currentYear);
+  const calendar = new SchoolCalendar([...years]);
+  const pupils = demoPupils(random, currentYear, options.pupilsPerForm ?? 24);
+  const contacts = demoContacts(random, pupils);
+  const untakenToday = new Set([`9${FORMS[3]}`, `10${FORMS[1]}`]);
+  const marks = demoMarks(random, pupils, {
+    calendar,
+    currentYear,
+    until: options.today,
+    untakenToday,
+  });
+  const tutors = tutorNames(random);
+
+  const school = await createSchool(db, DEMO_SCHOOL);
+  for (const year of years) await saveAcademicYear(db, school.id, year);
+  const ids = await db.transaction().execute(async (tx) => {
+    const groups = await ensureGroups(
+      tx,
+      school.id,
+      pupils.map((p) => ({
+        yearGroup: `Year ${p.ncYear}`,
+        registrationGroup: formOf(p, p.ncYear),
+        ncYear: p.ncYear,
+      })),
+    );
+    const inserted = await insertPupils(
+      tx,
+      pupils.map((p) => ({
+        school_id: school.id,
+        upn: p.upn,
+        legal_forename: p.forename,
+        legal_surname: p.surname,
+        preferred_forename: p.preferredForename,
+        preferred_surname: null,
+        date_of_birth: p.dob,
+        sex: p.sex,
+        year_group_id: groups.yearGroups.get(`Year ${p.ncYear}`) ?? null,
+        registration_group_id: groups.registrationGroups.get(formOf(p, p.ncYear)) ?? null,
+        admission_date: p.admission,
+        leaving_date: p.leaving,
+        sen_support: p.senSupport,
+        ehcp: p.ehcp,
+        fsm: p.fsm,
+        pupil_premium: p.pupilPremium,
+        looked_after: p.lookedAfter,
+        has_social_worker: p.socialWorker,
+        medical_condition: p.medicalCondition,
+      })),
+    );
+    const byUpn = new Map(inserted.map((p) => [p.upn, p.id]));
+    for (const chunk of chunks(contacts, 1_000)) {
+      await tx
+        .insertInto("contacts")
+        .values(
+          chunk.map((c) => ({
+            school_id: school.id,
+            pupil_id: byUpn.get(c.upn) as number,
+            priority: c.priority,
+            name: c.name,
+            relationship: c.relationship,
+            phone: c.phone,
+            email: c.email,
+            parental_responsibility: c.parentalResponsibility,
+            lives_with_pupil: c.livesWithPupil,
+          })),
+        )
+        .execute();
+    }
+    return byUpn;
+  });
+
+  const pupilId = (p: DemoPupil) => ids.get(p.upn) as number;
+  const tutorOf = (m: DemoMark) => tutors[m.form] ?? ATTENDANCE_OFFICER;
+  const asTaken: MarkToRecord[] = marks.map((m) => ({
+    pupilId: pupilId(m.pupil),
+    date: m.date,
+    session: m.session,
+    code: m.firstCode ?? m.code,
+    minutesLate: m.firstCode ? null : m.minutesLate,
+    by: m.planned ? ATTENDANCE_OFFICER : tutorOf(m),
+    at: m.recordedAt,
+  }));
+  const amended = marks.filter((m) => m.firstCode !== null);
+  const amendments: MarkToRecord[] = amended.map((m) => ({
+    pupilId: pupilId(m.pupil),
+    date: m.date,
+    session: m.session,
+    code: m.code,
+    minutesLate: m.minutesLate,
+    by: ATTENDANCE_OFFICER,
+    at: m.amendedAt ?? m.recordedAt,
+    reason: m.amendReason,
+  }));
+  await writeInBatches(db, school.id, asTaken, "register", options, "Registers");
+  await writeInBatches(db, school.id, amendments, "amendment", options, "Amendments");
+  return {
+    school,
+    pupils: pupils.length,
+    onRoll: pupils.filter((p) => p.leaving === null || p.leaving >= options.today).length,
+    contacts: contacts.length,
+    marks: marks.length,
+    amendments: amendments.length,
+    tutors,
+  };
+}
+
+async function writeInBatches(
+  db: Kysely<DB>,
+  schoolId: number,
+  marks: MarkToRecord[],
+  source: "register" | "amendment",
+  options: DemoOptions,
+  step: string,
+): Promise<void> {
+  let done = 0;
+  for (const batch of chunks(marks, 20_000)) {
+    await db.transaction().execute((tx) =>
+      recordMarks(tx, schoolId, batch, {
+        by: ATTENDANCE_OFFICER,
+        at: new Date(),
+        source,
+        reason: null,
+      }),
+    );
+    done += batch.length;
+    options.onProgress?.(step, done, marks.length);
+  }
+}
+
+/** A form tutor for each registration group, Years 7 to 11. */
+function tutorNames(random: Random): Record<string, string> {
+  const tutors: Record<string, string> = {};
+  for (let year = 7; year <= 11; year++) {
+    for (const form of FORMS) {
+      const female = random.chance(0.6);
+      const initial = random.pick(female ? GIRLS_NAMES : BOYS_NAMES)[0];
+      const title = female ? random.pick(["Ms", "Mrs", "Miss"]) : random.pick(["Mr", "Dr"]);
+      tutors[`${year}${form}`] = `${title} ${initial}. ${random.pick(SURNAMES)} (form tutor)`;
+    }
+  }
+  return tutors;
+}

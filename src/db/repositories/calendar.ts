@@ -1,0 +1,87 @@
+import type { Kysely } from "kysely";
+import {
+  type AcademicYearCalendar,
+  academicYearBounds,
+  academicYearOf,
+  SchoolCalendar,
+} from "../../domain/calendar.ts";
+import type { DB } from "../schema.ts";
+
+/** Stores (or replaces) one academic year of a school's calendar, validated first. */
+export async function saveAcademicYear(
+  db: Kysely<DB>,
+  schoolId: number,
+  year: AcademicYearCalendar,
+): Promise<void> {
+  const checked = new SchoolCalendar([year]).years[0] as AcademicYearCalendar;
+  const { from, to } = academicYearBounds(checked.startYear);
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto("academic_years")
+      .values({ school_id: schoolId, start_year: checked.startYear })
+      .onConflict((oc) => oc.columns(["school_id", "start_year"]).doNothing())
+      .execute();
+    await tx
+      .deleteFrom("half_terms")
+      .where("school_id", "=", schoolId)
+      .where("start_year", "=", checked.startYear)
+      .execute();
+    await tx
+      .deleteFrom("closures")
+      .where("school_id", "=", schoolId)
+      .where("date", ">=", from)
+      .where("date", "<=", to)
+      .execute();
+    await tx
+      .insertInto("half_terms")
+      .values(
+        checked.halfTerms.map((h) => ({
+          school_id: schoolId,
+          start_year: checked.startYear,
+          name: h.name,
+          term: h.term,
+          start_date: h.start,
+          end_date: h.end,
+        })),
+      )
+      .execute();
+    if (checked.closures.length > 0) {
+      await tx
+        .insertInto("closures")
+        .values(
+          checked.closures.map((c) => ({
+            school_id: schoolId,
+            date: c.date,
+            sessions: c.session ?? ("BOTH" as const),
+            reason: c.reason,
+          })),
+        )
+        .onConflict((oc) => oc.columns(["school_id", "date", "sessions"]).doNothing())
+        .execute();
+    }
+  });
+}
+
+export async function loadCalendar(db: Kysely<DB>, schoolId: number): Promise<SchoolCalendar> {
+  const [halfTerms, closures] = await Promise.all([
+    db.selectFrom("half_terms").selectAll().where("school_id", "=", schoolId).execute(),
+    db.selectFrom("closures").selectAll().where("school_id", "=", schoolId).execute(),
+  ]);
+  const years = new Map<number, AcademicYearCalendar>();
+  for (const h of halfTerms) {
+    let year = years.get(h.start_year);
+    if (!year) {
+      year = { startYear: h.start_year, halfTerms: [], closures: [] };
+      years.set(h.start_year, year);
+    }
+    year.halfTerms.push({ name: h.name, term: h.term, start: h.start_date, end: h.end_date });
+  }
+  for (const c of closures) {
+    years.get(academicYearOf(c.date))?.closures.push({
+      date: c.date,
+      session: c.sessions === "BOTH" ? null : c.sessions,
+      reason: c.reason,
+    });
+  }
+  return new SchoolCalendar([...years.values()]);
+}

@@ -1,0 +1,280 @@
+import { type Kysely, sql } from "kysely";
+import type { SessionName } from "../../domain/calendar.ts";
+import { codeOn } from "../../domain/codes.ts";
+import { emptyYearMarks, SLOTS_PER_YEAR, slotOf, type YearMarks } from "../../domain/marks.ts";
+import type { DB, MarkSource } from "../schema.ts";
+
+export interface MarkToRecord {
+  pupilId: number;
+  date: string;
+  session: SessionName;
+  /** A register symbol already checked against the code registry for its date. */
+  code: string;
+  minutesLate: number | null;
+  /** Per-mark overrides of the batch's Recording (demo data and imports of dated history). */
+  by?: string;
+  at?: Date;
+  reason?: string | null;
+}
+
+export interface Recording {
+  /** Name and role of the person (or the import) making the entry, as the history should show it. */
+  by: string;
+  at: Date;
+  source: MarkSource;
+  /** Why an existing mark was changed; required by the history for amendments. */
+  reason: string | null;
+}
+
+export interface ExistingMark {
+  pupilId: number;
+  date: string;
+  session: SessionName;
+  code: string;
+  minutesLate: number | null;
+  version: number;
+}
+
+export interface RecordResult {
+  created: number;
+  amended: number;
+  unchanged: number;
+}
+
+const key = (pupilId: number, date: string, session: string) => `${pupilId}|${date}|${session}`;
+
+/** Current marks for the given sessions, keyed `pupil|date|session`. */
+export async function findMarks(
+  db: Kysely<DB>,
+  schoolId: number,
+  sessions: Pick<MarkToRecord, "pupilId" | "date" | "session">[],
+): Promise<Map<string, ExistingMark>> {
+  const found = new Map<string, ExistingMark>();
+  for (const chunk of chunks(sessions, 20_000)) {
+    const { rows } = await sql<{
+      pupil_id: number;
+      date: string;
+      session: SessionName;
+      code: string;
+      minutes_late: number | null;
+      version: number;
+    }>`
+      select m.pupil_id, m.date, m.session, m.code, m.minutes_late, m.version
+      from session_marks m
+      join unnest(${chunk.map((s) => s.pupilId)}::int[], ${chunk.map((s) => s.date)}::date[],
+                  ${chunk.map((s) => s.session)}::text[]) as wanted(pupil_id, date, session)
+        on m.pupil_id = wanted.pupil_id and m.date = wanted.date and m.session = wanted.session
+      where m.school_id = ${schoolId}`.execute(db);
+    for (const r of rows) {
+      found.set(key(r.pupil_id, r.date, r.session), {
+        pupilId: r.pupil_id,
+        date: r.date,
+        session: r.session,
+        code: r.code,
+        minutesLate: r.minutes_late,
+        version: r.version,
+      });
+    }
+  }
+  return found;
+}
+
+export function markKey(mark: Pick<MarkToRecord, "pupilId" | "date" | "session">): string {
+  return key(mark.pupilId, mark.date, mark.session);
+}
+
+/**
+ * The one write path for register marks. Inside the caller's transaction it locks the pupils,
+ * skips marks that are already recorded as given (so saving twice changes nothing), writes the
+ * rest, appends one history row per new or changed mark (original code, new code, who, when, why)
+ * and refreshes the compact form. Must run inside a transaction.
+ */
+export async function recordMarks(
+  tx: Kysely<DB>,
+  schoolId: number,
+  marks: MarkToRecord[],
+  recording: Recording,
+): Promise<RecordResult> {
+  if (marks.length === 0) return { created: 0, amended: 0, unchanged: 0 };
+  const pupilIds = [...new Set(marks.map((m) => m.pupilId))].sort((a, b) => a - b);
+  // Serialises concurrent writers to the same pupils, so no save is based on a stale mark.
+  await sql`select id from pupils where school_id = ${schoolId} and id = any(${pupilIds}::int[])
+            order by id for no key update`.execute(tx);
+
+  const existing = await findMarks(tx, schoolId, marks);
+  const changes: (MarkToRecord & { previous: string | null })[] = [];
+  let unchanged = 0;
+  const seen = new Set<string>();
+  for (const mark of marks) {
+    const k = markKey(mark);
+    if (seen.has(k)) continue; // the last duplicate of a session is not allowed in: callers validate
+    seen.add(k);
+    const before = existing.get(k);
+    if (before && before.code === mark.code && before.minutesLate === mark.minutesLate) {
+      unchanged++;
+      continue;
+    }
+    changes.push({ ...mark, previous: before?.code ?? null });
+  }
+
+  for (const chunk of chunks(changes, 20_000)) {
+    await sql`
+      insert into session_marks (school_id, pupil_id, date, session, code, minutes_late, recorded_by, recorded_at)
+      select ${schoolId}, c.pupil_id, c.date, c.session, c.code, c.minutes_late, c.recorded_by, c.recorded_at
+      from unnest(${chunk.map((c) => c.pupilId)}::int[], ${chunk.map((c) => c.date)}::date[],
+                  ${chunk.map((c) => c.session)}::text[], ${chunk.map((c) => c.code)}::text[],
+                  ${chunk.map((c) => c.minutesLate)}::int[], ${chunk.map((c) => c.by ?? recording.by)}::text[],
+                  ${chunk.map((c) => (c.at ?? recording.at).toISOString())}::timestamptz[])
+        as c(pupil_id, date, session, code, minutes_late, recorded_by, recorded_at)
+      on conflict (school_id, pupil_id, date, session) do update
+        set code = excluded.code, minutes_late = excluded.minutes_late, recorded_by = excluded.recorded_by,
+            recorded_at = excluded.recorded_at, version = session_marks.version + 1`.execute(tx);
+    await sql`
+      insert into mark_history (school_id, pupil_id, date, session, previous_code, code, minutes_late,
+                                changed_by, changed_at, reason, source)
+      select ${schoolId}, c.pupil_id, c.date, c.session, c.previous_code, c.code, c.minutes_late,
+             c.changed_by, c.changed_at, c.reason, ${recording.source}
+      from unnest(${chunk.map((c) => c.pupilId)}::int[], ${chunk.map((c) => c.date)}::date[],
+                  ${chunk.map((c) => c.session)}::text[], ${chunk.map((c) => c.previous)}::text[],
+                  ${chunk.map((c) => c.code)}::text[], ${chunk.map((c) => c.minutesLate)}::int[],
+                  ${chunk.map((c) => c.by ?? recording.by)}::text[],
+                  ${chunk.map((c) => (c.at ?? recording.at).toISOString())}::timestamptz[],
+                  ${chunk.map((c) => (c.reason === undefined ? recording.reason : c.reason))}::text[])
+        as c(pupil_id, date, session, previous_code, code, minutes_late, changed_by, changed_at, reason)`.execute(
+      tx,
+    );
+  }
+  await refreshYearMarks(tx, schoolId, changes);
+  const amended = changes.filter((c) => c.previous !== null).length;
+  return { created: changes.length - amended, amended, unchanged };
+}
+
+/** Applies written marks to the stored compact form of each pupil-year they touch. */
+async function refreshYearMarks(
+  tx: Kysely<DB>,
+  schoolId: number,
+  changes: MarkToRecord[],
+): Promise<void> {
+  const byPupilYear = new Map<
+    string,
+    { pupilId: number; startYear: number; slots: [number, number][] }
+  >();
+  for (const change of changes) {
+    const { startYear, slot } = slotOf(change.date, change.session);
+    const k = `${change.pupilId}|${startYear}`;
+    let entry = byPupilYear.get(k);
+    if (!entry) {
+      entry = { pupilId: change.pupilId, startYear, slots: [] };
+      byPupilYear.set(k, entry);
+    }
+    entry.slots.push([slot, codeOn(change.code, change.date).index]);
+  }
+  const entries = [...byPupilYear.values()];
+  for (const chunk of chunks(entries, 5_000)) {
+    const { rows } = await sql<{ pupil_id: number; start_year: number; marks: Uint8Array }>`
+      select pupil_id, start_year, marks from pupil_year_marks
+      where school_id = ${schoolId}
+        and (pupil_id, start_year) in (select * from unnest(${chunk.map((e) => e.pupilId)}::int[],
+                                                            ${chunk.map((e) => e.startYear)}::int[]))
+      for update`.execute(tx);
+    const stored = new Map(rows.map((r) => [`${r.pupil_id}|${r.start_year}`, r.marks]));
+    const updated = chunk.map((entry) => {
+      const previous = stored.get(`${entry.pupilId}|${entry.startYear}`);
+      const marks =
+        previous && previous.length === SLOTS_PER_YEAR
+          ? new Uint8Array(previous)
+          : emptyYearMarks();
+      for (const [slot, index] of entry.slots) marks[slot] = index;
+      return { ...entry, marks };
+    });
+    await sql`
+      insert into pupil_year_marks (school_id, pupil_id, start_year, marks)
+      select ${schoolId}, u.pupil_id, u.start_year, decode(u.marks, 'hex')
+      from unnest(${updated.map((u) => u.pupilId)}::int[], ${updated.map((u) => u.startYear)}::int[],
+                  ${updated.map((u) => Buffer.from(u.marks).toString("hex"))}::text[]) as u(pupil_id, start_year, marks)
+      on conflict (school_id, pupil_id, start_year) do update set marks = excluded.marks`.execute(
+      tx,
+    );
+  }
+}
+
+/** Every pupil's compact marks for an academic year. */
+export async function loadYearMarks(
+  db: Kysely<DB>,
+  schoolId: number,
+  startYear: number,
+  pupilIds?: number[],
+): Promise<Map<number, YearMarks>> {
+  let query = db
+    .selectFrom("pupil_year_marks")
+    .select(["pupil_id", "marks"])
+    .where("school_id", "=", schoolId)
+    .where("start_year", "=", startYear);
+  if (pupilIds) query = query.where("pupil_id", "in", pupilIds.length > 0 ? pupilIds : [-1]);
+  const rows = await query.execute();
+  return new Map(rows.map((r) => [r.pupil_id, new Uint8Array(r.marks)]));
+}
+
+/** Rebuilds a pupil's compact year from the register rows: the repair path, and a consistency check. */
+export async function yearMarksFromRows(
+  db: Kysely<DB>,
+  schoolId: number,
+  pupilId: number,
+  startYear: number,
+): Promise<YearMarks> {
+  const rows = await db
+    .selectFrom("session_marks")
+    .select(["date", "session", "code"])
+    .where("school_id", "=", schoolId)
+    .where("pupil_id", "=", pupilId)
+    .where("date", ">=", `${startYear}-08-01`)
+    .where("date", "<=", `${startYear + 1}-07-31`)
+    .execute();
+  const marks = emptyYearMarks();
+  for (const row of rows)
+    marks[slotOf(row.date, row.session).slot] = codeOn(row.code, row.date).index;
+  return marks;
+}
+
+export interface HistoryEntry {
+  date: string;
+  session: SessionName;
+  previousCode: string | null;
+  code: string;
+  minutesLate: number | null;
+  changedBy: string;
+  changedAt: Date;
+  reason: string | null;
+  source: MarkSource;
+}
+
+/** A pupil's register entries and every amendment, oldest first. */
+export async function markHistory(
+  db: Kysely<DB>,
+  schoolId: number,
+  pupilId: number,
+  range?: { from: string; to: string },
+): Promise<HistoryEntry[]> {
+  let query = db
+    .selectFrom("mark_history")
+    .selectAll()
+    .where("school_id", "=", schoolId)
+    .where("pupil_id", "=", pupilId);
+  if (range) query = query.where("date", ">=", range.from).where("date", "<=", range.to);
+  const rows = await query.orderBy("date").orderBy("session").orderBy("id").execute();
+  return rows.map((r) => ({
+    date: r.date,
+    session: r.session,
+    previousCode: r.previous_code,
+    code: r.code,
+    minutesLate: r.minutes_late,
+    changedBy: r.changed_by,
+    changedAt: r.changed_at,
+    reason: r.reason,
+    source: r.source,
+  }));
+}
+
+export function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}

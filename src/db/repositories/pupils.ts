@@ -1,0 +1,116 @@
+import type { Kysely } from "kysely";
+import { RollbookError } from "../../domain/errors.ts";
+import type { Contact, DB, NewPupil, Pupil } from "../schema.ts";
+import { chunks } from "./marks.ts";
+
+export interface Groups {
+  yearGroups: Map<string, number>;
+  registrationGroups: Map<string, number>;
+}
+
+/** Year and registration groups by name, creating the missing ones. */
+export async function ensureGroups(
+  tx: Kysely<DB>,
+  schoolId: number,
+  wanted: { yearGroup: string | null; registrationGroup: string | null; ncYear?: number | null }[],
+): Promise<Groups> {
+  const yearGroups = new Map(
+    (
+      await tx
+        .selectFrom("year_groups")
+        .select(["id", "name"])
+        .where("school_id", "=", schoolId)
+        .execute()
+    ).map((g) => [g.name, g.id]),
+  );
+  for (const { yearGroup, ncYear } of wanted) {
+    if (!yearGroup || yearGroups.has(yearGroup)) continue;
+    const created = await tx
+      .insertInto("year_groups")
+      .values({
+        school_id: schoolId,
+        name: yearGroup,
+        nc_year: ncYear ?? ncYearFromName(yearGroup),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    yearGroups.set(yearGroup, created.id);
+  }
+  const registrationGroups = new Map(
+    (
+      await tx
+        .selectFrom("registration_groups")
+        .select(["id", "name"])
+        .where("school_id", "=", schoolId)
+        .execute()
+    ).map((g) => [g.name, g.id]),
+  );
+  for (const { yearGroup, registrationGroup } of wanted) {
+    if (!registrationGroup || registrationGroups.has(registrationGroup)) continue;
+    const created = await tx
+      .insertInto("registration_groups")
+      .values({
+        school_id: schoolId,
+        name: registrationGroup,
+        year_group_id: yearGroup ? (yearGroups.get(yearGroup) ?? null) : null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    registrationGroups.set(registrationGroup, created.id);
+  }
+  return { yearGroups, registrationGroups };
+}
+
+/** "Year 7" -> 7, "Reception" -> 0; other names carry no National Curriculum year. */
+function ncYearFromName(name: string): number | null {
+  if (/^reception$/i.test(name)) return 0;
+  const match = /^(?:year|yr|y)\s*(\d{1,2})$/i.exec(name.trim());
+  return match ? Number(match[1]) : null;
+}
+
+export async function insertPupils(tx: Kysely<DB>, pupils: NewPupil[]): Promise<Pupil[]> {
+  const inserted: Pupil[] = [];
+  for (const chunk of chunks(pupils, 1_000)) {
+    inserted.push(...(await tx.insertInto("pupils").values(chunk).returningAll().execute()));
+  }
+  return inserted;
+}
+
+export async function pupilsByUpn(db: Kysely<DB>, schoolId: number): Promise<Map<string, Pupil>> {
+  const rows = await db
+    .selectFrom("pupils")
+    .selectAll()
+    .where("school_id", "=", schoolId)
+    .execute();
+  return new Map(rows.map((p) => [p.upn, p]));
+}
+
+export async function findPupil(db: Kysely<DB>, schoolId: number, upnOrId: string): Promise<Pupil> {
+  const pupil = await db
+    .selectFrom("pupils")
+    .selectAll()
+    .where("school_id", "=", schoolId)
+    .where((eb) =>
+      /^\d+$/.test(upnOrId)
+        ? eb("id", "=", Number(upnOrId))
+        : eb("upn", "=", upnOrId.toUpperCase()),
+    )
+    .executeTakeFirst();
+  if (!pupil)
+    throw new RollbookError("not_found", `No pupil with UPN or id "${upnOrId}" in this school`);
+  return pupil;
+}
+
+export async function contactsOf(
+  db: Kysely<DB>,
+  schoolId: number,
+  pupilId: number,
+): Promise<Contact[]> {
+  return db
+    .selectFrom("contacts")
+    .selectAll()
+    .where("school_id", "=", schoolId)
+    .where("pupil_id", "=", pupilId)
+    .orderBy("priority")
+    .execute();
+}

@@ -1,0 +1,45 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SRC = join(import.meta.dirname, "../src");
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith(".ts")
+        ? [join(dir, entry.name)]
+        : [],
+  );
+}
+
+function importsOf(file: string): string[] {
+  return [
+    ...readFileSync(file, "utf8").matchAll(/^\s*(?:import|export)[^'"]*from\s+["']([^"']+)["']/gm),
+  ].map((m) => m[1] as string);
+}
+
+describe("architecture", () => {
+  it("keeps src/domain pure: it imports only other domain modules", () => {
+    const offences: string[] = [];
+    for (const file of sourceFiles(join(SRC, "domain"))) {
+      for (const specifier of importsOf(file)) {
+        const inside =
+          specifier.startsWith("./") ||
+          (specifier.startsWith("../") && !specifier.startsWith("../../"));
+        const target = inside ? relative(SRC, join(file, "..", specifier)) : specifier;
+        if (!inside || !target.startsWith("domain"))
+          offences.push(`${relative(SRC, file)} imports ${specifier}`);
+      }
+    }
+    expect(offences).toEqual([]);
+  });
+
+  it("reads the environment only in src/config.ts", () => {
+    const readers = sourceFiles(SRC)
+      .filter((file) => /process\.env\b/.test(readFileSync(file, "utf8")))
+      .map((file) => relative(SRC, file));
+    expect(readers).toEqual(["config.ts"]);
+  });
+});
