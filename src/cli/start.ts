@@ -1,43 +1,64 @@
 import type { Command } from "commander";
-import { resolveRange, schoolReport } from "../app/attendance-statistics.ts";
 import { createDemoSchool } from "../app/demo/create-demo-school.ts";
-import { loadCalendar } from "../db/repositories/calendar.ts";
+import { DEMO_PASSWORD, demoAccountsToShow } from "../app/demo/demo-accounts.ts";
+import { loadConfig } from "../config.ts";
+import { migrate, openDatabase } from "../db/database.ts";
 import { listSchools } from "../db/repositories/schools.ts";
 import { londonToday } from "../domain/dates.ts";
-import { formatPercent } from "../domain/statistics.ts";
-import { type DatabaseFlags, withDatabase } from "./context.ts";
+import { buildApp } from "../server/app.ts";
+import type { DatabaseFlags } from "./context.ts";
 import { progress } from "./output.ts";
 
 export function registerStart(program: Command): void {
   program
     .command("start")
-    .description(
-      "start Rollbook on the configured database, loading the demo school into an empty one",
-    )
-    .action(async (_flags: unknown, command: Command) => {
-      await withDatabase(command.optsWithGlobals<DatabaseFlags>(), async ({ db, location }) => {
-        let schools = await listSchools(db);
-        if (schools.length === 0) {
-          process.stdout.write(
-            `The database at ${location} is empty: loading the demo school (once only)...\n`,
-          );
-          const bar = progress();
-          await createDemoSchool(db, { seed: 2024, today: londonToday(), onProgress: bar.update });
-          bar.stop();
-          schools = await listSchools(db);
-        }
-        for (const school of schools) {
-          const calendar = await loadCalendar(db, school.id);
-          const range = resolveRange(calendar, { kind: "year_to_date" });
-          const { overall } = await schoolReport(db, school.id, range);
-          process.stdout.write(
-            `${school.name}: attendance ${formatPercent(overall.attendanceRate)}% this year to date, ` +
-              `${overall.persistentAbsentees} of ${overall.enrolments} pupils persistently absent\n`,
-          );
-        }
-        process.stdout.write(
-          "Try: npm run rollbook -- stats --group 9C   (or --pupil <UPN>, --period term, --json)\n",
-        );
+    .description("start the Rollbook server; an empty database gets the demo school first")
+    .option("--port <port>", "port to listen on (default PORT or 3000)")
+    .option("--host <host>", "address to listen on (default HOST or 127.0.0.1)")
+    .action(async (flags: { port?: string; host?: string }, command: Command) => {
+      const global = command.optsWithGlobals<DatabaseFlags>();
+      const config = loadConfig();
+      const database = await openDatabase({
+        url: global.databaseUrl ?? config.DATABASE_URL,
+        dataDir: global.dataDir ?? config.ROLLBOOK_DATA_DIR,
       });
+      await migrate(database);
+      if ((await listSchools(database.db)).length === 0) {
+        process.stdout.write(
+          `The database at ${database.location} is empty: loading the demo school (first start only)...\n`,
+        );
+        const bar = progress();
+        await createDemoSchool(database.db, {
+          seed: 2024,
+          today: londonToday(),
+          onProgress: bar.update,
+        });
+        bar.stop();
+      }
+      const app = await buildApp({ database, logLevel: config.LOG_LEVEL });
+      const port = flags.port ? Number(flags.port) : config.PORT;
+      const host = flags.host ?? config.HOST;
+      const address = await app.listen({ port, host });
+      const accounts = await demoAccountsToShow(database.db);
+      const lines = [
+        `Rollbook is running at ${address} (database: ${database.kind}, ${database.location})`,
+        `API documentation: ${address}/api/docs`,
+      ];
+      if (accounts.length > 0) {
+        lines.push(`Demo accounts (password "${DEMO_PASSWORD}"):`);
+        for (const a of accounts)
+          lines.push(`  ${a.role.padEnd(18)} ${a.email.padEnd(32)} ${a.name}`);
+        lines.push(
+          "  (every form has a tutor account: tutor.7a@northfield.example ... tutor.11e@northfield.example)",
+        );
+      }
+      process.stdout.write(`${lines.join("\n")}\n`);
+      const stop = async () => {
+        await app.close();
+        await database.close();
+        process.exit(0);
+      };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
     });
 }

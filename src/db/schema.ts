@@ -15,6 +15,13 @@ export interface DB {
   session_marks: SessionMarkTable;
   mark_history: MarkHistoryTable;
   pupil_year_marks: PupilYearMarksTable;
+  users: UserTable;
+  role_grants: RoleGrantTable;
+  group_staff: GroupStaffTable;
+  parent_links: ParentLinkTable;
+  user_sessions: UserSessionTable;
+  registers_taken: RegisterTakenTable;
+  planned_absences: PlannedAbsenceTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
@@ -48,6 +55,10 @@ export interface SchoolTable {
   phase: SchoolPhase;
   address: ColumnType<string, string | undefined, string>;
   created_at: CreatedAt;
+  am_register_opens: Generated<string>;
+  am_register_closes: Generated<string>;
+  pm_register_opens: Generated<string>;
+  pm_register_closes: Generated<string>;
 }
 
 export interface AcademicYearTable {
@@ -135,6 +146,7 @@ export interface SessionMarkTable {
   recorded_by: string;
   recorded_at: Date;
   version: Generated<number>;
+  recorded_by_user_id: number | null;
 }
 
 export interface MarkHistoryTable {
@@ -150,6 +162,7 @@ export interface MarkHistoryTable {
   changed_at: Date;
   reason: string | null;
   source: MarkSource;
+  changed_by_user_id: number | null;
 }
 
 export interface PupilYearMarksTable {
@@ -157,6 +170,84 @@ export interface PupilYearMarksTable {
   pupil_id: number;
   start_year: number;
   marks: Uint8Array;
+}
+
+export type Role =
+  | "teacher"
+  | "attendance_officer"
+  | "head_of_school"
+  | "dsl"
+  | "trust_officer"
+  | "la_officer"
+  | "parent"
+  | "admin";
+
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  password_hash: string;
+  failed_logins: Generated<number>;
+  locked_until: Date | null;
+  disabled: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface RoleGrantTable {
+  id: Generated<number>;
+  user_id: number;
+  role: Role;
+  school_id: number | null;
+  trust_id: number | null;
+  la_code: string | null;
+}
+
+export interface GroupStaffTable {
+  school_id: number;
+  registration_group_id: number;
+  user_id: number;
+}
+
+export interface ParentLinkTable {
+  school_id: number;
+  pupil_id: number;
+  user_id: number;
+}
+
+export interface UserSessionTable {
+  token_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+}
+
+export interface RegisterTakenTable {
+  school_id: number;
+  registration_group_id: number;
+  date: string;
+  session: "AM" | "PM";
+  first_taken_by: string;
+  first_taken_at: Date;
+  last_saved_by: string;
+  last_saved_at: Date;
+  saves: Generated<number>;
+}
+
+export interface PlannedAbsenceTable {
+  school_id: number;
+  id: Generated<number>;
+  pupil_id: number;
+  start_date: string;
+  start_session: "AM" | "PM";
+  end_date: string;
+  end_session: "AM" | "PM";
+  code: string;
+  reason: string;
+  recorded_by: string;
+  recorded_at: CreatedAt;
+  cancelled_by: string | null;
+  cancelled_at: Date | null;
 }
 
 export type Pupil = Selectable<PupilTable>;

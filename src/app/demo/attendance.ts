@@ -173,7 +173,8 @@ export function demoMarks(
   const families = new Map<number, PupilPlan>();
   const marks: DemoMark[] = [];
   const firstDay = `${calendar.years[0]?.startYear ?? options.currentYear}-08-01`;
-  const recent = new Set(calendar.schoolDays(addDays(until, -9), until).slice(-5));
+  // Unexplained absences of the last seven school days are still N: some already past the 5-day limit.
+  const recent = new Set(calendar.schoolDays(addDays(until, -14), until).slice(-7));
   for (const pupil of pupils) {
     const plan = planFor(random, pupil, families, calendar);
     const leftLastYear =
@@ -298,7 +299,10 @@ function withHistory(
   const startsAsN =
     mark.code === "U" || mark.code === "O" || random.chance(mark.code === "I" ? 0.7 : 0.6);
   if (!startsAsN) return base;
-  if (recent && mark.code !== "U" && (mark.code !== "I" || random.chance(0.5))) {
+  if (
+    recent &&
+    (mark.code === "O" || mark.code === "G" || (mark.code === "I" && random.chance(0.4)))
+  ) {
     return { ...base, code: "N", minutesLate: null };
   }
   const later = mark.code === "O" ? 7 : mark.code === "U" ? 0 : random.int(0, 2);

@@ -7,6 +7,7 @@ import type { DB, School } from "../../db/schema.ts";
 import { academicYearOf, SchoolCalendar } from "../../domain/calendar.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import { type DemoMark, demoMarks, formOf } from "./attendance.ts";
+import { createDemoAccounts, type DemoAccount } from "./demo-accounts.ts";
 import { BOYS_NAMES, GIRLS_NAMES, SURNAMES } from "./names.ts";
 import { type DemoPupil, demoContacts, demoPupils, FORMS } from "./pupils.ts";
 import { Random } from "./random.ts";
@@ -22,6 +23,7 @@ export interface DemoOptions {
 
 export interface DemoSummary {
   school: School;
+  accounts: DemoAccount[];
   pupils: number;
   onRoll: number;
   contacts: number;
@@ -147,7 +149,10 @@ export async function createDemoSchool(db: Kysely<DB>, options: DemoOptions): Pr
   }));
   await writeInBatches(db, school.id, asTaken, "register", options, "Registers");
   await writeInBatches(db, school.id, amendments, "amendment", options, "Amendments");
+  await recordRegistersTaken(db, school.id, marks, tutors);
+  const accounts = await createDemoAccounts(db, school, tutors);
   return {
+    accounts,
     school,
     pupils: pupils.length,
     onRoll: pupils.filter((p) => p.leaving === null || p.leaving >= options.today).length,
@@ -178,6 +183,57 @@ async function writeInBatches(
     );
     done += batch.length;
     options.onProgress?.(step, done, marks.length);
+  }
+}
+
+/** Every register the demo's marks came from was taken by its form's tutor at the session's time. */
+async function recordRegistersTaken(
+  db: Kysely<DB>,
+  schoolId: number,
+  marks: DemoMark[],
+  tutors: Record<string, string>,
+): Promise<void> {
+  const groups = new Map(
+    (
+      await db
+        .selectFrom("registration_groups")
+        .select(["id", "name"])
+        .where("school_id", "=", schoolId)
+        .execute()
+    ).map((g) => [g.name, g.id]),
+  );
+  const registers = new Map<
+    string,
+    { groupId: number; date: string; session: "AM" | "PM"; by: string; at: Date }
+  >();
+  for (const mark of marks) {
+    const groupId = groups.get(mark.form);
+    const key = `${mark.form}|${mark.date}|${mark.session}`;
+    if (groupId === undefined || registers.has(key)) continue;
+    registers.set(key, {
+      groupId,
+      date: mark.date,
+      session: mark.session,
+      by: tutors[mark.form] ?? ATTENDANCE_OFFICER,
+      at: mark.recordedAt,
+    });
+  }
+  for (const chunk of chunks([...registers.values()], 2_000)) {
+    await db
+      .insertInto("registers_taken")
+      .values(
+        chunk.map((r) => ({
+          school_id: schoolId,
+          registration_group_id: r.groupId,
+          date: r.date,
+          session: r.session,
+          first_taken_by: r.by,
+          first_taken_at: r.at,
+          last_saved_by: r.by,
+          last_saved_at: r.at,
+        })),
+      )
+      .execute();
   }
 }
 

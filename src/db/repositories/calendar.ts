@@ -15,6 +15,7 @@ export async function saveAcademicYear(
 ): Promise<void> {
   const checked = new SchoolCalendar([year]).years[0] as AcademicYearCalendar;
   const { from, to } = academicYearBounds(checked.startYear);
+  forgetCalendar(schoolId);
   await db.transaction().execute(async (tx) => {
     await tx
       .insertInto("academic_years")
@@ -60,9 +61,42 @@ export async function saveAcademicYear(
         .execute();
     }
   });
+  // Again after commit: a read between the first forget and the commit may have cached the old dates.
+  forgetCalendar(schoolId);
+}
+
+/**
+ * Calendars change a few times a year and are read on every register save, so each process keeps
+ * them for a short while. A change made through this process is seen at once (the school's entry is
+ * forgotten); one made by another server process within CALENDAR_CACHE_MS.
+ */
+const CALENDAR_CACHE_MS = 30_000;
+const cached = new WeakMap<
+  Kysely<DB>,
+  Map<number, { calendar: SchoolCalendar; at: number; epoch: number }>
+>();
+const epochs = new Map<number, number>();
+
+function forgetCalendar(schoolId: number): void {
+  epochs.set(schoolId, (epochs.get(schoolId) ?? 0) + 1);
 }
 
 export async function loadCalendar(db: Kysely<DB>, schoolId: number): Promise<SchoolCalendar> {
+  let forDb = cached.get(db);
+  if (!forDb) {
+    forDb = new Map();
+    cached.set(db, forDb);
+  }
+  const entry = forDb.get(schoolId);
+  const epoch = epochs.get(schoolId) ?? 0;
+  if (entry && entry.epoch === epoch && Date.now() - entry.at < CALENDAR_CACHE_MS)
+    return entry.calendar;
+  const calendar = await readCalendar(db, schoolId);
+  forDb.set(schoolId, { calendar, at: Date.now(), epoch });
+  return calendar;
+}
+
+async function readCalendar(db: Kysely<DB>, schoolId: number): Promise<SchoolCalendar> {
   const [halfTerms, closures] = await Promise.all([
     db.selectFrom("half_terms").selectAll().where("school_id", "=", schoolId).execute(),
     db.selectFrom("closures").selectAll().where("school_id", "=", schoolId).execute(),

@@ -24,6 +24,8 @@ export interface Recording {
   source: MarkSource;
   /** Why an existing mark was changed; required by the history for amendments. */
   reason: string | null;
+  /** The signed-in user, when there is one (imports from the command line have none). */
+  userId?: number | null;
 }
 
 export interface ExistingMark {
@@ -39,6 +41,8 @@ export interface RecordResult {
   created: number;
   amended: number;
   unchanged: number;
+  /** The version each given mark has after the write, keyed `pupil|date|session`. */
+  versions: Map<string, number>;
 }
 
 const key = (pupilId: number, date: string, session: string) => `${pupilId}|${date}|${session}`;
@@ -94,14 +98,17 @@ export async function recordMarks(
   schoolId: number,
   marks: MarkToRecord[],
   recording: Recording,
+  /** Sees the current marks after the pupils are locked and may refuse the write (stale saves). */
+  guard?: (existing: Map<string, ExistingMark>) => void,
 ): Promise<RecordResult> {
-  if (marks.length === 0) return { created: 0, amended: 0, unchanged: 0 };
+  if (marks.length === 0) return { created: 0, amended: 0, unchanged: 0, versions: new Map() };
   const pupilIds = [...new Set(marks.map((m) => m.pupilId))].sort((a, b) => a - b);
   // Serialises concurrent writers to the same pupils, so no save is based on a stale mark.
   await sql`select id from pupils where school_id = ${schoolId} and id = any(${pupilIds}::int[])
             order by id for no key update`.execute(tx);
 
   const existing = await findMarks(tx, schoolId, marks);
+  guard?.(existing);
   const changes: (MarkToRecord & { previous: string | null })[] = [];
   let unchanged = 0;
   const seen = new Set<string>();
@@ -117,85 +124,80 @@ export async function recordMarks(
     changes.push({ ...mark, previous: before?.code ?? null });
   }
 
-  for (const chunk of chunks(changes, 20_000)) {
-    await sql`
-      insert into session_marks (school_id, pupil_id, date, session, code, minutes_late, recorded_by, recorded_at)
-      select ${schoolId}, c.pupil_id, c.date, c.session, c.code, c.minutes_late, c.recorded_by, c.recorded_at
-      from unnest(${chunk.map((c) => c.pupilId)}::int[], ${chunk.map((c) => c.date)}::date[],
-                  ${chunk.map((c) => c.session)}::text[], ${chunk.map((c) => c.code)}::text[],
-                  ${chunk.map((c) => c.minutesLate)}::int[], ${chunk.map((c) => c.by ?? recording.by)}::text[],
-                  ${chunk.map((c) => (c.at ?? recording.at).toISOString())}::timestamptz[])
-        as c(pupil_id, date, session, code, minutes_late, recorded_by, recorded_at)
-      on conflict (school_id, pupil_id, date, session) do update
-        set code = excluded.code, minutes_late = excluded.minutes_late, recorded_by = excluded.recorded_by,
-            recorded_at = excluded.recorded_at, version = session_marks.version + 1`.execute(tx);
-    await sql`
-      insert into mark_history (school_id, pupil_id, date, session, previous_code, code, minutes_late,
-                                changed_by, changed_at, reason, source)
-      select ${schoolId}, c.pupil_id, c.date, c.session, c.previous_code, c.code, c.minutes_late,
-             c.changed_by, c.changed_at, c.reason, ${recording.source}
-      from unnest(${chunk.map((c) => c.pupilId)}::int[], ${chunk.map((c) => c.date)}::date[],
-                  ${chunk.map((c) => c.session)}::text[], ${chunk.map((c) => c.previous)}::text[],
-                  ${chunk.map((c) => c.code)}::text[], ${chunk.map((c) => c.minutesLate)}::int[],
-                  ${chunk.map((c) => c.by ?? recording.by)}::text[],
-                  ${chunk.map((c) => (c.at ?? recording.at).toISOString())}::timestamptz[],
-                  ${chunk.map((c) => (c.reason === undefined ? recording.reason : c.reason))}::text[])
-        as c(pupil_id, date, session, previous_code, code, minutes_late, changed_by, changed_at, reason)`.execute(
-      tx,
-    );
-  }
-  await refreshYearMarks(tx, schoolId, changes);
+  for (const chunk of chunks(changes, 20_000)) await writeChanges(tx, schoolId, chunk, recording);
   const amended = changes.filter((c) => c.previous !== null).length;
-  return { created: changes.length - amended, amended, unchanged };
+  const versions = new Map<string, number>();
+  for (const mark of marks)
+    versions.set(
+      markKey(mark),
+      (existing.get(markKey(mark))?.version ?? 0) + (changed(mark) ? 1 : 0),
+    );
+  return { created: changes.length - amended, amended, unchanged, versions };
+
+  function changed(mark: MarkToRecord): boolean {
+    const before = existing.get(markKey(mark));
+    return !before || before.code !== mark.code || before.minutesLate !== mark.minutesLate;
+  }
 }
 
-/** Applies written marks to the stored compact form of each pupil-year they touch. */
-async function refreshYearMarks(
+const EMPTY_YEAR_HEX = "00".repeat(SLOTS_PER_YEAR);
+
+/**
+ * One statement writes the current marks, appends their history and updates the compact form of
+ * every pupil-year touched: one round trip, all or nothing.
+ */
+async function writeChanges(
   tx: Kysely<DB>,
   schoolId: number,
-  changes: MarkToRecord[],
+  chunk: (MarkToRecord & { previous: string | null })[],
+  recording: Recording,
 ): Promise<void> {
-  const byPupilYear = new Map<
-    string,
-    { pupilId: number; startYear: number; slots: [number, number][] }
-  >();
-  for (const change of changes) {
-    const { startYear, slot } = slotOf(change.date, change.session);
-    const k = `${change.pupilId}|${startYear}`;
-    let entry = byPupilYear.get(k);
-    if (!entry) {
-      entry = { pupilId: change.pupilId, startYear, slots: [] };
-      byPupilYear.set(k, entry);
-    }
-    entry.slots.push([slot, codeOn(change.code, change.date).index]);
-  }
-  const entries = [...byPupilYear.values()];
-  for (const chunk of chunks(entries, 5_000)) {
-    const { rows } = await sql<{ pupil_id: number; start_year: number; marks: Uint8Array }>`
-      select pupil_id, start_year, marks from pupil_year_marks
-      where school_id = ${schoolId}
-        and (pupil_id, start_year) in (select * from unnest(${chunk.map((e) => e.pupilId)}::int[],
-                                                            ${chunk.map((e) => e.startYear)}::int[]))
-      for update`.execute(tx);
-    const stored = new Map(rows.map((r) => [`${r.pupil_id}|${r.start_year}`, r.marks]));
-    const updated = chunk.map((entry) => {
-      const previous = stored.get(`${entry.pupilId}|${entry.startYear}`);
-      const marks =
-        previous && previous.length === SLOTS_PER_YEAR
-          ? new Uint8Array(previous)
-          : emptyYearMarks();
-      for (const [slot, index] of entry.slots) marks[slot] = index;
-      return { ...entry, marks };
-    });
-    await sql`
-      insert into pupil_year_marks (school_id, pupil_id, start_year, marks)
-      select ${schoolId}, u.pupil_id, u.start_year, decode(u.marks, 'hex')
-      from unnest(${updated.map((u) => u.pupilId)}::int[], ${updated.map((u) => u.startYear)}::int[],
-                  ${updated.map((u) => Buffer.from(u.marks).toString("hex"))}::text[]) as u(pupil_id, start_year, marks)
-      on conflict (school_id, pupil_id, start_year) do update set marks = excluded.marks`.execute(
-      tx,
-    );
-  }
+  const at = slotsOf(chunk);
+  await sql`
+    with input as (
+      select * from unnest(${chunk.map((c) => c.pupilId)}::int[], ${chunk.map((c) => c.date)}::date[],
+                           ${chunk.map((c) => c.session)}::text[], ${chunk.map((c) => c.previous)}::text[],
+                           ${chunk.map((c) => c.code)}::text[], ${chunk.map((c) => c.minutesLate)}::int[],
+                           ${chunk.map((c) => c.by ?? recording.by)}::text[],
+                           ${chunk.map((c) => (c.at ?? recording.at).toISOString())}::timestamptz[],
+                           ${chunk.map((c) => (c.reason === undefined ? recording.reason : c.reason))}::text[],
+                           ${at.map((a) => a.startYear)}::int[], ${at.map((a) => a.slot)}::int[],
+                           ${at.map((a) => a.index)}::int[])
+        as c(pupil_id, date, session, previous_code, code, minutes_late, changed_by, changed_at, reason,
+             start_year, slot, code_index)
+    ),
+    current as (
+      insert into session_marks (school_id, pupil_id, date, session, code, minutes_late, recorded_by, recorded_at,
+                                 recorded_by_user_id)
+      select ${schoolId}, pupil_id, date, session, code, minutes_late, changed_by, changed_at, ${recording.userId ?? null}::int
+      from input
+      on conflict (school_id, pupil_id, date, session) do update
+        set code = excluded.code, minutes_late = excluded.minutes_late, recorded_by = excluded.recorded_by,
+            recorded_at = excluded.recorded_at, recorded_by_user_id = excluded.recorded_by_user_id,
+            version = session_marks.version + 1
+    ),
+    history as (
+      insert into mark_history (school_id, pupil_id, date, session, previous_code, code, minutes_late,
+                                changed_by, changed_at, reason, source, changed_by_user_id)
+      select ${schoolId}, pupil_id, date, session, previous_code, code, minutes_late, changed_by, changed_at, reason,
+             ${recording.source}, ${recording.userId ?? null}::int
+      from input
+    ),
+    years as (
+      select pupil_id, start_year, array_agg(slot) as slots, array_agg(code_index) as codes
+      from input group by pupil_id, start_year
+    )
+    insert into pupil_year_marks (school_id, pupil_id, start_year, marks)
+    select ${schoolId}, y.pupil_id, y.start_year,
+           apply_marks(coalesce(stored.marks, decode(${EMPTY_YEAR_HEX}, 'hex')), y.slots, y.codes)
+    from years y
+    left join pupil_year_marks stored
+      on stored.school_id = ${schoolId} and stored.pupil_id = y.pupil_id and stored.start_year = y.start_year
+    on conflict (school_id, pupil_id, start_year) do update set marks = excluded.marks`.execute(tx);
+}
+
+function slotsOf(marks: MarkToRecord[]): { startYear: number; slot: number; index: number }[] {
+  return marks.map((m) => ({ ...slotOf(m.date, m.session), index: codeOn(m.code, m.date).index }));
 }
 
 /** Every pupil's compact marks for an academic year. */

@@ -1,0 +1,174 @@
+import type { Kysely } from "kysely";
+import { createUser, findUserByEmail } from "../../db/repositories/users.ts";
+import type { DB, Role, School } from "../../db/schema.ts";
+import { hashPassword } from "../accounts/passwords.ts";
+
+export const DEMO_PASSWORD = "northfield-demo";
+
+export interface DemoAccount {
+  email: string;
+  name: string;
+  role: Role;
+  note: string;
+}
+
+/**
+ * One account per role for the demo school, all with DEMO_PASSWORD; a form tutor account for
+ * every registration group; a parent linked to a pupil in 9C and that pupil's brother or sister.
+ */
+export async function createDemoAccounts(
+  db: Kysely<DB>,
+  school: School,
+  tutors: Record<string, string>,
+): Promise<DemoAccount[]> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const groups = new Map(
+    (
+      await db
+        .selectFrom("registration_groups")
+        .select(["id", "name"])
+        .where("school_id", "=", school.id)
+        .execute()
+    ).map((g) => [g.name, g.id]),
+  );
+  const accounts: DemoAccount[] = [];
+  const add = async (
+    account: DemoAccount,
+    extra: Parameters<typeof createUser>[1]["grants"][number],
+    more: Partial<Parameters<typeof createUser>[1]> = {},
+  ) => {
+    if (await findUserByEmail(db, account.email)) return;
+    await createUser(db, {
+      email: account.email,
+      name: account.name,
+      passwordHash,
+      grants: [extra],
+      ...more,
+    });
+    accounts.push(account);
+  };
+  await add(
+    {
+      email: "head@northfield.example",
+      name: "Mr D. Okafor",
+      role: "head_of_school",
+      note: "whole school, set-up and staff",
+    },
+    { role: "head_of_school", schoolId: school.id },
+  );
+  await add(
+    {
+      email: "attendance@northfield.example",
+      name: "Mrs S. Ahmed",
+      role: "attendance_officer",
+      note: "registers, amendments, office views",
+    },
+    { role: "attendance_officer", schoolId: school.id },
+  );
+  await add(
+    {
+      email: "dsl@northfield.example",
+      name: "Ms R. Clarke",
+      role: "dsl",
+      note: "safeguarding fields",
+    },
+    { role: "dsl", schoolId: school.id },
+  );
+  for (const [form, signature] of Object.entries(tutors)) {
+    const groupId = groups.get(form);
+    if (groupId === undefined) continue;
+    await add(
+      {
+        email: `tutor.${form.toLowerCase()}@northfield.example`,
+        name: signature.replace(/ \(form tutor\)$/, ""),
+        role: "teacher",
+        note: `form tutor of ${form}`,
+      },
+      { role: "teacher", schoolId: school.id },
+      { groups: [{ schoolId: school.id, registrationGroupId: groupId }] },
+    );
+  }
+  if (school.trust_id !== null) {
+    await add(
+      {
+        email: "trust@riverside.example",
+        name: "Ms J. Whitfield",
+        role: "trust_officer",
+        note: "every school of the trust, read-only",
+      },
+      { role: "trust_officer", trustId: school.trust_id },
+    );
+  }
+  if (school.la_code !== null) {
+    await add(
+      {
+        email: "la@leeds.example",
+        name: "Mr P. Nowak",
+        role: "la_officer",
+        note: "schools in the local authority, read-only",
+      },
+      { role: "la_officer", laCode: school.la_code },
+    );
+  }
+  const child = await db
+    .selectFrom("pupils as p")
+    .innerJoin("registration_groups as g", (j) =>
+      j.onRef("g.school_id", "=", "p.school_id").onRef("g.id", "=", "p.registration_group_id"),
+    )
+    .select(["p.id", "p.legal_surname"])
+    .where("p.school_id", "=", school.id)
+    .where("g.name", "=", "9C")
+    .where("p.leaving_date", "is", null)
+    .orderBy("p.id")
+    .executeTakeFirst();
+  if (child) {
+    await add(
+      {
+        email: "parent@example.com",
+        name: `Mrs A. ${child.legal_surname}`,
+        role: "parent",
+        note: "a parent of a pupil in 9C",
+      },
+      { role: "parent", schoolId: school.id },
+      { children: [{ schoolId: school.id, pupilId: child.id }] },
+    );
+  }
+  await add(
+    {
+      email: "admin@rollbook.example",
+      name: "Rollbook Admin",
+      role: "admin",
+      note: "every school",
+    },
+    { role: "admin" },
+  );
+  return accounts;
+}
+
+/** The demo accounts to print at start-up (tutors beyond one are summarised). */
+export async function demoAccountsToShow(
+  db: Kysely<DB>,
+): Promise<{ email: string; name: string; role: Role }[]> {
+  const rows = await db
+    .selectFrom("users as u")
+    .innerJoin("role_grants as g", "g.user_id", "u.id")
+    .select(["u.email", "u.name", "g.role"])
+    .where((eb) =>
+      eb.or([
+        eb("u.email", "like", "%@northfield.example"),
+        eb("u.email", "in", [
+          "trust@riverside.example",
+          "la@leeds.example",
+          "parent@example.com",
+          "admin@rollbook.example",
+        ]),
+      ]),
+    )
+    .orderBy("u.id")
+    .execute();
+  const tutors = rows.filter((r) => r.role === "teacher");
+  return [
+    ...rows.filter((r) => r.role !== "teacher"),
+    ...tutors.filter((t) => t.email === "tutor.9c@northfield.example"),
+  ];
+}

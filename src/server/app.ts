@@ -1,0 +1,115 @@
+import cookie from "@fastify/cookie";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+import {
+  type FastifyPluginAsyncZod,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import type { Database } from "../db/database.ts";
+import { authRoutes } from "./auth/auth.routes.ts";
+import { sessionPlugin } from "./auth/session.ts";
+import { body, handleError } from "./errors.ts";
+import { officeRoutes } from "./office/office.routes.ts";
+import { pupilRoutes } from "./pupils/pupils.routes.ts";
+import { registerRoutes } from "./registers/registers.routes.ts";
+import { schoolRoutes } from "./schools/schools.routes.ts";
+import { setupRoutes } from "./setup/setup.routes.ts";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    database: Database;
+    clock: () => Date;
+  }
+}
+
+export interface AppOptions {
+  database: Database;
+  /** The current instant; tests move it to open and close registers. */
+  clock?: () => Date;
+  logLevel?: string;
+  /** Sign-in attempts allowed per address per minute (default 10). */
+  signInsPerMinute?: number;
+}
+
+export type App = FastifyInstance;
+/** The instance a route plugin receives: Zod schemas type its params, query and body. */
+export type RouteApp = Parameters<FastifyPluginAsyncZod>[0];
+
+/** The HTTP API: authenticated, schema-validated, documented at /api/docs. */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const clock = options.clock ?? (() => new Date());
+  const app = Fastify({
+    logger: {
+      level: options.logLevel ?? "info",
+      // Children's data and credentials never reach the logs: no bodies, no cookies.
+      redact: [
+        "req.headers.cookie",
+        "req.headers.authorization",
+        'req.headers["x-csrf-token"]',
+        'res.headers["set-cookie"]',
+      ],
+    },
+    bodyLimit: 20 * 1024 * 1024,
+  });
+  app.decorate("database", options.database);
+  app.decorate("clock", clock);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .status(404)
+      .send(body("not_found", `No route ${request.method} ${request.url.split("?")[0]}`));
+  });
+  app.addContentTypeParser("text/csv", { parseAs: "string" }, (_request, text, done) =>
+    done(null, text),
+  );
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+      },
+    },
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "Rollbook API",
+        description:
+          "School attendance for England: registers, marks, statistics. Sign in with POST /api/auth/login; send the session's CSRF token as x-csrf-token on every change.",
+        version: "0.1.0",
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, {
+    routePrefix: "/api/docs",
+    staticCSP: true,
+    uiConfig: { docExpansion: "list" },
+  });
+  await app.register(sessionPlugin, { clock });
+
+  app.get("/health", { config: { public: true } }, async () => ({ status: "ok" }));
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  await api.register(authRoutes, {
+    prefix: "/api/auth",
+    signInsPerMinute: options.signInsPerMinute ?? 10,
+  });
+  await api.register(schoolRoutes, { prefix: "/api/schools" });
+  await api.register(pupilRoutes, { prefix: "/api/schools" });
+  await api.register(registerRoutes, { prefix: "/api/schools" });
+  await api.register(officeRoutes, { prefix: "/api/schools" });
+  await api.register(setupRoutes, { prefix: "/api/schools" });
+  return app;
+}

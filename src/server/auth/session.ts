@@ -1,0 +1,80 @@
+import { timingSafeEqual } from "node:crypto";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
+import { type Actor, accessToSchool, type SchoolAccess } from "../../app/access/access.ts";
+import { actorOfSession } from "../../app/accounts/sign-in.ts";
+import { RollbookError } from "../../domain/errors.ts";
+
+export const SESSION_COOKIE = "rollbook_session";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    actor: Actor | null;
+    csrfToken: string | null;
+    /** The signed-in user's access to a school (403 when they have none). */
+    schoolAccess(schoolId: number): Promise<SchoolAccess>;
+    /** The signed-in user, or 401. */
+    requireActor(): Actor;
+  }
+  interface FastifyContextConfig {
+    /** Routes anyone may call: sign-in, health, API documentation. */
+    public?: boolean;
+  }
+}
+
+/** The OpenAPI document and its viewer hold no pupil data. */
+function isDocumentation(url: string): boolean {
+  return url === "/api/docs" || url.startsWith("/api/docs/") || url.startsWith("/api/docs?");
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Every /api route is signed-in unless marked public. The session comes from an http-only cookie;
+ * changes (POST, PUT, PATCH, DELETE) must also carry the session's CSRF token in `x-csrf-token`.
+ */
+export const sessionPlugin = fp(async (app: FastifyInstance, options: { clock: () => Date }) => {
+  app.decorateRequest("actor", null);
+  app.decorateRequest("csrfToken", null);
+  app.decorateRequest("schoolAccess", function (this: FastifyRequest, schoolId: number) {
+    return accessToSchool(app.database.db, this.requireActor(), schoolId);
+  });
+  app.decorateRequest("requireActor", function (this: FastifyRequest) {
+    if (!this.actor) throw new RollbookError("unauthenticated", "Sign in first");
+    return this.actor;
+  });
+
+  app.addHook("onRequest", async (request) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) {
+      const session = await actorOfSession(app.database.db, token, options.clock());
+      if (session) {
+        request.actor = session.actor;
+        request.csrfToken = session.csrfToken;
+      }
+    }
+    if (
+      request.routeOptions.config?.public ||
+      !request.url.startsWith("/api/") ||
+      isDocumentation(request.url)
+    )
+      return;
+    if (!request.actor)
+      throw new RollbookError("unauthenticated", "Sign in first: this needs a signed-in user");
+    if (!SAFE_METHODS.has(request.method)) {
+      const sent = request.headers["x-csrf-token"];
+      if (typeof sent !== "string" || !request.csrfToken || !sameToken(sent, request.csrfToken)) {
+        throw new RollbookError(
+          "forbidden",
+          "Missing or wrong x-csrf-token header (get it from /api/auth/session)",
+        );
+      }
+    }
+  });
+});

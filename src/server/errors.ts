@@ -1,0 +1,104 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { isRollbookError, type RollbookErrorCode } from "../domain/errors.ts";
+
+/** The one table from Rollbook's error codes to HTTP statuses. */
+export const HTTP_STATUS: Record<RollbookErrorCode, number> = {
+  unknown_code: 400,
+  code_not_valid_on_date: 400,
+  invalid_date: 400,
+  invalid_calendar: 400,
+  not_a_school_session: 400,
+  invalid_input: 400,
+  import_rejected: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  database_unavailable: 503,
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+const DATABASE_DOWN = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "57P01",
+  "57P03",
+  "08006",
+  "08001",
+]);
+
+/**
+ * Every failure leaves as JSON with a code and a message a person can act on; never a stack
+ * trace. Unexpected errors are logged in full and answered with a plain 500.
+ */
+export function handleError(
+  error: FastifyError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  if (isRollbookError(error)) {
+    reply
+      .status(HTTP_STATUS[error.code])
+      .send(
+        body(
+          error.code,
+          error.message,
+          Object.keys(error.details).length ? error.details : undefined,
+        ),
+      );
+    return;
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const issues = error.validation.map((v) => {
+      const where = `${error.validationContext ?? "request"}${v.instancePath ? v.instancePath.replaceAll("/", ".") : ""}`;
+      return `${where}: ${v.message}`;
+    });
+    reply
+      .status(400)
+      .send(body("invalid_input", `The request is not valid: ${issues.join("; ")}`, { issues }));
+    return;
+  }
+  const fastifyError = error as FastifyError;
+  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    const code =
+      fastifyError.statusCode === 429
+        ? "rate_limited"
+        : fastifyError.statusCode === 404
+          ? "not_found"
+          : "invalid_input";
+    reply.status(fastifyError.statusCode).send(body(code, fastifyError.message));
+    return;
+  }
+  if (DATABASE_DOWN.has((error as { code?: string }).code ?? "")) {
+    request.log.warn({ err: error }, "database unavailable");
+    reply
+      .status(503)
+      .header("retry-after", "5")
+      .send(
+        body(
+          "database_unavailable",
+          "The database is not answering just now; nothing was saved. Try again in a few seconds.",
+        ),
+      );
+    return;
+  }
+  request.log.error({ err: error }, "unexpected error");
+  reply
+    .status(500)
+    .send(
+      body(
+        "internal",
+        "Something went wrong on the server; it has been logged. Nothing was half-saved.",
+      ),
+    );
+}
+
+export function body(code: string, message: string, details?: unknown): ErrorBody {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}

@@ -1,0 +1,334 @@
+import type { Kysely } from "kysely";
+import { z } from "zod";
+import type { SchoolAccess } from "../../app/access/access.ts";
+import { pupilReport, resolveRange } from "../../app/attendance-statistics.ts";
+import { displayName, momentOf } from "../../app/registers/register.ts";
+import { loadCalendar } from "../../db/repositories/calendar.ts";
+import { markHistory } from "../../db/repositories/marks.ts";
+import { contactsOf } from "../../db/repositories/pupils.ts";
+import type { DB, Pupil } from "../../db/schema.ts";
+import { RollbookError } from "../../domain/errors.ts";
+import { isOnRoll, upnProblem } from "../../domain/pupil.ts";
+import type { RouteApp } from "../app.ts";
+import { id, isoDate, rangeQuery, schoolParams } from "../params.ts";
+import { rangeRequestOf } from "../schools/schools.routes.ts";
+
+const pupilParams = schoolParams.extend({ pupilId: id });
+
+const pupilBody = z.object({
+  upn: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine((v) => upnProblem(v) === null, {
+      message: "must be a valid UPN (13 characters, correct check letter)",
+    }),
+  legalForename: z.string().trim().min(1).max(100),
+  legalSurname: z.string().trim().min(1).max(100),
+  preferredForename: z.string().trim().max(100).nullable().default(null),
+  preferredSurname: z.string().trim().max(100).nullable().default(null),
+  dateOfBirth: isoDate,
+  sex: z.enum(["F", "M", "X"]),
+  registrationGroupId: id.nullable().default(null),
+  yearGroupId: id.nullable().default(null),
+  admissionDate: isoDate,
+  leavingDate: isoDate.nullable().default(null),
+  senSupport: z.boolean().default(false),
+  ehcp: z.boolean().default(false),
+  fsm: z.boolean().default(false),
+  pupilPremium: z.boolean().default(false),
+  lookedAfter: z.boolean().default(false),
+  hasSocialWorker: z.boolean().default(false),
+  medicalCondition: z.boolean().default(false),
+});
+
+/** A pupil as the caller may see them: safeguarding flags only for the roles that hold them. */
+export function pupilView(pupil: Pupil, access: SchoolAccess) {
+  return {
+    id: pupil.id,
+    upn: pupil.upn,
+    name: displayName(pupil),
+    legalForename: pupil.legal_forename,
+    legalSurname: pupil.legal_surname,
+    preferredForename: pupil.preferred_forename,
+    dateOfBirth: pupil.date_of_birth,
+    sex: pupil.sex,
+    yearGroupId: pupil.year_group_id,
+    registrationGroupId: pupil.registration_group_id,
+    admissionDate: pupil.admission_date,
+    leavingDate: pupil.leaving_date,
+    flags: {
+      senSupport: pupil.sen_support,
+      ehcp: pupil.ehcp,
+      fsm: pupil.fsm,
+      pupilPremium: pupil.pupil_premium,
+      medicalCondition: pupil.medical_condition,
+    },
+    ...(access.can("pupils.safeguarding")
+      ? {
+          safeguarding: {
+            lookedAfter: pupil.looked_after,
+            hasSocialWorker: pupil.has_social_worker,
+          },
+        }
+      : {}),
+  };
+}
+
+/** The pupil, if the caller may see them; otherwise "not found", so nothing leaks about other children. */
+export async function visiblePupil(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  pupilId: number,
+): Promise<Pupil> {
+  const pupil = await db
+    .selectFrom("pupils")
+    .selectAll()
+    .where("school_id", "=", access.schoolId)
+    .where("id", "=", pupilId)
+    .executeTakeFirst();
+  if (!pupil || !access.canSeePupil(pupil))
+    throw new RollbookError("not_found", `No pupil ${pupilId} in this school`);
+  return pupil;
+}
+
+function toRow(schoolId: number, b: z.infer<typeof pupilBody>) {
+  return {
+    school_id: schoolId,
+    upn: b.upn,
+    legal_forename: b.legalForename,
+    legal_surname: b.legalSurname,
+    preferred_forename: b.preferredForename,
+    preferred_surname: b.preferredSurname,
+    date_of_birth: b.dateOfBirth,
+    sex: b.sex,
+    year_group_id: b.yearGroupId,
+    registration_group_id: b.registrationGroupId,
+    admission_date: b.admissionDate,
+    leaving_date: b.leavingDate,
+    sen_support: b.senSupport,
+    ehcp: b.ehcp,
+    fsm: b.fsm,
+    pupil_premium: b.pupilPremium,
+    looked_after: b.lookedAfter,
+    has_social_worker: b.hasSocialWorker,
+    medical_condition: b.medicalCondition,
+  };
+}
+
+export async function pupilRoutes(app: RouteApp): Promise<void> {
+  const { db } = app.database;
+
+  app.get(
+    "/:schoolId/pupils",
+    {
+      schema: {
+        tags: ["pupils"],
+        summary:
+          "Pupils on roll the caller may see (teachers: their groups; parents: their children)",
+        params: schoolParams,
+        querystring: z.object({
+          groupId: id.optional(),
+          date: isoDate.optional(),
+          search: z.string().max(100).optional(),
+        }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const date = request.query.date ?? momentOf(app.clock()).date;
+      let query = db.selectFrom("pupils").selectAll().where("school_id", "=", access.schoolId);
+      if (request.query.groupId)
+        query = query.where("registration_group_id", "=", request.query.groupId);
+      if (request.query.search) {
+        const term = `%${request.query.search.replaceAll(/[%_\\]/g, "")}%`;
+        query = query.where((eb) =>
+          eb.or([
+            eb("legal_surname", "ilike", term),
+            eb("legal_forename", "ilike", term),
+            eb("preferred_forename", "ilike", term),
+            eb("upn", "ilike", term),
+          ]),
+        );
+      }
+      const rows = await query.orderBy("legal_surname").orderBy("legal_forename").execute();
+      return {
+        pupils: rows
+          .filter((p) => access.canSeePupil(p) && isOnRoll(p, date))
+          .map((p) => pupilView(p, access)),
+      };
+    },
+  );
+
+  app.get(
+    "/:schoolId/pupils/:pupilId",
+    {
+      schema: {
+        tags: ["pupils"],
+        summary: "A pupil, with contacts for the roles that use them",
+        params: pupilParams,
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const pupil = await visiblePupil(db, access, request.params.pupilId);
+      const seesContacts =
+        access.can("pupils.manage") ||
+        access.can("pupils.safeguarding") ||
+        access.children.includes(pupil.id);
+      return {
+        ...pupilView(pupil, access),
+        ...(seesContacts ? { contacts: await contactsOf(db, access.schoolId, pupil.id) } : {}),
+      };
+    },
+  );
+
+  app.post(
+    "/:schoolId/pupils",
+    {
+      schema: { tags: ["pupils"], summary: "Admit a pupil", params: schoolParams, body: pupilBody },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("pupils.manage");
+      const exists = await db
+        .selectFrom("pupils")
+        .select("id")
+        .where("school_id", "=", access.schoolId)
+        .where("upn", "=", request.body.upn)
+        .executeTakeFirst();
+      if (exists)
+        throw new RollbookError(
+          "conflict",
+          `A pupil with UPN ${request.body.upn} is already on this school's roll (pupil ${exists.id})`,
+        );
+      const pupil = await db
+        .insertInto("pupils")
+        .values(toRow(access.schoolId, request.body))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      reply.status(201);
+      return pupilView(pupil, access);
+    },
+  );
+
+  app.put(
+    "/:schoolId/pupils/:pupilId",
+    {
+      schema: {
+        tags: ["pupils"],
+        summary: "Change a pupil's details",
+        params: pupilParams,
+        body: pupilBody,
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("pupils.manage");
+      await visiblePupil(db, access, request.params.pupilId);
+      const pupil = await db
+        .updateTable("pupils")
+        .set(toRow(access.schoolId, request.body))
+        .where("school_id", "=", access.schoolId)
+        .where("id", "=", request.params.pupilId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return pupilView(pupil, access);
+    },
+  );
+
+  app.post(
+    "/:schoolId/pupils/:pupilId/contacts",
+    {
+      schema: {
+        tags: ["pupils"],
+        summary: "Add or replace the contact at a priority",
+        params: pupilParams,
+        body: z.object({
+          priority: z.number().int().min(1).max(20),
+          name: z.string().trim().min(1).max(200),
+          relationship: z.string().trim().min(1).max(100),
+          phone: z
+            .string()
+            .trim()
+            .regex(/^\+?[0-9 ()-]{7,20}$/, "must be a phone number")
+            .nullable()
+            .default(null),
+          email: z.email().nullable().default(null),
+          address: z.string().max(500).nullable().default(null),
+          parentalResponsibility: z.boolean().default(true),
+          livesWithPupil: z.boolean().default(true),
+        }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("pupils.manage");
+      const pupil = await visiblePupil(db, access, request.params.pupilId);
+      const b = request.body;
+      const values = {
+        name: b.name,
+        relationship: b.relationship,
+        phone: b.phone,
+        email: b.email,
+        address: b.address,
+        parental_responsibility: b.parentalResponsibility,
+        lives_with_pupil: b.livesWithPupil,
+      };
+      await db
+        .insertInto("contacts")
+        .values({ school_id: access.schoolId, pupil_id: pupil.id, priority: b.priority, ...values })
+        .onConflict((oc) => oc.columns(["school_id", "pupil_id", "priority"]).doUpdateSet(values))
+        .execute();
+      return { contacts: await contactsOf(db, access.schoolId, pupil.id) };
+    },
+  );
+
+  app.get(
+    "/:schoolId/pupils/:pupilId/marks",
+    {
+      schema: {
+        tags: ["registers"],
+        summary:
+          "A pupil's register entries and every amendment (original mark, new mark, who, when, why)",
+        params: pupilParams,
+        querystring: z.object({ from: isoDate.optional(), to: isoDate.optional() }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const pupil = await visiblePupil(db, access, request.params.pupilId);
+      const { from, to } = request.query;
+      const history = await markHistory(
+        db,
+        access.schoolId,
+        pupil.id,
+        from && to ? { from, to } : undefined,
+      );
+      return { pupilId: pupil.id, history };
+    },
+  );
+
+  app.get(
+    "/:schoolId/pupils/:pupilId/statistics",
+    {
+      schema: {
+        tags: ["statistics"],
+        summary: "A pupil's attendance over a period",
+        params: pupilParams,
+        querystring: rangeQuery,
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const pupil = await visiblePupil(db, access, request.params.pupilId);
+      const calendar = await loadCalendar(db, access.schoolId);
+      const range = resolveRange(
+        calendar,
+        rangeRequestOf(request.query),
+        momentOf(app.clock()).date,
+      );
+      return pupilReport(db, access.schoolId, pupil.id, range);
+    },
+  );
+}

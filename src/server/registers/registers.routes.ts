@@ -1,0 +1,212 @@
+import { z } from "zod";
+import { amendMark } from "../../app/registers/amend-mark.ts";
+import {
+  cancelPlannedAbsence,
+  listPlannedAbsences,
+  planAbsence,
+} from "../../app/registers/planned-absences.ts";
+import { findGroup, loadRegister, momentOf } from "../../app/registers/register.ts";
+import { saveRegister } from "../../app/registers/save-register.ts";
+import { RollbookError } from "../../domain/errors.ts";
+import type { RouteApp } from "../app.ts";
+import { clock, id, isoDate, schoolParams, session } from "../params.ts";
+import { visiblePupil } from "../pupils/pupils.routes.ts";
+
+const registerParams = schoolParams.extend({ groupId: id, date: isoDate, session });
+const codeField = z.string().trim().min(1).max(3);
+
+export async function registerRoutes(app: RouteApp): Promise<void> {
+  const { db } = app.database;
+
+  app.get(
+    "/:schoolId/registers",
+    {
+      schema: {
+        tags: ["registers"],
+        summary: "The registers of a day the caller may see, with whether each is taken",
+        params: schoolParams,
+        querystring: z.object({ date: isoDate.optional() }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const date = request.query.date ?? momentOf(app.clock()).date;
+      const [groups, taken] = await Promise.all([
+        db
+          .selectFrom("registration_groups")
+          .select(["id", "name"])
+          .where("school_id", "=", access.schoolId)
+          .orderBy("name")
+          .execute(),
+        db
+          .selectFrom("registers_taken")
+          .select(["registration_group_id", "session", "first_taken_by", "last_saved_at"])
+          .where("school_id", "=", access.schoolId)
+          .where("date", "=", date)
+          .execute(),
+      ]);
+      return {
+        date,
+        registers: groups
+          .filter((g) => access.canViewRegister(g.id))
+          .map((g) => ({
+            groupId: g.id,
+            group: g.name,
+            AM: taken.find((t) => t.registration_group_id === g.id && t.session === "AM") ?? null,
+            PM: taken.find((t) => t.registration_group_id === g.id && t.session === "PM") ?? null,
+          })),
+      };
+    },
+  );
+
+  app.get(
+    "/:schoolId/registers/:groupId/:date/:session",
+    {
+      schema: {
+        tags: ["registers"],
+        summary: "One register: each pupil's mark or planned absence",
+        params: registerParams,
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const { groupId, date, session: name } = request.params;
+      await findGroup(db, access.schoolId, groupId);
+      if (!access.canViewRegister(groupId))
+        throw new RollbookError("forbidden", "You can only see the registers of your own groups");
+      return loadRegister(db, access.schoolId, groupId, date, name, momentOf(app.clock()));
+    },
+  );
+
+  app.put(
+    "/:schoolId/registers/:groupId/:date/:session",
+    {
+      schema: {
+        tags: ["registers"],
+        summary: "Save a register (idempotent; 409 if someone else changed a mark meanwhile)",
+        params: registerParams,
+        body: z.object({
+          marks: z
+            .array(
+              z.object({
+                pupilId: id,
+                code: codeField.optional(),
+                arrivedAt: clock.optional(),
+                minutesLate: z.number().int().min(0).max(600).nullable().optional(),
+                baseVersion: z.number().int().min(0).default(0),
+              }),
+            )
+            .max(500)
+            .default([]),
+          allPresent: z.boolean().default(false),
+          reason: z.string().trim().max(500).optional(),
+        }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const { groupId, date, session: name } = request.params;
+      const instant = app.clock();
+      return saveRegister(
+        db,
+        access,
+        { groupId, date, session: name, ...request.body },
+        instant,
+        momentOf(instant),
+      );
+    },
+  );
+
+  app.post(
+    "/:schoolId/marks/amendments",
+    {
+      schema: {
+        tags: ["registers"],
+        summary: "Amend one mark with a reason (office roles); the original stays in the history",
+        params: schoolParams,
+        body: z.object({
+          pupilId: id,
+          date: isoDate,
+          session,
+          code: codeField,
+          minutesLate: z.number().int().min(0).max(600).nullable().optional(),
+          reason: z.string().trim().min(1, "a reason is required").max(500),
+          baseVersion: z.number().int().min(0).optional(),
+        }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const instant = app.clock();
+      return amendMark(db, access, request.body, instant, momentOf(instant));
+    },
+  );
+
+  app.get(
+    "/:schoolId/planned-absences",
+    {
+      schema: {
+        tags: ["registers"],
+        summary: "Planned absences overlapping a date range",
+        params: schoolParams,
+        querystring: z.object({ from: isoDate, to: isoDate }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("registers.view_all");
+      return { plannedAbsences: await listPlannedAbsences(db, access.schoolId, request.query) };
+    },
+  );
+
+  app.post(
+    "/:schoolId/planned-absences",
+    {
+      schema: {
+        tags: ["registers"],
+        summary: "Record an absence known in advance; it pre-fills the registers it covers",
+        params: schoolParams,
+        body: z.object({
+          pupilId: id,
+          startDate: isoDate,
+          startSession: session.default("AM"),
+          endDate: isoDate,
+          endSession: session.default("PM"),
+          code: codeField,
+          reason: z.string().trim().min(1).max(500),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("marks.amend");
+      await visiblePupil(db, access, request.body.pupilId);
+      const created = await planAbsence(db, access.schoolId, request.body, access.signature());
+      reply.status(201);
+      return { id: created };
+    },
+  );
+
+  app.post(
+    "/:schoolId/planned-absences/:absenceId/cancel",
+    {
+      schema: {
+        tags: ["registers"],
+        summary: "Cancel a planned absence (kept, marked cancelled)",
+        params: schoolParams.extend({ absenceId: id }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("marks.amend");
+      await cancelPlannedAbsence(
+        db,
+        access.schoolId,
+        request.params.absenceId,
+        access.signature(),
+        app.clock(),
+      );
+      return { cancelled: request.params.absenceId };
+    },
+  );
+}

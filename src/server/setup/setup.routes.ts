@@ -1,0 +1,151 @@
+import { z } from "zod";
+import { hashPassword, MIN_PASSWORD_LENGTH } from "../../app/accounts/passwords.ts";
+import { importContacts } from "../../app/import/import-contacts.ts";
+import { importMarks } from "../../app/import/import-marks.ts";
+import { importPupils } from "../../app/import/import-pupils.ts";
+import { ensureGroups } from "../../db/repositories/pupils.ts";
+import { createUser, findUserByEmail } from "../../db/repositories/users.ts";
+import { RollbookError } from "../../domain/errors.ts";
+import type { RouteApp } from "../app.ts";
+import { id, schoolParams } from "../params.ts";
+
+const SCHOOL_ROLES = ["teacher", "attendance_officer", "head_of_school", "dsl"] as const;
+
+export async function setupRoutes(app: RouteApp): Promise<void> {
+  const { db } = app.database;
+
+  app.post(
+    "/:schoolId/groups",
+    {
+      schema: {
+        tags: ["setup"],
+        summary: "Create a registration group (and its year group when new)",
+        params: schoolParams,
+        body: z.object({
+          name: z.string().trim().min(1).max(50),
+          yearGroup: z.string().trim().min(1).max(50).nullable().default(null),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("school.setup");
+      const groups = await ensureGroups(db, access.schoolId, [
+        { yearGroup: request.body.yearGroup, registrationGroup: request.body.name },
+      ]);
+      reply.status(201);
+      return { id: groups.registrationGroups.get(request.body.name), name: request.body.name };
+    },
+  );
+
+  app.get(
+    "/:schoolId/staff",
+    { schema: { tags: ["setup"], summary: "Staff accounts of the school", params: schoolParams } },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("staff.manage");
+      const rows = await db
+        .selectFrom("role_grants as g")
+        .innerJoin("users as u", "u.id", "g.user_id")
+        .select(["u.id", "u.name", "u.email", "g.role", "u.disabled", "u.locked_until"])
+        .where("g.school_id", "=", access.schoolId)
+        .where("g.role", "!=", "parent")
+        .orderBy("u.name")
+        .execute();
+      const groups = await db
+        .selectFrom("group_staff as s")
+        .innerJoin("registration_groups as r", (j) =>
+          j.onRef("r.school_id", "=", "s.school_id").onRef("r.id", "=", "s.registration_group_id"),
+        )
+        .select(["s.user_id", "r.id", "r.name"])
+        .where("s.school_id", "=", access.schoolId)
+        .execute();
+      return {
+        staff: rows.map((r) => ({
+          ...r,
+          groups: groups.filter((g) => g.user_id === r.id).map((g) => ({ id: g.id, name: g.name })),
+        })),
+      };
+    },
+  );
+
+  app.post(
+    "/:schoolId/staff",
+    {
+      schema: {
+        tags: ["setup"],
+        summary: "Create a staff account with a role and, for teachers, their registration groups",
+        params: schoolParams,
+        body: z.object({
+          email: z.email().transform((e) => e.toLowerCase()),
+          name: z.string().trim().min(1).max(200),
+          password: z
+            .string()
+            .min(MIN_PASSWORD_LENGTH, `must have at least ${MIN_PASSWORD_LENGTH} characters`)
+            .max(1024),
+          role: z.enum(SCHOOL_ROLES),
+          registrationGroupIds: z.array(id).max(50).default([]),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("staff.manage");
+      const b = request.body;
+      if (await findUserByEmail(db, b.email))
+        throw new RollbookError("conflict", `An account for ${b.email} already exists`);
+      const known = await db
+        .selectFrom("registration_groups")
+        .select("id")
+        .where("school_id", "=", access.schoolId)
+        .where("id", "in", b.registrationGroupIds.length > 0 ? b.registrationGroupIds : [-1])
+        .execute();
+      const missing = b.registrationGroupIds.filter((g) => !known.some((k) => k.id === g));
+      if (missing.length > 0)
+        throw new RollbookError(
+          "invalid_input",
+          `No registration group(s) ${missing.join(", ")} in this school`,
+        );
+      const userId = await createUser(db, {
+        email: b.email,
+        name: b.name,
+        passwordHash: await hashPassword(b.password),
+        grants: [{ role: b.role, schoolId: access.schoolId }],
+        groups: b.registrationGroupIds.map((g) => ({
+          schoolId: access.schoolId,
+          registrationGroupId: g,
+        })),
+      });
+      reply.status(201);
+      return { id: userId, email: b.email, role: b.role };
+    },
+  );
+
+  app.post(
+    "/:schoolId/imports/:kind",
+    {
+      schema: {
+        tags: ["setup"],
+        summary:
+          "Import pupils, contacts or marks from CSV (Content-Type: text/csv; formats in docs/formats.md)",
+        params: schoolParams.extend({ kind: z.enum(["pupils", "contacts", "marks"]) }),
+        querystring: z.object({ amendReason: z.string().trim().min(1).max(500).optional() }),
+        body: z
+          .string()
+          .min(1, "send the CSV file as the request body with Content-Type: text/csv"),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("pupils.manage");
+      const csv = request.body;
+      if (request.params.kind === "pupils") return importPupils(db, access.schoolId, csv);
+      if (request.params.kind === "contacts") return importContacts(db, access.schoolId, csv);
+      if (request.query.amendReason) access.require("marks.amend");
+      return importMarks(db, access.schoolId, csv, {
+        by: `${access.signature()} by import`,
+        amendReason: request.query.amendReason ?? null,
+      });
+    },
+  );
+}

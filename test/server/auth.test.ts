@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../src/server/app.ts";
+import { EMAILS, PASSWORD, type TestServer, testServer } from "../support/server.ts";
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await testServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const login = (email: string, password: string, headers: Record<string, string> = {}) =>
+  server.app.inject({
+    method: "POST",
+    url: "/api/auth/login",
+    payload: { email, password },
+    headers,
+  });
+
+describe("signing in", () => {
+  it("sets a secure, http-only, same-site session cookie and returns a CSRF token", async () => {
+    const response = await login(EMAILS.office, PASSWORD);
+    expect(response.statusCode).toBe(200);
+    const cookie = response.cookies.find((c) => c.name === "rollbook_session");
+    expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: "Lax", path: "/" });
+    expect(response.json().csrfToken).toMatch(/^[\w-]{20,}$/);
+    expect(response.json().user).toMatchObject({
+      name: "Mrs S. Office",
+      schoolIds: [server.school.id],
+    });
+  });
+
+  it("gives the same answer for an unknown email and a wrong password", async () => {
+    const unknown = await login("nobody@a.example", PASSWORD);
+    const wrong = await login(EMAILS.head, "not the password");
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.json()).toEqual(wrong.json());
+    expect(wrong.json().error.message).toBe("Email or password is wrong");
+  });
+
+  it("locks an account for 15 minutes after five wrong passwords, even with the right one", async () => {
+    server.setNow("2025-09-03", "10:00");
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await login(EMAILS.dsl, `guess ${i}`)).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    const locked = await login(EMAILS.dsl, PASSWORD);
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json().error.message).toBe(
+      "Too many wrong passwords: this account is locked until 10:15. Try again then, or ask your administrator.",
+    );
+    server.setNow("2025-09-03", "10:16");
+    expect((await login(EMAILS.dsl, PASSWORD)).statusCode).toBe(200);
+  });
+
+  it("gives a new session at every sign-in, so a planted session id is never promoted", async () => {
+    const first = await login(EMAILS.head, PASSWORD);
+    const planted = first.cookies.find((c) => c.name === "rollbook_session")?.value as string;
+    const second = await login(EMAILS.head, PASSWORD, { cookie: `rollbook_session=${planted}` });
+    const fresh = second.cookies.find((c) => c.name === "rollbook_session")?.value;
+    expect(fresh).not.toBe(planted);
+    const old = await server.app.inject({
+      method: "GET",
+      url: "/api/auth/session",
+      headers: { cookie: `rollbook_session=${planted}` },
+    });
+    expect(old.statusCode).toBe(401);
+  });
+
+  it("ends the session on sign-out", async () => {
+    const head = await server.as("head");
+    expect((await head.send("POST", "/api/auth/logout")).statusCode).toBe(200);
+    expect((await head.get("/api/schools")).statusCode).toBe(401);
+  });
+});
+
+describe("request protection", () => {
+  it("refuses every API route without a session, including unknown ones", async () => {
+    for (const url of [
+      "/api/schools",
+      `/api/schools/${server.school.id}/pupils`,
+      "/api/auth/session",
+    ]) {
+      const response = await server.app.inject({ method: "GET", url });
+      expect(response.statusCode, url).toBe(401);
+      expect(response.json().error.code).toBe("unauthenticated");
+    }
+  });
+
+  it("refuses a change without the session's CSRF token", async () => {
+    const office = await server.as("office");
+    const url = `/api/schools/${server.school.id}/marks/amendments`;
+    const body = {
+      pupilId: server.pupils[0]?.id,
+      date: "2025-09-03",
+      session: "AM",
+      code: "I",
+      reason: "x",
+    };
+    const none = await server.app.inject({
+      method: "POST",
+      url,
+      payload: body,
+      headers: { cookie: office.cookie },
+    });
+    expect(none.statusCode).toBe(403);
+    const wrong = await office.send("POST", url, body, {
+      "x-csrf-token": "forged-token-forged-token",
+    });
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.json().error.message).toContain("x-csrf-token");
+  });
+
+  it("sends security headers and answers errors as JSON without stack traces", async () => {
+    const response = await server.app.inject({ method: "GET", url: "/api/nothing-here" });
+    expect(response.headers["x-content-type-options"]).toBe("nosniff");
+    expect(response.headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(response.headers["x-frame-options"]).toBe("SAMEORIGIN");
+    const office = await server.as("office");
+    const missing = await office.get("/api/no-such-route");
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toEqual({
+      error: { code: "not_found", message: "No route GET /api/no-such-route" },
+    });
+    const bad = await office.get(`/api/schools/${server.school.id}/registers/abc/2025-13-45/XX`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).not.toMatch(/at .*\.(ts|js):\d+/);
+    expect(bad.json().error.message).toMatch(
+      /params\.groupId: .*params\.date: must be a real date.*params\.session/,
+    );
+  });
+
+  it("rate-limits sign-in attempts from one address", async () => {
+    const strict = await buildApp({
+      database: server.database,
+      logLevel: "silent",
+      signInsPerMinute: 3,
+    });
+    const attempts = [];
+    for (let i = 0; i < 5; i++) {
+      const response = await strict.inject({
+        method: "POST",
+        url: "/api/auth/login",
+        payload: { email: `flood${i}@a.example`, password: "x" },
+      });
+      attempts.push(response.statusCode);
+    }
+    await strict.close();
+    expect(attempts).toEqual([401, 401, 401, 429, 429]);
+  });
+
+  it("serves the OpenAPI document", async () => {
+    const response = await server.app.inject({ method: "GET", url: "/api/docs/json" });
+    expect(response.statusCode).toBe(200);
+    const paths = Object.keys(response.json().paths);
+    expect(paths).toContain("/api/schools/{schoolId}/registers/{groupId}/{date}/{session}");
+    expect(paths).toContain("/api/auth/login");
+  });
+});
