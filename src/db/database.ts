@@ -14,6 +14,8 @@ export interface Database {
   kind: DatabaseKind;
   /** Where the data lives, for messages: a directory or the server URL without its password. */
   location: string;
+  /** The PostgreSQL schema in use when not the default (tests, benchmarks). */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -68,7 +70,13 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on("error", () => {});
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: "postgres", location: redact(url), close: () => db.destroy() };
+  return {
+    db,
+    kind: "postgres",
+    location: redact(url),
+    ...(options.searchPath ? { schema: options.searchPath } : {}),
+    close: () => db.destroy(),
+  };
 }
 
 export function redact(url: string): string {
@@ -86,6 +94,8 @@ export async function migrate(database: Database): Promise<string[]> {
   const migrator = new Migrator({
     db: database.db,
     provider: { getMigrations: async () => migrations },
+    // Kysely looks for its bookkeeping tables in every schema; name ours so others never count.
+    migrationTableSchema: database.schema ?? "public",
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -4,6 +4,7 @@ import { type RangeRequest, resolveRange, schoolReport } from "../../app/attenda
 import { calendarFileSchema } from "../../app/calendar-file.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { loadCalendar, saveAcademicYear } from "../../db/repositories/calendar.ts";
+import { createSchool } from "../../db/repositories/schools.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { validateRegisterTimes } from "../../domain/register-times.ts";
 import type { RouteApp } from "../app.ts";
@@ -44,6 +45,62 @@ export async function schoolRoutes(app: RouteApp): Promise<void> {
         .orderBy("schools.name")
         .execute();
       return { schools };
+    },
+  );
+
+  app.post(
+    "/",
+    {
+      schema: {
+        tags: ["schools"],
+        summary:
+          "Add a school (administrators); its calendar and groups follow through the set-up routes",
+        body: z.object({
+          name: z.string().trim().min(1).max(200),
+          phase: z.enum([
+            "nursery",
+            "primary",
+            "secondary",
+            "all_through",
+            "special",
+            "alternative_provision",
+          ]),
+          urn: z
+            .string()
+            .regex(/^\d{6}$/, "must be six digits")
+            .nullable()
+            .default(null),
+          address: z.string().max(500).default(""),
+          trustName: z.string().trim().min(1).max(200).nullable().default(null),
+          localAuthority: z
+            .object({
+              code: z.string().regex(/^\d{3}$/, "must be three digits"),
+              name: z.string().min(1),
+            })
+            .nullable()
+            .default(null),
+        }),
+      },
+    },
+    async (request, reply) => {
+      if (!request.requireActor().grants.some((g) => g.role === "admin")) {
+        throw new RollbookError("forbidden", "Only an administrator can add a school");
+      }
+      if (request.body.urn) {
+        const taken = await db
+          .selectFrom("schools")
+          .select("id")
+          .where("urn", "=", request.body.urn)
+          .executeTakeFirst();
+        if (taken)
+          throw new RollbookError(
+            "conflict",
+            `A school with URN ${request.body.urn} already exists (school ${taken.id})`,
+          );
+      }
+      const school = await createSchool(db, request.body);
+      reply.status(201);
+      return { id: school.id, name: school.name };
     },
   );
 
