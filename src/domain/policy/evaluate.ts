@@ -1,0 +1,169 @@
+import { academicYearOf } from "../calendar.ts";
+import { codeByIndex } from "../codes.ts";
+import type { IsoDate } from "../dates.ts";
+import { bandOf } from "./bands.ts";
+import { type Evaluation, evaluateCondition, type PupilContext } from "./conditions.ts";
+import { reviewDueDate } from "./review.ts";
+import type { SessionIndex } from "./timeline.ts";
+import type { Action, Policy, PupilFlagName, Trigger } from "./types.ts";
+
+export interface PreviousProposal {
+  triggerId: string;
+  dedupeKey: string;
+  /** Last date of the marks the earlier proposal was based on. */
+  evidenceEnd: IsoDate | null;
+}
+
+export interface EvidenceMark {
+  date: IsoDate;
+  session: "AM" | "PM";
+  code: string;
+}
+
+export interface Proposal {
+  triggerId: string;
+  triggerName: string;
+  actions: Action[];
+  /** "Penalty notice (10 sessions in 10 school weeks): 10 sessions of G, N, O or U ..." */
+  explanation: string;
+  evidence: EvidenceMark[];
+  /** Proposals with the same key are the same proposal: re-running a day proposes nothing twice. */
+  dedupeKey: string;
+  /** A person decides, because of a flag the policy names (medical condition, social worker...). */
+  manualReview: boolean;
+}
+
+export interface PupilToEvaluate {
+  codes: Uint8Array;
+  context: PupilContext;
+  previous: PreviousProposal[];
+}
+
+/**
+ * Runs every trigger of a policy for one pupil as of a day and returns what it proposes, each
+ * with the reason in plain English. Pure: the same marks, context and history give the same
+ * proposals, so evaluating a day twice proposes nothing new.
+ */
+export function evaluatePupil(
+  policy: Policy,
+  index: SessionIndex,
+  asOf: IsoDate,
+  pupil: PupilToEvaluate,
+): Proposal[] {
+  const end = index.endOf(asOf);
+  const context = withReviewDate(policy, index, asOf, pupil);
+  const proposals: Proposal[] = [];
+  for (const trigger of policy.triggers) {
+    if (!appliesTo(trigger, context)) continue;
+    const previous = pupil.previous.filter((p) => p.triggerId === trigger.id);
+    const since =
+      trigger.repeat === "each_new_breach" ? latest(previous.map((p) => p.evidenceEnd)) : null;
+    const fixedKey = periodKey(trigger, index, asOf, context);
+    if (fixedKey && previous.some((p) => p.dedupeKey === fixedKey)) continue;
+    const evaluation: Evaluation = { policy, index, codes: pupil.codes, asOf, end, context, since };
+    const outcome = evaluateCondition(trigger.when, evaluation);
+    if (!outcome.met) continue;
+    const evidence = outcome.evidence.map((i) => ({
+      date: index.dates[i] as IsoDate,
+      session: index.sessions[i] as "AM" | "PM",
+      code: codeByIndex(pupil.codes[i] as number).symbol,
+    }));
+    const last = evidence.at(-1);
+    const dedupeKey =
+      fixedKey ??
+      `${trigger.id}@${last ? `${last.date}${last.session}` : `year:${academicYearOf(asOf)}`}`;
+    if (previous.some((p) => p.dedupeKey === dedupeKey)) continue;
+    const flagged = (trigger.manualReviewFlags ?? []).filter((f) => context.flags[f]);
+    const why = [
+      ...(flagged.length > 0 ? [`the pupil has ${flagged.map(flagName).join(" and ")}`] : []),
+      ...(trigger.discretionary ? ["the policy leaves this step to the school's discretion"] : []),
+    ];
+    proposals.push({
+      triggerId: trigger.id,
+      triggerName: trigger.name,
+      actions: trigger.actions,
+      explanation: `${trigger.name}: ${outcome.reason}.${why.length > 0 ? ` For a person to decide, not automatic: ${why.join("; ")}.` : ""}`,
+      evidence,
+      dedupeKey,
+      manualReview: why.length > 0,
+    });
+  }
+  return proposals;
+}
+
+function appliesTo(trigger: Trigger, context: PupilContext): boolean {
+  if (trigger.inStage === undefined) return true;
+  if (trigger.inStage === "none") return context.stage === undefined;
+  return context.stage?.id === trigger.inStage;
+}
+
+/**
+ * Fills in what the context leaves to the policy: the review date from the stage's rule, and,
+ * when no review has been held, the band the pupil was in when the stage began.
+ */
+function withReviewDate(
+  policy: Policy,
+  index: SessionIndex,
+  asOf: IsoDate,
+  pupil: PupilToEvaluate,
+): PupilContext {
+  const stage = pupil.context.stage;
+  if (!stage) return pupil.context;
+  const definition = policy.stages.find((s) => s.id === stage.id);
+  const reviewDue =
+    stage.reviewDue ??
+    (definition
+      ? reviewDueDate(definition, stage.startedOn, stage.baseline, index, pupil.codes, asOf)
+      : null);
+  const startBand = bandOf(policy.bands, stage.baseline);
+  const lastReview =
+    pupil.context.lastReview ??
+    (startBand ? { on: stage.startedOn, band: startBand.id } : undefined);
+  return {
+    ...pupil.context,
+    stage: { ...stage, reviewDue },
+    ...(lastReview ? { lastReview } : {}),
+  };
+}
+
+/** The fixed key of triggers that propose once per year, term, half term or stage. */
+function periodKey(
+  trigger: Trigger,
+  index: SessionIndex,
+  asOf: IsoDate,
+  context: PupilContext,
+): string | null {
+  switch (trigger.repeat) {
+    case "each_new_breach":
+      return null;
+    case "once_per_year":
+      return `${trigger.id}@year:${academicYearOf(asOf)}`;
+    case "once_per_term":
+      return `${trigger.id}@term:${index.calendar.periodContaining("term", asOf).from}`;
+    case "once_per_half_term":
+      return `${trigger.id}@half_term:${index.calendar.periodContaining("half_term", asOf).from}`;
+    case "once_per_stage":
+      return `${trigger.id}@stage:${context.stage?.id ?? "none"}:${context.stage?.startedOn ?? ""}`;
+  }
+}
+
+function latest(dates: (IsoDate | null)[]): IsoDate | null {
+  return dates.reduce<IsoDate | null>(
+    (max, d) => (d !== null && (max === null || d > max) ? d : max),
+    null,
+  );
+}
+
+const FLAG_NAMES: Record<PupilFlagName, string> = {
+  medical_condition: "a medical condition",
+  sen_support: "SEN support",
+  ehcp: "an education, health and care plan",
+  has_social_worker: "a social worker",
+  looked_after: "looked-after status",
+  fsm: "free school meals",
+  pupil_premium: "pupil premium",
+};
+
+function flagName(flag: PupilFlagName): string {
+  return FLAG_NAMES[flag];
+}
