@@ -49,9 +49,9 @@ export function policyProblems(policy: Policy): string[] {
     }
     if (trigger.actions.length === 0)
       problems.push(`${at}.actions: a trigger needs at least one action`);
-    trigger.actions.forEach((action, j) =>
-      checkAction(action, `${at}.actions[${j}]`, stageIds, problems),
-    );
+    trigger.actions.forEach((action, j) => {
+      checkAction(action, `${at}.actions[${j}]`, stageIds, problems);
+    });
     checkCondition(trigger.when, `${at}.when`, bandIds, problems);
   });
   return problems;
@@ -98,7 +98,9 @@ function checkCondition(
     case "all":
     case "any":
       if (condition.of.length === 0) problems.push(`${at}.of: needs at least one condition`);
-      condition.of.forEach((part, i) => checkCondition(part, `${at}.of[${i}]`, bands, problems));
+      condition.of.forEach((part, i) => {
+        checkCondition(part, `${at}.of[${i}]`, bands, problems);
+      });
       break;
     case "not":
       checkCondition(condition.condition, `${at}.condition`, bands, problems);
