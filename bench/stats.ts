@@ -14,13 +14,13 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { sql } from "kysely";
 import pg from "pg";
-import { Random } from "../src/app/demo/random.ts";
 import { TYPICAL_TERM_DATES } from "../src/app/demo/term-dates.ts";
 import { type Database, migrate, openDatabase } from "../src/db/database.ts";
 import { SchoolCalendar } from "../src/domain/calendar.ts";
-import { CODES, codeOn } from "../src/domain/codes.ts";
-import { emptyYearMarks, slotOf, type YearMarks } from "../src/domain/marks.ts";
+import { CODES } from "../src/domain/codes.ts";
+import type { YearMarks } from "../src/domain/marks.ts";
 import { groupStatistics, pupilStatistics, tallyMarks } from "../src/domain/statistics.ts";
+import { syntheticYear } from "./support/synthetic-year.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -42,48 +42,6 @@ async function timed<T>(work: () => Promise<T> | T): Promise<[T, number]> {
   const start = performance.now();
   const result = await work();
   return [result, performance.now() - start];
-}
-
-/** Each pupil's year: mostly present, with absence drawn per pupil so some are PA and some SA. */
-function generate(calendar: SchoolCalendar): { marks: YearMarks[]; count: number } {
-  const random = new Random(42);
-  const sessions = calendar
-    .schoolDays(`${YEAR}-08-01`, `${YEAR + 1}-07-31`)
-    .flatMap((date) =>
-      calendar
-        .sessionsOn(date)
-        .map((session) => ({ slot: slotOf(date, session).slot, session, date })),
-    );
-  const index = (symbol: string) => codeOn(symbol, "2025-09-10").index;
-  const [am, pm, late, ill, other, holiday, lateAfter, medical] = [
-    "/",
-    "\\",
-    "L",
-    "I",
-    "O",
-    "G",
-    "U",
-    "M",
-  ].map(index);
-  const marks: YearMarks[] = [];
-  for (let p = 0; p < PUPILS; p++) {
-    const year = emptyYearMarks();
-    const absence = random.chance(0.02) ? 0.55 : random.chance(0.2) ? 0.12 : 0.03;
-    for (const { slot, session } of sessions) {
-      const r = random.next();
-      let code: number | undefined;
-      if (r < absence * 0.6) code = ill;
-      else if (r < absence * 0.8) code = other;
-      else if (r < absence * 0.9) code = holiday;
-      else if (r < absence) code = medical;
-      else if (r < absence + 0.02) code = session === "AM" ? late : pm;
-      else if (r < absence + 0.023) code = lateAfter;
-      else code = session === "AM" ? am : pm;
-      year[slot] = code as number;
-    }
-    marks.push(year);
-  }
-  return { marks, count: PUPILS * sessions.length };
 }
 
 async function open(): Promise<{ database: Database; cleanup: () => Promise<void> }> {
@@ -167,7 +125,7 @@ const SQL_STATISTICS = sql<{
 
 const calendar = new SchoolCalendar([...TYPICAL_TERM_DATES]);
 process.stdout.write(`bench/stats: ${PUPILS.toLocaleString()} pupils, one academic year\n`);
-const [{ marks, count }, generateMs] = await timed(() => generate(calendar));
+const [{ marks, count }, generateMs] = await timed(() => syntheticYear(calendar, YEAR, PUPILS));
 process.stdout.write(`  generated ${count.toLocaleString()} marks in ${seconds(generateMs)}\n`);
 
 // 1. Pure computation over compact marks already in memory: the engine's hot path.

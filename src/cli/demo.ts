@@ -35,7 +35,8 @@ export function registerDemo(program: Command): void {
         process.stdout.write(
           `Created ${summary.school.name} (school ${summary.school.id}) in ${location} in ${((Date.now() - started) / 1000).toFixed(1)} s:\n` +
             `  ${summary.onRoll} pupils on roll (${summary.pupils} including leavers), ${summary.contacts} contacts\n` +
-            `  ${summary.marks} register marks to ${today}, ${summary.amendments} of them amended by the office\n`,
+            `  ${summary.marks} register marks to ${today}, ${summary.amendments} of them amended by the office\n` +
+            `  the trust attendance policy adopted: ${summary.proposals} actions proposed for the office to review\n`,
         );
       });
     });

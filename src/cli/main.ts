@@ -5,6 +5,7 @@ import { isRollbookError } from "../domain/errors.ts";
 import { registerDemo } from "./demo.ts";
 import { registerImport } from "./import.ts";
 import { registerInit } from "./init.ts";
+import { registerPolicy } from "./policy.ts";
 import { registerStart } from "./start.ts";
 import { registerStats } from "./stats.ts";
 
@@ -24,6 +25,7 @@ const program = new Command("rollbook")
 registerInit(program);
 registerImport(program);
 registerStats(program);
+registerPolicy(program);
 registerDemo(program);
 registerStart(program);
 

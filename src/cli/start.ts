@@ -5,6 +5,7 @@ import { loadConfig } from "../config.ts";
 import { migrate, openDatabase } from "../db/database.ts";
 import { listSchools } from "../db/repositories/schools.ts";
 import { londonToday } from "../domain/dates.ts";
+import { startScheduler } from "../jobs/scheduler.ts";
 import { buildApp } from "../server/app.ts";
 import type { DatabaseFlags } from "./context.ts";
 import { progress } from "./output.ts";
@@ -36,6 +37,7 @@ export function registerStart(program: Command): void {
         bar.stop();
       }
       const app = await buildApp({ database, logLevel: config.LOG_LEVEL });
+      const stopScheduler = startScheduler(database.db, app.log, () => new Date());
       const port = flags.port ? Number(flags.port) : config.PORT;
       const host = flags.host ?? config.HOST;
       const address = await app.listen({ port, host });
@@ -54,6 +56,7 @@ export function registerStart(program: Command): void {
       }
       process.stdout.write(`${lines.join("\n")}\n`);
       const stop = async () => {
+        stopScheduler();
         await app.close();
         await database.close();
         process.exit(0);

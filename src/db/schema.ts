@@ -22,6 +22,87 @@ export interface DB {
   user_sessions: UserSessionTable;
   registers_taken: RegisterTakenTable;
   planned_absences: PlannedAbsenceTable;
+  policies: PolicyTable;
+  attendance_cases: AttendanceCaseTable;
+  case_events: CaseEventTable;
+  proposed_actions: ProposedActionTable;
+  job_runs: JobRunTable;
+}
+
+export interface PolicyTable {
+  school_id: number;
+  version: number;
+  name: string;
+  preset: string | null;
+  /** The Policy document (src/domain/policy/types.ts). */
+  document: ColumnType<unknown, string, string>;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface AttendanceCaseTable {
+  school_id: number;
+  id: Generated<number>;
+  pupil_id: number;
+  status: "open" | "closed";
+  stage_id: string;
+  stage_started_on: string;
+  baseline_attended: number;
+  baseline_possible: number;
+  opened_on: string;
+  opened_by: string;
+  next_review_on: string | null;
+  last_review_on: string | null;
+  last_review_band: string | null;
+  closed_on: string | null;
+  outcome: string | null;
+  policy_version: number;
+}
+
+export interface CaseEventTable {
+  school_id: number;
+  id: Generated<number>;
+  case_id: number;
+  happened_on: string;
+  recorded_at: CreatedAt;
+  recorded_by: string;
+  kind: string;
+  summary: string;
+  detail: ColumnType<unknown, string | undefined, never>;
+}
+
+export interface ProposedActionTable {
+  school_id: number;
+  id: Generated<number>;
+  pupil_id: number;
+  policy_version: number;
+  trigger_id: string;
+  trigger_name: string;
+  actions: ColumnType<unknown, string, never>;
+  explanation: string;
+  evidence: ColumnType<unknown, string, never>;
+  evidence_end: string | null;
+  dedupe_key: string;
+  manual_review: boolean;
+  proposed_on: string;
+  status: ColumnType<
+    "proposed" | "accepted" | "dismissed",
+    "proposed" | undefined,
+    "accepted" | "dismissed"
+  >;
+  decided_by: string | null;
+  decided_at: Date | null;
+  decision_reason: string | null;
+  case_id: number | null;
+}
+
+export interface JobRunTable {
+  school_id: number;
+  job: string;
+  run_on: string;
+  started_at: Date;
+  finished_at: Date | null;
+  summary: ColumnType<unknown, string | null, string>;
 }
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;

@@ -16,6 +16,7 @@ import { authRoutes } from "./auth/auth.routes.ts";
 import { sessionPlugin } from "./auth/session.ts";
 import { body, handleError } from "./errors.ts";
 import { officeRoutes } from "./office/office.routes.ts";
+import { policyRoutes } from "./policy/policy.routes.ts";
 import { pupilRoutes } from "./pupils/pupils.routes.ts";
 import { registerRoutes } from "./registers/registers.routes.ts";
 import { schoolRoutes } from "./schools/schools.routes.ts";
@@ -111,5 +112,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await api.register(registerRoutes, { prefix: "/api/schools" });
   await api.register(officeRoutes, { prefix: "/api/schools" });
   await api.register(setupRoutes, { prefix: "/api/schools" });
+  await api.register(policyRoutes, { prefix: "/api" });
   return app;
 }

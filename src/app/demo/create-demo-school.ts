@@ -1,11 +1,14 @@
 import type { Kysely } from "kysely";
 import { saveAcademicYear } from "../../db/repositories/calendar.ts";
 import { chunks, type MarkToRecord, recordMarks } from "../../db/repositories/marks.ts";
+import { savePolicyVersion } from "../../db/repositories/policies.ts";
 import { ensureGroups, insertPupils } from "../../db/repositories/pupils.ts";
 import { createSchool } from "../../db/repositories/schools.ts";
 import type { DB, School } from "../../db/schema.ts";
 import { academicYearOf, SchoolCalendar } from "../../domain/calendar.ts";
 import type { IsoDate } from "../../domain/dates.ts";
+import { TRUST_POLICY } from "../../domain/policy/presets/trust-policy.ts";
+import { evaluateSchool } from "../policy/evaluate-school.ts";
 import { type DemoMark, demoMarks, formOf } from "./attendance.ts";
 import { createDemoAccounts, type DemoAccount } from "./demo-accounts.ts";
 import { BOYS_NAMES, GIRLS_NAMES, SURNAMES } from "./names.ts";
@@ -23,6 +26,8 @@ export interface DemoOptions {
 
 export interface DemoSummary {
   school: School;
+  /** Actions the trust policy proposes on the demo's today. */
+  proposals: number;
   accounts: DemoAccount[];
   pupils: number;
   onRoll: number;
@@ -151,8 +156,13 @@ export async function createDemoSchool(db: Kysely<DB>, options: DemoOptions): Pr
   await writeInBatches(db, school.id, amendments, "amendment", options, "Amendments");
   await recordRegistersTaken(db, school.id, marks, tutors);
   const accounts = await createDemoAccounts(db, school, tutors);
+  await savePolicyVersion(db, school.id, TRUST_POLICY, ATTENDANCE_OFFICER);
+  options.onProgress?.("Evaluating the attendance policy", 0, 1);
+  const evaluation = await evaluateSchool(db, school.id, options.today);
+  options.onProgress?.("Evaluating the attendance policy", 1, 1);
   return {
     accounts,
+    proposals: evaluation.proposed,
     school,
     pupils: pupils.length,
     onRoll: pupils.filter((p) => p.leaving === null || p.leaving >= options.today).length,

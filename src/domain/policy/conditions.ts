@@ -4,7 +4,7 @@ import type { IsoDate } from "../dates.ts";
 import { WEEKDAY_NAMES } from "../dates.ts";
 import { formatPercent, type Ratio } from "../statistics.ts";
 import { bandOf, comparePercent } from "./bands.ts";
-import { ABSENT, ATTENDING, codeSet, dayLabel, POSSIBLE, type SessionIndex } from "./timeline.ts";
+import { ATTENDING, codeSet, dayLabel, POSSIBLE, type SessionIndex } from "./timeline.ts";
 import type { Band, Condition, Period, Policy, PupilFlagName, Window } from "./types.ts";
 
 /** What the engine knows about a pupil besides their marks: flags, the stage they are in, the last review. */
@@ -156,6 +156,13 @@ function attendance(c: Extract<Condition, { kind: "attendance" }>, e: Evaluation
   const ratio = attendanceOver(e.codes, lo, hi);
   if (ratio.denominator === 0)
     return { met: false, reason: `no possible sessions ${label}`, evidence: [] };
+  if (ratio.denominator < (c.minimumSessions ?? 0)) {
+    return {
+      met: false,
+      reason: `only ${ratio.denominator} possible sessions ${label}, fewer than the ${c.minimumSessions} needed to judge`,
+      evidence: [],
+    };
+  }
   const checks: [boolean, string][] = [];
   if (c.below !== undefined) checks.push([comparePercent(ratio, c.below) < 0, `below ${c.below}%`]);
   if (c.atOrBelow !== undefined)
@@ -174,7 +181,13 @@ function band(c: Extract<Condition, { kind: "band" }>, e: Evaluation): Outcome {
   const { lo, hi, label } = periodRange(c.period ?? "year_to_date", e);
   const ratio = attendanceOver(e.codes, lo, hi);
   const current = bandOf(e.policy.bands, ratio);
-  if (!current) return { met: false, reason: `no possible sessions ${label}`, evidence: [] };
+  if (!current || ratio.denominator < (c.minimumSessions ?? 0)) {
+    return {
+      met: false,
+      reason: `only ${ratio.denominator} possible sessions ${label}, not enough to judge`,
+      evidence: [],
+    };
+  }
   const met = c.in.includes(current.id);
   return { met, reason: `${describeAttendance(ratio, label)}: ${current.name}`, evidence: [] };
 }
@@ -238,70 +251,73 @@ function joinCodes(codes: string[]): string {
     : `${codes.slice(0, -1).join(", ")} or ${codes.at(-1)}`;
 }
 
-/** Sessions of each school day in [lo, hi): whether every marked session that day has one of the codes. */
-function absentDays(
-  e: Evaluation,
-  set: Uint8Array,
-  lo: number,
-  hi: number,
-): { day: number; sessions: number[]; whole: boolean }[] {
-  const days: { day: number; sessions: number[]; whole: boolean }[] = [];
-  for (let i = lo; i < hi; i++) {
-    const day = e.index.day[i] as number;
-    let entry = days.at(-1);
-    if (!entry || entry.day !== day) {
-      entry = { day, sessions: [], whole: true };
-      days.push(entry);
-    }
-    if (set[e.codes[i] as number]) entry.sessions.push(i);
-    else entry.whole = false;
-  }
-  return days;
-}
-
+/**
+ * Whole days absent with the codes, in one pass without allocating (this runs for every pupil):
+ * a day counts when every session of it carries one of the codes.
+ */
 function absenceDays(c: Extract<Condition, { kind: "absence_days" }>, e: Evaluation): Outcome {
   const set = codeSet(c.codes);
   const range = periodRange(c.period ?? "year_to_date", e);
   const lo = Math.max(range.lo, sinceIndex(e));
-  const days = absentDays(e, set, lo, range.hi);
-  const codes = joinCodes(c.codes);
+  const { codes, index } = e;
+  const label = joinCodes(c.codes);
   if (c.mode === "cumulative") {
-    const sessions = days.flatMap((d) => d.sessions);
-    const dayCount = sessions.length / 2;
-    const met = dayCount >= c.atLeast;
+    let sessions = 0;
+    for (let i = lo; i < range.hi; i++) sessions += set[codes[i] as number] as number;
+    const days = sessions / 2;
+    if (days < c.atLeast)
+      return {
+        met: false,
+        reason: `${days} day(s) of ${label} ${range.label} in all, fewer than ${c.atLeast}`,
+        evidence: [],
+      };
+    const evidence: number[] = [];
+    for (let i = lo; i < range.hi; i++) if (set[codes[i] as number]) evidence.push(i);
     return {
-      met,
-      reason: `${dayCount} day(s) of ${codes} ${range.label} in all${met ? `, at least ${c.atLeast}: ${describeSessions(e, sessions, 12)}` : `, fewer than ${c.atLeast}`}`,
-      evidence: met ? sessions : [],
+      met: true,
+      reason: `${days} day(s) of ${label} ${range.label} in all, at least ${c.atLeast}: ${describeSessions(e, evidence, 12)}`,
+      evidence,
     };
   }
-  let bestStart = 0;
-  let bestLength = 0;
-  let runStart = 0;
-  days.forEach((d, i) => {
-    if (!(d.whole && d.sessions.length > 0)) {
-      runStart = i + 1;
-      return;
+  let best = 0;
+  let bestFrom = lo;
+  let bestTo = lo;
+  let run = 0;
+  let runFrom = lo;
+  let dayStart = lo;
+  let whole = true;
+  for (let i = lo; i <= range.hi; i++) {
+    const newDay = i === range.hi || (i > lo && index.day[i] !== index.day[i - 1]);
+    if (newDay && i > lo) {
+      if (whole) {
+        if (run === 0) runFrom = dayStart;
+        run++;
+        if (run > best) {
+          best = run;
+          bestFrom = runFrom;
+          bestTo = i;
+        }
+      } else {
+        run = 0;
+      }
+      dayStart = i;
+      whole = true;
     }
-    if (i - runStart + 1 > bestLength) {
-      bestStart = runStart;
-      bestLength = i - runStart + 1;
-    }
-  });
-  const best = days.slice(bestStart, bestStart + bestLength);
-  const met = best.length >= c.atLeast;
-  if (!met)
+    if (i < range.hi && !set[codes[i] as number]) whole = false;
+  }
+  if (best < c.atLeast) {
     return {
-      met,
-      reason: `longest unbroken run of ${codes} ${range.label} is ${best.length} school day(s), fewer than ${c.atLeast}`,
+      met: false,
+      reason: `longest unbroken run of ${label} ${range.label} is ${best} school day(s), fewer than ${c.atLeast}`,
       evidence: [],
     };
-  const first = best[0]?.sessions[0] as number;
-  const last = best.at(-1)?.sessions.at(-1) as number;
+  }
+  const evidence: number[] = [];
+  for (let i = bestFrom; i < bestTo; i++) evidence.push(i);
   return {
-    met,
-    reason: `absent (${codes}) for ${best.length} school days in a row, from ${dayLabel(e.index.dates[first] as string)} to ${dayLabel(e.index.dates[last] as string)}`,
-    evidence: best.flatMap((d) => d.sessions),
+    met: true,
+    reason: `absent (${label}) for ${best} school days in a row, from ${dayLabel(index.dates[bestFrom] as string)} to ${dayLabel(index.dates[bestTo - 1] as string)}`,
+    evidence,
   };
 }
 

@@ -104,11 +104,19 @@ export function evaluationSpan(asOf: IsoDate): { from: IsoDate; to: IsoDate } {
 
 /** Membership table over code indices for a set of symbols (every era of each symbol). */
 export function codeSet(symbols: readonly string[]): Uint8Array {
-  const set = new Uint8Array(CODE_INDEX_LIMIT);
-  const wanted = new Set(symbols);
-  for (const code of CODES) if (wanted.has(code.symbol)) set[code.index] = 1;
+  const key = symbols.join(" ");
+  let set = codeSets.get(key);
+  if (!set) {
+    set = new Uint8Array(CODE_INDEX_LIMIT);
+    const wanted = new Set(symbols);
+    for (const code of CODES) if (wanted.has(code.symbol)) set[code.index] = 1;
+    codeSets.set(key, set);
+  }
   return set;
 }
+
+// Conditions ask for the same few code sets for every pupil: build each once.
+const codeSets = new Map<string, Uint8Array>();
 
 const inCategory = (categories: string[]) => {
   const set = new Uint8Array(CODE_INDEX_LIMIT);

@@ -22,16 +22,20 @@ export type Period = "year_to_date" | "term" | "half_term" | "since_stage_start"
 export type Window = { unit: "school_weeks" | "school_days"; length: number } | { period: Period };
 
 export type Condition =
-  /** Attendance over a period compared with a threshold. */
+  /**
+   * Attendance over a period compared with a threshold; not judged until the period holds at
+   * least `minimumSessions` possible sessions (one absent day in the first week is not a trend).
+   */
   | {
       kind: "attendance";
       below?: Percent;
       atOrBelow?: Percent;
       atOrAbove?: Percent;
       period: Period;
+      minimumSessions?: number;
     }
   /** The attendance band the pupil is in (year to date unless a period is given). */
-  | { kind: "band"; in: string[]; period?: Period }
+  | { kind: "band"; in: string[]; period?: Period; minimumSessions?: number }
   /** At least `atLeast` sessions with any of the codes inside one window. */
   | { kind: "code_count"; codes: string[]; atLeast: number; window: Window }
   /** Whole school days absent with the codes: in one unbroken run, or added up over the period. */

@@ -52,6 +52,27 @@ describe("attendance threshold conditions", () => {
     );
   });
 
+  it("wait for enough possible sessions before judging", () => {
+    const codes = aPupilRegister(index, "2025-09-10", [["2025-09-03", "day", "I"]]);
+    const policy = policyWith({
+      when: { kind: "attendance", below: 90, period: "year_to_date", minimumSessions: 30 },
+      repeat: "once_per_year",
+    });
+    expect(evaluate(policy, index, "2025-09-10", codes)).toEqual([]); // 12 sessions, 83%: too early to say
+    expect(
+      evaluate(
+        policy,
+        index,
+        "2025-09-16",
+        aPupilRegister(index, "2025-09-16", schoolDaysOf(calendar, "2025-09-03", 3, "I")),
+      ),
+    ).toHaveLength(0);
+    const later = aPupilRegister(index, "2025-09-30", schoolDaysOf(calendar, "2025-09-03", 3, "I"));
+    expect(evaluate(policy, index, "2025-09-30", later)[0]?.explanation).toContain(
+      "85.0% (34 of 40 sessions)",
+    );
+  });
+
   it("use the half term, the term or the time since the stage began", () => {
     const codes = aPupilRegister(index, "2025-11-14", schoolDaysOf(calendar, "2025-11-03", 2, "O"));
     const halfTerm = policyWith({ when: { kind: "attendance", below: 85, period: "half_term" } });

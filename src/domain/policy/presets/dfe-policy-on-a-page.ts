@@ -40,7 +40,7 @@ export const DFE_POLICY_ON_A_PAGE: Policy = {
     {
       id: "step_2_early_support",
       name: "Step 2: early support, attendance below 95%",
-      when: { kind: "attendance", below: 95, period: "year_to_date" },
+      when: { kind: "attendance", below: 95, period: "year_to_date", minimumSessions: 30 },
       inStage: "none",
       actions: [
         { type: "letter", letter: "dfe_early_support" },
@@ -54,7 +54,10 @@ export const DFE_POLICY_ON_A_PAGE: Policy = {
       name: "Step 3: formal support, absences continue and attendance is below 90%",
       when: {
         kind: "all",
-        of: [{ kind: "review_due" }, { kind: "attendance", below: 90, period: "year_to_date" }],
+        of: [
+          { kind: "review_due" },
+          { kind: "attendance", below: 90, period: "year_to_date", minimumSessions: 30 },
+        ],
       },
       inStage: "early_support",
       actions: [

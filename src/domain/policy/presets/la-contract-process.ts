@@ -60,7 +60,7 @@ export const LA_CONTRACT_PROCESS_POLICY: Policy = {
     {
       id: "contract_invite",
       name: "Attendance concerns: invite to an attendance contract meeting (letter 1)",
-      when: { kind: "attendance", below: 90, period: "year_to_date" },
+      when: { kind: "attendance", below: 90, period: "year_to_date", minimumSessions: 30 },
       inStage: "none",
       actions: [
         { type: "letter", letter: "la_1_contract_invite" },
@@ -160,7 +160,7 @@ export const LA_CONTRACT_PROCESS_POLICY: Policy = {
     {
       id: "social_care_consideration",
       name: "Below 50% with support having failed: consider a social care referral",
-      when: { kind: "attendance", below: 50, period: "year_to_date" },
+      when: { kind: "attendance", below: 50, period: "year_to_date", minimumSessions: 30 },
       inStage: "notice_to_improve",
       actions: [{ type: "referral", to: "social_care" }],
       repeat: "once_per_stage",

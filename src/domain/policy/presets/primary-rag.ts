@@ -36,7 +36,7 @@ export const PRIMARY_RAG_POLICY: Policy = {
     {
       id: "red_letter",
       name: "Red letter: attendance below 90% at the termly analysis",
-      when: { kind: "band", in: ["red"] },
+      when: { kind: "band", in: ["red"], minimumSessions: 30 },
       inStage: "none",
       actions: [
         { type: "letter", letter: "primary_red" },
@@ -49,7 +49,7 @@ export const PRIMARY_RAG_POLICY: Policy = {
     {
       id: "amber_letter",
       name: "Amber letter: attendance below the 97% target at the termly analysis",
-      when: { kind: "band", in: ["amber"] },
+      when: { kind: "band", in: ["amber"], minimumSessions: 30 },
       inStage: "none",
       actions: [
         { type: "letter", letter: "primary_amber" },

@@ -54,7 +54,7 @@ export const TRUST_POLICY: Policy = {
     {
       id: "initial_warning",
       name: "Initial warning: attendance below 95% (cause for concern)",
-      when: { kind: "attendance", below: 95, period: "year_to_date" },
+      when: { kind: "attendance", below: 95, period: "year_to_date", minimumSessions: 30 },
       inStage: "none",
       actions: [{ type: "letter", letter: "trust_initial_warning" }],
       repeat: "once_per_year",
@@ -63,7 +63,7 @@ export const TRUST_POLICY: Policy = {
     {
       id: "stage_1",
       name: "Stage 1: attendance below 90%",
-      when: { kind: "attendance", below: 90, period: "year_to_date" },
+      when: { kind: "attendance", below: 90, period: "year_to_date", minimumSessions: 30 },
       inStage: "none",
       actions: [
         { type: "letter", letter: "trust_letter_1" },
@@ -141,7 +141,7 @@ export const TRUST_POLICY: Policy = {
         kind: "all",
         of: [
           { kind: "band_change", direction: "worse" },
-          { kind: "attendance", below: 90, period: "year_to_date" },
+          { kind: "attendance", below: 90, period: "year_to_date", minimumSessions: 30 },
         ],
       },
       inStage: "none",

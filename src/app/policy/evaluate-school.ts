@@ -1,0 +1,99 @@
+import type { Kysely } from "kysely";
+import { casesForEvaluation } from "../../db/repositories/cases.ts";
+import { chunks } from "../../db/repositories/marks.ts";
+import { currentPolicy } from "../../db/repositories/policies.ts";
+import type { DB } from "../../db/schema.ts";
+import type { IsoDate } from "../../domain/dates.ts";
+import { RollbookError } from "../../domain/errors.ts";
+import { evaluatePupil, type PreviousProposal } from "../../domain/policy/evaluate.ts";
+import { contextFrom, loadEvaluationData } from "./evaluation-data.ts";
+
+export interface EvaluationSummary {
+  asOf: IsoDate;
+  policyVersion: number;
+  pupils: number;
+  proposed: number;
+  alreadyProposed: number;
+  byTrigger: Record<string, number>;
+}
+
+/**
+ * Evaluates the school's policy over every pupil on roll as of a day and stores what it proposes.
+ * Running it again for the same day proposes nothing new: each proposal's key is unique per pupil.
+ */
+export async function evaluateSchool(
+  db: Kysely<DB>,
+  schoolId: number,
+  asOf: IsoDate,
+): Promise<EvaluationSummary> {
+  const stored = await currentPolicy(db, schoolId);
+  if (!stored)
+    throw new RollbookError(
+      "not_found",
+      "This school has no attendance policy yet: adopt a preset or save one first",
+    );
+  const [{ index, pupils }, cases, previousRows] = await Promise.all([
+    loadEvaluationData(db, schoolId, asOf, asOf),
+    casesForEvaluation(db, schoolId),
+    db
+      .selectFrom("proposed_actions")
+      .select(["pupil_id", "trigger_id", "dedupe_key", "evidence_end"])
+      .where("school_id", "=", schoolId)
+      .execute(),
+  ]);
+  const previous = new Map<number, PreviousProposal[]>();
+  for (const row of previousRows) {
+    const list = previous.get(row.pupil_id) ?? [];
+    list.push({
+      triggerId: row.trigger_id,
+      dedupeKey: row.dedupe_key,
+      evidenceEnd: row.evidence_end,
+    });
+    previous.set(row.pupil_id, list);
+  }
+  const rows = [];
+  for (const pupil of pupils) {
+    if (index.endOf(asOf) === 0) break;
+    const context = contextFrom(pupil, cases.open.get(pupil.id), cases.lastClosed.get(pupil.id));
+    for (const proposal of evaluatePupil(stored.policy, index, asOf, {
+      codes: pupil.codes,
+      context,
+      previous: previous.get(pupil.id) ?? [],
+    })) {
+      rows.push({
+        school_id: schoolId,
+        pupil_id: pupil.id,
+        policy_version: stored.version,
+        trigger_id: proposal.triggerId,
+        trigger_name: proposal.triggerName,
+        actions: JSON.stringify(proposal.actions),
+        explanation: proposal.explanation,
+        evidence: JSON.stringify(proposal.evidence),
+        evidence_end: proposal.evidence.at(-1)?.date ?? null,
+        dedupe_key: proposal.dedupeKey,
+        manual_review: proposal.manualReview,
+        proposed_on: asOf,
+      });
+    }
+  }
+  let proposed = 0;
+  const byTrigger: Record<string, number> = {};
+  for (const chunk of chunks(rows, 500)) {
+    const inserted = await db
+      .insertInto("proposed_actions")
+      .values(chunk)
+      .onConflict((oc) => oc.columns(["school_id", "pupil_id", "dedupe_key"]).doNothing())
+      .returning("trigger_id")
+      .execute();
+    proposed += inserted.length;
+    for (const r of inserted) byTrigger[r.trigger_id] = (byTrigger[r.trigger_id] ?? 0) + 1;
+  }
+  return {
+    asOf,
+    policyVersion: stored.version,
+    pupils: pupils.length,
+    proposed,
+    alreadyProposed: rows.length - proposed,
+    byTrigger,
+  };
+}

@@ -1,0 +1,293 @@
+import { z } from "zod";
+import { acceptProposal, dismissProposal } from "../../app/policy/decide-proposal.ts";
+import { evaluateSchool } from "../../app/policy/evaluate-school.ts";
+import { parsePolicy, policySchema } from "../../app/policy/policy-schema.ts";
+import { simulatePolicy } from "../../app/policy/simulate-policy.ts";
+import { displayName, momentOf } from "../../app/registers/register.ts";
+import {
+  currentPolicy,
+  policyVersions,
+  savePolicyVersion,
+} from "../../db/repositories/policies.ts";
+import { RollbookError } from "../../domain/errors.ts";
+import { PRESETS } from "../../domain/policy/presets/index.ts";
+import type { RouteApp } from "../app.ts";
+import { id, isoDate, schoolParams } from "../params.ts";
+
+export async function policyRoutes(app: RouteApp): Promise<void> {
+  const { db } = app.database;
+
+  app.get(
+    "/policy-presets",
+    { schema: { tags: ["policy"], summary: "The ready-made policies a school can start from" } },
+    async () => ({
+      presets: Object.entries(PRESETS).map(([preset, policy]) => ({
+        preset,
+        name: policy.name,
+        target: policy.target,
+        bands: policy.bands,
+        stages: policy.stages.map((s) => s.name),
+        triggers: policy.triggers.map((t) => t.name),
+      })),
+    }),
+  );
+
+  app.get(
+    "/schools/:schoolId/policy",
+    {
+      schema: {
+        tags: ["policy"],
+        summary: "The school's attendance policy in force",
+        params: schoolParams,
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const stored = await currentPolicy(db, access.schoolId);
+      if (!stored)
+        throw new RollbookError(
+          "not_found",
+          "This school has no attendance policy yet: adopt a preset or save one",
+        );
+      return {
+        version: stored.version,
+        createdBy: stored.createdBy,
+        createdAt: stored.createdAt,
+        policy: stored.policy,
+      };
+    },
+  );
+
+  app.get(
+    "/schools/:schoolId/policy/versions",
+    {
+      schema: {
+        tags: ["policy"],
+        summary: "Every version of the school's policy",
+        params: schoolParams,
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      return { versions: await policyVersions(db, access.schoolId) };
+    },
+  );
+
+  app.put(
+    "/schools/:schoolId/policy",
+    {
+      schema: {
+        tags: ["policy"],
+        summary: "Save a new version of the school's policy (checked whole)",
+        params: schoolParams,
+        body: policySchema,
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("school.setup");
+      const policy = parsePolicy(request.body);
+      const version = await savePolicyVersion(db, access.schoolId, policy, access.signature());
+      reply.status(201);
+      return { version };
+    },
+  );
+
+  app.post(
+    "/schools/:schoolId/policy/adopt",
+    {
+      schema: {
+        tags: ["policy"],
+        summary: "Adopt a preset as the school's policy (a new version)",
+        params: schoolParams,
+        body: z.object({ preset: z.string().min(1) }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("school.setup");
+      const preset = PRESETS[request.body.preset];
+      if (!preset)
+        throw new RollbookError(
+          "not_found",
+          `No preset "${request.body.preset}"; presets: ${Object.keys(PRESETS).join(", ")}`,
+        );
+      const version = await savePolicyVersion(db, access.schoolId, preset, access.signature());
+      reply.status(201);
+      return { version, name: preset.name };
+    },
+  );
+
+  app.post(
+    "/schools/:schoolId/policy/simulate",
+    {
+      schema: {
+        tags: ["policy"],
+        summary:
+          "What a policy (the current one, or a draft) would have proposed over a past period; changes nothing",
+        params: schoolParams,
+        body: z.object({
+          policy: policySchema.optional(),
+          from: isoDate,
+          to: isoDate,
+          limit: z.number().int().min(0).max(5000).default(500),
+        }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("statistics.view");
+      const policy = request.body.policy
+        ? parsePolicy(request.body.policy)
+        : (await currentPolicy(db, access.schoolId))?.policy;
+      if (!policy)
+        throw new RollbookError(
+          "not_found",
+          "No policy to simulate: send a draft or adopt one first",
+        );
+      const simulation = await simulatePolicy(
+        db,
+        access.schoolId,
+        policy,
+        request.body.from,
+        request.body.to,
+      );
+      return {
+        ...simulation,
+        proposals: simulation.proposals.slice(0, request.body.limit),
+        totalProposals: simulation.proposals.length,
+      };
+    },
+  );
+
+  app.post(
+    "/schools/:schoolId/policy/evaluate",
+    {
+      schema: {
+        tags: ["policy"],
+        summary: "Evaluate the policy over every pupil now (the daily job does this each evening)",
+        params: schoolParams,
+        body: z.object({ date: isoDate.optional() }).default({}),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("marks.amend");
+      const today = momentOf(app.clock()).date;
+      const date = request.body.date ?? today;
+      if (date > today)
+        throw new RollbookError(
+          "invalid_input",
+          "A policy cannot be evaluated for a day that has not happened yet",
+        );
+      return evaluateSchool(db, access.schoolId, date);
+    },
+  );
+
+  app.get(
+    "/schools/:schoolId/proposed-actions",
+    {
+      schema: {
+        tags: ["policy"],
+        summary: "Proposed actions with their explanations",
+        params: schoolParams,
+        querystring: z.object({
+          status: z.enum(["proposed", "accepted", "dismissed"]).default("proposed"),
+          pupilId: id.optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(200),
+        }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("office.view");
+      let query = db
+        .selectFrom("proposed_actions as a")
+        .innerJoin("pupils as p", (j) =>
+          j.onRef("p.school_id", "=", "a.school_id").onRef("p.id", "=", "a.pupil_id"),
+        )
+        .select([
+          "a.id",
+          "a.pupil_id",
+          "p.upn",
+          "p.legal_forename",
+          "p.legal_surname",
+          "p.preferred_forename",
+          "p.preferred_surname",
+          "a.trigger_id",
+          "a.trigger_name",
+          "a.actions",
+          "a.explanation",
+          "a.evidence",
+          "a.manual_review",
+          "a.proposed_on",
+          "a.status",
+          "a.decided_by",
+          "a.decided_at",
+          "a.decision_reason",
+          "a.case_id",
+        ])
+        .where("a.school_id", "=", access.schoolId)
+        .where("a.status", "=", request.query.status);
+      if (request.query.pupilId) query = query.where("a.pupil_id", "=", request.query.pupilId);
+      const rows = await query
+        .orderBy("a.proposed_on", "desc")
+        .orderBy("a.id")
+        .limit(request.query.limit)
+        .execute();
+      return {
+        proposedActions: rows.map(
+          ({ legal_forename, legal_surname, preferred_forename, preferred_surname, ...r }) => ({
+            ...r,
+            pupil: displayName({
+              legal_forename,
+              legal_surname,
+              preferred_forename,
+              preferred_surname,
+            }),
+          }),
+        ),
+      };
+    },
+  );
+
+  const proposalParams = schoolParams.extend({ proposalId: id });
+
+  app.post(
+    "/schools/:schoolId/proposed-actions/:proposalId/accept",
+    {
+      schema: {
+        tags: ["policy"],
+        summary: "Accept a proposed action: its stage actions open, move or close the pupil's case",
+        params: proposalParams,
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const now = app.clock();
+      return acceptProposal(db, access, request.params.proposalId, momentOf(now).date, now);
+    },
+  );
+
+  app.post(
+    "/schools/:schoolId/proposed-actions/:proposalId/dismiss",
+    {
+      schema: {
+        tags: ["policy"],
+        summary: "Dismiss a proposed action with the reason",
+        params: proposalParams,
+        body: z.object({ reason: z.string().trim().min(1, "say why").max(1000) }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      return dismissProposal(
+        db,
+        access,
+        request.params.proposalId,
+        request.body.reason,
+        app.clock(),
+      );
+    },
+  );
+}
