@@ -27,6 +27,112 @@ export interface DB {
   case_events: CaseEventTable;
   proposed_actions: ProposedActionTable;
   job_runs: JobRunTable;
+  meetings: MeetingTable;
+  contracts: ContractTable;
+  contract_reviews: ContractReviewTable;
+  interventions: InterventionTable;
+  contact_log: ContactLogTable;
+}
+
+type Json = ColumnType<unknown, string | undefined, string>;
+
+export type MeetingFormat = "in_person" | "online" | "telephone";
+export type MeetingStatus = "invited" | "held" | "failed_to_attend" | "cancelled";
+
+export interface MeetingTable {
+  school_id: number;
+  id: Generated<number>;
+  case_id: number;
+  kind: string;
+  invitation: Generated<number>;
+  invited_on: string;
+  scheduled_for: Date;
+  format: MeetingFormat;
+  location: string | null;
+  attendees: Json;
+  status: Generated<MeetingStatus>;
+  agenda: Json | null;
+  notes: string | null;
+  outcome: string | null;
+  recorded_by: string;
+}
+
+export type ContractStatus = "active" | "termination_warning" | "terminated" | "completed";
+
+export interface ContractTable {
+  school_id: number;
+  id: Generated<number>;
+  case_id: number;
+  kind: "attendance_contract" | "attendance_plan";
+  agreed_on: string;
+  target_percent: ColumnType<string, number, number>;
+  barriers: Json;
+  support: Json;
+  review_on: string;
+  baseline_attended: number;
+  baseline_possible: number;
+  status: Generated<ContractStatus>;
+  recorded_by: string;
+}
+
+export interface ContractReviewTable {
+  school_id: number;
+  id: Generated<number>;
+  contract_id: number;
+  reviewed_on: string;
+  attended: number;
+  possible: number;
+  improved: boolean;
+  outcome: string;
+  notes: string | null;
+  recorded_by: string;
+}
+
+export type InterventionKind =
+  | "notice_to_improve"
+  | "penalty_notice_referral"
+  | "penalty_notice"
+  | "legal_intervention_referral"
+  | "social_care_referral"
+  | "cme_report";
+
+export interface InterventionTable {
+  school_id: number;
+  id: Generated<number>;
+  case_id: number;
+  kind: InterventionKind;
+  issued_on: string;
+  review_on: string | null;
+  contact_id: number | null;
+  detail: Json;
+  withdrawn: Generated<boolean>;
+  recorded_by: string;
+}
+
+export type ContactMethod =
+  | "phone"
+  | "text"
+  | "email"
+  | "letter"
+  | "home_visit"
+  | "meeting"
+  | "in_person";
+
+export interface ContactLogTable {
+  school_id: number;
+  id: Generated<number>;
+  pupil_id: number;
+  case_id: number | null;
+  happened_at: Date;
+  method: ContactMethod;
+  direction: "outgoing" | "incoming";
+  contact_id: number | null;
+  with_whom: string;
+  outcome: string;
+  notes: string | null;
+  corrects: number | null;
+  recorded_by: string;
+  recorded_at: CreatedAt;
 }
 
 export interface PolicyTable {
@@ -57,6 +163,8 @@ export interface AttendanceCaseTable {
   closed_on: string | null;
   outcome: string | null;
   policy_version: number;
+  owner_user_id: number | null;
+  reopened_from: number | null;
 }
 
 export interface CaseEventTable {

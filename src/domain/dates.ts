@@ -120,3 +120,10 @@ export function londonInstant(date: IsoDate, time: string): Date {
 export function londonClock(instant: Date): string {
   return LONDON_CLOCK.format(instant);
 }
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** "3 Feb 2026": how letters, explanations and chronologies name a day. */
+export function dayLabel(date: IsoDate): string {
+  return `${Number(date.slice(8, 10))} ${MONTHS[Number(date.slice(5, 7)) - 1]} ${date.slice(0, 4)}`;
+}

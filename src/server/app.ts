@@ -14,6 +14,7 @@ import {
 import type { Database } from "../db/database.ts";
 import { authRoutes } from "./auth/auth.routes.ts";
 import { sessionPlugin } from "./auth/session.ts";
+import { caseRoutes } from "./cases/cases.routes.ts";
 import { body, handleError } from "./errors.ts";
 import { officeRoutes } from "./office/office.routes.ts";
 import { policyRoutes } from "./policy/policy.routes.ts";
@@ -113,5 +114,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await api.register(officeRoutes, { prefix: "/api/schools" });
   await api.register(setupRoutes, { prefix: "/api/schools" });
   await api.register(policyRoutes, { prefix: "/api" });
+  await api.register(caseRoutes, { prefix: "/api/schools" });
   return app;
 }

@@ -2,13 +2,11 @@ import type { Kysely } from "kysely";
 import { addCaseEvent, openCaseOf } from "../../db/repositories/cases.ts";
 import { currentPolicy } from "../../db/repositories/policies.ts";
 import type { DB } from "../../db/schema.ts";
-import { academicYearBounds, academicYearOf } from "../../domain/calendar.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
-import { bandOf } from "../../domain/policy/bands.ts";
-import type { Action, Policy } from "../../domain/policy/types.ts";
+import type { Action } from "../../domain/policy/types.ts";
 import type { SchoolAccess } from "../access/access.ts";
-import { pupilReport } from "../attendance-statistics.ts";
+import { closeCase, startStage } from "../cases/case-stages.ts";
 
 export interface Decision {
   proposalId: number;
@@ -79,88 +77,19 @@ export async function acceptProposal(
   const actions = [...(proposal.actions as Action[])].sort(
     (a, b) => Number(b.type === "start_stage") - Number(a.type === "start_stage"),
   );
-  const year = academicYearBounds(academicYearOf(today));
-  const { statistics } = await pupilReport(db, access.schoolId, proposal.pupil_id, {
-    from: year.from,
-    to: today,
-  });
   const by = access.signature();
   return db.transaction().execute(async (tx) => {
     let current = await openCaseOf(tx, access.schoolId, proposal.pupil_id);
     for (const action of actions) {
       if (action.type === "start_stage") {
-        const band = bandOf(stored.policy.bands, statistics.attendanceRate)?.id ?? null;
-        const stageName = stageLabel(stored.policy, action.stage);
-        if (current) {
-          await tx
-            .updateTable("attendance_cases")
-            .set({
-              stage_id: action.stage,
-              stage_started_on: today,
-              baseline_attended: statistics.attendance,
-              baseline_possible: statistics.possible,
-              next_review_on: null,
-              last_review_on: today,
-              last_review_band: band,
-            })
-            .where("school_id", "=", access.schoolId)
-            .where("id", "=", current.id)
-            .execute();
-          await addCaseEvent(tx, access.schoolId, current.id, {
-            on: today,
-            by,
-            kind: "stage_started",
-            summary: `Moved to ${stageName}`,
-            detail: { stage: action.stage, proposalId: id },
-          });
-        } else {
-          const created = await tx
-            .insertInto("attendance_cases")
-            .values({
-              school_id: access.schoolId,
-              pupil_id: proposal.pupil_id,
-              status: "open",
-              stage_id: action.stage,
-              stage_started_on: today,
-              baseline_attended: statistics.attendance,
-              baseline_possible: statistics.possible,
-              opened_on: today,
-              opened_by: by,
-              last_review_on: today,
-              last_review_band: band,
-              policy_version: stored.version,
-            })
-            .returning("id")
-            .executeTakeFirstOrThrow();
-          await addCaseEvent(tx, access.schoolId, created.id, {
-            on: today,
-            by,
-            kind: "case_opened",
-            summary: `Case opened at ${stageName}`,
-            detail: { stage: action.stage, proposalId: id },
-          });
-          current = await openCaseOf(tx, access.schoolId, proposal.pupil_id);
-        }
-      } else if (action.type === "close_stage" && current) {
-        await tx
-          .updateTable("attendance_cases")
-          .set({
-            status: "closed",
-            closed_on: today,
-            outcome: action.outcome,
-            last_review_on: today,
-            last_review_band: bandOf(stored.policy.bands, statistics.attendanceRate)?.id ?? null,
-          })
-          .where("school_id", "=", access.schoolId)
-          .where("id", "=", current.id)
-          .execute();
-        await addCaseEvent(tx, access.schoolId, current.id, {
-          on: today,
+        current = await startStage(tx, access.schoolId, stored, {
+          pupilId: proposal.pupil_id,
+          stageId: action.stage,
+          today,
           by,
-          kind: "case_closed",
-          summary: `Case closed: ${action.outcome}`,
-          detail: { proposalId: id },
         });
+      } else if (action.type === "close_stage" && current) {
+        await closeCase(tx, access.schoolId, stored, current, action.outcome, today, by);
       } else if (current) {
         await addCaseEvent(tx, access.schoolId, current.id, {
           on: today,
@@ -179,10 +108,6 @@ export async function acceptProposal(
       .execute();
     return { proposalId: id, status: "accepted" as const, caseId: current?.id ?? null };
   });
-}
-
-function stageLabel(policy: Policy, stage: string): string {
-  return policy.stages.find((s) => s.id === stage)?.name ?? stage;
 }
 
 export function describeAction(action: Action): string {

@@ -27,21 +27,21 @@ export async function loadEvaluationData(
   schoolId: number,
   from: IsoDate,
   to: IsoDate,
+  onlyPupils?: number[],
 ): Promise<{ index: SessionIndex; pupils: PupilForEvaluation[] }> {
   const calendar = await loadCalendar(db, schoolId);
   const span = evaluationSpan(from);
   const index = new SessionIndex(calendar, span.from, to);
-  const rows = await db
-    .selectFrom("pupils")
-    .selectAll()
-    .where("school_id", "=", schoolId)
+  let query = db.selectFrom("pupils").selectAll().where("school_id", "=", schoolId);
+  if (onlyPupils) query = query.where("id", "in", onlyPupils.length > 0 ? onlyPupils : [-1]);
+  const rows = await query
     .where("admission_date", "<=", to)
     .where((eb) => eb.or([eb("leaving_date", "is", null), eb("leaving_date", ">=", from)]))
     .orderBy("id")
     .execute();
   const years = new Map<number, Map<number, YearMarks>>();
   for (let year = academicYearOf(span.from); year <= academicYearOf(to); year++) {
-    years.set(year, await loadYearMarks(db, schoolId, year));
+    years.set(year, await loadYearMarks(db, schoolId, year, onlyPupils));
   }
   const pupils = rows.map((p) => {
     const own = new Map<number, YearMarks>();

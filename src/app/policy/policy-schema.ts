@@ -137,6 +137,7 @@ export const policySchema = z.object({
         .object({
           weeks: z.number().int().min(1).max(52),
           extendWeeksPerDayAbsent: z.number().min(0).max(4).optional(),
+          maxWeeks: z.number().int().min(1).max(52).optional(),
           byStartingAttendance: z
             .array(z.object({ below: percent, weeks: z.number().int().min(1).max(52) }))
             .optional(),
@@ -164,6 +165,17 @@ export const policySchema = z.object({
       }),
     )
     .min(1),
+  casework: z
+    .object({
+      meetingNoticeDays: z.number().int().min(0).max(60),
+      missedMeetingsBeforeProfessionalsMeeting: z.number().int().min(1).max(5),
+      noticeToImproveBeforePenaltyNotice: z.boolean(),
+      holidayNeedsNoNoticeToImprove: z.boolean(),
+      noticeToImproveReviewWeeks: z.number().int().min(1).max(26),
+      socialCareBelowPercent: percent,
+    })
+    .partial()
+    .optional(),
   penaltyNotices: z
     .object({
       firstNotice: z.object({

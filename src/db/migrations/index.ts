@@ -3,6 +3,7 @@ import * as foundation from "./20261125_0900_foundation.ts";
 import * as registersAndAccounts from "./20261125_1000_registers_and_accounts.ts";
 import * as applyMarks from "./20261125_1100_apply_marks.ts";
 import * as policiesAndCases from "./20261125_1200_policies_and_cases.ts";
+import * as casework from "./20261125_1300_casework.ts";
 
 /** Every migration in order. Forward-only: a landed migration is never edited, only followed. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   "20261125_1000_registers_and_accounts": registersAndAccounts,
   "20261125_1100_apply_marks": applyMarks,
   "20261125_1200_policies_and_cases": policiesAndCases,
+  "20261125_1300_casework": casework,
 };

@@ -1,10 +1,11 @@
 import { academicYearBounds, academicYearOf } from "../calendar.ts";
 import { codeByIndex } from "../codes.ts";
 import type { IsoDate } from "../dates.ts";
-import { WEEKDAY_NAMES } from "../dates.ts";
+import { dayLabel, WEEKDAY_NAMES } from "../dates.ts";
 import { formatPercent, type Ratio } from "../statistics.ts";
 import { bandOf, comparePercent } from "./bands.ts";
-import { ATTENDING, codeSet, dayLabel, POSSIBLE, type SessionIndex } from "./timeline.ts";
+import { judgeImprovement } from "./improvement.ts";
+import { ATTENDING, codeSet, POSSIBLE, type SessionIndex } from "./timeline.ts";
 import type { Band, Condition, Period, Policy, PupilFlagName, Window } from "./types.ts";
 
 /** What the engine knows about a pupil besides their marks: flags, the stage they are in, the last review. */
@@ -394,13 +395,7 @@ function improvement(c: Extract<Condition, { kind: "improvement" }>, e: Evaluati
   const now = attendanceOver(e.codes, lo, hi);
   if (now.denominator === 0)
     return { met: false, reason: `no possible sessions ${label} yet`, evidence: [] };
-  const start = (stage.baseline.numerator * 100) / Math.max(1, stage.baseline.denominator);
-  const current = (now.numerator * 100) / now.denominator;
-  const needed = Math.max(
-    c.minimumPoints ?? 0.1,
-    (c.shareOfGap ?? 0) * Math.max(0, e.policy.target - start),
-  );
-  const improved = current - start >= needed - 1e-9;
+  const { improved, needed } = judgeImprovement(stage.baseline, now, e.policy.target, c);
   const met = c.expect === "improved" ? improved : !improved;
   return {
     met,

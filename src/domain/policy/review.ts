@@ -30,5 +30,6 @@ export function reviewDueDate(
     }
     weeks += Math.floor(absentSessions / 2) * rule.extendWeeksPerDayAbsent;
   }
+  if (rule.maxWeeks !== undefined) weeks = Math.min(weeks, rule.maxWeeks);
   return addDays(startedOn, weeks * 7);
 }

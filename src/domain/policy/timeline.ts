@@ -129,10 +129,3 @@ const inCategory = (categories: string[]) => {
 export const POSSIBLE = inCategory(["present", "aea", "authorised", "unauthorised"]);
 export const ATTENDING = inCategory(["present", "aea"]);
 export const ABSENT = inCategory(["authorised", "unauthorised"]);
-
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** "3 Feb 2026": how explanations name a day. */
-export function dayLabel(date: IsoDate): string {
-  return `${Number(date.slice(8, 10))} ${MONTHS[Number(date.slice(5, 7)) - 1]} ${date.slice(0, 4)}`;
-}

@@ -128,6 +128,8 @@ export interface ReviewRule {
   weeks: number;
   /** "Monitored for one more week per day of additional absence". */
   extendWeeksPerDayAbsent?: number;
+  /** The longest the review may be put off by extensions. */
+  maxWeeks?: number;
   /** Shorter reviews for lower attendance at the start: the first row whose `below` the attendance is under wins. */
   byStartingAttendance?: { below: Percent; weeks: number }[];
 }
@@ -155,6 +157,21 @@ export interface PenaltyNoticeRules {
   maxNoticesInWindow: number;
 }
 
+/** How casework runs: the preconditions and timings referrals and meetings are checked against. */
+export interface CaseworkRules {
+  /** Notice to give for a meeting ("at least one week's notice"). */
+  meetingNoticeDays: number;
+  /** Missed meetings after which a professionals' meeting is held instead (the LA process: 2). */
+  missedMeetingsBeforeProfessionalsMeeting: number;
+  /** A notice to improve must come before a penalty-notice referral... */
+  noticeToImproveBeforePenaltyNotice: boolean;
+  /** ...except for term-time holiday, where support is not the right tool. */
+  holidayNeedsNoNoticeToImprove: boolean;
+  noticeToImproveReviewWeeks: number;
+  /** Social care referral is considered below this attendance when support has failed. */
+  socialCareBelowPercent: Percent;
+}
+
 export interface Policy {
   name: string;
   /** The preset it started from, when it did. */
@@ -166,4 +183,5 @@ export interface Policy {
   stages: Stage[];
   triggers: Trigger[];
   penaltyNotices?: PenaltyNoticeRules;
+  casework?: Partial<CaseworkRules>;
 }

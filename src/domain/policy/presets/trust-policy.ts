@@ -31,7 +31,9 @@ export const TRUST_POLICY: Policy = {
       order: 1,
       description:
         "Attendance below 90%: Letter 1; the Attendance Leader contacts parents about significant concerns.",
-      review: { weeks: 4, extendWeeksPerDayAbsent: 1 },
+      // The written policy does not say how far absence may push the review back; capping it at 8
+      // weeks means a pupil who keeps missing school still reaches Stage 2. Schools may change it.
+      review: { weeks: 4, extendWeeksPerDayAbsent: 1, maxWeeks: 8 },
     },
     {
       id: "stage_2",
@@ -137,11 +139,12 @@ export const TRUST_POLICY: Policy = {
     {
       id: "stage_5_decline",
       name: "Stage 5: attendance declining again after improving",
+      // This half term's attendance in a worse band than when the last case closed, and below 90%.
       when: {
         kind: "all",
         of: [
-          { kind: "band_change", direction: "worse" },
-          { kind: "attendance", below: 90, period: "year_to_date", minimumSessions: 30 },
+          { kind: "band_change", direction: "worse", period: "half_term" },
+          { kind: "attendance", below: 90, period: "half_term", minimumSessions: 20 },
         ],
       },
       inStage: "none",

@@ -1,0 +1,241 @@
+import type { Kysely } from "kysely";
+import { addCaseEvent } from "../../db/repositories/cases.ts";
+import type { DB } from "../../db/schema.ts";
+import { addDays, dayLabel, type IsoDate } from "../../domain/dates.ts";
+import { RollbookError } from "../../domain/errors.ts";
+import { judgeImprovement } from "../../domain/policy/improvement.ts";
+import { formatPercent, type Ratio } from "../../domain/statistics.ts";
+import type { SchoolAccess } from "../access/access.ts";
+import { pupilReport } from "../attendance-statistics.ts";
+import { caseToWork } from "./case-access.ts";
+import { attendanceToDate, startStage } from "./case-stages.ts";
+
+export interface SupportAction {
+  /** Who does it: the school, the parent, or a partner (early help, school nursing, the EWO...). */
+  by: "school" | "parent" | "partner";
+  partner?: string;
+  action: string;
+}
+
+export interface NewContract {
+  caseId: number;
+  kind: "attendance_contract" | "attendance_plan";
+  targetPercent: number;
+  barriers: string[];
+  support: SupportAction[];
+  /** Override the review the policy's stage sets (5-8 weeks by starting attendance in the LA process). */
+  reviewWeeks?: number;
+  /** The stage the contract puts the case in (the LA process's "contract" review period). */
+  moveToStage?: string;
+}
+
+/**
+ * Records a jointly agreed attendance contract or plan: targets, barriers, support from the
+ * school, the parents and partners, and its review date (the policy's rule for the case's stage,
+ * unless given). The pupil's attendance today is the baseline the review is measured against.
+ */
+export async function agreeContract(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  contract: NewContract,
+  today: IsoDate,
+): Promise<{ contractId: number; reviewOn: IsoDate }> {
+  const { caseRecord, stored } = await caseToWork(db, access, contract.caseId);
+  if (contract.support.length === 0)
+    throw new RollbookError("invalid_input", "A contract needs at least one support action");
+  const active = await db
+    .selectFrom("contracts")
+    .select("id")
+    .where("school_id", "=", access.schoolId)
+    .where("case_id", "=", caseRecord.id)
+    .where("status", "in", ["active", "termination_warning"])
+    .executeTakeFirst();
+  if (active)
+    throw new RollbookError(
+      "conflict",
+      `Contract ${active.id} is still in force for this case: review or end it first`,
+    );
+  const baseline = await attendanceToDate(db, access.schoolId, caseRecord.pupilId, today);
+  if (contract.moveToStage && contract.moveToStage !== caseRecord.stageId) {
+    await startStage(db, access.schoolId, stored, {
+      pupilId: caseRecord.pupilId,
+      stageId: contract.moveToStage,
+      today,
+      by: access.signature(),
+    });
+  }
+  const stage = stored.policy.stages.find(
+    (s) => s.id === (contract.moveToStage ?? caseRecord.stageId),
+  );
+  const weeks = contract.reviewWeeks ?? reviewWeeksFor(stage?.review, baseline);
+  const reviewOn = addDays(today, weeks * 7);
+  const { id } = await db
+    .insertInto("contracts")
+    .values({
+      school_id: access.schoolId,
+      case_id: caseRecord.id,
+      kind: contract.kind,
+      agreed_on: today,
+      target_percent: contract.targetPercent,
+      barriers: JSON.stringify(contract.barriers),
+      support: JSON.stringify(contract.support),
+      review_on: reviewOn,
+      baseline_attended: baseline.numerator,
+      baseline_possible: baseline.denominator,
+      recorded_by: access.signature(),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await db
+    .updateTable("attendance_cases")
+    .set({ next_review_on: reviewOn })
+    .where("school_id", "=", access.schoolId)
+    .where("id", "=", caseRecord.id)
+    .execute();
+  await addCaseEvent(db, access.schoolId, caseRecord.id, {
+    on: today,
+    by: access.signature(),
+    kind: "contract_agreed",
+    summary: `${contract.kind === "attendance_contract" ? "Attendance contract" : "Attendance plan"} agreed: target ${contract.targetPercent}%, ${contract.support.length} support action(s), review on ${dayLabel(reviewOn)} (starting attendance ${formatPercent(baseline)}%)`,
+    detail: { contractId: id, barriers: contract.barriers, support: contract.support },
+  });
+  return { contractId: id, reviewOn };
+}
+
+function reviewWeeksFor(
+  review: { weeks: number; byStartingAttendance?: { below: number; weeks: number }[] } | undefined,
+  baseline: Ratio,
+): number {
+  if (!review) return 6;
+  const percent =
+    baseline.denominator === 0 ? 100 : (baseline.numerator * 100) / baseline.denominator;
+  return review.byStartingAttendance?.find((r) => percent < r.below)?.weeks ?? review.weeks;
+}
+
+export interface ContractReviewResult {
+  reviewId: number;
+  improved: boolean;
+  since: Ratio;
+  baseline: Ratio;
+  explanation: string;
+}
+
+/**
+ * Reviews a contract: attendance since it was agreed against the attendance when it was, judged
+ * in proportion to where the pupil started (a rise of at least a quarter of the way to the target,
+ * and at least 2 points, by default).
+ */
+export async function reviewContract(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  review: { contractId: number; outcome: string; notes?: string | null; nextReviewWeeks?: number },
+  today: IsoDate,
+): Promise<ContractReviewResult> {
+  const contract = await db
+    .selectFrom("contracts")
+    .selectAll()
+    .where("school_id", "=", access.schoolId)
+    .where("id", "=", review.contractId)
+    .executeTakeFirst();
+  if (!contract)
+    throw new RollbookError("not_found", `No contract ${review.contractId} in this school`);
+  if (contract.status === "terminated" || contract.status === "completed")
+    throw new RollbookError("conflict", `Contract ${contract.id} has ended (${contract.status})`);
+  const { caseRecord } = await caseToWork(db, access, contract.case_id);
+  const { statistics } = await pupilReport(db, access.schoolId, caseRecord.pupilId, {
+    from: contract.agreed_on,
+    to: today,
+  });
+  const since = statistics.attendanceRate;
+  const baseline = {
+    numerator: contract.baseline_attended,
+    denominator: contract.baseline_possible,
+  };
+  const { improved, needed } = judgeImprovement(baseline, since, Number(contract.target_percent), {
+    minimumPoints: 2,
+    shareOfGap: 0.25,
+  });
+  const explanation = `Attendance since the contract was agreed on ${dayLabel(contract.agreed_on)} is ${formatPercent(since)}% against ${formatPercent(baseline)}% then: ${improved ? "improved" : "not improved enough"} (a rise of ${needed.toFixed(1)} points was needed towards the ${Number(contract.target_percent)}% target)`;
+  const { id } = await db
+    .insertInto("contract_reviews")
+    .values({
+      school_id: access.schoolId,
+      contract_id: contract.id,
+      reviewed_on: today,
+      attended: since.numerator,
+      possible: since.denominator,
+      improved,
+      outcome: review.outcome,
+      notes: review.notes ?? null,
+      recorded_by: access.signature(),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const nextReview = review.nextReviewWeeks ? addDays(today, review.nextReviewWeeks * 7) : null;
+  await db
+    .updateTable("contracts")
+    .set({
+      status: nextReview ? contract.status : improved ? "completed" : contract.status,
+      review_on: nextReview ?? contract.review_on,
+    })
+    .where("school_id", "=", access.schoolId)
+    .where("id", "=", contract.id)
+    .execute();
+  await db
+    .updateTable("attendance_cases")
+    .set({ next_review_on: nextReview })
+    .where("school_id", "=", access.schoolId)
+    .where("id", "=", caseRecord.id)
+    .execute();
+  await addCaseEvent(db, access.schoolId, caseRecord.id, {
+    on: today,
+    by: access.signature(),
+    kind: "contract_reviewed",
+    summary: `Contract reviewed: ${review.outcome}. ${explanation}`,
+    detail: { contractId: contract.id, reviewId: id, improved },
+  });
+  return { reviewId: id, improved, since, baseline, explanation };
+}
+
+/** A warning that the contract may end and other action follow (parents not engaging: letter 7b), or the ending itself. */
+export async function endContract(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  change: { contractId: number; step: "termination_warning" | "terminated"; reason: string },
+  today: IsoDate,
+): Promise<void> {
+  const contract = await db
+    .selectFrom("contracts")
+    .selectAll()
+    .where("school_id", "=", access.schoolId)
+    .where("id", "=", change.contractId)
+    .executeTakeFirst();
+  if (!contract)
+    throw new RollbookError("not_found", `No contract ${change.contractId} in this school`);
+  if (contract.status === "terminated" || contract.status === "completed")
+    throw new RollbookError(
+      "conflict",
+      `Contract ${contract.id} has already ended (${contract.status})`,
+    );
+  if (change.step === "termination_warning" && contract.status === "termination_warning") {
+    throw new RollbookError(
+      "conflict",
+      `A termination warning was already given for contract ${contract.id}`,
+    );
+  }
+  if (!change.reason.trim()) throw new RollbookError("invalid_input", "Give the reason");
+  await caseToWork(db, access, contract.case_id);
+  await db
+    .updateTable("contracts")
+    .set({ status: change.step })
+    .where("school_id", "=", access.schoolId)
+    .where("id", "=", contract.id)
+    .execute();
+  await addCaseEvent(db, access.schoolId, contract.case_id, {
+    on: today,
+    by: access.signature(),
+    kind: change.step === "terminated" ? "contract_terminated" : "contract_termination_warning",
+    summary: `${change.step === "terminated" ? "Contract terminated" : "Termination warning given"}: ${change.reason}`,
+    detail: { contractId: contract.id },
+  });
+}

@@ -1,0 +1,395 @@
+import type { Kysely } from "kysely";
+import { addCaseEvent, type CaseRecord } from "../../db/repositories/cases.ts";
+import type { DB, InterventionKind } from "../../db/schema.ts";
+import { academicYearBounds, academicYearOf } from "../../domain/calendar.ts";
+import { codeByIndex } from "../../domain/codes.ts";
+import { addDays, dayLabel, type IsoDate } from "../../domain/dates.ts";
+import { RollbookError } from "../../domain/errors.ts";
+import { comparePercent } from "../../domain/policy/bands.ts";
+import { caseworkRules } from "../../domain/policy/casework.ts";
+import { evaluateCondition, type Outcome } from "../../domain/policy/conditions.ts";
+import { penaltyNoticeTerms } from "../../domain/policy/penalty-notices.ts";
+import {
+  NATIONAL_PENALTY_NOTICE_RULES,
+  NATIONAL_PENALTY_NOTICE_TRIGGER,
+  STATUTORY_TRIGGERS,
+} from "../../domain/policy/presets/national.ts";
+import type { Condition, Policy } from "../../domain/policy/types.ts";
+import { formatPercent } from "../../domain/statistics.ts";
+import type { SchoolAccess } from "../access/access.ts";
+import { loadEvaluationData } from "../policy/evaluation-data.ts";
+import { caseToWork } from "./case-access.ts";
+import { attendanceToDate, startStage } from "./case-stages.ts";
+
+/** Refused with every reason, so the person knows what must happen first. */
+function refuse(what: string, reasons: string[]): never {
+  throw new RollbookError("invalid_input", `${what} cannot be made yet: ${reasons.join("; ")}`, {
+    reasons,
+  });
+}
+
+async function interventionsOf(db: Kysely<DB>, schoolId: number, caseRecord: CaseRecord) {
+  return db
+    .selectFrom("interventions as i")
+    .innerJoin("attendance_cases as c", (j) =>
+      j.onRef("c.school_id", "=", "i.school_id").onRef("c.id", "=", "i.case_id"),
+    )
+    .select([
+      "i.id",
+      "i.kind",
+      "i.issued_on",
+      "i.review_on",
+      "i.contact_id",
+      "i.withdrawn",
+      "i.case_id",
+    ])
+    .where("i.school_id", "=", schoolId)
+    .where("c.pupil_id", "=", caseRecord.pupilId)
+    .orderBy("i.issued_on")
+    .execute();
+}
+
+async function record(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  caseRecord: CaseRecord,
+  entry: {
+    kind: InterventionKind;
+    today: IsoDate;
+    reviewOn?: IsoDate | null;
+    contactId?: number | null;
+    withdrawn?: boolean;
+    detail: unknown;
+    summary: string;
+  },
+): Promise<number> {
+  const { id } = await db
+    .insertInto("interventions")
+    .values({
+      school_id: access.schoolId,
+      case_id: caseRecord.id,
+      kind: entry.kind,
+      issued_on: entry.today,
+      review_on: entry.reviewOn ?? null,
+      contact_id: entry.contactId ?? null,
+      withdrawn: entry.withdrawn ?? false,
+      detail: JSON.stringify(entry.detail),
+      recorded_by: access.signature(),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await addCaseEvent(db, access.schoolId, caseRecord.id, {
+    on: entry.today,
+    by: access.signature(),
+    kind: entry.kind,
+    summary: entry.summary,
+    detail: { interventionId: id, ...((entry.detail as object) ?? {}) },
+  });
+  return id;
+}
+
+/** Evaluates a condition for one pupil as of a day, as the policy engine would, with the evidence's codes. */
+async function checkFor(
+  db: Kysely<DB>,
+  schoolId: number,
+  policy: Policy,
+  pupilId: number,
+  condition: Condition,
+  today: IsoDate,
+): Promise<Outcome & { codes: string[] }> {
+  const { index, pupils } = await loadEvaluationData(db, schoolId, today, today, [pupilId]);
+  const pupil = pupils[0];
+  if (!pupil) throw new RollbookError("not_found", `Pupil ${pupilId} is not on roll on ${today}`);
+  const outcome = evaluateCondition(condition, {
+    policy,
+    index,
+    codes: pupil.codes,
+    asOf: today,
+    end: index.endOf(today),
+    context: { flags: pupil.flags },
+    since: null,
+  });
+  return {
+    ...outcome,
+    codes: outcome.evidence.map((i) => codeByIndex(pupil.codes[i] as number).symbol),
+  };
+}
+
+/** The policy's penalty-notice thresholds (its own, or the national one). */
+function penaltyThresholds(policy: Policy): Condition[] {
+  const own = policy.triggers
+    .filter((t) => t.actions.some((a) => a.type === "consider_penalty_notice"))
+    .map((t) => t.when);
+  return own.length > 0 ? own : [NATIONAL_PENALTY_NOTICE_TRIGGER.when];
+}
+
+/** Support tried first: a contract agreed, or the family offered meetings they did not attend. */
+async function supportOffered(db: Kysely<DB>, schoolId: number, caseId: number): Promise<boolean> {
+  const [contract, meetings] = await Promise.all([
+    db
+      .selectFrom("contracts")
+      .select("id")
+      .where("school_id", "=", schoolId)
+      .where("case_id", "=", caseId)
+      .executeTakeFirst(),
+    db
+      .selectFrom("meetings")
+      .select(["status", "kind"])
+      .where("school_id", "=", schoolId)
+      .where("case_id", "=", caseId)
+      .execute(),
+  ]);
+  return (
+    Boolean(contract) ||
+    meetings.some((m) => m.status === "held") ||
+    meetings.filter((m) => m.status === "failed_to_attend").length >= 2
+  );
+}
+
+/**
+ * A notice to improve: the parents' last chance to engage before a penalty notice, after support
+ * has been offered (a contract, or meetings they did not attend). Starts its review (3 weeks by
+ * default) and, where the policy has the stage, moves the case to it.
+ */
+export async function issueNoticeToImprove(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  caseId: number,
+  today: IsoDate,
+): Promise<{ interventionId: number; reviewOn: IsoDate }> {
+  const { caseRecord, stored } = await caseToWork(db, access, caseId);
+  const rules = caseworkRules(stored.policy);
+  const reasons: string[] = [];
+  if (!(await supportOffered(db, access.schoolId, caseRecord.id))) {
+    reasons.push(
+      "support comes first: agree an attendance contract or plan, or offer the family meetings, before a notice to improve",
+    );
+  }
+  const open = (await interventionsOf(db, access.schoolId, caseRecord)).find(
+    (i) => i.kind === "notice_to_improve" && i.review_on && i.review_on > today,
+  );
+  if (open)
+    reasons.push(
+      `a notice to improve issued on ${dayLabel(open.issued_on)} is still in its review period (to ${dayLabel(open.review_on as string)})`,
+    );
+  if (reasons.length > 0) refuse("A notice to improve", reasons);
+  const reviewOn = addDays(today, rules.noticeToImproveReviewWeeks * 7);
+  if (stored.policy.stages.some((s) => s.id === "notice_to_improve")) {
+    await startStage(db, access.schoolId, stored, {
+      pupilId: caseRecord.pupilId,
+      stageId: "notice_to_improve",
+      today,
+      by: access.signature(),
+    });
+  }
+  await db
+    .updateTable("attendance_cases")
+    .set({ next_review_on: reviewOn })
+    .where("school_id", "=", access.schoolId)
+    .where("id", "=", caseRecord.id)
+    .execute();
+  const interventionId = await record(db, access, caseRecord, {
+    kind: "notice_to_improve",
+    today,
+    reviewOn,
+    detail: {},
+    summary: `Notice to improve issued; review on ${dayLabel(reviewOn)}`,
+  });
+  return { interventionId, reviewOn };
+}
+
+/**
+ * Refers the parents for a penalty notice: the threshold must be met, a notice to improve must
+ * have run its review period (unless the policy says otherwise, or it is term-time holiday), and
+ * no parent may already have had two notices for this child in three years.
+ */
+export async function referForPenaltyNotice(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  request: { caseId: number; contactIds: number[] },
+  today: IsoDate,
+): Promise<{ interventionIds: number[]; terms: unknown[] }> {
+  const { caseRecord, stored } = await caseToWork(db, access, request.caseId);
+  const rules = caseworkRules(stored.policy);
+  const reasons: string[] = [];
+  const outcomes = await Promise.all(
+    penaltyThresholds(stored.policy).map((c) =>
+      checkFor(db, access.schoolId, stored.policy, caseRecord.pupilId, c, today),
+    ),
+  );
+  const met = outcomes.find((o) => o.met);
+  if (!met)
+    reasons.push(
+      `the penalty-notice threshold is not met today (${outcomes.map((o) => o.reason).join("; ")})`,
+    );
+  const holidayOnly =
+    met !== undefined && met.codes.length > 0 && met.codes.every((c) => c === "G");
+  const previous = await interventionsOf(db, access.schoolId, caseRecord);
+  if (
+    rules.noticeToImproveBeforePenaltyNotice &&
+    !(holidayOnly && rules.holidayNeedsNoNoticeToImprove)
+  ) {
+    const notice = previous.filter((i) => i.kind === "notice_to_improve").at(-1);
+    if (!notice)
+      reasons.push(
+        "the policy needs a notice to improve first (it is not needed only for term-time holiday)",
+      );
+    else if ((notice.review_on ?? today) > today) {
+      reasons.push(
+        `the notice to improve issued on ${dayLabel(notice.issued_on)} is in its review period until ${dayLabel(notice.review_on as string)}`,
+      );
+    }
+  }
+  if (request.contactIds.length === 0) reasons.push("name the parent or parents to refer");
+  const contacts = await db
+    .selectFrom("contacts")
+    .select(["id", "name", "parental_responsibility"])
+    .where("school_id", "=", access.schoolId)
+    .where("pupil_id", "=", caseRecord.pupilId)
+    .where("id", "in", request.contactIds.length > 0 ? request.contactIds : [-1])
+    .execute();
+  const penaltyRules = stored.policy.penaltyNotices ?? NATIONAL_PENALTY_NOTICE_RULES;
+  const terms = [];
+  for (const contactId of request.contactIds) {
+    const contact = contacts.find((c) => c.id === contactId);
+    if (!contact) {
+      reasons.push(`contact ${contactId} is not one of this pupil's contacts`);
+      continue;
+    }
+    if (!contact.parental_responsibility)
+      reasons.push(`${contact.name} does not have parental responsibility`);
+    const notices = previous
+      .filter((i) => i.kind === "penalty_notice" && i.contact_id === contactId)
+      .map((i) => ({ issuedOn: i.issued_on, withdrawn: i.withdrawn }));
+    const t = penaltyNoticeTerms(penaltyRules, notices, today);
+    if (!t.allowed) reasons.push(`${contact.name}: ${t.reason}`);
+    terms.push({ contactId, name: contact.name, ...t });
+  }
+  if (reasons.length > 0) refuse("A penalty-notice referral", reasons);
+  const interventionIds = [];
+  for (const term of terms) {
+    interventionIds.push(
+      await record(db, access, caseRecord, {
+        kind: "penalty_notice_referral",
+        today,
+        contactId: term.contactId,
+        detail: { evidence: met?.reason, terms: term },
+        summary: `Referred ${term.name} to the local authority for a penalty notice: ${met?.reason}`,
+      }),
+    );
+  }
+  return { interventionIds, terms };
+}
+
+/** A penalty notice the local authority issued (or withdrew): what the three-year limits count. */
+export async function recordPenaltyNotice(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  notice: { caseId: number; contactId: number; issuedOn: IsoDate; withdrawn: boolean },
+  today: IsoDate,
+): Promise<number> {
+  const { caseRecord } = await caseToWork(db, access, notice.caseId, { mustBeOpen: false });
+  if (notice.issuedOn > today)
+    throw new RollbookError("invalid_input", "A penalty notice cannot be issued in the future");
+  return record(db, access, caseRecord, {
+    kind: "penalty_notice",
+    today: notice.issuedOn,
+    contactId: notice.contactId,
+    withdrawn: notice.withdrawn,
+    detail: {},
+    summary: `Penalty notice ${notice.withdrawn ? "issued and withdrawn" : "issued"} by the local authority`,
+  });
+}
+
+/** Referral for legal intervention: after a notice to improve has run its course, or when no more penalty notices may be issued. */
+export async function referForLegalIntervention(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  caseId: number,
+  today: IsoDate,
+): Promise<number> {
+  const { caseRecord } = await caseToWork(db, access, caseId);
+  const previous = await interventionsOf(db, access.schoolId, caseRecord);
+  const notice = previous.filter((i) => i.kind === "notice_to_improve").at(-1);
+  const noticesIssued = previous.filter((i) => i.kind === "penalty_notice" && !i.withdrawn).length;
+  if (!(notice && (notice.review_on ?? today) <= today) && noticesIssued < 2) {
+    refuse("A referral for legal intervention", [
+      notice
+        ? `the notice to improve issued on ${dayLabel(notice.issued_on)} is in its review period until ${dayLabel(notice.review_on as string)}`
+        : "support and a notice to improve come first (or two penalty notices within three years)",
+    ]);
+  }
+  return record(db, access, caseRecord, {
+    kind: "legal_intervention_referral",
+    today,
+    detail: {},
+    summary: "Referred to the local authority's attendance team for legal intervention",
+  });
+}
+
+/** Social care referral, considered when attendance is below 50% (the policy's figure) and support has failed. */
+export async function referToSocialCare(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  caseId: number,
+  reason: string,
+  today: IsoDate,
+): Promise<number> {
+  const { caseRecord, stored } = await caseToWork(db, access, caseId);
+  const rules = caseworkRules(stored.policy);
+  const attendance = await attendanceToDate(db, access.schoolId, caseRecord.pupilId, today);
+  const reasons: string[] = [];
+  if (
+    attendance.denominator === 0 ||
+    comparePercent(attendance, rules.socialCareBelowPercent) >= 0
+  ) {
+    reasons.push(
+      `attendance this year is ${formatPercent(attendance)}%, not below ${rules.socialCareBelowPercent}%`,
+    );
+  }
+  const previous = await interventionsOf(db, access.schoolId, caseRecord);
+  const failed =
+    previous.some((i) => i.kind === "notice_to_improve") ||
+    (await supportOffered(db, access.schoolId, caseRecord.id));
+  if (!failed)
+    reasons.push("support has not yet been tried (a contract, meetings or a notice to improve)");
+  if (!reason.trim()) reasons.push("give the safeguarding reason");
+  if (reasons.length > 0) refuse("A social care referral", reasons);
+  return record(db, access, caseRecord, {
+    kind: "social_care_referral",
+    today,
+    detail: { reason, attendance },
+    summary: `Referred to children's social care (attendance ${formatPercent(attendance)}%): ${reason}`,
+  });
+}
+
+/** Tells the local authority of a child missing education: 10 school days of continuous unauthorised absence. */
+export async function reportMissingEducation(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  caseId: number,
+  today: IsoDate,
+): Promise<number> {
+  const { caseRecord, stored } = await caseToWork(db, access, caseId);
+  const rule = STATUTORY_TRIGGERS.find((t) => t.id === "children_missing_education")
+    ?.when as Condition;
+  const year = academicYearBounds(academicYearOf(today));
+  const outcome = await checkFor(
+    db,
+    access.schoolId,
+    stored.policy,
+    caseRecord.pupilId,
+    rule,
+    today,
+  );
+  if (!outcome.met)
+    refuse("A children-missing-education report", [
+      `${outcome.reason} (this year from ${dayLabel(year.from)})`,
+    ]);
+  return record(db, access, caseRecord, {
+    kind: "cme_report",
+    today,
+    detail: { evidence: outcome.reason },
+    summary: `Reported to the local authority as a child missing education: ${outcome.reason}`,
+  });
+}

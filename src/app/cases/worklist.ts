@@ -1,0 +1,300 @@
+import type { Kysely } from "kysely";
+import { currentPolicy } from "../../db/repositories/policies.ts";
+import type { DB } from "../../db/schema.ts";
+import { addDays, dayLabel, type IsoDate } from "../../domain/dates.ts";
+import { reviewDueDate } from "../../domain/policy/review.ts";
+import type { Action } from "../../domain/policy/types.ts";
+import type { SchoolAccess } from "../access/access.ts";
+import { loadEvaluationData } from "../policy/evaluation-data.ts";
+import { displayName } from "../registers/register.ts";
+
+export type WorkKind =
+  | "decide_proposal"
+  | "send_letter"
+  | "case_review"
+  | "contract_review"
+  | "notice_to_improve_review"
+  | "hold_meeting"
+  | "record_meeting"
+  | "second_invitation"
+  | "professionals_meeting";
+
+export interface WorkItem {
+  kind: WorkKind;
+  due: IsoDate;
+  overdue: boolean;
+  pupilId: number;
+  pupil: string;
+  caseId: number | null;
+  ownerUserId: number | null;
+  summary: string;
+}
+
+export interface WorklistRequest {
+  today: IsoDate;
+  range: "today" | "week";
+  /** Only work on cases this person owns (and unowned work), or everyone's. */
+  ownerUserId?: number | null;
+}
+
+/**
+ * What is due today or this week: proposals to decide, letters to send, reviews (case, contract,
+ * notice to improve), meetings to hold or record, and the follow-ups a missed meeting calls for.
+ * Anything due before today is overdue.
+ */
+export async function worklist(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  request: WorklistRequest,
+): Promise<WorkItem[]> {
+  access.require("office.view");
+  const { schoolId } = access;
+  const until = request.range === "today" ? request.today : addDays(request.today, 7 - 1);
+  const items: WorkItem[] = [];
+  const cases = await db
+    .selectFrom("attendance_cases as c")
+    .innerJoin("pupils as p", (j) =>
+      j.onRef("p.school_id", "=", "c.school_id").onRef("p.id", "=", "c.pupil_id"),
+    )
+    .select([
+      "c.id",
+      "c.pupil_id",
+      "c.owner_user_id",
+      "c.stage_id",
+      "c.stage_started_on",
+      "c.baseline_attended",
+      "c.baseline_possible",
+      "c.next_review_on",
+      "p.legal_forename",
+      "p.legal_surname",
+      "p.preferred_forename",
+      "p.preferred_surname",
+    ])
+    .where("c.school_id", "=", schoolId)
+    .where("c.status", "=", "open")
+    .execute();
+  const byCase = new Map(cases.map((c) => [c.id, c]));
+  const push = (item: Omit<WorkItem, "overdue">) => {
+    if (item.due > until) return;
+    if (
+      request.ownerUserId !== undefined &&
+      item.ownerUserId !== null &&
+      item.ownerUserId !== request.ownerUserId
+    )
+      return;
+    items.push({ ...item, overdue: item.due < request.today });
+  };
+  const forCase = (caseId: number) => {
+    const c = byCase.get(caseId);
+    return c
+      ? { caseId, pupilId: c.pupil_id, pupil: displayName(c), ownerUserId: c.owner_user_id }
+      : null;
+  };
+
+  const stored = await currentPolicy(db, schoolId);
+  const computed = cases.filter((c) => !c.next_review_on);
+  if (stored && computed.length > 0) {
+    const { index, pupils } = await loadEvaluationData(
+      db,
+      schoolId,
+      request.today,
+      request.today,
+      computed.map((c) => c.pupil_id),
+    );
+    const codes = new Map(pupils.map((p) => [p.id, p.codes]));
+    for (const c of computed) {
+      const stage = stored.policy.stages.find((s) => s.id === c.stage_id);
+      const pupilCodes = codes.get(c.pupil_id);
+      if (!stage || !pupilCodes) continue;
+      const due = reviewDueDate(
+        stage,
+        c.stage_started_on,
+        { numerator: c.baseline_attended, denominator: c.baseline_possible },
+        index,
+        pupilCodes,
+        request.today,
+      );
+      if (due)
+        push({
+          kind: "case_review",
+          due,
+          ...(forCase(c.id) as NonNullable<ReturnType<typeof forCase>>),
+          summary: `Review ${stage.name} (started ${dayLabel(c.stage_started_on)})`,
+        });
+    }
+  }
+  for (const c of cases) {
+    if (c.next_review_on)
+      push({
+        kind: "case_review",
+        due: c.next_review_on,
+        ...(forCase(c.id) as NonNullable<ReturnType<typeof forCase>>),
+        summary: `Review the case at ${c.stage_id.replaceAll("_", " ")}`,
+      });
+  }
+
+  const caseIds = cases.map((c) => c.id);
+  if (caseIds.length > 0) {
+    const [contracts, notices, meetings] = await Promise.all([
+      db
+        .selectFrom("contracts")
+        .select(["id", "case_id", "review_on", "kind"])
+        .where("school_id", "=", schoolId)
+        .where("case_id", "in", caseIds)
+        .where("status", "in", ["active", "termination_warning"])
+        .execute(),
+      db
+        .selectFrom("interventions")
+        .select(["id", "case_id", "kind", "issued_on", "review_on"])
+        .where("school_id", "=", schoolId)
+        .where("case_id", "in", caseIds)
+        .execute(),
+      db
+        .selectFrom("meetings")
+        .select(["id", "case_id", "kind", "invitation", "status", "scheduled_for", "invited_on"])
+        .where("school_id", "=", schoolId)
+        .where("case_id", "in", caseIds)
+        .orderBy("invitation")
+        .execute(),
+    ]);
+    for (const k of contracts) {
+      const who = forCase(k.case_id);
+      if (who && !cases.find((c) => c.id === k.case_id && c.next_review_on === k.review_on))
+        push({
+          kind: "contract_review",
+          due: k.review_on,
+          ...who,
+          summary: `Review the ${k.kind.replaceAll("_", " ")}`,
+        });
+    }
+    for (const n of notices.filter((i) => i.kind === "notice_to_improve" && i.review_on)) {
+      const later = notices.some(
+        (i) =>
+          i.case_id === n.case_id &&
+          i.issued_on >= (n.review_on as string) &&
+          i.kind !== "notice_to_improve",
+      );
+      const who = forCase(n.case_id);
+      if (who && !later)
+        push({
+          kind: "notice_to_improve_review",
+          due: n.review_on as string,
+          ...who,
+          summary: `Review the notice to improve issued ${dayLabel(n.issued_on)}`,
+        });
+    }
+    for (const m of meetings) {
+      const who = forCase(m.case_id);
+      if (!who) continue;
+      const day = m.scheduled_for.toISOString().slice(0, 10);
+      const kind = m.kind.replaceAll("_", " ");
+      if (m.status === "invited") {
+        push(
+          day < request.today
+            ? {
+                kind: "record_meeting",
+                due: day,
+                ...who,
+                summary: `Record how the ${kind} on ${dayLabel(day)} went`,
+              }
+            : {
+                kind: "hold_meeting",
+                due: day,
+                ...who,
+                summary: `Hold the ${kind} (invitation ${m.invitation})`,
+              },
+        );
+      }
+      if (
+        m.status === "failed_to_attend" &&
+        !meetings.some(
+          (o) => o.case_id === m.case_id && o.kind === m.kind && o.invitation > m.invitation,
+        )
+      ) {
+        const professionals = meetings.some(
+          (o) => o.case_id === m.case_id && o.kind === "professionals_meeting",
+        );
+        if (m.kind !== "professionals_meeting" && m.invitation >= 2 && !professionals) {
+          push({
+            kind: "professionals_meeting",
+            due: day,
+            ...who,
+            summary: `The family missed two ${kind}s: hold a professionals' meeting`,
+          });
+        } else if (m.kind !== "professionals_meeting" && m.invitation === 1) {
+          push({
+            kind: "second_invitation",
+            due: day,
+            ...who,
+            summary: `The family missed the ${kind} on ${dayLabel(day)}: send a second invitation`,
+          });
+        }
+      }
+    }
+  }
+
+  const proposals = await db
+    .selectFrom("proposed_actions as a")
+    .innerJoin("pupils as p", (j) =>
+      j.onRef("p.school_id", "=", "a.school_id").onRef("p.id", "=", "a.pupil_id"),
+    )
+    .select([
+      "a.id",
+      "a.pupil_id",
+      "a.status",
+      "a.trigger_name",
+      "a.actions",
+      "a.proposed_on",
+      "a.decided_at",
+      "a.case_id",
+      "p.legal_forename",
+      "p.legal_surname",
+      "p.preferred_forename",
+      "p.preferred_surname",
+    ])
+    .where("a.school_id", "=", schoolId)
+    .where((eb) => eb.or([eb("a.status", "=", "proposed"), eb("a.status", "=", "accepted")]))
+    .execute();
+  const sent = new Set(
+    (
+      await db
+        .selectFrom("case_events")
+        .select("detail")
+        .where("school_id", "=", schoolId)
+        .where("kind", "=", "letter_sent")
+        .execute()
+    ).map(
+      (e) =>
+        `${(e.detail as { proposalId?: number }).proposalId}|${(e.detail as { letter?: string }).letter}`,
+    ),
+  );
+  for (const p of proposals) {
+    const base = {
+      pupilId: p.pupil_id,
+      pupil: displayName(p),
+      caseId: p.case_id,
+      ownerUserId: p.case_id ? (byCase.get(p.case_id)?.owner_user_id ?? null) : null,
+    };
+    if (p.status === "proposed") {
+      push({
+        kind: "decide_proposal",
+        due: p.proposed_on,
+        ...base,
+        summary: `Decide: ${p.trigger_name}`,
+      });
+      continue;
+    }
+    for (const action of p.actions as Action[]) {
+      if (action.type !== "letter" || sent.has(`${p.id}|${action.letter}`)) continue;
+      push({
+        kind: "send_letter",
+        due: (p.decided_at ?? new Date()).toISOString().slice(0, 10),
+        ...base,
+        summary: `Send letter ${action.letter} (${p.trigger_name})`,
+      });
+    }
+  }
+  return items.sort((a, b) =>
+    a.due < b.due ? -1 : a.due > b.due ? 1 : a.pupil.localeCompare(b.pupil),
+  );
+}

@@ -1,0 +1,638 @@
+import { z } from "zod";
+import { caseToWork } from "../../app/cases/case-access.ts";
+import { closeCase, stageName, startStage } from "../../app/cases/case-stages.ts";
+import { evidencePack } from "../../app/cases/chronology.ts";
+import { contactLogOf, logContact } from "../../app/cases/contact-log.ts";
+import { agreeContract, endContract, reviewContract } from "../../app/cases/contracts.ts";
+import { evidencePackPdf } from "../../app/cases/evidence-pack-pdf.ts";
+import {
+  issueNoticeToImprove,
+  recordPenaltyNotice,
+  referForLegalIntervention,
+  referForPenaltyNotice,
+  referToSocialCare,
+  reportMissingEducation,
+} from "../../app/cases/interventions.ts";
+import { inviteToMeeting, recordMeeting } from "../../app/cases/meetings.ts";
+import { worklist } from "../../app/cases/worklist.ts";
+import { displayName, momentOf } from "../../app/registers/register.ts";
+import { caseEvents } from "../../db/repositories/cases.ts";
+import { currentPolicy } from "../../db/repositories/policies.ts";
+import { londonToday } from "../../domain/dates.ts";
+import { RollbookError } from "../../domain/errors.ts";
+import type { RouteApp } from "../app.ts";
+import { id, isoDate, schoolParams } from "../params.ts";
+import { visiblePupil } from "../pupils/pupils.routes.ts";
+
+const caseParams = schoolParams.extend({ caseId: id });
+const meetingKind = z
+  .string()
+  .regex(
+    /^[a-z_]{3,60}$/,
+    "a meeting kind such as isap, attendance_contract_meeting, review_meeting, professionals_meeting",
+  );
+
+export async function caseRoutes(app: RouteApp): Promise<void> {
+  const { db } = app.database;
+  const today = () => momentOf(app.clock()).date;
+
+  app.get(
+    "/:schoolId/cases",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Attendance cases",
+        params: schoolParams,
+        querystring: z.object({ status: z.enum(["open", "closed"]).default("open") }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("pupils.view_all");
+      const rows = await db
+        .selectFrom("attendance_cases as c")
+        .innerJoin("pupils as p", (j) =>
+          j.onRef("p.school_id", "=", "c.school_id").onRef("p.id", "=", "c.pupil_id"),
+        )
+        .leftJoin("users as u", "u.id", "c.owner_user_id")
+        .select([
+          "c.id",
+          "c.pupil_id",
+          "c.stage_id",
+          "c.stage_started_on",
+          "c.opened_on",
+          "c.next_review_on",
+          "c.closed_on",
+          "c.outcome",
+          "c.status",
+          "u.name as owner",
+          "p.upn",
+          "p.legal_forename",
+          "p.legal_surname",
+          "p.preferred_forename",
+          "p.preferred_surname",
+        ])
+        .where("c.school_id", "=", access.schoolId)
+        .where("c.status", "=", request.query.status)
+        .orderBy("c.opened_on", "desc")
+        .execute();
+      return {
+        cases: rows.map(
+          ({ legal_forename, legal_surname, preferred_forename, preferred_surname, ...r }) => ({
+            ...r,
+            pupil: displayName({
+              legal_forename,
+              legal_surname,
+              preferred_forename,
+              preferred_surname,
+            }),
+          }),
+        ),
+      };
+    },
+  );
+
+  app.post(
+    "/:schoolId/cases",
+    {
+      schema: {
+        tags: ["cases"],
+        summary:
+          "Open a case by hand (or reopen one for a pupil whose case closed) at a stage of the policy",
+        params: schoolParams,
+        body: z.object({
+          pupilId: id,
+          stageId: z.string().min(1),
+          ownerUserId: id.nullable().default(null),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("marks.amend");
+      await visiblePupil(db, access, request.body.pupilId);
+      const stored = await currentPolicy(db, access.schoolId);
+      if (!stored) throw new RollbookError("not_found", "This school has no attendance policy");
+      const opened = await db.transaction().execute((tx) =>
+        startStage(tx, access.schoolId, stored, {
+          pupilId: request.body.pupilId,
+          stageId: request.body.stageId,
+          today: today(),
+          by: access.signature(),
+          ownerUserId: request.body.ownerUserId,
+        }),
+      );
+      reply.status(201);
+      return opened;
+    },
+  );
+
+  app.get(
+    "/:schoolId/cases/:caseId",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "A case with its chronology of events",
+        params: caseParams,
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const { caseRecord, stored } = await caseToWork(db, access, request.params.caseId, {
+        mustBeOpen: false,
+      });
+      return {
+        ...caseRecord,
+        stageName: stageName(stored.policy, caseRecord.stageId),
+        events: await caseEvents(db, access.schoolId, caseRecord.id),
+      };
+    },
+  );
+
+  app.post(
+    "/:schoolId/cases/:caseId/stage",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Move the case to another stage",
+        params: caseParams,
+        body: z.object({ stageId: z.string().min(1) }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const { caseRecord, stored } = await caseToWork(db, access, request.params.caseId);
+      return db.transaction().execute((tx) =>
+        startStage(tx, access.schoolId, stored, {
+          pupilId: caseRecord.pupilId,
+          stageId: request.body.stageId,
+          today: today(),
+          by: access.signature(),
+        }),
+      );
+    },
+  );
+
+  app.post(
+    "/:schoolId/cases/:caseId/close",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Close the case with its outcome",
+        params: caseParams,
+        body: z.object({ outcome: z.string().trim().min(1).max(200) }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const { caseRecord, stored } = await caseToWork(db, access, request.params.caseId);
+      await db
+        .transaction()
+        .execute((tx) =>
+          closeCase(
+            tx,
+            access.schoolId,
+            stored,
+            caseRecord,
+            request.body.outcome,
+            today(),
+            access.signature(),
+          ),
+        );
+      return { closed: caseRecord.id };
+    },
+  );
+
+  app.post(
+    "/:schoolId/cases/:caseId/owner",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Give the case to a member of staff",
+        params: caseParams,
+        body: z.object({ userId: id }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const { caseRecord } = await caseToWork(db, access, request.params.caseId);
+      const staff = await db
+        .selectFrom("role_grants")
+        .innerJoin("users", "users.id", "role_grants.user_id")
+        .select(["users.id", "users.name"])
+        .where("role_grants.school_id", "=", access.schoolId)
+        .where("users.id", "=", request.body.userId)
+        .where("role_grants.role", "!=", "parent")
+        .executeTakeFirst();
+      if (!staff)
+        throw new RollbookError(
+          "invalid_input",
+          `User ${request.body.userId} is not on this school's staff`,
+        );
+      await db
+        .updateTable("attendance_cases")
+        .set({ owner_user_id: staff.id })
+        .where("school_id", "=", access.schoolId)
+        .where("id", "=", caseRecord.id)
+        .execute();
+      return { caseId: caseRecord.id, owner: staff.name };
+    },
+  );
+
+  app.post(
+    "/:schoolId/cases/:caseId/meetings",
+    {
+      schema: {
+        tags: ["cases"],
+        summary:
+          "Invite the family to a meeting (the policy's notice, a week by default; online and telephone offered)",
+        params: caseParams,
+        body: z.object({
+          kind: meetingKind,
+          scheduledFor: z.iso.datetime({ offset: true }),
+          format: z.enum(["in_person", "online", "telephone"]).default("in_person"),
+          location: z.string().max(200).nullable().default(null),
+          attendees: z
+            .array(z.object({ name: z.string().min(1).max(200), role: z.string().min(1).max(100) }))
+            .max(30)
+            .default([]),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const scheduledFor = new Date(request.body.scheduledFor);
+      const invited = await inviteToMeeting(
+        db,
+        access,
+        {
+          ...request.body,
+          caseId: request.params.caseId,
+          scheduledFor,
+          scheduledDay: londonToday(scheduledFor),
+        },
+        today(),
+      );
+      reply.status(201);
+      return invited;
+    },
+  );
+
+  app.post(
+    "/:schoolId/meetings/:meetingId/record",
+    {
+      schema: {
+        tags: ["cases"],
+        summary:
+          "Record how a meeting went: held (with the ISAP agenda and notes), the family did not attend, or cancelled",
+        params: schoolParams.extend({ meetingId: id }),
+        body: z.object({
+          status: z.enum(["held", "failed_to_attend", "cancelled"]),
+          agenda: z
+            .object({
+              reasonForAbsence: z.string().max(2000).optional(),
+              outcomesWanted: z.string().max(2000).optional(),
+              howAchieved: z.string().max(2000).optional(),
+              planActions: z.array(z.string().max(500)).max(30).optional(),
+              reviewDate: isoDate.optional(),
+            })
+            .optional(),
+          notes: z.string().max(10_000).nullable().default(null),
+          outcome: z.string().max(500).nullable().default(null),
+        }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      return recordMeeting(
+        db,
+        access,
+        { meetingId: request.params.meetingId, ...request.body },
+        today(),
+      );
+    },
+  );
+
+  app.post(
+    "/:schoolId/cases/:caseId/contracts",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Record an agreed attendance contract or plan",
+        params: caseParams,
+        body: z.object({
+          kind: z.enum(["attendance_contract", "attendance_plan"]).default("attendance_contract"),
+          targetPercent: z.number().min(0).max(100),
+          barriers: z.array(z.string().min(1).max(500)).max(30).default([]),
+          support: z
+            .array(
+              z.object({
+                by: z.enum(["school", "parent", "partner"]),
+                partner: z.string().max(200).optional(),
+                action: z.string().min(1).max(1000),
+              }),
+            )
+            .min(1)
+            .max(50),
+          reviewWeeks: z.number().int().min(1).max(26).optional(),
+          moveToStage: z.string().min(1).max(60).optional(),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const agreed = await agreeContract(
+        db,
+        access,
+        { ...request.body, caseId: request.params.caseId },
+        today(),
+      );
+      reply.status(201);
+      return agreed;
+    },
+  );
+
+  app.post(
+    "/:schoolId/contracts/:contractId/reviews",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Review a contract: attendance since it was agreed against the attendance then",
+        params: schoolParams.extend({ contractId: id }),
+        body: z.object({
+          outcome: z.string().trim().min(1).max(500),
+          notes: z.string().max(10_000).nullable().default(null),
+          nextReviewWeeks: z.number().int().min(1).max(26).optional(),
+        }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      return reviewContract(
+        db,
+        access,
+        { contractId: request.params.contractId, ...request.body },
+        today(),
+      );
+    },
+  );
+
+  app.post(
+    "/:schoolId/contracts/:contractId/end",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Warn that the contract may end (parents not engaging), or end it",
+        params: schoolParams.extend({ contractId: id }),
+        body: z.object({
+          step: z.enum(["termination_warning", "terminated"]),
+          reason: z.string().trim().min(1).max(1000),
+        }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      await endContract(
+        db,
+        access,
+        { contractId: request.params.contractId, ...request.body },
+        today(),
+      );
+      return { contractId: request.params.contractId, status: request.body.step };
+    },
+  );
+
+  app.post(
+    "/:schoolId/cases/:caseId/notice-to-improve",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Issue a notice to improve (after support has been offered)",
+        params: caseParams,
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      return issueNoticeToImprove(db, access, request.params.caseId, today());
+    },
+  );
+
+  app.post(
+    "/:schoolId/cases/:caseId/penalty-notice-referral",
+    {
+      schema: {
+        tags: ["cases"],
+        summary:
+          "Refer parents to the local authority for a penalty notice (preconditions checked and explained)",
+        params: caseParams,
+        body: z.object({ contactIds: z.array(id).min(1).max(4) }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      return referForPenaltyNotice(
+        db,
+        access,
+        { caseId: request.params.caseId, contactIds: request.body.contactIds },
+        today(),
+      );
+    },
+  );
+
+  app.post(
+    "/:schoolId/cases/:caseId/penalty-notices",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Record a penalty notice the local authority issued (or withdrew)",
+        params: caseParams,
+        body: z.object({ contactId: id, issuedOn: isoDate, withdrawn: z.boolean().default(false) }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const recorded = await recordPenaltyNotice(
+        db,
+        access,
+        { caseId: request.params.caseId, ...request.body },
+        today(),
+      );
+      reply.status(201);
+      return { interventionId: recorded };
+    },
+  );
+
+  app.post(
+    "/:schoolId/cases/:caseId/legal-referral",
+    { schema: { tags: ["cases"], summary: "Refer for legal intervention", params: caseParams } },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      return {
+        interventionId: await referForLegalIntervention(db, access, request.params.caseId, today()),
+      };
+    },
+  );
+
+  app.post(
+    "/:schoolId/cases/:caseId/social-care-referral",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Refer to children's social care (below 50% and support has failed)",
+        params: caseParams,
+        body: z.object({ reason: z.string().trim().min(1).max(2000) }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      return {
+        interventionId: await referToSocialCare(
+          db,
+          access,
+          request.params.caseId,
+          request.body.reason,
+          today(),
+        ),
+      };
+    },
+  );
+
+  app.post(
+    "/:schoolId/cases/:caseId/missing-education-report",
+    {
+      schema: {
+        tags: ["cases"],
+        summary:
+          "Report a child missing education (10 school days of continuous unauthorised absence)",
+        params: caseParams,
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      return {
+        interventionId: await reportMissingEducation(db, access, request.params.caseId, today()),
+      };
+    },
+  );
+
+  const pupilParams = schoolParams.extend({ pupilId: id });
+
+  app.get(
+    "/:schoolId/pupils/:pupilId/contact-log",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Every contact and attempted contact with the family",
+        params: pupilParams,
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("pupils.safeguarding");
+      const pupil = await visiblePupil(db, access, request.params.pupilId);
+      return { contacts: await contactLogOf(db, access.schoolId, pupil.id) };
+    },
+  );
+
+  app.post(
+    "/:schoolId/pupils/:pupilId/contact-log",
+    {
+      schema: {
+        tags: ["cases"],
+        summary:
+          "Log a contact or attempted contact (append-only; to correct one, log a correction that names it)",
+        params: pupilParams,
+        body: z.object({
+          happenedAt: z.iso.datetime({ offset: true }),
+          method: z.enum([
+            "phone",
+            "text",
+            "email",
+            "letter",
+            "home_visit",
+            "meeting",
+            "in_person",
+          ]),
+          direction: z.enum(["outgoing", "incoming"]).default("outgoing"),
+          contactId: id.nullable().default(null),
+          withWhom: z.string().trim().min(1).max(200),
+          outcome: z.string().trim().min(1).max(200),
+          notes: z.string().max(5000).nullable().default(null),
+          corrects: id.nullable().default(null),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const logged = await logContact(
+        db,
+        access,
+        {
+          ...request.body,
+          pupilId: request.params.pupilId,
+          happenedAt: new Date(request.body.happenedAt),
+        },
+        app.clock(),
+      );
+      reply.status(201);
+      return { id: logged };
+    },
+  );
+
+  app.get(
+    "/:schoolId/cases/:caseId/evidence-pack",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "The case's chronology and evidence pack, as JSON or PDF",
+        params: caseParams,
+        querystring: z.object({ format: z.enum(["json", "pdf"]).default("json") }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const pack = await evidencePack(db, access, request.params.caseId, today());
+      if (request.query.format === "json") return pack;
+      const pdf = await evidencePackPdf(pack);
+      reply
+        .header("content-type", "application/pdf")
+        .header(
+          "content-disposition",
+          `attachment; filename="evidence-pack-case-${pack.case.id}.pdf"`,
+        );
+      return reply.send(pdf);
+    },
+  );
+
+  app.get(
+    "/:schoolId/worklist",
+    {
+      schema: {
+        tags: ["cases"],
+        summary:
+          "Due and overdue work today or this week: decisions, letters, reviews, meetings, follow-ups",
+        params: schoolParams,
+        querystring: z.object({
+          range: z.enum(["today", "week"]).default("today"),
+          owner: z.union([z.literal("me"), z.literal("all"), id]).default("all"),
+        }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const owner =
+        request.query.owner === "all"
+          ? undefined
+          : request.query.owner === "me"
+            ? access.actor.userId
+            : Number(request.query.owner);
+      return {
+        items: await worklist(db, access, {
+          today: today(),
+          range: request.query.range,
+          ...(owner !== undefined ? { ownerUserId: owner } : {}),
+        }),
+      };
+    },
+  );
+}
