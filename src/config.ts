@@ -15,6 +15,12 @@ const schema = z.object({
   HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   ROLLBOOK_DEBUG: z.enum(["0", "1"]).default("0"),
+  /** Outgoing email, e.g. smtp://user:pass@mail.example.org:587; without it emails are only logged. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  EMAIL_FROM: z.string().default("Rollbook <attendance@rollbook.invalid>"),
 });
 
 export type Config = z.infer<typeof schema>;

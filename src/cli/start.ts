@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { createDemoSchool } from "../app/demo/create-demo-school.ts";
 import { DEMO_PASSWORD, demoAccountsToShow } from "../app/demo/demo-accounts.ts";
+import { transportsFrom } from "../app/messages/configure.ts";
 import { loadConfig } from "../config.ts";
 import { migrate, openDatabase } from "../db/database.ts";
 import { listSchools } from "../db/repositories/schools.ts";
@@ -37,7 +38,12 @@ export function registerStart(program: Command): void {
         bar.stop();
       }
       const app = await buildApp({ database, logLevel: config.LOG_LEVEL });
-      const stopScheduler = startScheduler(database.db, app.log, () => new Date());
+      const stopScheduler = startScheduler(
+        database.db,
+        transportsFrom(config, app.log),
+        app.log,
+        () => new Date(),
+      );
       const port = flags.port ? Number(flags.port) : config.PORT;
       const host = flags.host ?? config.HOST;
       const address = await app.listen({ port, host });

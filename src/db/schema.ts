@@ -32,6 +32,83 @@ export interface DB {
   contract_reviews: ContractReviewTable;
   interventions: InterventionTable;
   contact_log: ContactLogTable;
+  letter_templates: LetterTemplateTable;
+  letters: LetterTable;
+  outbox: OutboxTable;
+  absence_reports: AbsenceReportTable;
+}
+
+export interface LetterTemplateTable {
+  school_id: number;
+  letter_id: string;
+  version: number;
+  title: string;
+  body: string;
+  docx: Uint8Array | null;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface LetterTable {
+  school_id: number;
+  id: Generated<number>;
+  pupil_id: number;
+  case_id: number | null;
+  contact_id: number | null;
+  letter_id: string;
+  template_version: number;
+  addressee: string;
+  content: string;
+  merge_data: Json;
+  pdf: Uint8Array;
+  docx: Uint8Array;
+  batch_id: string | null;
+  proposal_id: number | null;
+  issued_on: string;
+  issued_by: string;
+  issued_at: CreatedAt;
+}
+
+export type OutboxStatus = "queued" | "sending" | "retry" | "sent" | "failed";
+
+export interface OutboxTable {
+  school_id: number;
+  id: Generated<number>;
+  idempotency_key: string;
+  channel: "email" | "sms";
+  to_address: string;
+  subject: string | null;
+  body: string;
+  pupil_id: number | null;
+  contact_id: number | null;
+  purpose: string;
+  status: Generated<OutboxStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | undefined, Date>;
+  claimed_until: Date | null;
+  last_error: string | null;
+  provider_id: string | null;
+  created_at: CreatedAt;
+  sent_at: Date | null;
+}
+
+export interface AbsenceReportTable {
+  school_id: number;
+  id: Generated<number>;
+  pupil_id: number;
+  from_date: string;
+  from_session: "AM" | "PM";
+  to_date: string;
+  to_session: "AM" | "PM";
+  reason: string;
+  suggested_code: string | null;
+  source: "email" | "sms" | "portal" | "phone";
+  reported_by: string;
+  received_at: Date;
+  status: Generated<"pending" | "accepted" | "rejected">;
+  decided_by: string | null;
+  decided_at: Date | null;
+  decision: string | null;
 }
 
 type Json = ColumnType<unknown, string | undefined, string>;
@@ -248,6 +325,14 @@ export interface SchoolTable {
   am_register_closes: Generated<string>;
   pm_register_opens: Generated<string>;
   pm_register_closes: Generated<string>;
+  logo_png: Uint8Array | null;
+  letter_signatory: Generated<string>;
+  email_from: string | null;
+  email_reply_to: string | null;
+  sms_sender: string | null;
+  sms_provider: Generated<"log" | "webhook">;
+  sms_webhook_url: string | null;
+  inbound_token: string | null;
 }
 
 export interface AcademicYearTable {
@@ -307,6 +392,7 @@ export interface PupilTable {
   has_social_worker: Generated<boolean>;
   medical_condition: Generated<boolean>;
   created_at: CreatedAt;
+  safeguarding_concern: Generated<boolean>;
 }
 
 export interface ContactTable {

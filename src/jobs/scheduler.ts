@@ -1,25 +1,47 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Kysely } from "kysely";
+import { queueFirstDayMessages } from "../app/follow-up/first-day-messages.ts";
+import { deliverDue } from "../app/messages/outbox.ts";
+import type { Transports } from "../app/messages/transports.ts";
+import { momentOf } from "../app/registers/register.ts";
+import { loadCalendar } from "../db/repositories/calendar.ts";
 import type { DB } from "../db/schema.ts";
 import { runDailyEvaluation } from "./daily-evaluation.ts";
 
-/** Every scheduled job in one place: checked every few minutes while the server runs. */
+/**
+ * Every scheduled job in one place, run each minute while the server is up: first-day absence
+ * messages once registers close, the outbox, and the evening policy evaluation. Each job is
+ * idempotent, so a restart or a second server never does anything twice.
+ */
 export function startScheduler(
   db: Kysely<DB>,
+  transports: Transports,
   log: FastifyBaseLogger,
   clock: () => Date,
-  everyMs = 5 * 60_000,
+  everyMs = 60_000,
 ): () => void {
   let running = false;
   const tick = async () => {
     if (running) return;
     running = true;
     try {
-      for (const { schoolId, summary } of await runDailyEvaluation(db, clock())) {
+      const instant = clock();
+      const now = momentOf(instant);
+      for (const school of await db.selectFrom("schools").select("id").execute()) {
+        const calendar = await loadCalendar(db, school.id);
+        if (!calendar.isSchoolDay(now.date)) continue;
+        const queued = await queueFirstDayMessages(db, school.id, now.date, now, instant);
+        if (queued.families + queued.socialWorkers > 0)
+          log.info({ schoolId: school.id, ...queued }, "first-day absence messages queued");
+      }
+      const delivery = await deliverDue(db, transports, instant);
+      if (delivery.sent + delivery.retried + delivery.failed > 0)
+        log.info(delivery, "outbox delivered");
+      for (const { schoolId, summary } of await runDailyEvaluation(db, instant)) {
         log.info({ schoolId, proposed: summary.proposed }, "daily policy evaluation done");
       }
     } catch (error) {
-      log.error({ err: error }, "scheduled job failed; it will be retried at the next tick");
+      log.error({ err: error }, "a scheduled job failed; it will be retried at the next tick");
     } finally {
       running = false;
     }

@@ -16,6 +16,8 @@ import { authRoutes } from "./auth/auth.routes.ts";
 import { sessionPlugin } from "./auth/session.ts";
 import { caseRoutes } from "./cases/cases.routes.ts";
 import { body, handleError } from "./errors.ts";
+import { followUpRoutes } from "./follow-up/follow-up.routes.ts";
+import { letterRoutes } from "./letters/letters.routes.ts";
 import { officeRoutes } from "./office/office.routes.ts";
 import { policyRoutes } from "./policy/policy.routes.ts";
 import { pupilRoutes } from "./pupils/pupils.routes.ts";
@@ -115,5 +117,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await api.register(setupRoutes, { prefix: "/api/schools" });
   await api.register(policyRoutes, { prefix: "/api" });
   await api.register(caseRoutes, { prefix: "/api/schools" });
+  await api.register(letterRoutes, { prefix: "/api/schools" });
+  await api.register(followUpRoutes, { prefix: "/api" });
   return app;
 }

@@ -258,15 +258,12 @@ export async function worklist(
   const sent = new Set(
     (
       await db
-        .selectFrom("case_events")
-        .select("detail")
+        .selectFrom("letters")
+        .select(["proposal_id", "letter_id"])
         .where("school_id", "=", schoolId)
-        .where("kind", "=", "letter_sent")
+        .where("proposal_id", "is not", null)
         .execute()
-    ).map(
-      (e) =>
-        `${(e.detail as { proposalId?: number }).proposalId}|${(e.detail as { letter?: string }).letter}`,
-    ),
+    ).map((l) => `${l.proposal_id}|${l.letter_id}`),
   );
   for (const p of proposals) {
     const base = {

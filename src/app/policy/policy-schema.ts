@@ -176,6 +176,16 @@ export const policySchema = z.object({
     })
     .partial()
     .optional(),
+  followUp: z
+    .object({
+      callBefore: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time HH:MM"),
+      textIfUnreachable: z.boolean(),
+      homeVisitOnDays: z.array(z.number().int().min(1).max(30)).max(10),
+      safeguardingImmediateVisit: z.boolean(),
+      missingEducationAfterDays: z.number().int().min(1).max(60),
+    })
+    .partial()
+    .optional(),
   penaltyNotices: z
     .object({
       firstNotice: z.object({

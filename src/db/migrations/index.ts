@@ -4,6 +4,7 @@ import * as registersAndAccounts from "./20261125_1000_registers_and_accounts.ts
 import * as applyMarks from "./20261125_1100_apply_marks.ts";
 import * as policiesAndCases from "./20261125_1200_policies_and_cases.ts";
 import * as casework from "./20261125_1300_casework.ts";
+import * as lettersAndMessages from "./20261125_1400_letters_and_messages.ts";
 
 /** Every migration in order. Forward-only: a landed migration is never edited, only followed. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   "20261125_1100_apply_marks": applyMarks,
   "20261125_1200_policies_and_cases": policiesAndCases,
   "20261125_1300_casework": casework,
+  "20261125_1400_letters_and_messages": lettersAndMessages,
 };

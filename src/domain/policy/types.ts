@@ -184,4 +184,19 @@ export interface Policy {
   triggers: Trigger[];
   penaltyNotices?: PenaltyNoticeRules;
   casework?: Partial<CaseworkRules>;
+  followUp?: Partial<FollowUpRules>;
+}
+
+/** First-day absence follow-up: the escalation ladder for an absence with no reason. */
+export interface FollowUpRules {
+  /** Call the family by this time (London). */
+  callBefore: string;
+  /** Text when no one answers the phone. */
+  textIfUnreachable: boolean;
+  /** Days of continued unexplained absence on which a home visit is made (day 1 is the first). */
+  homeVisitOnDays: number[];
+  /** Pupils with a safeguarding concern: a home visit and a DSL alert at once. */
+  safeguardingImmediateVisit: boolean;
+  /** School days without contact after which the local authority is told (children missing education). */
+  missingEducationAfterDays: number;
 }

@@ -1,0 +1,104 @@
+import type { Kysely } from "kysely";
+import type { DB } from "../../db/schema.ts";
+import { dayLabel, type IsoDate } from "../../domain/dates.ts";
+import { registerState } from "../../domain/register-times.ts";
+import { enqueue } from "../messages/outbox.ts";
+import { type Moment, registerTimesOf } from "../registers/register.ts";
+
+/**
+ * Once a register has closed: a message to the first contact of every pupil absent with no reason
+ * (text when there is a mobile number, else email), and a note to the social worker of every
+ * pupil who has one for each unexplained or unauthorised absence. Idempotency keys make running
+ * it every few minutes safe.
+ */
+export async function queueFirstDayMessages(
+  db: Kysely<DB>,
+  schoolId: number,
+  date: IsoDate,
+  now: Moment,
+  instant: Date,
+): Promise<{ families: number; socialWorkers: number }> {
+  const times = await registerTimesOf(db, schoolId);
+  const closed = (["AM", "PM"] as const).filter(
+    (s) => registerState(times, date, s, now) === "closed",
+  );
+  if (closed.length === 0) return { families: 0, socialWorkers: 0 };
+  const school = await db
+    .selectFrom("schools")
+    .select(["name"])
+    .where("id", "=", schoolId)
+    .executeTakeFirstOrThrow();
+  const absences = await db
+    .selectFrom("session_marks as m")
+    .innerJoin("pupils as p", (j) =>
+      j.onRef("p.school_id", "=", "m.school_id").onRef("p.id", "=", "m.pupil_id"),
+    )
+    .select([
+      "m.pupil_id",
+      "m.session",
+      "m.code",
+      "p.legal_forename",
+      "p.preferred_forename",
+      "p.has_social_worker",
+    ])
+    .where("m.school_id", "=", schoolId)
+    .where("m.date", "=", date)
+    .where("m.session", "in", closed)
+    .where("m.code", "in", ["N", "O", "G", "U"])
+    .execute();
+  if (absences.length === 0) return { families: 0, socialWorkers: 0 };
+  const ids = [...new Set(absences.map((a) => a.pupil_id))];
+  const contacts = await db
+    .selectFrom("contacts")
+    .selectAll()
+    .where("school_id", "=", schoolId)
+    .where("pupil_id", "in", ids)
+    .orderBy("priority")
+    .execute();
+  let families = 0;
+  let socialWorkers = 0;
+  for (const absence of absences) {
+    const name = absence.preferred_forename ?? absence.legal_forename;
+    const mine = contacts.filter((c) => c.pupil_id === absence.pupil_id);
+    const family = mine.find((c) => c.parental_responsibility && (c.phone || c.email));
+    if (absence.code === "N" && family) {
+      const sms = Boolean(family.phone && /^(\+44|0)7/.test(family.phone.replace(/\s/g, "")));
+      const queued = await enqueue(
+        db,
+        {
+          schoolId,
+          idempotencyKey: `first-day:${absence.pupil_id}:${date}`,
+          channel: sms ? "sms" : "email",
+          to: sms ? (family.phone as string) : (family.email as string),
+          subject: sms ? null : `${name} is not in school today`,
+          body: `${school.name}: ${name} was not in school at registration today (${dayLabel(date)}) and we have no reason for the absence. Please reply with the reason, or call the school office.`,
+          pupilId: absence.pupil_id,
+          contactId: family.id,
+          purpose: "first_day_absence",
+        },
+        instant,
+      );
+      if (queued) families++;
+    }
+    const socialWorker = mine.find((c) => /social worker/i.test(c.relationship) && c.email);
+    if (absence.has_social_worker && socialWorker) {
+      const queued = await enqueue(
+        db,
+        {
+          schoolId,
+          idempotencyKey: `social-worker:${absence.pupil_id}:${date}:${absence.session}`,
+          channel: "email",
+          to: socialWorker.email as string,
+          subject: `Absence: ${name}, ${dayLabel(date)} ${absence.session}`,
+          body: `${school.name} is letting you know that ${name} was absent on ${dayLabel(date)} (${absence.session}), recorded as ${absence.code === "N" ? "no reason yet (N)" : absence.code}. We will tell you if the reason changes.`,
+          pupilId: absence.pupil_id,
+          contactId: socialWorker.id,
+          purpose: "social_worker",
+        },
+        instant,
+      );
+      if (queued) socialWorkers++;
+    }
+  }
+  return { families, socialWorkers };
+}

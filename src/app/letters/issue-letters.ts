@@ -1,0 +1,266 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import { addCaseEvent, openCaseOf } from "../../db/repositories/cases.ts";
+import { currentPolicy } from "../../db/repositories/policies.ts";
+import type { Contact, DB } from "../../db/schema.ts";
+import type { IsoDate } from "../../domain/dates.ts";
+import { RollbookError } from "../../domain/errors.ts";
+import { type LetterBlock, letterText, mergeLetter } from "../../domain/letters/merge.ts";
+import type { Action } from "../../domain/policy/types.ts";
+import type { SchoolAccess } from "../access/access.ts";
+import { letterInput, type Occasion } from "./letter-data.ts";
+import { letterTemplate } from "./letter-templates.ts";
+import { letterDocx, zipOf } from "./render-docx.ts";
+import { lettersPdf } from "./render-pdf.ts";
+
+export interface LetterRequest {
+  letterId: string;
+  pupilIds: number[];
+  /** The proposal the letter carries out, so the worklist knows it is done. */
+  proposalIds?: Map<number, number>;
+  meetingId?: number | null;
+  reviewDate?: IsoDate | null;
+}
+
+export interface IssuedLetters {
+  batchId: string;
+  letters: { id: number; pupilId: number; addressee: string }[];
+  skipped: { pupilId: number; reason: string }[];
+}
+
+/** Contacts who receive letters: those with parental responsibility, in priority order. */
+async function recipients(db: Kysely<DB>, schoolId: number, pupilId: number): Promise<Contact[]> {
+  return db
+    .selectFrom("contacts")
+    .selectAll()
+    .where("school_id", "=", schoolId)
+    .where("pupil_id", "=", pupilId)
+    .where("parental_responsibility", "=", true)
+    .orderBy("priority")
+    .execute();
+}
+
+/**
+ * Writes a letter to every contact with parental responsibility of each pupil, records each one
+ * sent with its exact content (and the PDF and Word files made from it) against the pupil and
+ * their case, and returns the batch. A pupil the letter cannot go to is listed with the reason.
+ */
+export async function issueLetters(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  request: LetterRequest,
+  today: IsoDate,
+): Promise<IssuedLetters> {
+  access.require("marks.amend");
+  if (request.pupilIds.length === 0)
+    throw new RollbookError("invalid_input", "Choose at least one pupil");
+  const [template, stored] = await Promise.all([
+    letterTemplate(db, access.schoolId, request.letterId),
+    currentPolicy(db, access.schoolId),
+  ]);
+  const meeting = request.meetingId
+    ? await db
+        .selectFrom("meetings")
+        .select(["scheduled_for", "format"])
+        .where("school_id", "=", access.schoolId)
+        .where("id", "=", request.meetingId)
+        .executeTakeFirst()
+    : undefined;
+  if (request.meetingId && !meeting)
+    throw new RollbookError("not_found", `No meeting ${request.meetingId} in this school`);
+  const batchId = randomUUID();
+  const issued: IssuedLetters = { batchId, letters: [], skipped: [] };
+  for (const pupilId of request.pupilIds) {
+    const pupil = await db
+      .selectFrom("pupils")
+      .select(["id", "registration_group_id"])
+      .where("school_id", "=", access.schoolId)
+      .where("id", "=", pupilId)
+      .executeTakeFirst();
+    if (!pupil || !access.canSeePupil(pupil)) {
+      issued.skipped.push({ pupilId, reason: "not a pupil of this school" });
+      continue;
+    }
+    const contacts = await recipients(db, access.schoolId, pupilId);
+    if (contacts.length === 0) {
+      issued.skipped.push({
+        pupilId,
+        reason: "no contact with parental responsibility to write to",
+      });
+      continue;
+    }
+    const openCase = await openCaseOf(db, access.schoolId, pupilId);
+    const occasion: Occasion = {
+      meeting: meeting ? { scheduledFor: meeting.scheduled_for, format: meeting.format } : null,
+      reviewDate: request.reviewDate ?? openCase?.nextReviewOn ?? null,
+    };
+    for (const contact of contacts) {
+      const { input, school } = await letterInput(
+        db,
+        access.schoolId,
+        pupilId,
+        contact,
+        stored?.policy,
+        today,
+        occasion,
+      );
+      let blocks: LetterBlock[];
+      try {
+        blocks = mergeLetter(template.body, input);
+      } catch (error) {
+        issued.skipped.push({ pupilId, reason: (error as Error).message });
+        break;
+      }
+      const [pdf, docx] = [
+        await lettersPdf(
+          [{ schoolName: school.name, schoolAddress: school.address, logo: school.logo, blocks }],
+          template.title,
+        ),
+        letterDocx(
+          { schoolName: school.name, schoolAddress: school.address, data: input.data, blocks },
+          template.docx,
+        ),
+      ];
+      const proposalId = request.proposalIds?.get(pupilId) ?? null;
+      const { id } = await db
+        .insertInto("letters")
+        .values({
+          school_id: access.schoolId,
+          pupil_id: pupilId,
+          case_id: openCase?.id ?? null,
+          contact_id: contact.id,
+          letter_id: template.letterId,
+          template_version: template.version,
+          addressee: contact.name,
+          content: letterText(blocks),
+          merge_data: JSON.stringify({ data: input.data, blocks, title: template.title }),
+          pdf,
+          docx,
+          batch_id: batchId,
+          proposal_id: proposalId,
+          issued_on: today,
+          issued_by: access.signature(),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      issued.letters.push({ id, pupilId, addressee: contact.name });
+      if (openCase) {
+        await addCaseEvent(db, access.schoolId, openCase.id, {
+          on: today,
+          by: access.signature(),
+          kind: "letter_sent",
+          summary: `Letter sent to ${contact.name}: ${template.title}`,
+          detail: { letter: template.letterId, letterRecordId: id, proposalId },
+        });
+      }
+    }
+  }
+  return issued;
+}
+
+/**
+ * Sends the letters accepted proposals call for and that have not gone yet: "all the amber
+ * letters for this half term" in one batch per letter.
+ */
+export async function issueLettersForProposals(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  letterId: string | null,
+  today: IsoDate,
+): Promise<IssuedLetters[]> {
+  const accepted = await db
+    .selectFrom("proposed_actions")
+    .select(["id", "pupil_id", "actions"])
+    .where("school_id", "=", access.schoolId)
+    .where("status", "=", "accepted")
+    .execute();
+  const sent = new Set(
+    (
+      await db
+        .selectFrom("letters")
+        .select(["proposal_id", "letter_id"])
+        .where("school_id", "=", access.schoolId)
+        .where("proposal_id", "is not", null)
+        .execute()
+    ).map((l) => `${l.proposal_id}|${l.letter_id}`),
+  );
+  const byLetter = new Map<string, Map<number, number>>();
+  for (const proposal of accepted) {
+    for (const action of proposal.actions as Action[]) {
+      if (
+        action.type !== "letter" ||
+        (letterId && action.letter !== letterId) ||
+        sent.has(`${proposal.id}|${action.letter}`)
+      )
+        continue;
+      const pupils = byLetter.get(action.letter) ?? new Map<number, number>();
+      pupils.set(proposal.pupil_id, proposal.id);
+      byLetter.set(action.letter, pupils);
+    }
+  }
+  const batches: IssuedLetters[] = [];
+  for (const [id, pupils] of byLetter) {
+    batches.push(
+      await issueLetters(
+        db,
+        access,
+        { letterId: id, pupilIds: [...pupils.keys()], proposalIds: pupils },
+        today,
+      ),
+    );
+  }
+  return batches;
+}
+
+/** A batch as one PDF (every letter, each on its own pages) or a zip of Word documents. */
+export async function batchFiles(
+  db: Kysely<DB>,
+  schoolId: number,
+  batchId: string,
+  format: "pdf" | "zip",
+): Promise<Buffer> {
+  const letters = await db
+    .selectFrom("letters as l")
+    .innerJoin("pupils as p", (j) =>
+      j.onRef("p.school_id", "=", "l.school_id").onRef("p.id", "=", "l.pupil_id"),
+    )
+    .innerJoin("schools as s", "s.id", "l.school_id")
+    .select([
+      "l.id",
+      "l.docx",
+      "l.merge_data",
+      "l.letter_id",
+      "l.addressee",
+      "p.legal_surname",
+      "p.legal_forename",
+      "s.name",
+      "s.address",
+      "s.logo_png",
+    ])
+    .where("l.school_id", "=", schoolId)
+    .where("l.batch_id", "=", batchId)
+    .orderBy("p.legal_surname")
+    .orderBy("l.id")
+    .execute();
+  if (letters.length === 0) throw new RollbookError("not_found", `No letters in batch ${batchId}`);
+  if (format === "zip") {
+    return zipOf(
+      letters.map((l) => ({
+        name: `${l.legal_surname}-${l.legal_forename}-${l.letter_id}-${l.id}.docx`.replace(
+          /[^\w.-]+/g,
+          "_",
+        ),
+        content: l.docx,
+      })),
+    );
+  }
+  return lettersPdf(
+    letters.map((l) => ({
+      schoolName: l.name,
+      schoolAddress: l.address,
+      logo: l.logo_png,
+      blocks: (l.merge_data as { blocks: LetterBlock[] }).blocks,
+    })),
+    `Letters ${batchId}`,
+  );
+}

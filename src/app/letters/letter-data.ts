@@ -1,0 +1,166 @@
+import type { Kysely } from "kysely";
+import { loadYearMarks } from "../../db/repositories/marks.ts";
+import type { Contact, DB } from "../../db/schema.ts";
+import { academicYearBounds, academicYearOf } from "../../domain/calendar.ts";
+import { codeByIndex } from "../../domain/codes.ts";
+import { dayLabel, type IsoDate, londonClock } from "../../domain/dates.ts";
+import { RollbookError } from "../../domain/errors.ts";
+import type { MergeData, MergeInput } from "../../domain/letters/merge.ts";
+import { sessionOfSlot } from "../../domain/marks.ts";
+import { bandOf } from "../../domain/policy/bands.ts";
+import { ABSENT } from "../../domain/policy/timeline.ts";
+import type { Policy } from "../../domain/policy/types.ts";
+import { formatPercent } from "../../domain/statistics.ts";
+import { pupilReport } from "../attendance-statistics.ts";
+
+const LONG_DATE = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  timeZone: "UTC",
+});
+const longDate = (date: IsoDate) => LONG_DATE.format(new Date(`${date}T00:00:00Z`));
+
+/** The bands as a letter shows them: "98% and above", "95% to 96.9%"... */
+export function bandRows(policy: Policy | undefined): { range: string; name: string }[] {
+  if (!policy) return [];
+  return policy.bands.map((band, i) => {
+    const above = policy.bands[i - 1];
+    const name = band.name;
+    if (!above) return { range: `${band.min}% and above`, name };
+    const top = (above.min - 0.1).toFixed(1).replace(/\.0$/, "");
+    return band.min === 0
+      ? { range: `below ${above.min}%`, name }
+      : { range: `${band.min}% to ${top}%`, name };
+  });
+}
+
+export interface Occasion {
+  meeting?: { scheduledFor: Date; format: string } | null;
+  reviewDate?: IsoDate | null;
+}
+
+/** Everything a letter about a pupil, to a contact, on a day, can merge in. */
+export async function letterInput(
+  db: Kysely<DB>,
+  schoolId: number,
+  pupilId: number,
+  contact: Contact | null,
+  policy: Policy | undefined,
+  today: IsoDate,
+  occasion: Occasion,
+): Promise<{
+  input: MergeInput;
+  school: { name: string; address: string; logo: Uint8Array | null };
+  pupilName: string;
+}> {
+  const row = await db
+    .selectFrom("pupils as p")
+    .leftJoin("year_groups as y", (j) =>
+      j.onRef("y.school_id", "=", "p.school_id").onRef("y.id", "=", "p.year_group_id"),
+    )
+    .leftJoin("registration_groups as r", (j) =>
+      j.onRef("r.school_id", "=", "p.school_id").onRef("r.id", "=", "p.registration_group_id"),
+    )
+    .innerJoin("schools as s", "s.id", "p.school_id")
+    .select([
+      "p.legal_forename",
+      "p.legal_surname",
+      "p.preferred_forename",
+      "p.preferred_surname",
+      "y.name as year_group",
+      "r.name as registration_group",
+      "s.name as school",
+      "s.address",
+      "s.logo_png",
+      "s.letter_signatory",
+    ])
+    .where("p.school_id", "=", schoolId)
+    .where("p.id", "=", pupilId)
+    .executeTakeFirst();
+  if (!row) throw new RollbookError("not_found", `No pupil ${pupilId} in this school`);
+  const year = academicYearBounds(academicYearOf(today));
+  const { statistics } = await pupilReport(db, schoolId, pupilId, { from: year.from, to: today });
+  const band = policy ? bandOf(policy.bands, statistics.attendanceRate) : undefined;
+  const percent = formatPercent(statistics.attendanceRate);
+  const missed = statistics.absence;
+  const data: MergeData = {
+    date: longDate(today),
+    forename: row.legal_forename,
+    surname: row.legal_surname,
+    chosen_forename: row.preferred_forename ?? row.legal_forename,
+    chosen_surname: row.preferred_surname ?? row.legal_surname,
+    year_group: row.year_group ?? "",
+    registration_group: row.registration_group ?? "",
+    year_reg: [row.year_group, row.registration_group].filter(Boolean).join(" / "),
+    attendance_percentage: percent,
+    percentage_attendance: percent,
+    sessions_possible: String(statistics.possible),
+    sessions_missed: String(missed),
+    days_missed: String(missed / 2).replace(/\.0$/, ""),
+    unauthorised_sessions: String(statistics.unauthorised),
+    late_sessions: String(statistics.late),
+    school_name: row.school,
+    school_address: row.address,
+    signatory: row.letter_signatory,
+    ...(band ? { band: band.name } : {}),
+    ...(policy ? { target: String(policy.target) } : {}),
+    ...(policy?.localAuthorityTarget !== undefined
+      ? { la_target: String(policy.localAuthorityTarget) }
+      : {}),
+    ...(contact
+      ? {
+          addressee: contact.name,
+          addressee_address: contact.address ?? "",
+          salutation: `Dear ${contact.name}`,
+        }
+      : {
+          addressee:
+            "The parent or carer of " +
+            (row.preferred_forename ?? row.legal_forename) +
+            " " +
+            row.legal_surname,
+          addressee_address: "",
+          salutation: "Dear Parent or Carer",
+        }),
+    ...(occasion.meeting
+      ? {
+          meeting_date: dayLabel(occasion.meeting.scheduledFor.toISOString().slice(0, 10)),
+          meeting_time: londonClock(occasion.meeting.scheduledFor),
+          meeting_format: occasion.meeting.format.replace("_", " "),
+        }
+      : {}),
+    ...(occasion.reviewDate ? { review_date: longDate(occasion.reviewDate) } : {}),
+  };
+  return {
+    input: {
+      data,
+      bands: bandRows(policy),
+      absences: await absencesThisYear(db, schoolId, pupilId, today),
+    },
+    school: { name: row.school, address: row.address, logo: row.logo_png },
+    pupilName: `${data.chosen_forename} ${data.chosen_surname}`,
+  };
+}
+
+/** Each absence this year to the day, for registration certificates and notices to improve. */
+async function absencesThisYear(db: Kysely<DB>, schoolId: number, pupilId: number, today: IsoDate) {
+  const startYear = academicYearOf(today);
+  const marks = (await loadYearMarks(db, schoolId, startYear, [pupilId])).get(pupilId);
+  const rows: { date: string; session: string; code: string; meaning: string }[] = [];
+  if (!marks) return rows;
+  for (let slot = 0; slot < marks.length; slot++) {
+    const code = marks[slot] as number;
+    if (!ABSENT[code]) continue;
+    const at = sessionOfSlot(startYear, slot);
+    if (at.date > today) break;
+    const entry = codeByIndex(code);
+    rows.push({
+      date: dayLabel(at.date),
+      session: at.session,
+      code: entry.symbol,
+      meaning: entry.meaning,
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,136 @@
+import Docxtemplater from "docxtemplater";
+import PizZip from "pizzip";
+import { RollbookError } from "../../domain/errors.ts";
+import { type LetterBlock, MERGE_FIELDS, type MergeData } from "../../domain/letters/merge.ts";
+
+export interface LetterDocument {
+  schoolName: string;
+  schoolAddress: string;
+  data: MergeData;
+  blocks: LetterBlock[];
+}
+
+const CONTENT_TYPES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
+</Types>`;
+
+const RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>
+</Relationships>`;
+
+const paragraph = (text: string, bold = false) =>
+  `<w:p><w:r>${bold ? '<w:rPr><w:b/><w:sz w:val="28"/></w:rPr>' : ""}<w:t xml:space="preserve">${text}</w:t></w:r></w:p>`;
+
+/** Rollbook's own letter layout as a Word template: letterhead, then one paragraph per block line. */
+const DOCUMENT = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>
+${paragraph("{school_name}", true)}${paragraph("{school_address}")}${paragraph("")}${paragraph("{#paragraphs}")}${paragraph("{text}")}${paragraph("{/paragraphs}")}
+<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1134" w:header="708" w:footer="708" w:gutter="0"/></w:sectPr>
+</w:body></w:document>`;
+
+function baseTemplate(): Buffer {
+  const zip = new PizZip();
+  zip.file("[Content_Types].xml", CONTENT_TYPES);
+  zip.file("_rels/.rels", RELS);
+  zip.file("word/document.xml", DOCUMENT);
+  return zip.generate({ type: "nodebuffer" });
+}
+
+const BASE = baseTemplate();
+
+/** What a Word template may use: every merge field, plus the `paragraphs`, `bands` and `absences` loops. */
+function templateData(letter: LetterDocument) {
+  const lines: { text: string }[] = [];
+  for (const block of letter.blocks) {
+    if (block.kind === "text") lines.push({ text: block.text }, { text: "" });
+    else if (block.kind === "bands") {
+      for (const row of block.rows) lines.push({ text: `${row.range}   ${row.name}` });
+      lines.push({ text: "" });
+    } else {
+      if (block.rows.length === 0) lines.push({ text: "No absences." });
+      for (const row of block.rows)
+        lines.push({ text: `${row.date} ${row.session}   ${row.code}   ${row.meaning}` });
+      lines.push({ text: "" });
+    }
+  }
+  const bands = letter.blocks.find((b) => b.kind === "bands");
+  const absences = letter.blocks.find((b) => b.kind === "absences");
+  return {
+    ...letter.data,
+    school_name: letter.schoolName,
+    school_address: letter.schoolAddress,
+    paragraphs: lines,
+    bands: bands?.kind === "bands" ? bands.rows : [],
+    absences: absences?.kind === "absences" ? absences.rows : [],
+  };
+}
+
+function render(template: Buffer | Uint8Array, data: object): Buffer {
+  const doc = new Docxtemplater(new PizZip(template), {
+    paragraphLoop: true,
+    linebreaks: true,
+    nullGetter: () => "",
+  });
+  doc.render(data);
+  return doc.getZip().generate({ type: "nodebuffer", compression: "DEFLATE" });
+}
+
+/** The letter as a Word document: the school's own template when it has one, else Rollbook's layout. */
+export function letterDocx(letter: LetterDocument, schoolTemplate?: Uint8Array | null): Buffer {
+  return render(schoolTemplate ?? BASE, templateData(letter));
+}
+
+const LOOPS = new Set([
+  "paragraphs",
+  "bands",
+  "absences",
+  "text",
+  "range",
+  "name",
+  "date",
+  "session",
+  "code",
+  "meaning",
+]);
+
+/** Checks an uploaded Word template: it must be a DOCX docxtemplater can read, using only known fields. */
+export function docxTemplateProblems(template: Uint8Array): string[] {
+  let doc: Docxtemplater;
+  try {
+    doc = new Docxtemplater(new PizZip(template), { paragraphLoop: true, linebreaks: true });
+  } catch (error) {
+    const errors = (
+      error as { properties?: { errors?: { properties?: { explanation?: string } }[] } }
+    ).properties?.errors;
+    if (errors?.length) return errors.map((e) => e.properties?.explanation ?? "unreadable tag");
+    return [`not a Word document Rollbook can read (${(error as Error).message})`];
+  }
+  const problems: string[] = [];
+  const text = doc.getFullText();
+  for (const match of text.matchAll(/\{([#/^]?)([^{}]*)\}/g)) {
+    const name = (match[2] ?? "").trim();
+    if (!(name in MERGE_FIELDS) && !LOOPS.has(name))
+      problems.push(`{${name}} is not a merge field`);
+  }
+  return [...new Set(problems)];
+}
+
+export function assertDocxTemplate(template: Uint8Array): void {
+  const problems = docxTemplateProblems(template);
+  if (problems.length > 0)
+    throw new RollbookError(
+      "invalid_input",
+      `The Word template cannot be used: ${problems.join("; ")}`,
+    );
+}
+
+/** Several documents in one zip file. */
+export function zipOf(files: { name: string; content: Uint8Array }[]): Buffer {
+  const zip = new PizZip();
+  for (const file of files) zip.file(file.name, file.content);
+  return zip.generate({ type: "nodebuffer", compression: "DEFLATE" });
+}

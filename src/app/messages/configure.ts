@@ -1,0 +1,25 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { Config } from "../../config.ts";
+import { LogTransport, SmtpTransport, type Transports, WebhookSmsTransport } from "./transports.ts";
+
+/** Email over SMTP when SMTP_URL is set (else logged); SMS by each school's provider (the log one by default). */
+export function transportsFrom(config: Config, log: FastifyBaseLogger): Transports {
+  const logged = (channel: string) =>
+    new LogTransport((m) =>
+      log.info(
+        { channel, to: m.to, key: m.idempotencyKey },
+        "message not sent (no provider): logged only",
+      ),
+    );
+  const email = config.SMTP_URL
+    ? new SmtpTransport(config.SMTP_URL, config.EMAIL_FROM)
+    : logged("email");
+  const smsLog = logged("sms");
+  return {
+    email,
+    sms: (school) =>
+      school.smsProvider === "webhook" && school.webhookUrl
+        ? new WebhookSmsTransport(school.webhookUrl, school.sender)
+        : smsLog,
+  };
+}

@@ -1,0 +1,132 @@
+import type { FollowUpRules, Policy } from "../policy/types.ts";
+
+/** The trust policy's ladder: call before 9:30, text if unreachable, home visits on days 2 and 4, CME after 10 days. */
+export const DEFAULT_FOLLOW_UP: FollowUpRules = {
+  callBefore: "09:30",
+  textIfUnreachable: true,
+  homeVisitOnDays: [2, 4],
+  safeguardingImmediateVisit: true,
+  missingEducationAfterDays: 10,
+};
+
+export function followUpRules(policy: Policy | undefined): FollowUpRules {
+  return { ...DEFAULT_FOLLOW_UP, ...policy?.followUp };
+}
+
+export type StepKind =
+  | "call"
+  | "text"
+  | "home_visit"
+  | "dsl_alert"
+  | "notify_social_worker"
+  | "missing_education_referral";
+
+export interface Attempt {
+  method: "phone" | "text" | "email" | "letter" | "home_visit" | "meeting" | "in_person";
+  /** Whether someone was reached (a reason given or the family spoken to). */
+  reached: boolean;
+  /** London clock time, HH:MM. */
+  at: string;
+}
+
+export interface FollowUpSituation {
+  /** 1 on the first school day of this run of unexplained absence. */
+  day: number;
+  /** London clock now. */
+  clock: string;
+  attemptsToday: Attempt[];
+  /** Reached anyone since the absence began. */
+  reachedSinceAbsenceBegan: boolean;
+  safeguardingConcern: boolean;
+  hasSocialWorker: boolean;
+  socialWorkerTold: boolean;
+}
+
+export interface Step {
+  kind: StepKind;
+  /** Do it by (London clock), or "now". */
+  by: string;
+  done: boolean;
+  overdue: boolean;
+  why: string;
+}
+
+/**
+ * What the office should do next about a pupil absent with no reason: the steps of the ladder
+ * that apply today, each done or not, and overdue once its time has passed.
+ */
+export function followUpSteps(rules: FollowUpRules, s: FollowUpSituation): Step[] {
+  const steps: Step[] = [];
+  const calls = s.attemptsToday.filter((a) => a.method === "phone");
+  const reachedToday = s.attemptsToday.some((a) => a.reached);
+  const step = (kind: StepKind, by: string, done: boolean, why: string) =>
+    steps.push({ kind, by, done, overdue: !done && by !== "now" && s.clock > by, why });
+  step(
+    "call",
+    rules.callBefore,
+    calls.length > 0,
+    `Call the contacts in priority order before ${rules.callBefore}`,
+  );
+  if (rules.textIfUnreachable && calls.length > 0 && !reachedToday) {
+    step(
+      "text",
+      "now",
+      s.attemptsToday.some((a) => a.method === "text"),
+      "No one answered: send a text",
+    );
+  }
+  if (s.safeguardingConcern && rules.safeguardingImmediateVisit) {
+    step(
+      "dsl_alert",
+      "now",
+      false,
+      "Safeguarding concern: tell the designated safeguarding lead now",
+    );
+    step(
+      "home_visit",
+      "now",
+      s.attemptsToday.some((a) => a.method === "home_visit"),
+      "Safeguarding concern: visit the home today",
+    );
+  } else if (rules.homeVisitOnDays.includes(s.day) && !reachedToday) {
+    step(
+      "home_visit",
+      "now",
+      s.attemptsToday.some((a) => a.method === "home_visit"),
+      `Day ${s.day} of unexplained absence: visit the home`,
+    );
+  }
+  if (s.hasSocialWorker)
+    step(
+      "notify_social_worker",
+      "now",
+      s.socialWorkerTold,
+      "The pupil has a social worker: tell them of the absence",
+    );
+  if (s.day >= rules.missingEducationAfterDays && !s.reachedSinceAbsenceBegan) {
+    step(
+      "missing_education_referral",
+      "now",
+      false,
+      `${s.day} school days absent without contact: tell the local authority (children missing education)`,
+    );
+  }
+  return steps;
+}
+
+/** A reason suggested from a parent's words; the office decides. */
+export function suggestCode(text: string): string | null {
+  const t = text.toLowerCase();
+  if (/\b(dentist|doctor|gp|hospital|appointment|orthodontist|optician|clinic)\b/.test(t))
+    return "M";
+  if (
+    /\b(ill|sick|unwell|poorly|vomit\w*|fever|temperature|flu|cold|covid|migraine|headache|tummy|diarrh\w*)\b/.test(
+      t,
+    )
+  )
+    return "I";
+  if (/\b(eid|diwali|religious|festival|yom kippur|rosh hashanah|vaisakhi)\b/.test(t)) return "R";
+  if (/\b(holiday|vacation|trip abroad)\b/.test(t)) return "G";
+  if (/\b(interview)\b/.test(t)) return "J1";
+  return null;
+}

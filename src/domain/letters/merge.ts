@@ -1,0 +1,131 @@
+import { RollbookError } from "../errors.ts";
+
+/**
+ * Letter wording is plain text with merge fields in braces, `{forename}`, paragraphs separated by
+ * a blank line. A paragraph that is only `{bands_table}` or `{absence_list}` becomes a table.
+ * The same fields work in a school's own Word template.
+ */
+export const MERGE_FIELDS = {
+  date: "today's date, e.g. 3 February 2026",
+  addressee: "the contact's name",
+  addressee_address: "the contact's address",
+  salutation: "Dear Mrs Khan",
+  forename: "the pupil's legal forename",
+  surname: "the pupil's legal surname",
+  chosen_forename: "the name the pupil is known by",
+  chosen_surname: "the surname the pupil is known by",
+  year_group: "e.g. Year 8",
+  registration_group: "e.g. 8C",
+  year_reg: "year and registration group, e.g. Year 8 / 8C",
+  attendance_percentage: "attendance this year to date, e.g. 89.5",
+  percentage_attendance: "the same, as the trust's letters name it",
+  sessions_possible: "possible sessions this year",
+  sessions_missed: "sessions missed this year",
+  days_missed: "days missed this year (sessions / 2)",
+  unauthorised_sessions: "unauthorised sessions this year",
+  late_sessions: "late sessions (L and U) this year",
+  band: "the pupil's attendance band, e.g. Amber",
+  school_name: "the school's name",
+  school_address: "the school's address",
+  target: "the school's attendance target, e.g. 97",
+  la_target: "the local authority's target, where the policy has one",
+  meeting_date: "the date of the meeting the letter invites to",
+  meeting_time: "its time",
+  meeting_format: "in person, online or by telephone",
+  review_date: "the next review date",
+  signatory: "who signs the letter",
+  bands_table: "(on its own line) the policy's attendance bands",
+  absence_list: "(on its own line) the pupil's absences this year, for a registration certificate",
+} as const;
+
+export type MergeField = keyof typeof MERGE_FIELDS;
+export type MergeData = Partial<
+  Record<Exclude<MergeField, "bands_table" | "absence_list">, string>
+>;
+
+export type LetterBlock =
+  | { kind: "text"; text: string }
+  | { kind: "bands"; rows: { range: string; name: string }[] }
+  | { kind: "absences"; rows: { date: string; session: string; code: string; meaning: string }[] };
+
+const FIELD = /\{([^{}]*)\}/g;
+const BLOCKS = new Set(["bands_table", "absence_list"]);
+
+/** Every problem with a template's wording: unknown fields, unbalanced braces, misplaced tables. */
+export function templateProblems(body: string): string[] {
+  const problems: string[] = [];
+  if (!body.trim()) problems.push("the letter has no wording");
+  const stripped = body.replace(FIELD, "");
+  if (/[{}]/.test(stripped))
+    problems.push("a { or } has no partner: merge fields are written {like_this}");
+  for (const match of body.matchAll(FIELD)) {
+    const name = (match[1] ?? "").trim();
+    if (!(name in MERGE_FIELDS))
+      problems.push(
+        `{${name}} is not a merge field; fields are ${Object.keys(MERGE_FIELDS).join(", ")}`,
+      );
+  }
+  for (const paragraph of paragraphsOf(body)) {
+    for (const block of BLOCKS) {
+      if (paragraph.includes(`{${block}}`) && paragraph.trim() !== `{${block}}`)
+        problems.push(`{${block}} must be a paragraph on its own`);
+    }
+  }
+  return [...new Set(problems)];
+}
+
+function paragraphsOf(body: string): string[] {
+  return body
+    .replace(/\r\n/g, "\n")
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+}
+
+export interface MergeInput {
+  data: MergeData;
+  bands: { range: string; name: string }[];
+  absences: { date: string; session: string; code: string; meaning: string }[];
+}
+
+/** The letter's wording with every field filled in; a field with no value is an error naming it. */
+export function mergeLetter(body: string, input: MergeInput): LetterBlock[] {
+  const problems = templateProblems(body);
+  if (problems.length > 0)
+    throw new RollbookError(
+      "invalid_input",
+      `The letter template is not valid: ${problems.join("; ")}`,
+    );
+  const missing = new Set<string>();
+  const blocks = paragraphsOf(body).map((paragraph): LetterBlock => {
+    if (paragraph === "{bands_table}") return { kind: "bands", rows: input.bands };
+    if (paragraph === "{absence_list}") return { kind: "absences", rows: input.absences };
+    const text = paragraph.replace(FIELD, (_, raw: string) => {
+      const value = input.data[raw.trim() as keyof MergeData];
+      if (value === undefined) missing.add(raw.trim());
+      return value ?? "";
+    });
+    return { kind: "text", text: text.replace(/[ \t]*\n[ \t]*/g, "\n") };
+  });
+  if (missing.size > 0) {
+    throw new RollbookError(
+      "invalid_input",
+      `This letter needs ${[...missing].map((m) => `{${m}}`).join(", ")}, which is not known for this pupil or occasion`,
+    );
+  }
+  return blocks;
+}
+
+/** The merged letter as plain text: what is stored as the exact content sent. */
+export function letterText(blocks: LetterBlock[]): string {
+  return blocks
+    .map((b) => {
+      if (b.kind === "text") return b.text;
+      if (b.kind === "bands") return b.rows.map((r) => `${r.range}\t${r.name}`).join("\n");
+      return (
+        b.rows.map((r) => `${r.date} ${r.session}\t${r.code}\t${r.meaning}`).join("\n") ||
+        "No absences."
+      );
+    })
+    .join("\n\n");
+}

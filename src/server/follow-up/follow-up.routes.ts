@@ -1,0 +1,366 @@
+import { timingSafeEqual } from "node:crypto";
+import { z } from "zod";
+import { logContact } from "../../app/cases/contact-log.ts";
+import {
+  acceptAbsenceReport,
+  receiveReply,
+  rejectAbsenceReport,
+  reportAbsence,
+} from "../../app/follow-up/absence-reports.ts";
+import { callList, REACHED } from "../../app/follow-up/call-list.ts";
+import { amendMark } from "../../app/registers/amend-mark.ts";
+import { momentOf } from "../../app/registers/register.ts";
+import { RollbookError } from "../../domain/errors.ts";
+import type { RouteApp } from "../app.ts";
+import { id, isoDate, schoolParams, session } from "../params.ts";
+import { visiblePupil } from "../pupils/pupils.routes.ts";
+
+export async function followUpRoutes(app: RouteApp): Promise<void> {
+  const { db } = app.database;
+  const moment = () => momentOf(app.clock());
+
+  app.get(
+    "/schools/:schoolId/office/call-list",
+    {
+      schema: {
+        tags: ["follow-up"],
+        summary:
+          "Pupils absent with no reason, their contacts, today's attempts and the escalation steps due",
+        params: schoolParams,
+        querystring: z.object({ date: isoDate.optional() }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const now = moment();
+      return {
+        date: request.query.date ?? now.date,
+        pupils: await callList(db, access, request.query.date ?? now.date, now),
+      };
+    },
+  );
+
+  app.post(
+    "/schools/:schoolId/office/call-list/:pupilId/outcome",
+    {
+      schema: {
+        tags: ["follow-up"],
+        summary:
+          "One click: log a call, text or visit and its outcome; with a code, record the reason for today's N marks",
+        params: schoolParams.extend({ pupilId: id }),
+        body: z.object({
+          method: z.enum(["phone", "text", "email", "home_visit", "in_person"]),
+          contactId: id.nullable().default(null),
+          withWhom: z.string().trim().min(1).max(200),
+          outcome: z.enum([
+            "reached",
+            "reason given",
+            "no answer",
+            "left message",
+            "wrong number",
+            "not home",
+            "message sent",
+            "dsl alerted",
+          ]),
+          reason: z.string().max(1000).nullable().default(null),
+          code: z.string().min(1).max(3).nullable().default(null),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const pupil = await visiblePupil(db, access, request.params.pupilId);
+      const instant = app.clock();
+      const now = momentOf(instant);
+      const logged = await logContact(
+        db,
+        access,
+        {
+          pupilId: pupil.id,
+          happenedAt: instant,
+          method: request.body.method,
+          direction: "outgoing",
+          contactId: request.body.contactId,
+          withWhom: request.body.withWhom,
+          outcome: request.body.outcome,
+          notes: request.body.reason,
+        },
+        instant,
+      );
+      let amended = 0;
+      if (request.body.code) {
+        if (!REACHED.has(request.body.outcome))
+          throw new RollbookError(
+            "invalid_input",
+            "A reason can only be recorded when the family was reached",
+          );
+        const marks = await db
+          .selectFrom("session_marks")
+          .select(["session", "version"])
+          .where("school_id", "=", access.schoolId)
+          .where("pupil_id", "=", pupil.id)
+          .where("date", "=", now.date)
+          .where("code", "=", "N")
+          .execute();
+        for (const mark of marks) {
+          await amendMark(
+            db,
+            access,
+            {
+              pupilId: pupil.id,
+              date: now.date,
+              session: mark.session,
+              code: request.body.code,
+              reason: `${request.body.withWhom} by ${request.body.method.replace("_", " ")}: ${request.body.reason ?? "reason given"}`,
+              baseVersion: mark.version,
+            },
+            instant,
+            now,
+          );
+          amended++;
+        }
+      }
+      reply.status(201);
+      return { contactLogId: logged, amended };
+    },
+  );
+
+  app.get(
+    "/schools/:schoolId/absence-reports",
+    {
+      schema: {
+        tags: ["follow-up"],
+        summary: "Reasons parents have sent, waiting for the office",
+        params: schoolParams,
+        querystring: z.object({
+          status: z.enum(["pending", "accepted", "rejected"]).default("pending"),
+        }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("office.view");
+      return {
+        reports: await db
+          .selectFrom("absence_reports")
+          .selectAll()
+          .where("school_id", "=", access.schoolId)
+          .where("status", "=", request.query.status)
+          .orderBy("received_at")
+          .execute(),
+      };
+    },
+  );
+
+  app.post(
+    "/schools/:schoolId/pupils/:pupilId/absence-reports",
+    {
+      schema: {
+        tags: ["follow-up"],
+        summary:
+          "Report an absence (today or a future appointment): parents for their own children, or the office",
+        params: schoolParams.extend({ pupilId: id }),
+        body: z.object({
+          fromDate: isoDate,
+          fromSession: session.default("AM"),
+          toDate: isoDate,
+          toSession: session.default("PM"),
+          reason: z.string().trim().min(1).max(2000),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const pupil = await visiblePupil(db, access, request.params.pupilId);
+      const now = moment();
+      if (request.body.fromDate < now.date && !access.can("marks.amend"))
+        throw new RollbookError(
+          "invalid_input",
+          "Absences can be reported for today or later; for earlier days please contact the school",
+        );
+      const created = await reportAbsence(
+        db,
+        access.schoolId,
+        {
+          pupilId: pupil.id,
+          ...request.body,
+          source: access.roles.includes("parent") ? "portal" : "phone",
+          reportedBy: access.signature(),
+        },
+        app.clock(),
+      );
+      reply.status(201);
+      return { id: created };
+    },
+  );
+
+  const reportParams = schoolParams.extend({ reportId: id });
+  app.post(
+    "/schools/:schoolId/absence-reports/:reportId/accept",
+    {
+      schema: {
+        tags: ["follow-up"],
+        summary: "Accept a parent's reason with a code: marks are amended, future sessions planned",
+        params: reportParams,
+        body: z.object({ code: z.string().min(1).max(3) }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      return acceptAbsenceReport(
+        db,
+        access,
+        { reportId: request.params.reportId, code: request.body.code },
+        moment().date,
+        app.clock(),
+      );
+    },
+  );
+  app.post(
+    "/schools/:schoolId/absence-reports/:reportId/reject",
+    {
+      schema: {
+        tags: ["follow-up"],
+        summary: "Reject a parent's reason, saying why",
+        params: reportParams,
+        body: z.object({ reason: z.string().trim().min(1).max(1000) }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      await rejectAbsenceReport(
+        db,
+        access,
+        request.params.reportId,
+        request.body.reason,
+        app.clock(),
+      );
+      return { rejected: request.params.reportId };
+    },
+  );
+
+  app.get(
+    "/schools/:schoolId/outbox",
+    {
+      schema: {
+        tags: ["follow-up"],
+        summary: "Messages and their delivery status",
+        params: schoolParams,
+        querystring: z.object({
+          status: z.enum(["queued", "sending", "retry", "sent", "failed"]).optional(),
+        }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("office.view");
+      let query = db
+        .selectFrom("outbox")
+        .select([
+          "id",
+          "channel",
+          "to_address",
+          "subject",
+          "purpose",
+          "status",
+          "attempts",
+          "last_error",
+          "created_at",
+          "sent_at",
+          "pupil_id",
+        ])
+        .where("school_id", "=", access.schoolId);
+      if (request.query.status) query = query.where("status", "=", request.query.status);
+      return { messages: await query.orderBy("id", "desc").limit(500).execute() };
+    },
+  );
+
+  app.patch(
+    "/schools/:schoolId/messaging",
+    {
+      schema: {
+        tags: ["follow-up"],
+        summary:
+          "The school's sender settings: email from and reply-to, SMS sender and provider, the token for inbound replies",
+        params: schoolParams,
+        body: z.object({
+          emailFrom: z.string().max(200).nullable().optional(),
+          emailReplyTo: z.email().nullable().optional(),
+          smsSender: z.string().max(11).nullable().optional(),
+          smsProvider: z.enum(["log", "webhook"]).optional(),
+          smsWebhookUrl: z.url().nullable().optional(),
+          inboundToken: z.string().min(24).max(200).nullable().optional(),
+          signatory: z.string().min(1).max(200).optional(),
+          logoPngBase64: z.string().max(2_000_000).nullable().optional(),
+        }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("school.setup");
+      const b = request.body;
+      const logo = b.logoPngBase64
+        ? Buffer.from(b.logoPngBase64, "base64")
+        : b.logoPngBase64 === null
+          ? null
+          : undefined;
+      if (logo && logo.subarray(0, 8).toString("hex") !== "89504e470d0a1a0a")
+        throw new RollbookError("invalid_input", "The logo must be a PNG image");
+      await db
+        .updateTable("schools")
+        .set({
+          ...(b.emailFrom !== undefined ? { email_from: b.emailFrom } : {}),
+          ...(b.emailReplyTo !== undefined ? { email_reply_to: b.emailReplyTo } : {}),
+          ...(b.smsSender !== undefined ? { sms_sender: b.smsSender } : {}),
+          ...(b.smsProvider !== undefined ? { sms_provider: b.smsProvider } : {}),
+          ...(b.smsWebhookUrl !== undefined ? { sms_webhook_url: b.smsWebhookUrl } : {}),
+          ...(b.inboundToken !== undefined ? { inbound_token: b.inboundToken } : {}),
+          ...(b.signatory !== undefined ? { letter_signatory: b.signatory } : {}),
+          ...(logo !== undefined ? { logo_png: logo } : {}),
+        })
+        .where("id", "=", access.schoolId)
+        .execute();
+      return { updated: true };
+    },
+  );
+
+  app.post(
+    "/inbound/:schoolId/:channel",
+    {
+      config: { public: true },
+      schema: {
+        tags: ["follow-up"],
+        summary:
+          "A parent's email or text reply, from the school's email or SMS provider (authenticated by the school's inbound token)",
+        params: schoolParams.extend({ channel: z.enum(["email", "sms"]) }),
+        headers: z.object({ "x-rollbook-token": z.string().min(1) }).passthrough(),
+        body: z.object({ from: z.string().min(3).max(320), text: z.string().min(1).max(10_000) }),
+      },
+    },
+    async (request, reply) => {
+      const school = await db
+        .selectFrom("schools")
+        .select(["id", "inbound_token"])
+        .where("id", "=", request.params.schoolId)
+        .executeTakeFirst();
+      const sent = Buffer.from(request.headers["x-rollbook-token"] as string);
+      const expected = Buffer.from(school?.inbound_token ?? "");
+      if (
+        !school?.inbound_token ||
+        sent.length !== expected.length ||
+        !timingSafeEqual(sent, expected)
+      ) {
+        throw new RollbookError("unauthenticated", "Unknown inbound token");
+      }
+      const ids = await receiveReply(
+        db,
+        school.id,
+        { from: request.body.from, text: request.body.text, channel: request.params.channel },
+        moment().date,
+        app.clock(),
+      );
+      reply.status(202);
+      return { reports: ids };
+    },
+  );
+}

@@ -1,0 +1,222 @@
+import { z } from "zod";
+import {
+  batchFiles,
+  issueLetters,
+  issueLettersForProposals,
+} from "../../app/letters/issue-letters.ts";
+import {
+  allLetterTemplates,
+  letterTemplate,
+  saveLetterTemplate,
+} from "../../app/letters/letter-templates.ts";
+import { momentOf } from "../../app/registers/register.ts";
+import { RollbookError } from "../../domain/errors.ts";
+import { MERGE_FIELDS } from "../../domain/letters/merge.ts";
+import type { RouteApp } from "../app.ts";
+import { id, isoDate, schoolParams } from "../params.ts";
+import { visiblePupil } from "../pupils/pupils.routes.ts";
+
+const letterId = z.string().regex(/^[a-z0-9_]{2,60}$/, "a letter id such as trust_letter_1");
+
+export async function letterRoutes(app: RouteApp): Promise<void> {
+  const { db } = app.database;
+  const today = () => momentOf(app.clock()).date;
+
+  app.get(
+    "/:schoolId/letter-templates",
+    {
+      schema: {
+        tags: ["letters"],
+        summary: "Every letter's wording (the school's own version, or the default)",
+        params: schoolParams,
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("marks.amend");
+      const templates = await allLetterTemplates(db, access.schoolId);
+      return {
+        mergeFields: MERGE_FIELDS,
+        templates: templates.map(({ docx, ...t }) => ({ ...t, hasWordTemplate: docx !== null })),
+      };
+    },
+  );
+
+  app.put(
+    "/:schoolId/letter-templates/:letterId",
+    {
+      schema: {
+        tags: ["letters"],
+        summary:
+          "Save new wording for a letter (a new version); optionally a Word template (base64 DOCX) with the same merge fields",
+        params: schoolParams.extend({ letterId }),
+        body: z.object({
+          title: z.string().trim().min(1).max(200),
+          body: z.string().max(20_000),
+          docxBase64: z.string().max(10_000_000).optional(),
+        }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("school.setup");
+      const docx = request.body.docxBase64 ? Buffer.from(request.body.docxBase64, "base64") : null;
+      const version = await saveLetterTemplate(
+        db,
+        access.schoolId,
+        {
+          letterId: request.params.letterId,
+          title: request.body.title,
+          body: request.body.body,
+          docx,
+        },
+        access.signature(),
+      );
+      return { letterId: request.params.letterId, version };
+    },
+  );
+
+  app.post(
+    "/:schoolId/letters",
+    {
+      schema: {
+        tags: ["letters"],
+        summary:
+          "Write a letter to the contacts with parental responsibility of one or more pupils (a batch)",
+        params: schoolParams,
+        body: z.object({
+          letterId,
+          pupilIds: z.array(id).min(1).max(2000),
+          meetingId: id.nullable().default(null),
+          reviewDate: isoDate.nullable().default(null),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      await letterTemplate(db, access.schoolId, request.body.letterId);
+      const issued = await issueLetters(db, access, request.body, today());
+      reply.status(201);
+      return issued;
+    },
+  );
+
+  app.post(
+    "/:schoolId/letters/from-proposals",
+    {
+      schema: {
+        tags: ["letters"],
+        summary:
+          "Send every letter accepted proposals call for that has not gone yet, one batch per letter",
+        params: schoolParams,
+        body: z.object({ letterId: letterId.nullable().default(null) }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const batches = await issueLettersForProposals(db, access, request.body.letterId, today());
+      reply.status(201);
+      return { batches };
+    },
+  );
+
+  app.get(
+    "/:schoolId/pupils/:pupilId/letters",
+    {
+      schema: {
+        tags: ["letters"],
+        summary: "Letters sent about a pupil",
+        params: schoolParams.extend({ pupilId: id }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const pupil = await visiblePupil(db, access, request.params.pupilId);
+      const letters = await db
+        .selectFrom("letters")
+        .select([
+          "id",
+          "letter_id",
+          "addressee",
+          "issued_on",
+          "issued_by",
+          "content",
+          "case_id",
+          "batch_id",
+        ])
+        .where("school_id", "=", access.schoolId)
+        .where("pupil_id", "=", pupil.id)
+        .orderBy("issued_on", "desc")
+        .orderBy("id", "desc")
+        .execute();
+      return { letters };
+    },
+  );
+
+  app.get(
+    "/:schoolId/letters/:letterRecordId/:format",
+    {
+      schema: {
+        tags: ["letters"],
+        summary: "One letter sent, as PDF or DOCX",
+        params: schoolParams.extend({ letterRecordId: id, format: z.enum(["pdf", "docx"]) }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const letter = await db
+        .selectFrom("letters")
+        .select(["id", "pupil_id", "pdf", "docx", "letter_id"])
+        .where("school_id", "=", access.schoolId)
+        .where("id", "=", request.params.letterRecordId)
+        .executeTakeFirst();
+      if (!letter)
+        throw new RollbookError("not_found", `No letter ${request.params.letterRecordId}`);
+      await visiblePupil(db, access, letter.pupil_id);
+      const pdf = request.params.format === "pdf";
+      reply
+        .header(
+          "content-type",
+          pdf
+            ? "application/pdf"
+            : "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        .header(
+          "content-disposition",
+          `attachment; filename="${letter.letter_id}-${letter.id}.${request.params.format}"`,
+        );
+      return reply.send(Buffer.from(pdf ? letter.pdf : letter.docx));
+    },
+  );
+
+  app.get(
+    "/:schoolId/letter-batches/:batchId/:format",
+    {
+      schema: {
+        tags: ["letters"],
+        summary: "A batch of letters as one PDF or a zip of DOCX",
+        params: schoolParams.extend({ batchId: z.uuid(), format: z.enum(["pdf", "zip"]) }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("marks.amend");
+      const file = await batchFiles(
+        db,
+        access.schoolId,
+        request.params.batchId,
+        request.params.format,
+      );
+      reply
+        .header(
+          "content-type",
+          request.params.format === "pdf" ? "application/pdf" : "application/zip",
+        )
+        .header(
+          "content-disposition",
+          `attachment; filename="letters-${request.params.batchId}.${request.params.format}"`,
+        );
+      return reply.send(file);
+    },
+  );
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import {
+  DEFAULT_FOLLOW_UP,
+  type FollowUpSituation,
+  followUpSteps,
+  suggestCode,
+} from "../../src/domain/follow-up/escalation.ts";
+
+const situation = (over: Partial<FollowUpSituation> = {}): FollowUpSituation => ({
+  day: 1,
+  clock: "09:15",
+  attemptsToday: [],
+  reachedSinceAbsenceBegan: false,
+  safeguardingConcern: false,
+  hasSocialWorker: false,
+  socialWorkerTold: false,
+  ...over,
+});
+const kinds = (s: FollowUpSituation) =>
+  followUpSteps(DEFAULT_FOLLOW_UP, s).map(
+    (step) => `${step.kind}${step.done ? " done" : ""}${step.overdue ? " overdue" : ""}`,
+  );
+
+describe("the first-day escalation ladder", () => {
+  it("asks for a call before 9:30, overdue after it", () => {
+    expect(kinds(situation())).toEqual(["call"]);
+    expect(kinds(situation({ clock: "09:31" }))).toEqual(["call overdue"]);
+  });
+
+  it("sends a text when calls reach no one, and stops once someone is reached", () => {
+    const unanswered = situation({
+      attemptsToday: [{ method: "phone", reached: false, at: "09:05" }],
+    });
+    expect(kinds(unanswered)).toEqual(["call done", "text"]);
+    const texted = situation({
+      attemptsToday: [
+        { method: "phone", reached: false, at: "09:05" },
+        { method: "text", reached: false, at: "09:07" },
+      ],
+    });
+    expect(kinds(texted)).toEqual(["call done", "text done"]);
+    expect(
+      kinds(situation({ attemptsToday: [{ method: "phone", reached: true, at: "09:05" }] })),
+    ).toEqual(["call done"]);
+  });
+
+  it("visits the home on the second and fourth days, not the third", () => {
+    expect(kinds(situation({ day: 2 }))).toEqual(["call", "home_visit"]);
+    expect(kinds(situation({ day: 3 }))).toEqual(["call"]);
+    expect(
+      kinds(
+        situation({
+          day: 4,
+          attemptsToday: [{ method: "home_visit", reached: false, at: "11:00" }],
+        }),
+      ),
+    ).toEqual(["call", "home_visit done"]);
+  });
+
+  it("alerts the DSL and visits at once for a pupil with a safeguarding concern, and tells the social worker", () => {
+    expect(kinds(situation({ safeguardingConcern: true, hasSocialWorker: true }))).toEqual([
+      "call",
+      "dsl_alert",
+      "home_visit",
+      "notify_social_worker",
+    ]);
+  });
+
+  it("tells the local authority after 10 school days without contact", () => {
+    expect(kinds(situation({ day: 9 }))).not.toContain("missing_education_referral");
+    expect(kinds(situation({ day: 10 }))).toContain("missing_education_referral");
+    expect(kinds(situation({ day: 12, reachedSinceAbsenceBegan: true }))).not.toContain(
+      "missing_education_referral",
+    );
+  });
+});
+
+describe("suggested codes from a parent's words", () => {
+  it.each([
+    ["She has a dentist appointment at 10", "M"],
+    ["Tom is poorly with a temperature", "I"],
+    ["It is Eid today", "R"],
+    ["We are on holiday", "G"],
+    ["Running late", null],
+  ])("%s -> %s", (text, code) => {
+    expect(suggestCode(text)).toBe(code);
+  });
+});

@@ -1,0 +1,206 @@
+import PizZip from "pizzip";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Pupil } from "../../src/db/schema.ts";
+import { aCalendar } from "../support/builders.ts";
+import { pdfText } from "../support/pdf-text.ts";
+import { type Client, type TestServer, testServer } from "../support/server.ts";
+
+let server: TestServer;
+let office: Client;
+let head: Client;
+let bilal: Pupil;
+const url = (path: string) => `/api/schools/${server.school.id}${path}`;
+
+function docxText(docx: Buffer): string {
+  const xml = new PizZip(docx).file("word/document.xml")?.asText() ?? "";
+  return xml
+    .replace(/<w:p[ >][\s\S]*?<\/w:p>/g, (p) => `${p.replace(/<[^>]+>/g, "")}\n`)
+    .replace(/<[^>]+>/g, "");
+}
+
+beforeAll(async () => {
+  server = await testServer();
+  bilal = server.pupils[1] as Pupil;
+  server.setNow("2025-09-30", "12:00");
+  head = await server.as("head");
+  office = await server.as("office");
+  await head.send("POST", url("/policy/adopt"), { preset: "trust_policy" });
+  const rows = ["upn,date,session,code"];
+  for (const date of aCalendar().schoolDays("2025-09-03", "2025-09-30")) {
+    const ill = date >= "2025-09-08" && date <= "2025-09-10";
+    for (const session of ["AM", "PM"])
+      rows.push(`${bilal.upn},${date},${session},${ill ? "I" : session === "AM" ? "/" : "\\"}`);
+  }
+  expect(
+    (
+      await office.send("POST", url("/imports/marks"), `${rows.join("\n")}\n`, {
+        "content-type": "text/csv",
+      })
+    ).statusCode,
+  ).toBe(200);
+  for (const [priority, name, pr] of [
+    [1, "Mrs Bilal Senior", true],
+    [2, "Mr Bilal Senior", true],
+    [3, "Aunt Pupil", false],
+  ] as const) {
+    await office.send("POST", url(`/pupils/${bilal.id}/contacts`), {
+      priority,
+      name,
+      relationship: "Parent",
+      parentalResponsibility: pr,
+      address: "1 High Street\nLeeds",
+    });
+  }
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("letters", () => {
+  it("writes Letter 1 to each contact with parental responsibility, merged, as PDF and Word", async () => {
+    const issued = await office.send("POST", url("/letters"), {
+      letterId: "trust_letter_1",
+      pupilIds: [bilal.id],
+    });
+    expect(issued.statusCode, issued.body).toBe(201);
+    expect(issued.json().letters.map((l: { addressee: string }) => l.addressee)).toEqual([
+      "Mrs Bilal Senior",
+      "Mr Bilal Senior",
+    ]);
+    const [first] = issued.json().letters;
+    const pdf = await office.get(url(`/letters/${first.id}/pdf`));
+    expect(pdf.headers["content-type"]).toBe("application/pdf");
+    const text = pdfText(pdf.rawPayload);
+    expect(text).toContain("School A");
+    expect(text).toContain("Dear Mrs Bilal Senior");
+    expect(text).toContain("Bilal Pupil 8C Attendance figure 85.0%");
+    expect(text).toContain("98% and above");
+    expect(text).toContain("Persistent absentee");
+    expect(text).toContain("has now missed 3 school days this year");
+    const docx = await office.get(url(`/letters/${first.id}/docx`));
+    const words = docxText(docx.rawPayload);
+    expect(words).toContain("Dear Mrs Bilal Senior");
+    expect(words).toContain("Attendance figure 85.0%");
+    expect(words).toContain("has now missed 3 school days this year");
+  });
+
+  it("records each letter against the pupil with its exact content", async () => {
+    const letters = (await office.get(url(`/pupils/${bilal.id}/letters`))).json().letters;
+    expect(letters).toHaveLength(2);
+    expect(letters[0].content).toContain("Dear Mr Bilal Senior");
+    expect(letters[0].content).toContain("30 September 2025");
+  });
+
+  it("sends a batch as one PDF and a zip of Word documents", async () => {
+    const amelia = server.pupils[0] as Pupil;
+    await office.send("POST", url(`/pupils/${amelia.id}/contacts`), {
+      priority: 1,
+      name: "Mrs Amelia Senior",
+      relationship: "Mother",
+    });
+    const issued = (
+      await office.send("POST", url("/letters"), {
+        letterId: "registration_certificate",
+        pupilIds: [bilal.id, amelia.id, server.pupils[2]?.id],
+      })
+    ).json();
+    expect(issued.letters).toHaveLength(3);
+    expect(issued.skipped).toEqual([
+      {
+        pupilId: server.pupils[2]?.id,
+        reason: "no contact with parental responsibility to write to",
+      },
+    ]);
+    const pdf = await office.get(url(`/letter-batches/${issued.batchId}/pdf`));
+    const text = pdfText(pdf.rawPayload);
+    expect(text).toContain("Registration certificate");
+    expect(text).toContain("8 Sep 2025 AM I Illness");
+    expect(text.match(/Registration certificate/g)).toHaveLength(3);
+    const zip = new PizZip(
+      (await office.get(url(`/letter-batches/${issued.batchId}/zip`))).rawPayload,
+    );
+    expect(Object.keys(zip.files).filter((f) => f.endsWith(".docx"))).toHaveLength(3);
+  });
+
+  it("lets the school change the wording, refusing unknown fields, and uses its Word template", async () => {
+    const bad = await head.send("PUT", url("/letter-templates/trust_letter_1"), {
+      title: "Letter 1",
+      body: "Dear {parent_name}",
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toContain("{parent_name} is not a merge field");
+    const saved = await head.send("PUT", url("/letter-templates/trust_letter_1"), {
+      title: "Letter 1 (ours)",
+      body: "{salutation}\n\n{chosen_forename} has missed {days_missed} days.",
+    });
+    expect(saved.json()).toEqual({ letterId: "trust_letter_1", version: 1 });
+    const docxTemplate = new PizZip();
+    docxTemplate.file(
+      "[Content_Types].xml",
+      '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+    );
+    docxTemplate.file(
+      "_rels/.rels",
+      '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+    );
+    docxTemplate.file(
+      "word/document.xml",
+      '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>OUR CREST {school_name}: {chosen_forename} is at {attendance_percentage}%</w:t></w:r></w:p></w:body></w:document>',
+    );
+    const upload = await head.send("PUT", url("/letter-templates/registration_certificate"), {
+      title: "Certificate",
+      body: "{chosen_forename}: {percentage_attendance}%",
+      docxBase64: docxTemplate.generate({ type: "nodebuffer" }).toString("base64"),
+    });
+    expect(upload.statusCode, upload.body).toBe(200);
+    const letter = (
+      await office.send("POST", url("/letters"), {
+        letterId: "registration_certificate",
+        pupilIds: [bilal.id],
+      })
+    ).json().letters[0];
+    expect(docxText((await office.get(url(`/letters/${letter.id}/docx`))).rawPayload)).toContain(
+      "OUR CREST School A: Bilal is at 85.0%",
+    );
+    const ours = (
+      await office.send("POST", url("/letters"), {
+        letterId: "trust_letter_1",
+        pupilIds: [bilal.id],
+      })
+    ).json().letters[0];
+    expect(pdfText((await office.get(url(`/letters/${ours.id}/pdf`))).rawPayload)).toContain(
+      "Bilal has missed 3 days.",
+    );
+  });
+
+  it("refuses a letter that needs a meeting date when there is no meeting", async () => {
+    const issued = (
+      await office.send("POST", url("/letters"), {
+        letterId: "trust_letter_2",
+        pupilIds: [bilal.id],
+      })
+    ).json();
+    expect(issued.letters).toEqual([]);
+    expect(issued.skipped[0].reason).toContain(
+      "This letter needs {meeting_date}, {meeting_time}, {meeting_format}",
+    );
+  });
+
+  it("sends the letters accepted proposals call for, and the worklist then no longer asks", async () => {
+    await office.send("POST", url("/policy/evaluate"), {});
+    const proposals = (await office.get(url("/proposed-actions")))
+      .json()
+      .proposedActions.filter((p: { pupil_id: number }) => p.pupil_id === bilal.id);
+    for (const p of proposals) await office.send("POST", url(`/proposed-actions/${p.id}/accept`));
+    const before = (await office.get(url("/worklist?range=week")))
+      .json()
+      .items.filter((i: { kind: string }) => i.kind === "send_letter");
+    expect(before.length).toBeGreaterThan(0);
+    const sent = (await office.send("POST", url("/letters/from-proposals"), {})).json();
+    expect(sent.batches.length).toBe(before.length);
+    const after = (await office.get(url("/worklist?range=week")))
+      .json()
+      .items.filter((i: { kind: string }) => i.kind === "send_letter");
+    expect(after).toEqual([]);
+  });
+});
