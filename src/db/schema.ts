@@ -36,6 +36,25 @@ export interface DB {
   letters: LetterTable;
   outbox: OutboxTable;
   absence_reports: AbsenceReportTable;
+  leave_requests: LeaveRequestTable;
+}
+
+export interface LeaveRequestTable {
+  school_id: number;
+  id: Generated<number>;
+  pupil_id: number;
+  from_date: string;
+  from_session: "AM" | "PM";
+  to_date: string;
+  to_session: "AM" | "PM";
+  reason: string;
+  requested_by: string;
+  requested_at: Date;
+  status: Generated<"pending" | "authorised" | "refused">;
+  decided_by: string | null;
+  decided_at: Date | null;
+  decision_reason: string | null;
+  planned_absence_id: number | null;
 }
 
 export interface LetterTemplateTable {

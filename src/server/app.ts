@@ -15,7 +15,8 @@ import type { Database } from "../db/database.ts";
 import { authRoutes } from "./auth/auth.routes.ts";
 import { sessionPlugin } from "./auth/session.ts";
 import { caseRoutes } from "./cases/cases.routes.ts";
-import { body, handleError } from "./errors.ts";
+import { dashboardRoutes } from "./dashboard/dashboard.routes.ts";
+import { handleError } from "./errors.ts";
 import { followUpRoutes } from "./follow-up/follow-up.routes.ts";
 import { letterRoutes } from "./letters/letters.routes.ts";
 import { officeRoutes } from "./office/office.routes.ts";
@@ -24,6 +25,7 @@ import { pupilRoutes } from "./pupils/pupils.routes.ts";
 import { registerRoutes } from "./registers/registers.routes.ts";
 import { schoolRoutes } from "./schools/schools.routes.ts";
 import { setupRoutes } from "./setup/setup.routes.ts";
+import { serveWebApp } from "./web-app.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -39,6 +41,8 @@ export interface AppOptions {
   logLevel?: string;
   /** Sign-in attempts allowed per address per minute (default 10). */
   signInsPerMinute?: number;
+  /** The built web app to serve (default web/dist when it exists). */
+  webRoot?: string | null;
 }
 
 export type App = FastifyInstance;
@@ -66,11 +70,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) => {
-    reply
-      .status(404)
-      .send(body("not_found", `No route ${request.method} ${request.url.split("?")[0]}`));
-  });
   app.addContentTypeParser("text/csv", { parseAs: "string" }, (_request, text, done) =>
     done(null, text),
   );
@@ -103,6 +102,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     uiConfig: { docExpansion: "list" },
   });
   await app.register(sessionPlugin, { clock });
+  // Before any route plugin: children inherit the not-found handler in force when they register.
+  await serveWebApp(app, options.webRoot);
 
   app.get("/health", { config: { public: true } }, async () => ({ status: "ok" }));
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -119,5 +120,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await api.register(caseRoutes, { prefix: "/api/schools" });
   await api.register(letterRoutes, { prefix: "/api/schools" });
   await api.register(followUpRoutes, { prefix: "/api" });
+  await api.register(dashboardRoutes, { prefix: "/api/schools" });
   return app;
 }

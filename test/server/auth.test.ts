@@ -21,15 +21,24 @@ const login = (email: string, password: string, headers: Record<string, string> 
 
 describe("signing in", () => {
   it("sets a secure, http-only, same-site session cookie and returns a CSRF token", async () => {
-    const response = await login(EMAILS.office, PASSWORD);
+    const response = await login(EMAILS.office, PASSWORD, { host: "rollbook.school.example" });
     expect(response.statusCode).toBe(200);
     const cookie = response.cookies.find((c) => c.name === "rollbook_session");
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: "Lax", path: "/" });
+    // Max-Age, so a browser whose clock differs from the server's still keeps it 12 hours.
+    expect(cookie?.maxAge).toBe(12 * 60 * 60);
     expect(response.json().csrfToken).toMatch(/^[\w-]{20,}$/);
     expect(response.json().user).toMatchObject({
       name: "Mrs S. Office",
       schoolIds: [server.school.id],
     });
+  });
+
+  it("leaves out Secure only for a browser on this machine over plain HTTP (the embedded start)", async () => {
+    for (const host of ["127.0.0.1:3000", "localhost:3000", "[::1]:3000"]) {
+      const cookie = (await login(EMAILS.office, PASSWORD, { host })).cookies[0];
+      expect(cookie?.secure, host).toBeFalsy();
+    }
   });
 
   it("gives the same answer for an unknown email and a wrong password", async () => {

@@ -16,7 +16,8 @@ export type Permission =
   | "registers.take_any"
   | "marks.amend"
   | "office.view"
-  | "statistics.view";
+  | "statistics.view"
+  | "leave.authorise";
 
 const OFFICE: Permission[] = [
   "school.view",
@@ -40,12 +41,12 @@ const OVERSIGHT: Permission[] = [
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   teacher: ["school.view", "registers.take_own"],
   attendance_officer: OFFICE,
-  head_of_school: [...OFFICE, "school.setup", "staff.manage"],
+  head_of_school: [...OFFICE, "school.setup", "staff.manage", "leave.authorise"],
   dsl: [...OVERSIGHT, "pupils.safeguarding", "office.view"],
   trust_officer: OVERSIGHT,
   la_officer: OVERSIGHT,
   parent: [],
-  admin: [...OFFICE, "school.setup", "staff.manage"],
+  admin: [...OFFICE, "school.setup", "staff.manage", "leave.authorise"],
 };
 
 export const ROLE_LABELS: Record<Role, string> = {

@@ -5,6 +5,7 @@ import * as applyMarks from "./20261125_1100_apply_marks.ts";
 import * as policiesAndCases from "./20261125_1200_policies_and_cases.ts";
 import * as casework from "./20261125_1300_casework.ts";
 import * as lettersAndMessages from "./20261125_1400_letters_and_messages.ts";
+import * as leaveRequests from "./20261125_1500_leave_requests.ts";
 
 /** Every migration in order. Forward-only: a landed migration is never edited, only followed. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "20261125_1200_policies_and_cases": policiesAndCases,
   "20261125_1300_casework": casework,
   "20261125_1400_letters_and_messages": lettersAndMessages,
+  "20261125_1500_leave_requests": leaveRequests,
 };

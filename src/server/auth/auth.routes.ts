@@ -34,10 +34,16 @@ export async function authRoutes(
       );
       reply.setCookie(SESSION_COOKIE, session.token, {
         httpOnly: true,
-        secure: true,
+        // Secure everywhere but a browser on this machine talking plain HTTP to 127.0.0.1 or
+        // localhost (the embedded start), where Chromium would otherwise drop the cookie.
+        secure: request.protocol === "https" || !isLoopback(request.hostname),
         sameSite: "lax",
         path: "/",
-        expires: session.expiresAt,
+        // Max-Age, not Expires: the browser counts from its own clock, whatever the server says.
+        maxAge: Math.max(
+          0,
+          Math.floor((session.expiresAt.getTime() - app.clock().getTime()) / 1000),
+        ),
       });
       return { user: await describeUser(app, session.actor), csrfToken: session.csrfToken };
     },
@@ -78,4 +84,9 @@ async function describeUser(app: RouteApp, actor: Parameters<typeof visibleSchoo
     })),
     schoolIds: await visibleSchoolIds(app.database.db, actor),
   };
+}
+
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

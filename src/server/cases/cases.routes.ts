@@ -43,7 +43,10 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         tags: ["cases"],
         summary: "Attendance cases",
         params: schoolParams,
-        querystring: z.object({ status: z.enum(["open", "closed"]).default("open") }),
+        querystring: z.object({
+          status: z.enum(["open", "closed", "all"]).default("open"),
+          pupilId: id.optional(),
+        }),
       },
     },
     async (request) => {
@@ -73,7 +76,12 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
           "p.preferred_surname",
         ])
         .where("c.school_id", "=", access.schoolId)
-        .where("c.status", "=", request.query.status)
+        .$if(request.query.status !== "all", (q) =>
+          q.where("c.status", "=", request.query.status as "open" | "closed"),
+        )
+        .$if(request.query.pupilId !== undefined, (q) =>
+          q.where("c.pupil_id", "=", request.query.pupilId as number),
+        )
         .orderBy("c.opened_on", "desc")
         .execute();
       return {

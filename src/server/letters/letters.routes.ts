@@ -4,14 +4,16 @@ import {
   issueLetters,
   issueLettersForProposals,
 } from "../../app/letters/issue-letters.ts";
+import { letterInput } from "../../app/letters/letter-data.ts";
 import {
   allLetterTemplates,
   letterTemplate,
   saveLetterTemplate,
 } from "../../app/letters/letter-templates.ts";
 import { momentOf } from "../../app/registers/register.ts";
+import { currentPolicy } from "../../db/repositories/policies.ts";
 import { RollbookError } from "../../domain/errors.ts";
-import { MERGE_FIELDS } from "../../domain/letters/merge.ts";
+import { letterText, MERGE_FIELDS, mergeLetter } from "../../domain/letters/merge.ts";
 import type { RouteApp } from "../app.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
 import { visiblePupil } from "../pupils/pupils.routes.ts";
@@ -73,6 +75,74 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
         access.signature(),
       );
       return { letterId: request.params.letterId, version };
+    },
+  );
+
+  app.post(
+    "/:schoolId/letters/preview",
+    {
+      schema: {
+        tags: ["letters"],
+        summary:
+          "A letter's wording (saved or a draft) merged for one pupil, without sending anything",
+        params: schoolParams,
+        body: z.object({ letterId, pupilId: id, body: z.string().max(20_000).optional() }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("marks.amend");
+      const pupil = await visiblePupil(db, access, request.body.pupilId);
+      const [template, stored] = await Promise.all([
+        letterTemplate(db, access.schoolId, request.body.letterId),
+        currentPolicy(db, access.schoolId),
+      ]);
+      const contact = await db
+        .selectFrom("contacts")
+        .selectAll()
+        .where("school_id", "=", access.schoolId)
+        .where("pupil_id", "=", pupil.id)
+        .orderBy("priority")
+        .executeTakeFirst();
+      const { input } = await letterInput(
+        db,
+        access.schoolId,
+        pupil.id,
+        contact ?? null,
+        stored?.policy,
+        today(),
+        {
+          meeting: { scheduledFor: new Date(`${today()}T14:00:00Z`), format: "in_person" },
+          reviewDate: today(),
+        },
+      );
+      return {
+        title: template.title,
+        text: letterText(mergeLetter(request.body.body ?? template.body, input)),
+      };
+    },
+  );
+
+  app.get(
+    "/:schoolId/letter-batches",
+    { schema: { tags: ["letters"], summary: "Recent batches of letters", params: schoolParams } },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("marks.amend");
+      const batches = await db
+        .selectFrom("letters")
+        .select([
+          "batch_id",
+          "letter_id",
+          (eb) => eb.fn.countAll<number>().as("letters"),
+          (eb) => eb.fn.max("issued_at").as("issued_at"),
+        ])
+        .where("school_id", "=", access.schoolId)
+        .groupBy(["batch_id", "letter_id"])
+        .orderBy("issued_at", "desc")
+        .limit(50)
+        .execute();
+      return { batches };
     },
   );
 

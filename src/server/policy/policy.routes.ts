@@ -9,6 +9,7 @@ import {
   policyVersions,
   savePolicyVersion,
 } from "../../db/repositories/policies.ts";
+import { codesValidOn } from "../../domain/codes.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { PRESETS } from "../../domain/policy/presets/index.ts";
 import type { RouteApp } from "../app.ts";
@@ -16,6 +17,24 @@ import { id, isoDate, schoolParams } from "../params.ts";
 
 export async function policyRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;
+
+  app.get(
+    "/codes",
+    {
+      schema: {
+        tags: ["registers"],
+        summary: "The attendance codes in force on a date, with meanings and categories",
+        querystring: z.object({ date: isoDate.optional() }),
+      },
+    },
+    async (request) => ({
+      codes: codesValidOn(request.query.date ?? momentOf(app.clock()).date).map((c) => ({
+        symbol: c.symbol,
+        meaning: c.meaning,
+        category: c.category,
+      })),
+    }),
+  );
 
   app.get(
     "/policy-presets",
@@ -30,6 +49,26 @@ export async function policyRoutes(app: RouteApp): Promise<void> {
         triggers: policy.triggers.map((t) => t.name),
       })),
     }),
+  );
+
+  app.get(
+    "/policy-presets/:preset",
+    {
+      schema: {
+        tags: ["policy"],
+        summary: "One ready-made policy, whole, to start a draft from",
+        params: z.object({ preset: z.string().min(1).max(100) }),
+      },
+    },
+    async (request) => {
+      const preset = PRESETS[request.params.preset];
+      if (!preset)
+        throw new RollbookError(
+          "not_found",
+          `No preset "${request.params.preset}"; presets: ${Object.keys(PRESETS).join(", ")}`,
+        );
+      return { preset: request.params.preset, policy: preset };
+    },
   );
 
   app.get(

@@ -1,0 +1,194 @@
+import { readFileSync } from "node:fs";
+import { sql } from "kysely";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import {
+  type E2eSchool,
+  expectAccessible,
+  pageProblems,
+  screenshot,
+  signIn,
+  startSchool,
+} from "./support/harness.ts";
+
+let school: E2eSchool;
+beforeAll(async () => {
+  school = await startSchool();
+});
+afterAll(() => school?.close());
+
+test("the head reads the dashboard, switches period, sorts a table and exports it as CSV", async () => {
+  const { page, context } = await signIn(school, "head@northfield.example");
+  await page.goto("/dashboard");
+  await page.getByText(/attendance \(target 97%\)/).waitFor();
+  // Charts are drawn (SVG) and carry a text alternative.
+  await page
+    .getByRole("img", { name: /Attendance each week/ })
+    .locator("svg")
+    .waitFor();
+  await page
+    .getByRole("img", { name: /Absence by weekday/ })
+    .locator("svg")
+    .waitFor();
+  await page.getByLabel("Period").selectOption("week");
+  await page.waitForResponse((r) => r.url().includes("/dashboard?from="));
+  await page.getByLabel("Period").selectOption("year_to_date");
+  await page.waitForResponse((r) => r.url().includes("/dashboard?period=year_to_date"));
+  const table = page.getByRole("table", { name: "By registration group" });
+  await table.getByRole("button", { name: "Attendance" }).click();
+  const firstTwo = async () =>
+    await table
+      .locator("tbody tr")
+      .evaluateAll((rows) =>
+        rows.slice(0, 2).map((r) => Number.parseFloat(r.children[2]?.textContent ?? "")),
+      );
+  const [a, b] = await firstTwo();
+  expect(a).toBeLessThanOrEqual(b as number);
+  await table.getByRole("button", { name: "Attendance" }).click();
+  const [c, d] = await firstTwo();
+  expect(c).toBeGreaterThanOrEqual(d as number);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Export CSV" }).nth(1).click(),
+  ]);
+  const csv = readFileSync((await download.path()) as string, "utf8")
+    .trim()
+    .split(/\r?\n/);
+  expect(csv[0]).toBe(
+    "Group,Pupils,Attendance,Authorised absence,Unauthorised absence,Persistently absent,PA rate,Severely absent",
+  );
+  expect(csv).toHaveLength(26);
+  await screenshot(page, "dashboard");
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+});
+
+test("the attendance officer accepts a proposal, works the case and writes the letter batch", async () => {
+  const { db } = school.database;
+  const proposal = await db
+    .selectFrom("proposed_actions as a")
+    .innerJoin("pupils as p", (j) =>
+      j.onRef("p.school_id", "=", "a.school_id").onRef("p.id", "=", "a.pupil_id"),
+    )
+    .select([
+      "a.id",
+      "a.pupil_id",
+      "a.trigger_name",
+      "p.legal_forename",
+      "p.legal_surname",
+      "p.preferred_forename",
+    ])
+    .where("a.school_id", "=", school.demo.school.id)
+    .where("a.status", "=", "proposed")
+    .where("a.manual_review", "=", false)
+    .where(sql<boolean>`a.actions::text like '%start_stage%'`)
+    .where(sql<boolean>`a.actions::text like '%letter%'`)
+    .orderBy("a.id")
+    .executeTakeFirstOrThrow();
+  const pupil = `${proposal.preferred_forename ?? proposal.legal_forename} ${proposal.legal_surname}`;
+
+  const { page, context } = await signIn(school, "attendance@northfield.example");
+  await page.goto("/worklist");
+  const card = page
+    .getByRole("listitem")
+    .filter({ has: page.getByRole("heading", { name: `${pupil}: ${proposal.trigger_name}` }) });
+  await card.first().waitFor();
+  await expectAccessible(page, "worklist");
+  const [accepted] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith(`/proposed-actions/${proposal.id}/accept`)),
+    card.first().getByRole("button", { name: "Accept" }).click(),
+  ]);
+  const { caseId } = (await accepted.json()) as { caseId: number };
+  expect(caseId).toBeGreaterThan(0);
+  await page.getByText(`Accepted for ${pupil}.`).waitFor();
+
+  await page.goto("/cases");
+  await page.getByRole("link", { name: pupil }).first().click();
+  await page.getByRole("heading", { level: 1, name: `Case ${caseId}` }).waitFor();
+  // Too little notice is refused with the reason; a week and more is accepted.
+  await page.getByLabel("When").fill("2026-01-16T10:00");
+  await page.getByRole("button", { name: "Invite" }).click();
+  await expect(page.getByRole("alert").textContent()).resolves.toMatch(/notice/i);
+  expect(pageProblems(page).splice(0)).toEqual([
+    "Failed to load resource: the server responded with a status of 400 (Bad Request)",
+  ]);
+  await page.getByLabel("When").fill("2026-01-23T10:00");
+  await page.getByRole("button", { name: "Invite" }).click();
+  await page.getByText("Invitation recorded").waitFor();
+  await expect(page.locator(".chronology li").count()).resolves.toBeGreaterThanOrEqual(2);
+  await expectAccessible(page, "case page");
+  await screenshot(page, "case");
+  const stored = await db
+    .selectFrom("meetings")
+    .select(["kind", "format"])
+    .where("school_id", "=", school.demo.school.id)
+    .where("case_id", "=", caseId)
+    .execute();
+  expect(stored).toHaveLength(1);
+
+  await page.goto("/letters");
+  await page
+    .getByRole("button", { name: "Write every letter accepted proposals call for" })
+    .click();
+  await page.getByText(/letter\(s\) written for accepted proposals/).waitFor();
+  const pdfLink = page.getByRole("link", { name: "one PDF" }).first();
+  const href = (await pdfLink.getAttribute("href")) as string;
+  const pdf = await page.request.get(href);
+  expect(pdf.headers()["content-type"]).toBe("application/pdf");
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
+  const letters = await db
+    .selectFrom("letters")
+    .select("pupil_id")
+    .where("school_id", "=", school.demo.school.id)
+    .where("pupil_id", "=", proposal.pupil_id)
+    .execute();
+  expect(letters.length).toBeGreaterThanOrEqual(1);
+
+  // Preview with edited wording, without saving it.
+  await page
+    .getByLabel("Wording (merge fields in braces, paragraphs separated by a blank line)")
+    .fill("{salutation},\n\nAbout {forename}.");
+  await page.getByRole("button", { name: "Preview" }).click();
+  await screenshot(page, "letters-preview");
+  await expect(page.getByRole("region", { name: "Letter preview" }).textContent()).resolves.toMatch(
+    /^Dear .+\n\nAbout .+\./,
+  );
+  await screenshot(page, "letters");
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+});
+
+test("the head adjusts a threshold, simulates it against last term, then saves it", async () => {
+  const { page, context } = await signIn(school, "head@northfield.example");
+  await page.goto("/policy");
+  await page.getByRole("heading", { level: 2, name: /^Draft:/ }).waitFor();
+  const save = page.getByRole("button", { name: "Save as the school's policy" });
+  await expect(save.isDisabled()).resolves.toBe(true);
+  await expect(page.getByLabel("Against").locator("option:checked").textContent()).resolves.toMatch(
+    /^Autumn 2025 \(2025-09-01 to 2025-12-19\)$/,
+  );
+  const threshold = page.locator(".cards .card").first().getByRole("spinbutton").first();
+  const was = Number(await threshold.inputValue());
+  await threshold.fill(String(was + 1));
+  await page.getByRole("button", { name: "Simulate" }).click();
+  await page
+    .getByText(/school days and \d+ pupils the draft would have made/)
+    .waitFor({ timeout: 60_000 });
+  await expect(
+    page
+      .getByRole("table", { name: "Pupils each trigger would have proposed for" })
+      .locator("tbody tr")
+      .count(),
+  ).resolves.toBeGreaterThan(0);
+  await expectAccessible(page, "policy editor");
+  await screenshot(page, "policy-simulated");
+  await save.click();
+  await page.getByText(/^Saved as version 2\./).waitFor();
+  const versions = await school.database.db
+    .selectFrom("policies")
+    .select("version")
+    .where("school_id", "=", school.demo.school.id)
+    .execute();
+  expect(versions.map((v) => v.version).sort()).toEqual([1, 2]);
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+});

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, expect, test } from "vitest";
+import {
+  DEMO_TODAY,
+  type E2eSchool,
+  expectAccessible,
+  pageProblems,
+  screenshot,
+  signIn,
+  startSchool,
+} from "./support/harness.ts";
+
+let school: E2eSchool;
+let child: { id: number; name: string };
+beforeAll(async () => {
+  school = await startSchool();
+  const link = await school.database.db
+    .selectFrom("parent_links as l")
+    .innerJoin("users as u", "u.id", "l.user_id")
+    .innerJoin("pupils as p", (j) =>
+      j.onRef("p.school_id", "=", "l.school_id").onRef("p.id", "=", "l.pupil_id"),
+    )
+    .select(["p.id", "p.legal_forename", "p.preferred_forename", "p.legal_surname"])
+    .where("u.email", "=", "parent@example.com")
+    .executeTakeFirstOrThrow();
+  child = {
+    id: link.id,
+    name: `${link.preferred_forename ?? link.legal_forename} ${link.legal_surname}`,
+  };
+});
+afterAll(() => school?.close());
+
+const phone = { width: 390, height: 844 };
+
+test("a parent on a phone reports this afternoon's absence, and the office accepts it", async () => {
+  const { page, context } = await signIn(school, "parent@example.com", phone);
+  await page.getByRole("heading", { level: 2, name: child.name }).waitFor();
+  await page.getByText(/attendance this school year/).waitFor();
+  await expectAccessible(page, "parent portal");
+  await screenshot(page, "parent-phone");
+  const form = page.getByRole("form", { name: "Report an absence" });
+  await form.getByLabel("From session").selectOption("PM");
+  await form
+    .getByLabel("Reason")
+    .fill("She has a temperature and is going home poorly at lunchtime");
+  await form.getByRole("button", { name: "Send to the school" }).click();
+  await page.getByText(`Thank you: the school has ${child.name}'s absence`).waitFor();
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+
+  const office = await signIn(school, "attendance@northfield.example");
+  const reports = office.page
+    .getByRole("heading", { name: "Reasons sent by parents" })
+    .locator("xpath=following-sibling::ul[1]");
+  const card = reports.getByRole("listitem").filter({ hasText: "going home poorly" });
+  await card.waitFor();
+  await card.getByRole("button", { name: /^Accept as I$/ }).click();
+  await card.waitFor({ state: "detached" });
+  const mark = await school.database.db
+    .selectFrom("session_marks")
+    .select("code")
+    .where("school_id", "=", school.demo.school.id)
+    .where("pupil_id", "=", child.id)
+    .where("date", "=", DEMO_TODAY)
+    .where("session", "=", "PM")
+    .executeTakeFirstOrThrow();
+  expect(mark.code).toBe("I");
+  expect(pageProblems(office.page)).toEqual([]);
+  await office.context.close();
+});
+
+test("a parent asks for leave; the head authorises it and the family sees the decision", async () => {
+  const { page, context } = await signIn(school, "parent@example.com", phone);
+  const form = page.getByRole("form", { name: "Ask for leave in exceptional circumstances" });
+  await form.getByLabel("From", { exact: true }).fill("2026-01-22");
+  await form.getByLabel("To", { exact: true }).fill("2026-01-23");
+  await form
+    .getByLabel("The exceptional circumstances")
+    .fill("Her grandfather's funeral in Glasgow on the Thursday.");
+  await form.getByRole("button", { name: "Send the request" }).click();
+  await page.getByText(/has gone to the head of school/).waitFor();
+  await context.close();
+
+  const head = await signIn(school, "head@northfield.example");
+  const request = head.page.getByRole("listitem").filter({ hasText: "grandfather's funeral" });
+  await request
+    .getByLabel("Reason for the decision (the family is told)")
+    .fill("Authorised: a family funeral");
+  await request.getByRole("button", { name: "Authorise" }).click();
+  await head.page.getByText(/authorised: the registers will show C/).waitFor();
+  await head.context.close();
+
+  const planned = await school.database.db
+    .selectFrom("planned_absences")
+    .select(["code", "start_date", "end_date"])
+    .where("school_id", "=", school.demo.school.id)
+    .where("pupil_id", "=", child.id)
+    .execute();
+  expect(planned).toContainEqual({ code: "C", start_date: "2026-01-22", end_date: "2026-01-23" });
+
+  const again = await signIn(school, "parent@example.com", phone);
+  await again.page.getByText("Authorised: a family funeral").waitFor();
+  await expect(
+    again.page
+      .getByRole("listitem")
+      .filter({ hasText: "Authorised: a family funeral" })
+      .textContent(),
+  ).resolves.toMatch(/authorised/);
+  await screenshot(again.page, "parent-leave-authorised");
+  expect(pageProblems(again.page)).toEqual([]);
+  await again.context.close();
+});

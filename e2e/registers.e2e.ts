@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, expect, test } from "vitest";
+import {
+  DEMO_TODAY,
+  type E2eSchool,
+  expectAccessible,
+  pageProblems,
+  screenshot,
+  signIn,
+  startSchool,
+} from "./support/harness.ts";
+
+let school: E2eSchool;
+let form9D: number;
+let pupils9D: { id: number; name: string }[];
+beforeAll(async () => {
+  school = await startSchool();
+  const { db } = school.database;
+  form9D = (
+    await db
+      .selectFrom("registration_groups")
+      .select("id")
+      .where("school_id", "=", school.demo.school.id)
+      .where("name", "=", "9D")
+      .executeTakeFirstOrThrow()
+  ).id;
+  pupils9D = (
+    await db
+      .selectFrom("pupils")
+      .select(["id", "legal_surname"])
+      .where("school_id", "=", school.demo.school.id)
+      .where("registration_group_id", "=", form9D)
+      .where("leaving_date", "is", null)
+      .orderBy("legal_surname")
+      .orderBy("legal_forename")
+      .execute()
+  ).map((p) => ({ id: p.id, name: p.legal_surname }));
+});
+afterAll(() => school?.close());
+
+async function marksOf(date: string, session: "AM" | "PM"): Promise<Map<number, string>> {
+  const rows = await school.database.db
+    .selectFrom("session_marks")
+    .select(["pupil_id", "code"])
+    .where("school_id", "=", school.demo.school.id)
+    .where("date", "=", date)
+    .where("session", "=", session)
+    .where(
+      "pupil_id",
+      "in",
+      pupils9D.map((p) => p.id),
+    )
+    .execute();
+  return new Map(rows.map((r) => [r.pupil_id, r.code]));
+}
+
+test("a tutor takes the morning register from the keyboard, and a flaky connection loses nothing", async () => {
+  expect(pupils9D).toHaveLength(4);
+  expect(await marksOf(DEMO_TODAY, "AM")).toEqual(new Map());
+  const { page, context } = await signIn(school, "tutor.9d@northfield.example");
+  await page.getByRole("link", { name: "9D AM register (not taken)" }).click();
+  await page.getByRole("heading", { level: 1, name: /9D · AM register/ }).waitFor();
+  await expectAccessible(page, "register");
+  const boxes = page.getByRole("textbox", { name: /^Mark for / });
+  await expect(boxes.count()).resolves.toBe(pupils9D.length);
+  // First pupil: no reason yet (N); the next one arrives late (L, timed now); focus moves on by itself.
+  await boxes.first().focus();
+  await page.keyboard.press("n");
+  await page.keyboard.press("l");
+  await expect(boxes.nth(0).inputValue()).resolves.toBe("N");
+  await expect(boxes.nth(1).inputValue()).resolves.toBe("L");
+  await screenshot(page, "register-marking");
+  await page.getByRole("button", { name: "Mark everyone else present and save" }).click();
+  await page.getByText(/^Saved at/).waitFor();
+  const saved = await marksOf(DEMO_TODAY, "AM");
+  expect([...saved.values()].sort()).toEqual(["/", "/", "L", "N"]);
+  expect(saved.get(pupils9D[0]?.id as number)).toBe("N");
+
+  // The connection drops while saving a change: the page says it will retry and keeps the mark.
+  await context.setOffline(true);
+  await boxes.nth(2).focus();
+  await page.keyboard.press("m");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await page.getByText(/Trying again in 2 seconds/).waitFor();
+  await screenshot(page, "register-offline-retrying");
+  await context.setOffline(false);
+  await page.getByText(/^Saved at/).waitFor({ timeout: 15_000 });
+  expect((await marksOf(DEMO_TODAY, "AM")).get(pupils9D[2]?.id as number)).toBe("M");
+
+  await page.reload();
+  await expect(
+    page
+      .getByRole("textbox", { name: /^Mark for / })
+      .nth(2)
+      .inputValue(),
+  ).resolves.toBe("M");
+  expect(pageProblems(page).filter((p) => !p.includes("ERR_INTERNET_DISCONNECTED"))).toEqual([]);
+  await context.close();
+});
+
+test("the office amends yesterday's mark with a reason, and the pupil's history keeps both", async () => {
+  const yesterday = "2026-01-13";
+  const pupil = pupils9D[3] as { id: number; name: string };
+  const before = (await marksOf(yesterday, "AM")).get(pupil.id);
+  const { page, context } = await signIn(school, "attendance@northfield.example");
+  await page.goto(`/registers/${form9D}/${yesterday}/AM`);
+  await page.getByText(/Closed: changes are amendments/).waitFor();
+  await page
+    .getByRole("textbox", { name: /^Mark for / })
+    .nth(3)
+    .focus();
+  await page.keyboard.press("m");
+  await page.getByLabel("Reason for the changes").fill("Dentist's appointment card seen");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await page.getByText(/^Saved at/).waitFor();
+  expect((await marksOf(yesterday, "AM")).get(pupil.id)).toBe("M");
+
+  await page.goto(`/pupils/${pupil.id}`);
+  const amendments = page.getByRole("table", { name: "Changes to recorded marks" });
+  const row = amendments.getByRole("row", { name: /Dentist's appointment card seen/ });
+  await row.waitFor();
+  await expect(row.textContent()).resolves.toContain(`${yesterday} AM${before}M`);
+  await screenshot(page, "pupil-profile-after-amendment");
+  await expectAccessible(page, "pupil profile");
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+});

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  DEMO_TODAY,
+  type E2eSchool,
+  expectAccessible,
+  pageProblems,
+  screenshot,
+  signIn,
+  startSchool,
+} from "./support/harness.ts";
+
+let school: E2eSchool;
+beforeAll(async () => {
+  school = await startSchool();
+});
+afterAll(() => school?.close());
+
+const ROLES = [
+  {
+    who: "head",
+    email: "head@northfield.example",
+    lands: "/today",
+    heading: /^Today/,
+    sees: ["Dashboard", "Letters", "Policy"],
+  },
+  {
+    who: "attendance officer",
+    email: "attendance@northfield.example",
+    lands: "/today",
+    heading: /^Today/,
+    sees: ["My actions", "Cases", "Letters"],
+  },
+  {
+    who: "DSL",
+    email: "dsl@northfield.example",
+    lands: "/today",
+    heading: /^Today/,
+    sees: ["Cases", "Dashboard"],
+  },
+  {
+    who: "form tutor",
+    email: "tutor.9c@northfield.example",
+    lands: "/registers",
+    heading: /Registers/,
+    sees: ["Registers", "Pupils"],
+    hidden: ["Dashboard", "Cases", "Letters"],
+  },
+  {
+    who: "trust officer",
+    email: "trust@riverside.example",
+    lands: "/dashboard",
+    heading: /dashboard/i,
+    sees: ["Dashboard", "Policy"],
+    hidden: ["Cases", "Letters"],
+  },
+  {
+    who: "local-authority officer",
+    email: "la@leeds.example",
+    lands: "/dashboard",
+    heading: /dashboard/i,
+    sees: ["Dashboard"],
+    hidden: ["Cases", "Letters"],
+  },
+  {
+    who: "parent",
+    email: "parent@example.com",
+    lands: "/parent",
+    heading: /My children/,
+    sees: ["My children"],
+    hidden: ["Registers", "Dashboard", "Pupils"],
+  },
+  {
+    who: "administrator",
+    email: "admin@rollbook.example",
+    lands: "/today",
+    heading: /^Today/,
+    sees: ["Letters", "Policy"],
+  },
+];
+
+describe("each role signs in to its own start page", () => {
+  for (const role of ROLES) {
+    test(`${role.who}`, async () => {
+      const { page, context } = await signIn(school, role.email);
+      await page.waitForURL((u) => u.pathname === role.lands);
+      await page.getByRole("heading", { level: 1, name: role.heading }).waitFor();
+      const nav = page.getByRole("navigation", { name: "Main" });
+      for (const item of role.sees)
+        await expect(nav.getByRole("link", { name: item, exact: true }).count()).resolves.toBe(1);
+      for (const item of role.hidden ?? [])
+        await expect(nav.getByRole("link", { name: item, exact: true }).count()).resolves.toBe(0);
+      await page.waitForLoadState("networkidle");
+      await screenshot(page, `start-${role.who.replaceAll(" ", "-")}`);
+      await expectAccessible(page, `${role.who} start page`);
+      expect(pageProblems(page)).toEqual([]);
+      await context.close();
+    });
+  }
+});
+
+test("a teacher sees only their own form, and another form's register is refused plainly", async () => {
+  const { page, context } = await signIn(school, "tutor.9c@northfield.example");
+  await page.getByRole("heading", { level: 2 }).first().waitFor();
+  const forms = await page.getByRole("heading", { level: 2 }).allTextContents();
+  expect(forms).toEqual(["9C"]);
+  const other = await school.database.db
+    .selectFrom("registration_groups")
+    .select("id")
+    .where("school_id", "=", school.demo.school.id)
+    .where("name", "=", "9D")
+    .executeTakeFirstOrThrow();
+  await page.goto(`/registers/${other.id}/${DEMO_TODAY}/AM`);
+  await expect(page.getByRole("alert").textContent()).resolves.toMatch(/not|only|own/i);
+  await screenshot(page, "teacher-refused-other-form");
+  await context.close();
+});
+
+test("pages are keyboard operable and pass axe for the head", async () => {
+  const { page, context } = await signIn(school, "head@northfield.example");
+  for (const [path, heading] of [
+    ["/dashboard", /dashboard/i],
+    ["/pupils", /Pupils/],
+    ["/worklist", /My actions/],
+    ["/cases", /cases/i],
+    ["/letters", /Letters/],
+    ["/policy", /policy/i],
+    ["/registers", /Registers/],
+  ] as const) {
+    await page.goto(path);
+    await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+    await page.waitForLoadState("networkidle");
+    await expectAccessible(page, path);
+    await screenshot(page, `head${path.replaceAll("/", "-")}`);
+  }
+  // The skip link is the first stop for the keyboard and takes focus to the content.
+  await page.goto("/today");
+  await page.getByRole("heading", { level: 1, name: /^Today/ }).waitFor();
+  await page.keyboard.press("Tab");
+  await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe(
+    "Skip to content",
+  );
+  await page.keyboard.press("Enter");
+  await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe("main");
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+});

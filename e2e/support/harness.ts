@@ -1,0 +1,125 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { AxeBuilder } from "@axe-core/playwright";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
+import { createDemoSchool, type DemoSummary } from "../../src/app/demo/create-demo-school.ts";
+import { DEMO_PASSWORD } from "../../src/app/demo/demo-accounts.ts";
+import type { Database } from "../../src/db/database.ts";
+import { londonInstant } from "../../src/domain/dates.ts";
+import { type App, buildApp } from "../../src/server/app.ts";
+import { testDatabase } from "../../test/support/database.ts";
+
+/** The demo's today: a Wednesday in the spring term, so every test sees the same school. */
+export const DEMO_TODAY = "2026-01-14";
+/** 08:58: morning registers are open; 9D's and 10B's are not taken yet. */
+export const START_TIME = "08:58";
+const SCREENSHOTS = join(import.meta.dirname, "../../test-results/e2e");
+
+export interface E2eSchool {
+  url: string;
+  demo: DemoSummary;
+  app: App;
+  database: Database;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Debian's Chromium, never a downloaded browser. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/**
+ * A small demo school (four pupils a form) behind a real HTTP server on a free port, its clock
+ * running from the demo's today at 08:58, and a headless Chromium to drive it.
+ */
+export async function startSchool(): Promise<E2eSchool> {
+  const database = await testDatabase();
+  const demo = await createDemoSchool(database.db, {
+    seed: 2024,
+    today: DEMO_TODAY,
+    pupilsPerForm: 4,
+  });
+  const start = londonInstant(DEMO_TODAY, START_TIME).getTime();
+  const began = Date.now();
+  const app = await buildApp({
+    database,
+    clock: () => new Date(start + (Date.now() - began)),
+    logLevel: "silent",
+    signInsPerMinute: 1000,
+  });
+  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+  return {
+    url,
+    demo,
+    app,
+    database,
+    browser,
+    close: async () => {
+      await browser.close();
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+/** A fresh browser context whose clock matches the server's, signed in as `email`. */
+export async function signIn(
+  school: E2eSchool,
+  email: string,
+  viewport = { width: 1280, height: 900 },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await school.browser.newContext({
+    baseURL: school.url,
+    viewport,
+    locale: "en-GB",
+    timezoneId: "Europe/London",
+  });
+  await context.clock.install({ time: londonInstant(DEMO_TODAY, START_TIME) });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(message.text());
+  });
+  (page as Page & { problems?: string[] }).problems = problems;
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+  // Before signing in, the app asks whether a session exists and is told 401: expected, not a fault.
+  problems.length = 0;
+  return { context, page };
+}
+
+/** Errors the page logged: a clean run has none. */
+export function pageProblems(page: Page): string[] {
+  return (page as Page & { problems?: string[] }).problems ?? [];
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** WCAG 2.1 A and AA checks by axe: no serious or critical violation may remain. */
+export async function expectAccessible(page: Page, where: string): Promise<void> {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  expect(results.passes.length, "axe checked nothing").toBeGreaterThan(10);
+  const serious = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map(
+      (v) =>
+        `${where}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes
+          .map((n) => n.target.join(" "))
+          .slice(0, 5)
+          .join(" | ")}`,
+    );
+  expect(serious).toEqual([]);
+}

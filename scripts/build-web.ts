@@ -1,0 +1,27 @@
+/**
+ * Builds the React app into web/dist when it is missing or older than its sources, so `npm start`
+ * on a fresh checkout serves the app without a separate build step. `--force` always builds.
+ */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { build } from "vite";
+
+const web = join(import.meta.dirname, "../web");
+const built = join(web, "dist/index.html");
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "dist" || entry.name === "node_modules") continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+const force = process.argv.includes("--force");
+if (force || !existsSync(built) || statSync(built).mtimeMs < newestSource(web)) {
+  console.log("Building the web app…");
+  await build({ configFile: join(web, "vite.config.ts"), logLevel: "warn" });
+  console.log("Web app built into web/dist.");
+}

@@ -1,0 +1,214 @@
+import type { Kysely } from "kysely";
+import { loadYearMarks } from "../db/repositories/marks.ts";
+import type { DB } from "../db/schema.ts";
+import { academicYearOf, type DateRange } from "../domain/calendar.ts";
+import { CATEGORY_OF_INDEX, type Category, codeByIndex } from "../domain/codes.ts";
+import { fromEpochDay, mondayOf, toEpochDay, WEEKDAY_NAMES } from "../domain/dates.ts";
+import { sessionOfSlot, slotRange } from "../domain/marks.ts";
+import {
+  type CodeTally,
+  emptyTally,
+  formatPercent,
+  type GroupStatistics,
+  groupStatistics,
+  percentage,
+  pupilStatistics,
+  tallyMarks,
+} from "../domain/statistics.ts";
+import { displayName } from "./registers/register.ts";
+
+const COHORTS = [
+  ["SEN support", "sen_support"],
+  ["EHC plan", "ehcp"],
+  ["Free school meals", "fsm"],
+  ["Pupil premium", "pupil_premium"],
+  ["Social worker", "has_social_worker"],
+  ["Looked after", "looked_after"],
+  ["Medical condition", "medical_condition"],
+] as const;
+
+export interface PupilRow {
+  pupilId: number;
+  upn: string;
+  name: string;
+  group: string | null;
+  yearGroup: string | null;
+  possible: number;
+  attendance: string;
+  absence: number;
+  unauthorised: number;
+  persistentlyAbsent: boolean;
+  severelyAbsent: boolean;
+}
+
+export interface Dashboard {
+  range: DateRange;
+  overall: GroupStatistics;
+  byYearGroup: { label: string; statistics: GroupStatistics }[];
+  byRegistrationGroup: { label: string; statistics: GroupStatistics }[];
+  cohorts: { cohort: string; statistics: GroupStatistics; others: GroupStatistics }[];
+  weekdays: { weekday: string; possible: number; absence: number; percent: number | null }[];
+  weeks: { weekStart: string; possible: number; attendance: number; percent: number | null }[];
+  pupils: PupilRow[];
+}
+
+/**
+ * Everything the school dashboard shows for a date range, in one pass over the compact marks:
+ * groups, cohorts (with everyone else to compare against), absence by weekday, attendance week by
+ * week, and every pupil's figures for the persistent and severe absence lists.
+ */
+export async function schoolDashboard(
+  db: Kysely<DB>,
+  schoolId: number,
+  range: DateRange,
+): Promise<Dashboard> {
+  const pupils = await db
+    .selectFrom("pupils as p")
+    .leftJoin("year_groups as y", (j) =>
+      j.onRef("y.school_id", "=", "p.school_id").onRef("y.id", "=", "p.year_group_id"),
+    )
+    .leftJoin("registration_groups as r", (j) =>
+      j.onRef("r.school_id", "=", "p.school_id").onRef("r.id", "=", "p.registration_group_id"),
+    )
+    .selectAll("p")
+    .select(["y.name as year_group", "y.nc_year", "r.name as registration_group"])
+    .where("p.school_id", "=", schoolId)
+    .where("p.admission_date", "<=", range.to)
+    .where((eb) =>
+      eb.or([eb("p.leaving_date", "is", null), eb("p.leaving_date", ">=", range.from)]),
+    )
+    .execute();
+  const tallies = new Map<number, CodeTally>();
+  const weekdayPossible = new Array(7).fill(0);
+  const weekdayAbsence = new Array(7).fill(0);
+  const weekly = new Map<number, { possible: number; attendance: number }>();
+  for (let year = academicYearOf(range.from); year <= academicYearOf(range.to); year++) {
+    const marks = await loadYearMarks(db, schoolId, year);
+    const [lo, hi] = slotRange(year, range.from, range.to);
+    const firstDay = toEpochDay(sessionOfSlot(year, 0).date);
+    for (const pupil of pupils) {
+      const yearMarks = marks.get(pupil.id);
+      if (!yearMarks) continue;
+      const tally = tallies.get(pupil.id) ?? emptyTally();
+      tallyMarks(yearMarks, lo, hi, tally);
+      tallies.set(pupil.id, tally);
+      for (let slot = lo; slot < hi; slot++) {
+        const category = CATEGORY_OF_INDEX[yearMarks[slot] as number];
+        if (!category || category === "not_possible") continue;
+        const day = firstDay + (slot >> 1);
+        const weekday = (((day + 3) % 7) + 7) % 7;
+        const absent = category === "authorised" || category === "unauthorised";
+        weekdayPossible[weekday]++;
+        if (absent) weekdayAbsence[weekday]++;
+        const monday = mondayOf(day);
+        const week = weekly.get(monday) ?? { possible: 0, attendance: 0 };
+        week.possible++;
+        if (!absent) week.attendance++;
+        weekly.set(monday, week);
+      }
+    }
+  }
+  const withMarks = pupils.filter((p) => tallies.has(p.id));
+  const group = (list: typeof withMarks) =>
+    groupStatistics(list.map((p) => tallies.get(p.id) as CodeTally));
+  const by = (
+    key: (p: (typeof withMarks)[number]) => string,
+    order: (p: (typeof withMarks)[number]) => number,
+  ) => {
+    const groups = new Map<string, { order: number; members: typeof withMarks }>();
+    for (const p of withMarks) {
+      const entry = groups.get(key(p)) ?? { order: order(p), members: [] };
+      entry.members.push(p);
+      groups.set(key(p), entry);
+    }
+    return [...groups.entries()]
+      .sort(([a, x], [b, y]) => x.order - y.order || a.localeCompare(b, "en", { numeric: true }))
+      .map(([label, entry]) => ({ label, statistics: group(entry.members) }));
+  };
+  return {
+    range,
+    overall: group(withMarks),
+    byYearGroup: by(
+      (p) => p.year_group ?? "No year group",
+      (p) => p.nc_year ?? 99,
+    ),
+    byRegistrationGroup: by(
+      (p) => p.registration_group ?? "No registration group",
+      () => 0,
+    ),
+    cohorts: COHORTS.map(([cohort, flag]) => ({
+      cohort,
+      statistics: group(withMarks.filter((p) => p[flag])),
+      others: group(withMarks.filter((p) => !p[flag])),
+    })),
+    weekdays: [0, 1, 2, 3, 4].map((d) => ({
+      weekday: WEEKDAY_NAMES[d] as string,
+      possible: weekdayPossible[d],
+      absence: weekdayAbsence[d],
+      percent: weekdayPossible[d] ? (weekdayAbsence[d] * 100) / weekdayPossible[d] : null,
+    })),
+    weeks: [...weekly.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([monday, w]) => ({
+        weekStart: fromEpochDay(monday),
+        possible: w.possible,
+        attendance: w.attendance,
+        percent: percentage({ numerator: w.attendance, denominator: w.possible }),
+      })),
+    pupils: withMarks
+      .map((p) => {
+        const s = pupilStatistics(tallies.get(p.id) as CodeTally);
+        return {
+          pupilId: p.id,
+          upn: p.upn,
+          name: displayName(p),
+          group: p.registration_group,
+          yearGroup: p.year_group,
+          possible: s.possible,
+          attendance: formatPercent(s.attendanceRate),
+          absence: s.absence,
+          unauthorised: s.unauthorised,
+          persistentlyAbsent: s.persistentlyAbsent,
+          severelyAbsent: s.severelyAbsent,
+        };
+      })
+      .filter((p) => p.possible > 0),
+  };
+}
+
+/** A pupil's marks day by day over a range, for the calendar heat map. */
+/** One school day of a pupil's year: the codes and the statistical category each counts in. */
+export interface CalendarDay {
+  date: string;
+  am: string | null;
+  pm: string | null;
+  amCategory: Category | null;
+  pmCategory: Category | null;
+}
+
+export async function pupilCalendar(
+  db: Kysely<DB>,
+  schoolId: number,
+  pupilId: number,
+  range: DateRange,
+) {
+  const days: CalendarDay[] = [];
+  for (let year = academicYearOf(range.from); year <= academicYearOf(range.to); year++) {
+    const marks = (await loadYearMarks(db, schoolId, year, [pupilId])).get(pupilId);
+    if (!marks) continue;
+    const [lo, hi] = slotRange(year, range.from, range.to);
+    for (let slot = lo - (lo % 2); slot < hi; slot += 2) {
+      const am = marks[slot] as number;
+      const pm = marks[slot + 1] as number;
+      if (am === 0 && pm === 0) continue;
+      days.push({
+        date: sessionOfSlot(year, slot).date,
+        am: am ? codeByIndex(am).symbol : null,
+        pm: pm ? codeByIndex(pm).symbol : null,
+        amCategory: am ? codeByIndex(am).category : null,
+        pmCategory: pm ? codeByIndex(pm).category : null,
+      });
+    }
+  }
+  return days;
+}

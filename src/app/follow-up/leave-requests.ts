@@ -1,0 +1,119 @@
+import type { Kysely } from "kysely";
+import type { DB } from "../../db/schema.ts";
+import type { SessionName } from "../../domain/calendar.ts";
+import type { IsoDate } from "../../domain/dates.ts";
+import { RollbookError } from "../../domain/errors.ts";
+import type { SchoolAccess } from "../access/access.ts";
+import { planAbsence } from "../registers/planned-absences.ts";
+
+export interface LeaveRequest {
+  pupilId: number;
+  fromDate: IsoDate;
+  fromSession: SessionName;
+  toDate: IsoDate;
+  toSession: SessionName;
+  reason: string;
+}
+
+/** A parent asks for leave in exceptional circumstances, in advance; the head of school decides. */
+export async function requestLeave(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  request: LeaveRequest,
+  today: IsoDate,
+  at: Date,
+): Promise<number> {
+  if (request.fromDate <= today)
+    throw new RollbookError(
+      "invalid_input",
+      "Leave must be asked for in advance: choose dates from tomorrow",
+    );
+  if (`${request.toDate}${request.toSession}` < `${request.fromDate}${request.fromSession}`)
+    throw new RollbookError("invalid_input", "The leave must end after it starts");
+  if (request.reason.trim().length < 10)
+    throw new RollbookError(
+      "invalid_input",
+      "Describe the exceptional circumstances (at least a sentence)",
+    );
+  const { id } = await db
+    .insertInto("leave_requests")
+    .values({
+      school_id: access.schoolId,
+      pupil_id: request.pupilId,
+      from_date: request.fromDate,
+      from_session: request.fromSession,
+      to_date: request.toDate,
+      to_session: request.toSession,
+      reason: request.reason.trim(),
+      requested_by: access.signature(),
+      requested_at: at,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+/**
+ * The head of school's decision. Authorised leave is coded C (leave for exceptional circumstances)
+ * and pre-fills the registers; refused leave, if taken, is unauthorised (G), which the office
+ * records when the absence happens.
+ */
+export async function decideLeave(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  decision: { requestId: number; authorise: boolean; reason: string },
+  at: Date,
+): Promise<{ status: "authorised" | "refused"; plannedAbsenceId: number | null }> {
+  access.require("leave.authorise");
+  if (!decision.reason.trim())
+    throw new RollbookError(
+      "invalid_input",
+      "Give the reason for the decision; the family is told it",
+    );
+  // One decision per request, even when two people press the button at once: the row is locked.
+  return db.transaction().execute(async (trx) => {
+    const request = await trx
+      .selectFrom("leave_requests")
+      .selectAll()
+      .where("school_id", "=", access.schoolId)
+      .where("id", "=", decision.requestId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!request) throw new RollbookError("not_found", `No leave request ${decision.requestId}`);
+    if (request.status !== "pending")
+      throw new RollbookError(
+        "conflict",
+        `Leave request ${request.id} was already ${request.status}`,
+      );
+    const planned = decision.authorise
+      ? await planAbsence(
+          trx,
+          access.schoolId,
+          {
+            pupilId: request.pupil_id,
+            startDate: request.from_date,
+            startSession: request.from_session,
+            endDate: request.to_date,
+            endSession: request.to_session,
+            code: "C",
+            reason: `Leave authorised by ${access.signature()}: ${request.reason}`,
+          },
+          access.signature(),
+        )
+      : null;
+    const status = decision.authorise ? ("authorised" as const) : ("refused" as const);
+    await trx
+      .updateTable("leave_requests")
+      .set({
+        status,
+        decided_by: access.signature(),
+        decided_at: at,
+        decision_reason: decision.reason.trim(),
+        planned_absence_id: planned,
+      })
+      .where("school_id", "=", access.schoolId)
+      .where("id", "=", request.id)
+      .execute();
+    return { status, plannedAbsenceId: planned };
+  });
+}

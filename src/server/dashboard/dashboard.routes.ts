@@ -1,0 +1,145 @@
+import { z } from "zod";
+import { resolveRange } from "../../app/attendance-statistics.ts";
+import { pupilCalendar, schoolDashboard } from "../../app/dashboard.ts";
+import { decideLeave, requestLeave } from "../../app/follow-up/leave-requests.ts";
+import { momentOf } from "../../app/registers/register.ts";
+import { loadCalendar } from "../../db/repositories/calendar.ts";
+import { currentPolicy } from "../../db/repositories/policies.ts";
+import type { RouteApp } from "../app.ts";
+import { id, isoDate, rangeQuery, schoolParams, session } from "../params.ts";
+import { visiblePupil } from "../pupils/pupils.routes.ts";
+import { rangeRequestOf } from "../schools/schools.routes.ts";
+
+export async function dashboardRoutes(app: RouteApp): Promise<void> {
+  const { db } = app.database;
+  const today = () => momentOf(app.clock()).date;
+
+  app.get(
+    "/:schoolId/dashboard",
+    {
+      schema: {
+        tags: ["statistics"],
+        summary: "The school dashboard: groups, cohorts, weekdays, weekly trend, pupils",
+        params: schoolParams,
+        querystring: rangeQuery,
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("statistics.view");
+      const calendar = await loadCalendar(db, access.schoolId);
+      const range = resolveRange(calendar, rangeRequestOf(request.query), today());
+      const [dashboard, stored] = await Promise.all([
+        schoolDashboard(db, access.schoolId, range),
+        currentPolicy(db, access.schoolId),
+      ]);
+      return {
+        ...dashboard,
+        target: stored?.policy.target ?? null,
+        bands: stored?.policy.bands ?? [],
+      };
+    },
+  );
+
+  app.get(
+    "/:schoolId/pupils/:pupilId/calendar",
+    {
+      schema: {
+        tags: ["statistics"],
+        summary: "A pupil's marks day by day (the heat map)",
+        params: schoolParams.extend({ pupilId: id }),
+        querystring: rangeQuery,
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const pupil = await visiblePupil(db, access, request.params.pupilId);
+      const calendar = await loadCalendar(db, access.schoolId);
+      const range = resolveRange(
+        calendar,
+        rangeRequestOf({
+          ...request.query,
+          period: request.query.period === "year_to_date" ? "year" : request.query.period,
+        }),
+        today(),
+      );
+      return { range, days: await pupilCalendar(db, access.schoolId, pupil.id, range) };
+    },
+  );
+
+  app.get(
+    "/:schoolId/leave-requests",
+    {
+      schema: {
+        tags: ["follow-up"],
+        summary: "Leave requests (parents see their own children's)",
+        params: schoolParams,
+        querystring: z.object({ status: z.enum(["pending", "authorised", "refused"]).optional() }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      let query = db
+        .selectFrom("leave_requests")
+        .selectAll()
+        .where("school_id", "=", access.schoolId);
+      if (request.query.status) query = query.where("status", "=", request.query.status);
+      if (!access.can("pupils.view_all"))
+        query = query.where("pupil_id", "in", access.children.length > 0 ? access.children : [-1]);
+      return { requests: await query.orderBy("requested_at", "desc").execute() };
+    },
+  );
+
+  app.post(
+    "/:schoolId/pupils/:pupilId/leave-requests",
+    {
+      schema: {
+        tags: ["follow-up"],
+        summary:
+          "Ask for leave of absence in exceptional circumstances (the head of school decides)",
+        params: schoolParams.extend({ pupilId: id }),
+        body: z.object({
+          fromDate: isoDate,
+          fromSession: session.default("AM"),
+          toDate: isoDate,
+          toSession: session.default("PM"),
+          reason: z.string().trim().min(1).max(2000),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const pupil = await visiblePupil(db, access, request.params.pupilId);
+      const created = await requestLeave(
+        db,
+        access,
+        { pupilId: pupil.id, ...request.body },
+        today(),
+        app.clock(),
+      );
+      reply.status(201);
+      return { id: created };
+    },
+  );
+
+  app.post(
+    "/:schoolId/leave-requests/:requestId/decide",
+    {
+      schema: {
+        tags: ["follow-up"],
+        summary: "Authorise (coded C, pre-filling registers) or refuse a leave request",
+        params: schoolParams.extend({ requestId: id }),
+        body: z.object({ authorise: z.boolean(), reason: z.string().trim().min(1).max(2000) }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      return decideLeave(
+        db,
+        access,
+        { requestId: request.params.requestId, ...request.body },
+        app.clock(),
+      );
+    },
+  );
+}

@@ -1,0 +1,29 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import fastifyStatic from "@fastify/static";
+import type { FastifyInstance } from "fastify";
+import { body } from "./errors.ts";
+
+export const DEFAULT_WEB_ROOT = join(import.meta.dirname, "../../web/dist");
+
+/**
+ * Serves the built React app: its files, and index.html for any other page address so the app's
+ * own routes work on reload. API addresses that match no route answer JSON 404s.
+ */
+export async function serveWebApp(
+  app: FastifyInstance,
+  webRoot: string | null | undefined,
+): Promise<void> {
+  const root = webRoot === undefined ? DEFAULT_WEB_ROOT : webRoot;
+  const present = root !== null && existsSync(join(root, "index.html"));
+  if (present) await app.register(fastifyStatic, { root, wildcard: false, index: ["index.html"] });
+  app.setNotFoundHandler((request, reply) => {
+    if (!present || request.url.startsWith("/api/") || request.method !== "GET") {
+      reply
+        .status(404)
+        .send(body("not_found", `No route ${request.method} ${request.url.split("?")[0]}`));
+      return;
+    }
+    reply.type("text/html").sendFile("index.html");
+  });
+}

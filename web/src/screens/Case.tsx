@@ -1,0 +1,138 @@
+import { useState } from "react";
+import { Link, useParams } from "react-router";
+import { api, dayLabel } from "../api.ts";
+import { useSession } from "../session.tsx";
+import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
+import { useApi } from "../ui/useApi.ts";
+
+interface CaseDetail {
+  id: number;
+  pupilId: number;
+  status: string;
+  stageId: string;
+  stageName: string;
+  stageStartedOn: string;
+  baseline: { numerator: number; denominator: number };
+  openedOn: string;
+  nextReviewOn: string | null;
+  outcome: string | null;
+  events: { id: number; happened_on: string; kind: string; summary: string; recorded_by: string }[];
+}
+
+export function CasePage() {
+  const { caseId } = useParams();
+  const { schoolId } = useSession();
+  const base = `/api/schools/${schoolId}/cases/${caseId}`;
+  const { data, error, reload } = useApi<CaseDetail>(schoolId ? base : null);
+  const [when, setWhen] = useState("");
+  const [format, setFormat] = useState("in_person");
+  const [kind, setKind] = useState("attendance_contract_meeting");
+  const [problem, setProblem] = useState<Error | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  if (error) return <ErrorNotice error={error} />;
+  if (!data) return <Loading what="the case" />;
+  const run = async (action: () => Promise<unknown>, message: string) => {
+    setProblem(null);
+    try {
+      await action();
+      setDone(message);
+      reload();
+    } catch (e) {
+      setProblem(e as Error);
+    }
+  };
+  const baseline = data.baseline.denominator
+    ? ((data.baseline.numerator * 100) / data.baseline.denominator).toFixed(1)
+    : "–";
+  return (
+    <section>
+      <h1>Case {data.id}</h1>
+      <p>
+        <Link to={`/pupils/${data.pupilId}`}>The pupil's profile</Link> ·{" "}
+        <a href={`${base}/evidence-pack?format=pdf`}>Evidence pack (PDF)</a> ·{" "}
+        <a href={`${base}/evidence-pack`}>(JSON)</a>
+      </p>
+      <dl className="facts">
+        <dt>Stage</dt>
+        <dd>
+          {data.stageName} since {dayLabel(data.stageStartedOn)}
+        </dd>
+        <dt>Status</dt>
+        <dd>
+          {data.status}
+          {data.outcome ? `: ${data.outcome}` : ""}
+        </dd>
+        <dt>Attendance when the stage began</dt>
+        <dd>{baseline}%</dd>
+        <dt>Next review</dt>
+        <dd>{data.nextReviewOn ? dayLabel(data.nextReviewOn) : "by the policy's rule"}</dd>
+      </dl>
+      {done && <Notice tone="success">{done}</Notice>}
+      <ErrorNotice error={problem} />
+      {data.status === "open" && (
+        <form
+          className="row"
+          aria-label="Invite to a meeting"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(
+              () =>
+                api.post(`${base}/meetings`, {
+                  kind,
+                  scheduledFor: new Date(when).toISOString(),
+                  format,
+                }),
+              "Invitation recorded: send the letter from Letters.",
+            );
+          }}
+        >
+          <label>
+            Meeting
+            <select value={kind} onChange={(e) => setKind(e.target.value)}>
+              <option value="attendance_contract_meeting">Attendance contract meeting</option>
+              <option value="isap">Internal School Attendance Panel</option>
+              <option value="review_meeting">Review meeting</option>
+              <option value="professionals_meeting">Professionals' meeting</option>
+            </select>
+          </label>
+          <label>
+            When
+            <input
+              type="datetime-local"
+              required
+              value={when}
+              onChange={(e) => setWhen(e.target.value)}
+            />
+          </label>
+          <label>
+            How
+            <select value={format} onChange={(e) => setFormat(e.target.value)}>
+              <option value="in_person">In person</option>
+              <option value="online">Online</option>
+              <option value="telephone">Telephone</option>
+            </select>
+          </label>
+          <button type="submit">Invite</button>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() =>
+              void run(() => api.post(`${base}/notice-to-improve`), "Notice to improve issued.")
+            }
+          >
+            Issue a notice to improve
+          </button>
+        </form>
+      )}
+      <h2>Chronology</h2>
+      <ol className="chronology">
+        {data.events.map((e) => (
+          <li key={e.id}>
+            <time dateTime={e.happened_on}>{dayLabel(e.happened_on)}</time> {e.summary}{" "}
+            <span className="muted">({e.recorded_by})</span>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

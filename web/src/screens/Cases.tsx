@@ -1,0 +1,72 @@
+import { useState } from "react";
+import { Link } from "react-router";
+import { dayLabel } from "../api.ts";
+import { useSession } from "../session.tsx";
+import { ErrorNotice, Loading } from "../ui/Notice.tsx";
+import { Table } from "../ui/Table.tsx";
+import { useApi } from "../ui/useApi.ts";
+
+interface CaseRow {
+  id: number;
+  pupil: string;
+  pupil_id: number;
+  stage_id: string;
+  opened_on: string;
+  next_review_on: string | null;
+  owner: string | null;
+  outcome: string | null;
+}
+
+export function Cases() {
+  const { schoolId } = useSession();
+  const [status, setStatus] = useState("open");
+  const { data, error } = useApi<{ cases: CaseRow[] }>(
+    schoolId ? `/api/schools/${schoolId}/cases?status=${status}` : null,
+  );
+  return (
+    <section>
+      <h1>Attendance cases</h1>
+      <label className="inline">
+        Show
+        <select value={status} onChange={(e) => setStatus(e.target.value)}>
+          <option value="open">Open</option>
+          <option value="closed">Closed</option>
+        </select>
+      </label>
+      <ErrorNotice error={error} />
+      {!data ? (
+        <Loading what="cases" />
+      ) : (
+        <Table
+          caption={`${data.cases.length} ${status} cases`}
+          rowKey={(c) => c.id}
+          rows={data.cases}
+          columns={[
+            {
+              key: "pupil",
+              label: "Pupil",
+              value: (c) => c.pupil,
+              render: (c) => <Link to={`/cases/${c.id}`}>{c.pupil}</Link>,
+            },
+            { key: "stage", label: "Stage", value: (c) => c.stage_id.replaceAll("_", " ") },
+            {
+              key: "opened",
+              label: "Opened",
+              value: (c) => c.opened_on,
+              render: (c) => dayLabel(c.opened_on),
+            },
+            {
+              key: "review",
+              label: "Next review",
+              value: (c) => c.next_review_on,
+              render: (c) =>
+                c.next_review_on ? dayLabel(c.next_review_on) : "by the policy's rule",
+            },
+            { key: "owner", label: "Owner", value: (c) => c.owner ?? "unassigned" },
+            { key: "outcome", label: "Outcome", value: (c) => c.outcome },
+          ]}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,283 @@
+import { useState } from "react";
+import { Link } from "react-router";
+import { londonToday } from "../api.ts";
+import { useSession } from "../session.tsx";
+import { Chart } from "../ui/Chart.tsx";
+import { ErrorNotice, Loading } from "../ui/Notice.tsx";
+import { type Column, Table } from "../ui/Table.tsx";
+import { useApi } from "../ui/useApi.ts";
+
+interface Ratio {
+  numerator: number;
+  denominator: number;
+}
+
+interface Group {
+  possible: number;
+  enrolments: number;
+  attendanceRate: Ratio;
+  authorisedAbsenceRate: Ratio;
+  unauthorisedAbsenceRate: Ratio;
+  persistentAbsentees: number;
+  severeAbsentees: number;
+  persistentAbsenceRate: Ratio;
+}
+
+interface PupilRow {
+  pupilId: number;
+  name: string;
+  group: string | null;
+  yearGroup: string | null;
+  attendance: string;
+  absence: number;
+  unauthorised: number;
+  persistentlyAbsent: boolean;
+  severelyAbsent: boolean;
+}
+
+interface DashboardData {
+  range: { from: string; to: string };
+  target: number | null;
+  overall: Group;
+  byYearGroup: { label: string; statistics: Group }[];
+  byRegistrationGroup: { label: string; statistics: Group }[];
+  cohorts: { cohort: string; statistics: Group; others: Group }[];
+  weekdays: { weekday: string; percent: number | null }[];
+  weeks: { weekStart: string; percent: number | null }[];
+  pupils: PupilRow[];
+}
+
+const pct = (r: Ratio) =>
+  r.denominator ? Math.round((r.numerator * 1000) / r.denominator) / 10 : null;
+const show = (r: Ratio) =>
+  r.denominator ? `${(Math.round((r.numerator * 1000) / r.denominator) / 10).toFixed(1)}%` : "–";
+
+const groupColumns: Column<{ label: string; statistics: Group }>[] = [
+  { key: "label", label: "Group", value: (g) => g.label },
+  { key: "pupils", label: "Pupils", value: (g) => g.statistics.enrolments, numeric: true },
+  {
+    key: "attendance",
+    label: "Attendance",
+    value: (g) => pct(g.statistics.attendanceRate),
+    render: (g) => show(g.statistics.attendanceRate),
+    numeric: true,
+  },
+  {
+    key: "authorised",
+    label: "Authorised absence",
+    value: (g) => pct(g.statistics.authorisedAbsenceRate),
+    render: (g) => show(g.statistics.authorisedAbsenceRate),
+    numeric: true,
+  },
+  {
+    key: "unauthorised",
+    label: "Unauthorised absence",
+    value: (g) => pct(g.statistics.unauthorisedAbsenceRate),
+    render: (g) => show(g.statistics.unauthorisedAbsenceRate),
+    numeric: true,
+  },
+  {
+    key: "pa",
+    label: "Persistently absent",
+    value: (g) => g.statistics.persistentAbsentees,
+    numeric: true,
+  },
+  {
+    key: "parate",
+    label: "PA rate",
+    value: (g) => pct(g.statistics.persistentAbsenceRate),
+    render: (g) => show(g.statistics.persistentAbsenceRate),
+    numeric: true,
+  },
+  {
+    key: "sa",
+    label: "Severely absent",
+    value: (g) => g.statistics.severeAbsentees,
+    numeric: true,
+  },
+];
+
+const pupilColumns: Column<PupilRow>[] = [
+  {
+    key: "name",
+    label: "Pupil",
+    value: (p) => p.name,
+    render: (p) => <Link to={`/pupils/${p.pupilId}`}>{p.name}</Link>,
+  },
+  { key: "group", label: "Group", value: (p) => p.group },
+  { key: "attendance", label: "Attendance %", value: (p) => Number(p.attendance), numeric: true },
+  { key: "absence", label: "Sessions missed", value: (p) => p.absence, numeric: true },
+  { key: "unauthorised", label: "Unauthorised", value: (p) => p.unauthorised, numeric: true },
+];
+
+/** The query for a period: today and this week are date ranges; the rest are the calendar's periods. */
+function rangeQuery(period: string): string {
+  const today = londonToday();
+  if (period === "today") return `from=${today}&to=${today}`;
+  if (period === "week") {
+    const d = new Date(`${today}T12:00:00Z`);
+    d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+    return `from=${d.toISOString().slice(0, 10)}&to=${today}`;
+  }
+  return `period=${period}`;
+}
+
+export function Dashboard() {
+  const { schoolId } = useSession();
+  const [period, setPeriod] = useState("year_to_date");
+  const { data, error } = useApi<DashboardData>(
+    schoolId ? `/api/schools/${schoolId}/dashboard?${rangeQuery(period)}` : null,
+  );
+  return (
+    <section>
+      <h1>Attendance dashboard</h1>
+      <label className="inline">
+        Period
+        <select value={period} onChange={(e) => setPeriod(e.target.value)}>
+          <option value="today">Today</option>
+          <option value="week">This week</option>
+          <option value="year_to_date">This year to date</option>
+          <option value="term">This term</option>
+          <option value="half_term">This half term</option>
+        </select>
+      </label>
+      <ErrorNotice error={error} />
+      {!data ? (
+        <Loading what="the dashboard" />
+      ) : (
+        <>
+          <div className="tiles">
+            <div className="tile">
+              <span className="figure">{show(data.overall.attendanceRate)}</span>
+              <span>attendance{data.target ? ` (target ${data.target}%)` : ""}</span>
+            </div>
+            <div className="tile">
+              <span className="figure">{show(data.overall.unauthorisedAbsenceRate)}</span>
+              <span>unauthorised absence</span>
+            </div>
+            <div className="tile">
+              <span className="figure">{show(data.overall.persistentAbsenceRate)}</span>
+              <span>
+                persistently absent ({data.overall.persistentAbsentees} of {data.overall.enrolments}
+                )
+              </span>
+            </div>
+            <div className="tile">
+              <span className="figure">{data.overall.severeAbsentees}</span>
+              <span>severely absent</span>
+            </div>
+          </div>
+          <div className="charts">
+            <div>
+              <h2>Week by week</h2>
+              <Chart
+                label={`Attendance each week from ${data.range.from} to ${data.range.to}; latest week ${data.weeks.at(-1)?.percent?.toFixed(1) ?? "–"}%`}
+                option={{
+                  tooltip: { trigger: "axis" },
+                  xAxis: { type: "category", data: data.weeks.map((w) => w.weekStart) },
+                  yAxis: { type: "value", min: 80, max: 100, name: "%" },
+                  series: [
+                    {
+                      type: "line",
+                      data: data.weeks.map((w) =>
+                        w.percent === null ? null : Math.round(w.percent * 10) / 10,
+                      ),
+                      markLine: data.target
+                        ? {
+                            symbol: "none",
+                            data: [{ yAxis: data.target }],
+                            label: { formatter: "Target {c}%" },
+                          }
+                        : undefined,
+                    },
+                  ],
+                }}
+              />
+            </div>
+            <div>
+              <h2>Absence by day of the week</h2>
+              <Chart
+                label={`Absence by weekday: ${data.weekdays.map((d) => `${d.weekday} ${d.percent?.toFixed(1) ?? "–"}%`).join(", ")}`}
+                option={{
+                  tooltip: {},
+                  xAxis: { type: "category", data: data.weekdays.map((d) => d.weekday) },
+                  yAxis: { type: "value", name: "% absent" },
+                  series: [
+                    {
+                      type: "bar",
+                      data: data.weekdays.map((d) =>
+                        d.percent === null ? 0 : Math.round(d.percent * 10) / 10,
+                      ),
+                      itemStyle: { color: "#c62828" },
+                    },
+                  ],
+                }}
+              />
+            </div>
+          </div>
+          <Table
+            caption="By year group"
+            rowKey={(g) => g.label}
+            rows={data.byYearGroup}
+            columns={groupColumns}
+          />
+          <Table
+            caption="By registration group"
+            rowKey={(g) => g.label}
+            rows={data.byRegistrationGroup}
+            columns={groupColumns}
+          />
+          <Table
+            caption="Cohorts, against everyone else"
+            rowKey={(c) => c.cohort}
+            rows={data.cohorts}
+            columns={[
+              { key: "cohort", label: "Cohort", value: (c) => c.cohort },
+              { key: "n", label: "Pupils", value: (c) => c.statistics.enrolments, numeric: true },
+              {
+                key: "att",
+                label: "Attendance",
+                value: (c) => pct(c.statistics.attendanceRate),
+                render: (c) => show(c.statistics.attendanceRate),
+                numeric: true,
+              },
+              {
+                key: "others",
+                label: "Everyone else",
+                value: (c) => pct(c.others.attendanceRate),
+                render: (c) => show(c.others.attendanceRate),
+                numeric: true,
+              },
+              {
+                key: "pa",
+                label: "PA rate",
+                value: (c) => pct(c.statistics.persistentAbsenceRate),
+                render: (c) => show(c.statistics.persistentAbsenceRate),
+                numeric: true,
+              },
+              {
+                key: "paothers",
+                label: "PA rate, everyone else",
+                value: (c) => pct(c.others.persistentAbsenceRate),
+                render: (c) => show(c.others.persistentAbsenceRate),
+                numeric: true,
+              },
+            ]}
+          />
+          <Table
+            caption="Severely absent pupils (50% or more missed)"
+            rowKey={(p) => p.pupilId}
+            rows={data.pupils.filter((p) => p.severelyAbsent)}
+            columns={pupilColumns}
+          />
+          <Table
+            caption="Persistently absent pupils (10% or more missed)"
+            rowKey={(p) => p.pupilId}
+            rows={data.pupils.filter((p) => p.persistentlyAbsent)}
+            columns={pupilColumns}
+          />
+        </>
+      )}
+    </section>
+  );
+}

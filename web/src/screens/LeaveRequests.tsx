@@ -1,0 +1,75 @@
+import { useState } from "react";
+import { Link } from "react-router";
+import { api, dayLabel } from "../api.ts";
+import { ErrorNotice, Notice } from "../ui/Notice.tsx";
+import { useApi } from "../ui/useApi.ts";
+
+interface LeaveRequest {
+  id: number;
+  pupil_id: number;
+  from_date: string;
+  from_session: string;
+  to_date: string;
+  to_session: string;
+  reason: string;
+  requested_by: string;
+}
+
+/** Leave requests waiting for the head of school: authorise (coded C) or refuse, with the reason the family is told. */
+export function LeaveDecisions({ schoolId }: { schoolId: number }) {
+  const pending = useApi<{ requests: LeaveRequest[] }>(
+    `/api/schools/${schoolId}/leave-requests?status=pending`,
+  );
+  const [reasons, setReasons] = useState<Record<number, string>>({});
+  const [error, setError] = useState<Error | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const decide = async (request: LeaveRequest, authorise: boolean) => {
+    setError(null);
+    try {
+      await api.post(`/api/schools/${schoolId}/leave-requests/${request.id}/decide`, {
+        authorise,
+        reason: reasons[request.id] ?? "",
+      });
+      setMessage(
+        `Leave from ${dayLabel(request.from_date)} ${authorise ? "authorised: the registers will show C" : "refused"}.`,
+      );
+      pending.reload();
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+  return (
+    <>
+      <h2>Leave requests to decide</h2>
+      <ErrorNotice error={error ?? pending.error} />
+      {message && <Notice tone="success">{message}</Notice>}
+      {pending.data?.requests.length === 0 && <p>None waiting.</p>}
+      <ul className="cards">
+        {pending.data?.requests.map((r) => (
+          <li key={r.id} className="card">
+            <p>
+              <Link to={`/pupils/${r.pupil_id}`}>Pupil {r.pupil_id}</Link>: {dayLabel(r.from_date)}{" "}
+              {r.from_session} to {dayLabel(r.to_date)} {r.to_session}, asked by {r.requested_by}. “
+              {r.reason}”
+            </p>
+            <label>
+              Reason for the decision (the family is told)
+              <input
+                value={reasons[r.id] ?? ""}
+                onChange={(e) => setReasons({ ...reasons, [r.id]: e.target.value })}
+              />
+            </label>
+            <div className="row">
+              <button type="button" onClick={() => void decide(r, true)}>
+                Authorise
+              </button>
+              <button type="button" className="secondary" onClick={() => void decide(r, false)}>
+                Refuse
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,533 @@
+import { useEffect, useMemo, useState } from "react";
+import { api, londonToday } from "../api.ts";
+import { useSession } from "../session.tsx";
+import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
+import { Table } from "../ui/Table.tsx";
+import { useApi } from "../ui/useApi.ts";
+
+/** The policy as the API stores it; the editor changes numbers and names and leaves the shape alone. */
+interface Policy {
+  name: string;
+  preset?: string;
+  target: number;
+  bands: { id: string; name: string; colour: string; min: number }[];
+  stages: { id: string; name: string; order: number; review?: { weeks: number } }[];
+  triggers: {
+    id: string;
+    name: string;
+    when: Condition;
+    actions: { type: string; [key: string]: unknown }[];
+    inStage?: string;
+  }[];
+  [key: string]: unknown;
+}
+type Condition = { kind: string; [key: string]: unknown };
+type Path = (string | number)[];
+
+interface Simulation {
+  from: string;
+  to: string;
+  schoolDays: number;
+  pupils: number;
+  totalProposals: number;
+  byTrigger: { triggerId: string; name: string; proposals: number; pupils: number }[];
+  proposals: {
+    date: string;
+    name: string;
+    triggerName: string;
+    explanation: string;
+    manualReview: boolean;
+  }[];
+}
+
+interface Term {
+  label: string;
+  from: string;
+  to: string;
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  below: "below (%)",
+  atOrBelow: "at or below (%)",
+  atOrAbove: "at or above (%)",
+  atLeast: "at least",
+  length: "window length",
+  minimumSessions: "judged after sessions",
+  minimumPoints: "rise of at least (points)",
+  shareOfGap: "share of the gap to target",
+};
+
+function describe(condition: Condition): string {
+  switch (condition.kind) {
+    case "attendance":
+      return `Attendance (${String(condition.period).replaceAll("_", " ")})`;
+    case "code_count": {
+      const window = condition.window as { unit?: string; period?: string };
+      return `${(condition.codes as string[]).join(" ")} sessions in ${window.unit?.replace("_", " ") ?? window.period?.replaceAll("_", " ")}`;
+    }
+    case "absence_days":
+      return `Days absent (${condition.mode}) with ${(condition.codes as string[]).join(" ")}`;
+    default:
+      return condition.kind.replaceAll("_", " ");
+  }
+}
+
+/** Every number in a condition tree a school would want to adjust, with where it lives. */
+export function thresholdsOf(
+  condition: Condition,
+  path: Path = [],
+): { path: Path; label: string; value: number }[] {
+  const found: { path: Path; label: string; value: number }[] = [];
+  for (const [key, value] of Object.entries(condition)) {
+    if (typeof value === "number" && FIELD_LABELS[key])
+      found.push({
+        path: [...path, key],
+        label: `${describe(condition)}: ${FIELD_LABELS[key]}`,
+        value,
+      });
+    else if (
+      key === "window" &&
+      value &&
+      typeof (value as { length?: unknown }).length === "number"
+    )
+      found.push({
+        path: [...path, "window", "length"],
+        label: `${describe(condition)}: ${FIELD_LABELS.length}`,
+        value: (value as { length: number }).length,
+      });
+    else if (key === "of" && Array.isArray(value))
+      for (const [i, c] of (value as Condition[]).entries())
+        found.push(...thresholdsOf(c, [...path, "of", i]));
+    else if (key === "condition" && value && typeof value === "object")
+      found.push(...thresholdsOf(value as Condition, [...path, "condition"]));
+  }
+  return found;
+}
+
+function setAt<T>(root: T, path: Path, value: unknown): T {
+  const copy = structuredClone(root);
+  let node = copy as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  node[path[path.length - 1] as string | number] = value;
+  return copy;
+}
+
+/** The terms that have started, from the school calendar, newest first; the default is the last whole one. */
+function termsOf(
+  years: { startYear: number; halfTerms: { term: string; start: string; end: string }[] }[],
+  today: string,
+): Term[] {
+  const terms: Term[] = [];
+  for (const year of years) {
+    for (const term of [...new Set(year.halfTerms.map((h) => h.term))]) {
+      const halves = year.halfTerms.filter((h) => h.term === term);
+      const from = halves.map((h) => h.start).sort()[0] as string;
+      const end = halves.map((h) => h.end).sort()[halves.length - 1] as string;
+      if (from > today) continue;
+      const to = end < today ? end : today;
+      const spans =
+        from.slice(0, 4) === end.slice(0, 4)
+          ? from.slice(0, 4)
+          : `${from.slice(0, 4)}/${end.slice(2, 4)}`;
+      terms.push({ label: `${term} ${spans}${end >= today ? " (so far)" : ""}`, from, to });
+    }
+  }
+  return terms.sort((a, b) => (a.from < b.from ? 1 : -1));
+}
+
+function Comparison({ current, draft }: { current: Simulation | null; draft: Simulation }) {
+  const names = new Map<string, string>();
+  for (const t of [...(current?.byTrigger ?? []), ...draft.byTrigger])
+    names.set(t.triggerId, t.name);
+  const rows = [...names].map(([id, name]) => {
+    const was = current?.byTrigger.find((t) => t.triggerId === id);
+    const now = draft.byTrigger.find((t) => t.triggerId === id);
+    return {
+      id,
+      name,
+      was: was?.pupils ?? 0,
+      now: now?.pupils ?? 0,
+      proposals: now?.proposals ?? 0,
+    };
+  });
+  return (
+    <Table
+      caption="Pupils each trigger would have proposed for"
+      rowKey={(r) => r.id}
+      rows={rows}
+      columns={[
+        { key: "name", label: "Trigger", value: (r) => r.name },
+        { key: "was", label: "Policy in force (pupils)", value: (r) => r.was, numeric: true },
+        { key: "now", label: "Draft (pupils)", value: (r) => r.now, numeric: true },
+        {
+          key: "change",
+          label: "Change",
+          value: (r) => r.now - r.was,
+          render: (r) => (r.now === r.was ? "same" : `${r.now > r.was ? "+" : ""}${r.now - r.was}`),
+          numeric: true,
+        },
+        { key: "proposals", label: "Draft (proposals)", value: (r) => r.proposals, numeric: true },
+      ]}
+    />
+  );
+}
+
+export function PolicyEditor() {
+  const { schoolId, has } = useSession();
+  const base = `/api/schools/${schoolId}`;
+  const stored = useApi<{ version: number; createdBy: string; createdAt: string; policy: Policy }>(
+    schoolId ? `${base}/policy` : null,
+  );
+  const presets = useApi<{ presets: { preset: string; name: string }[] }>("/api/policy-presets");
+  const calendar = useApi<{
+    academicYears: {
+      startYear: number;
+      halfTerms: { term: string; start: string; end: string }[];
+    }[];
+  }>(schoolId ? `${base}/calendar` : null);
+  const [draft, setDraft] = useState<Policy | null>(null);
+  const [json, setJson] = useState("");
+  const [termIndex, setTermIndex] = useState(0);
+  const [simulated, setSimulated] = useState<{
+    current: Simulation | null;
+    draft: Simulation;
+  } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const canSave = has("head_of_school", "admin");
+  const today = londonToday();
+  const terms = useMemo(
+    () => termsOf(calendar.data?.academicYears ?? [], today),
+    [calendar.data, today],
+  );
+  const lastWholeTerm = terms.findIndex((t) => !t.label.endsWith("(so far)"));
+
+  useEffect(() => {
+    if (stored.data && !draft) setDraft(stored.data.policy);
+  }, [stored.data, draft]);
+  useEffect(() => {
+    if (lastWholeTerm >= 0) setTermIndex(lastWholeTerm);
+  }, [lastWholeTerm]);
+
+  const change = (next: Policy) => {
+    setDraft(next);
+    setSimulated(null);
+    setMessage(null);
+  };
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const simulate = () =>
+    run(async () => {
+      const term = terms[termIndex];
+      if (!term || !draft) return;
+      const ask = (policy?: Policy) =>
+        api.post<Simulation>(`${base}/policy/simulate`, {
+          from: term.from,
+          to: term.to,
+          limit: 200,
+          ...(policy ? { policy } : {}),
+        });
+      const [draftRun, currentRun] = await Promise.all([
+        ask(draft),
+        stored.data ? ask() : Promise.resolve(null),
+      ]);
+      setSimulated({ draft: draftRun, current: currentRun });
+    });
+
+  if (stored.error && !draft && !(stored.error as { status?: number }).status)
+    return <ErrorNotice error={stored.error} />;
+  if (!presets.data || (!draft && !stored.error)) return <Loading what="the policy" />;
+  return (
+    <section>
+      <h1>Attendance policy</h1>
+      <p>
+        {stored.data ? (
+          <>
+            In force: <strong>{stored.data.policy.name}</strong>, version {stored.data.version},
+            saved by {stored.data.createdBy} on{" "}
+            {new Date(stored.data.createdAt).toLocaleDateString("en-GB")}.
+          </>
+        ) : (
+          "This school has no policy yet: start from a preset."
+        )}
+      </p>
+      <ErrorNotice error={error} />
+      {message && <Notice tone="success">{message}</Notice>}
+      <div className="row">
+        <label>
+          Start from a preset
+          <select
+            defaultValue=""
+            onChange={(e) => {
+              const preset = e.target.value;
+              if (preset)
+                void run(async () =>
+                  change(
+                    (await api.get<{ policy: Policy }>(`/api/policy-presets/${preset}`)).policy,
+                  ),
+                );
+            }}
+          >
+            <option value="">Choose a preset…</option>
+            {presets.data.presets.map((p) => (
+              <option key={p.preset} value={p.preset}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {stored.data && (
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => stored.data && change(stored.data.policy)}
+          >
+            Back to the policy in force
+          </button>
+        )}
+      </div>
+      {draft && (
+        <>
+          <h2>Draft: {draft.name}</h2>
+          <div className="row">
+            <label>
+              Name
+              <input
+                value={draft.name}
+                onChange={(e) => change({ ...draft, name: e.target.value })}
+              />
+            </label>
+            <label>
+              Target attendance (%)
+              <input
+                type="number"
+                step="0.1"
+                min="0"
+                max="100"
+                value={draft.target}
+                onChange={(e) => change({ ...draft, target: Number(e.target.value) })}
+              />
+            </label>
+          </div>
+          <h3>Bands</h3>
+          <table className="data">
+            <caption className="visually-hidden">Attendance bands</caption>
+            <thead>
+              <tr>
+                <th scope="col">Band</th>
+                <th scope="col">From (%)</th>
+                <th scope="col">Colour</th>
+              </tr>
+            </thead>
+            <tbody>
+              {draft.bands.map((band, i) => (
+                <tr key={band.id}>
+                  <td>
+                    <input
+                      aria-label={`Name of band ${i + 1}`}
+                      value={band.name}
+                      onChange={(e) => change(setAt(draft, ["bands", i, "name"], e.target.value))}
+                    />
+                  </td>
+                  <td>
+                    <input
+                      aria-label={`${band.name} from (%)`}
+                      type="number"
+                      step="0.1"
+                      min="0"
+                      max="100"
+                      value={band.min}
+                      onChange={(e) =>
+                        change(setAt(draft, ["bands", i, "min"], Number(e.target.value)))
+                      }
+                    />
+                  </td>
+                  <td>
+                    <input
+                      aria-label={`${band.name} colour`}
+                      type="color"
+                      value={band.colour}
+                      onChange={(e) => change(setAt(draft, ["bands", i, "colour"], e.target.value))}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h3>Stages</h3>
+          <ol>
+            {draft.stages.map((stage, i) => (
+              <li key={stage.id} className="row">
+                <input
+                  aria-label={`Name of stage ${i + 1}`}
+                  value={stage.name}
+                  onChange={(e) => change(setAt(draft, ["stages", i, "name"], e.target.value))}
+                />
+                {stage.review && (
+                  <label>
+                    Review after (weeks)
+                    <input
+                      type="number"
+                      min="1"
+                      max="52"
+                      value={stage.review.weeks}
+                      onChange={(e) =>
+                        change(
+                          setAt(draft, ["stages", i, "review", "weeks"], Number(e.target.value)),
+                        )
+                      }
+                    />
+                  </label>
+                )}
+              </li>
+            ))}
+          </ol>
+          <h3>Triggers</h3>
+          <ul className="cards">
+            {draft.triggers.map((trigger, i) => (
+              <li key={trigger.id} className="card">
+                <input
+                  aria-label={`Name of trigger ${i + 1}`}
+                  className="wide"
+                  value={trigger.name}
+                  onChange={(e) => change(setAt(draft, ["triggers", i, "name"], e.target.value))}
+                />
+                <p className="muted">
+                  {trigger.inStage ? `In stage: ${trigger.inStage}. ` : ""}Then:{" "}
+                  {trigger.actions
+                    .map((a) => Object.values(a).join(" ").replaceAll("_", " "))
+                    .join("; ")}
+                </p>
+                <div className="row">
+                  {thresholdsOf(trigger.when, ["triggers", i, "when"]).map((t) => (
+                    <label key={t.path.join(".")}>
+                      {t.label}
+                      <input
+                        type="number"
+                        step="any"
+                        min="0"
+                        value={t.value}
+                        onChange={(e) => change(setAt(draft, t.path, Number(e.target.value)))}
+                      />
+                    </label>
+                  ))}
+                </div>
+              </li>
+            ))}
+          </ul>
+          <details
+            onToggle={(e) => {
+              if ((e.target as HTMLDetailsElement).open) setJson(JSON.stringify(draft, null, 2));
+            }}
+          >
+            <summary>Edit the whole policy as JSON (stages, actions, conditions)</summary>
+            <textarea
+              aria-label="Policy as JSON"
+              rows={24}
+              value={json}
+              onChange={(e) => setJson(e.target.value)}
+            />
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                try {
+                  change(JSON.parse(json) as Policy);
+                  setError(null);
+                } catch (e) {
+                  setError(new Error(`That is not valid JSON: ${(e as Error).message}`));
+                }
+              }}
+            >
+              Use this JSON
+            </button>
+          </details>
+          <h2>Simulate before saving</h2>
+          <div className="row">
+            <label>
+              Against
+              <select value={termIndex} onChange={(e) => setTermIndex(Number(e.target.value))}>
+                {terms.map((t, i) => (
+                  <option key={t.from} value={i}>
+                    {t.label} ({t.from} to {t.to})
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button
+              type="button"
+              disabled={busy || terms.length === 0}
+              onClick={() => void simulate()}
+            >
+              {busy ? "Working…" : "Simulate"}
+            </button>
+            {canSave && (
+              <button
+                type="button"
+                disabled={busy || !simulated}
+                title={simulated ? undefined : "Simulate the draft first"}
+                onClick={() =>
+                  void run(async () => {
+                    const saved = await api.put<{ version: number }>(`${base}/policy`, draft);
+                    setMessage(
+                      `Saved as version ${saved.version}. It applies from the next evaluation.`,
+                    );
+                    setDraft(null);
+                    setSimulated(null);
+                    stored.reload();
+                  })
+                }
+              >
+                Save as the school's policy
+              </button>
+            )}
+          </div>
+          {!canSave && (
+            <p className="muted">
+              Only the head of school saves the policy; you can simulate drafts.
+            </p>
+          )}
+          {simulated && (
+            <div aria-live="polite">
+              <p>
+                Over {simulated.draft.schoolDays} school days and {simulated.draft.pupils} pupils
+                the draft would have made <strong>{simulated.draft.totalProposals}</strong>{" "}
+                proposals
+                {simulated.current
+                  ? ` (the policy in force: ${simulated.current.totalProposals})`
+                  : ""}
+                . Nothing was changed.
+              </p>
+              <Comparison current={simulated.current} draft={simulated.draft} />
+              <Table
+                caption="The draft's first proposals"
+                rowKey={(p) => `${p.date}${p.name}${p.triggerName}`}
+                rows={simulated.draft.proposals.slice(0, 50)}
+                columns={[
+                  { key: "date", label: "Date", value: (p) => p.date },
+                  { key: "name", label: "Pupil", value: (p) => p.name },
+                  { key: "trigger", label: "Trigger", value: (p) => p.triggerName },
+                  {
+                    key: "why",
+                    label: "Why",
+                    value: (p) => `${p.explanation}${p.manualReview ? " (a person decides)" : ""}`,
+                  },
+                ]}
+              />
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,308 @@
+import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Link, useParams } from "react-router";
+import { type ApiError, api, dayLabel, londonClock } from "../api.ts";
+import { OFFICE_ROLES, useSession } from "../session.tsx";
+import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
+import { useApi } from "../ui/useApi.ts";
+
+interface RegisterPupil {
+  pupilId: number;
+  upn: string;
+  name: string;
+  mark: { code: string; minutesLate: number | null; version: number } | null;
+  planned: { code: string; reason: string } | null;
+}
+
+interface RegisterData {
+  group: { id: number; name: string };
+  date: string;
+  session: "AM" | "PM";
+  state: "not_open_yet" | "open" | "closed";
+  times: { amOpens: string; amCloses: string; pmOpens: string; pmCloses: string };
+  taken: { firstTakenBy: string; lastSavedAt: string; saves: number } | null;
+  pupils: RegisterPupil[];
+}
+
+interface Edit {
+  code: string;
+  minutesLate?: number | null;
+  arrivedAt?: string;
+}
+
+type Status =
+  | { kind: "idle" }
+  | { kind: "saving" }
+  | { kind: "saved"; at: string }
+  | { kind: "retrying"; message: string }
+  | { kind: "error"; error: Error };
+
+const RETRY_DELAYS = [2_000, 5_000, 10_000, 30_000];
+
+/** Typing in a row's mark box: these keys stand for codes so a register can be marked from the keyboard. */
+function codeFromKey(key: string, session: "AM" | "PM"): string | null {
+  if (key === "/" || key === "\\" || key === "." || key.toLowerCase() === "p")
+    return session === "AM" ? "/" : "\\";
+  if (/^[a-z]$/i.test(key)) return key.toUpperCase();
+  return null;
+}
+
+export function Register() {
+  const params = useParams();
+  const { schoolId, has } = useSession();
+  const office = has(...OFFICE_ROLES);
+  const path = schoolId
+    ? `/api/schools/${schoolId}/registers/${params.groupId}/${params.date}/${params.session}`
+    : null;
+  const storageKey = `rollbook.register.${path}`;
+  const { data, error, reload } = useApi<RegisterData>(path);
+  const codes = useApi<{ codes: { symbol: string; meaning: string; category: string }[] }>(
+    `/api/codes?date=${params.date}`,
+  );
+  const [register, setRegister] = useState<RegisterData | null>(null);
+  const [edits, setEdits] = useState<Map<number, Edit>>(
+    () => new Map(JSON.parse(localStorage.getItem(storageKey) ?? "[]")),
+  );
+  const [reason, setReason] = useState("");
+  const [status, setStatus] = useState<Status>({ kind: "idle" });
+  const rows = useRef<(HTMLInputElement | null)[]>([]);
+  const attempt = useRef(0);
+
+  useEffect(() => {
+    if (data) setRegister(data);
+  }, [data]);
+  useEffect(() => {
+    localStorage.setItem(storageKey, JSON.stringify([...edits]));
+  }, [edits, storageKey]);
+
+  const known = useMemo(
+    () => new Map((codes.data?.codes ?? []).map((c) => [c.symbol, c])),
+    [codes.data],
+  );
+
+  const setMark = (pupilId: number, edit: Edit | null) => {
+    setEdits((current) => {
+      const next = new Map(current);
+      if (edit) next.set(pupilId, edit);
+      else next.delete(pupilId);
+      return next;
+    });
+    setStatus({ kind: "idle" });
+  };
+
+  const save = useCallback(
+    async (allPresent: boolean) => {
+      if (!register || !path) return;
+      setStatus({ kind: "saving" });
+      const marks = [...edits].map(([pupilId, edit]) => ({
+        pupilId,
+        baseVersion: register.pupils.find((p) => p.pupilId === pupilId)?.mark?.version ?? 0,
+        ...(edit.arrivedAt
+          ? { arrivedAt: edit.arrivedAt }
+          : {
+              code: edit.code,
+              ...(edit.minutesLate != null ? { minutesLate: edit.minutesLate } : {}),
+            }),
+      }));
+      try {
+        const result = await api.put<{ register: RegisterData; created: number; amended: number }>(
+          path,
+          { marks, allPresent, ...(reason ? { reason } : {}) },
+        );
+        setRegister(result.register);
+        setEdits(new Map());
+        attempt.current = 0;
+        setStatus({ kind: "saved", at: londonClock() });
+      } catch (e) {
+        const problem = e as ApiError;
+        if (problem.status === 0 || problem.status === 503) {
+          const delay = RETRY_DELAYS[Math.min(attempt.current, RETRY_DELAYS.length - 1)] as number;
+          attempt.current++;
+          setStatus({
+            kind: "retrying",
+            message: `${problem.message} Trying again in ${delay / 1000} seconds; your marks are kept on this device.`,
+          });
+          setTimeout(() => void save(allPresent), delay);
+          return;
+        }
+        if (problem.status === 409) reload();
+        setStatus({ kind: "error", error: problem });
+      }
+    },
+    [edits, path, reason, register, reload],
+  );
+
+  if (error) return <ErrorNotice error={error} />;
+  if (!register) return <Loading what="the register" />;
+
+  const opens = register.session === "AM" ? register.times.amOpens : register.times.pmOpens;
+  const closes = register.session === "AM" ? register.times.amCloses : register.times.pmCloses;
+  const closed = register.state === "closed";
+  const readOnly = register.state === "not_open_yet" || (closed && !office);
+
+  const onKey =
+    (index: number, pupil: RegisterPupil) => (event: KeyboardEvent<HTMLInputElement>) => {
+      const move = (to: number) =>
+        rows.current[Math.max(0, Math.min(register.pupils.length - 1, to))]?.focus();
+      if (event.key === "ArrowDown" || event.key === "Enter") {
+        event.preventDefault();
+        move(index + 1);
+        return;
+      }
+      if (event.key === "ArrowUp") {
+        event.preventDefault();
+        move(index - 1);
+        return;
+      }
+      if (event.key === "Backspace" || event.key === "Delete") {
+        event.preventDefault();
+        setMark(pupil.pupilId, null);
+        return;
+      }
+      if (event.key.length !== 1 || event.ctrlKey || event.metaKey || readOnly) return;
+      event.preventDefault();
+      const existing = edits.get(pupil.pupilId)?.code ?? "";
+      // Two-character codes: C1, C2, J1, Y1-Y7.
+      const code =
+        /^\d$/.test(event.key) && /^[CJY]$/.test(existing)
+          ? existing + event.key
+          : codeFromKey(event.key, register.session);
+      if (!code) return;
+      setMark(
+        pupil.pupilId,
+        code === "L" && !closed ? { code, arrivedAt: londonClock() } : { code },
+      );
+      if (!/^[CJY]$/.test(code)) move(index + 1);
+    };
+
+  const shown = (pupil: RegisterPupil) => edits.get(pupil.pupilId)?.code ?? pupil.mark?.code ?? "";
+  const unsaved = edits.size;
+
+  return (
+    <section>
+      <p>
+        <Link to="/registers">← All registers</Link>
+      </p>
+      <h1>
+        {register.group.name} · {register.session} register · {dayLabel(register.date)}
+      </h1>
+      <p className="muted">
+        Opens {opens}, closes {closes}.{" "}
+        {register.state === "open"
+          ? "Open now."
+          : closed
+            ? "Closed: changes are amendments and need a reason."
+            : "Not open yet."}
+        {register.taken ? ` Taken by ${register.taken.firstTakenBy}.` : ""}
+      </p>
+      <p className="help">
+        Type a code in a pupil's box: <kbd>P</kbd> or <kbd>/</kbd> present, <kbd>N</kbd> no reason
+        yet, <kbd>L</kbd> late (timed now), <kbd>I</kbd> illness, <kbd>M</kbd> appointment… Arrow
+        keys move between pupils; <kbd>Backspace</kbd> clears.
+      </p>
+      <div className="status" aria-live="polite">
+        {status.kind === "saving" && <Notice>Saving…</Notice>}
+        {status.kind === "saved" && <Notice tone="success">Saved at {status.at}.</Notice>}
+        {status.kind === "retrying" && <Notice tone="warning">{status.message}</Notice>}
+        {status.kind === "error" && <ErrorNotice error={status.error} />}
+        {unsaved > 0 && status.kind !== "saving" && (
+          <p className="muted">{unsaved} change(s) not saved yet.</p>
+        )}
+      </div>
+      <table className="register">
+        <caption className="visually-hidden">
+          {register.group.name} {register.session} register
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Pupil</th>
+            <th scope="col">Mark</th>
+            <th scope="col">Meaning</th>
+            <th scope="col">Minutes late</th>
+            <th scope="col">Planned</th>
+          </tr>
+        </thead>
+        <tbody>
+          {register.pupils.map((pupil, index) => {
+            const code = shown(pupil);
+            const edit = edits.get(pupil.pupilId);
+            const late = code === "L" || code === "U";
+            return (
+              <tr key={pupil.pupilId} className={edit ? "edited" : undefined}>
+                <th scope="row">
+                  <span className="initials" aria-hidden="true">
+                    {pupil.name
+                      .split(" ")
+                      .map((n) => n[0])
+                      .join("")}
+                  </span>
+                  <Link to={`/pupils/${pupil.pupilId}`}>{pupil.name}</Link>
+                </th>
+                <td>
+                  <input
+                    ref={(el) => {
+                      rows.current[index] = el;
+                    }}
+                    className={`mark code-${known.get(code)?.category ?? "none"}`}
+                    aria-label={`Mark for ${pupil.name}`}
+                    value={code}
+                    readOnly
+                    disabled={readOnly}
+                    onKeyDown={onKey(index, pupil)}
+                    size={3}
+                  />
+                </td>
+                <td>{known.get(code)?.meaning ?? (code ? "" : "Not marked")}</td>
+                <td>
+                  {late && !edit?.arrivedAt ? (
+                    <input
+                      type="number"
+                      min={0}
+                      max={600}
+                      aria-label={`Minutes late for ${pupil.name}`}
+                      value={edit?.minutesLate ?? pupil.mark?.minutesLate ?? ""}
+                      disabled={readOnly}
+                      onChange={(e) =>
+                        setMark(pupil.pupilId, {
+                          code,
+                          minutesLate: e.target.value === "" ? null : Number(e.target.value),
+                        })
+                      }
+                    />
+                  ) : edit?.arrivedAt ? (
+                    `arrived ${edit.arrivedAt}`
+                  ) : (
+                    (pupil.mark?.minutesLate ?? "")
+                  )}
+                </td>
+                <td>{pupil.planned ? `${pupil.planned.code}: ${pupil.planned.reason}` : ""}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {closed && office && (
+        <label>
+          Reason for the changes (kept in each pupil's history)
+          <input value={reason} onChange={(e) => setReason(e.target.value)} />
+        </label>
+      )}
+      <div className="row actions">
+        <button
+          type="button"
+          disabled={readOnly || status.kind === "saving"}
+          onClick={() => void save(true)}
+        >
+          Mark everyone else present and save
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={readOnly || unsaved === 0 || status.kind === "saving"}
+          onClick={() => void save(false)}
+        >
+          Save changes
+        </button>
+      </div>
+    </section>
+  );
+}

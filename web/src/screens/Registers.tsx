@@ -1,0 +1,55 @@
+import { useState } from "react";
+import { Link } from "react-router";
+import { dayLabel, londonToday } from "../api.ts";
+import { useSession } from "../session.tsx";
+import { ErrorNotice, Loading } from "../ui/Notice.tsx";
+import { useApi } from "../ui/useApi.ts";
+
+interface RegisterSummary {
+  groupId: number;
+  group: string;
+  AM: { first_taken_by: string } | null;
+  PM: { first_taken_by: string } | null;
+}
+
+export function Registers() {
+  const { schoolId } = useSession();
+  const [date, setDate] = useState(londonToday());
+  const { data, error } = useApi<{ date: string; registers: RegisterSummary[] }>(
+    schoolId ? `/api/schools/${schoolId}/registers?date=${date}` : null,
+  );
+  return (
+    <section>
+      <h1>Registers</h1>
+      <label className="inline">
+        Day
+        <input type="date" value={date} onChange={(e) => setDate(e.target.value)} />
+      </label>
+      <ErrorNotice error={error} />
+      {!data ? (
+        <Loading what="registers" />
+      ) : (
+        <ul className="cards">
+          {data.registers.map((r) => (
+            <li key={r.groupId} className="card">
+              <h2>{r.group}</h2>
+              <p className="muted">{dayLabel(data.date)}</p>
+              <div className="row">
+                {(["AM", "PM"] as const).map((s) => (
+                  <Link
+                    key={s}
+                    className={`button ${r[s] ? "secondary" : ""}`}
+                    to={`/registers/${r.groupId}/${data.date}/${s}`}
+                    aria-label={`${r.group} ${s} register${r[s] ? " (taken)" : " (not taken)"}`}
+                  >
+                    {s} {r[s] ? "✓ taken" : "take"}
+                  </Link>
+                ))}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,360 @@
+import { useState } from "react";
+import { Link } from "react-router";
+import { api, dayLabel } from "../api.ts";
+import { useSession } from "../session.tsx";
+import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
+import { Table } from "../ui/Table.tsx";
+import { useApi } from "../ui/useApi.ts";
+import { LeaveDecisions } from "./LeaveRequests.tsx";
+
+interface TodayData {
+  date: string;
+  registersNotTaken: {
+    groupId: number;
+    group: string;
+    session: string;
+    pupils: number;
+    owners: string[];
+  }[];
+  lates: {
+    pupilId: number;
+    name: string;
+    group: string | null;
+    session: string;
+    code: string;
+    minutesLate: number | null;
+  }[];
+}
+
+interface FollowUp {
+  pupilId: number;
+  name: string;
+  group: string | null;
+  sessions: string[];
+  day: number;
+  safeguardingConcern: boolean;
+  contacts: {
+    id: number;
+    priority: number;
+    name: string;
+    relationship: string;
+    phone: string | null;
+    email: string | null;
+  }[];
+  attemptsToday: { at: string; method: string; withWhom: string; outcome: string }[];
+  steps: { kind: string; by: string; done: boolean; overdue: boolean; why: string }[];
+}
+
+interface NCode {
+  pupilId: number;
+  name: string;
+  date: string;
+  session: "AM" | "PM";
+  version: number;
+  schoolDaysElapsed: number;
+  deadline: string | null;
+  due: boolean;
+}
+
+interface Report {
+  id: number;
+  pupil_id: number;
+  from_date: string;
+  to_date: string;
+  reason: string;
+  suggested_code: string | null;
+  reported_by: string;
+}
+
+function CallCard({
+  pupil,
+  schoolId,
+  onDone,
+}: {
+  pupil: FollowUp;
+  schoolId: number;
+  onDone: () => void;
+}) {
+  const [code, setCode] = useState("I");
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<Error | null>(null);
+  const first = pupil.contacts[0];
+  const log = async (method: string, outcome: string, withCode = false) => {
+    setError(null);
+    try {
+      await api.post(`/api/schools/${schoolId}/office/call-list/${pupil.pupilId}/outcome`, {
+        method,
+        outcome,
+        withWhom: first ? `${first.name} (${first.relationship})` : "family",
+        contactId: first?.id ?? null,
+        ...(withCode ? { code, reason: reason || null } : {}),
+      });
+      onDone();
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+  return (
+    <li className={`card ${pupil.safeguardingConcern ? "card-alert" : ""}`}>
+      <h3>
+        <Link to={`/pupils/${pupil.pupilId}`}>{pupil.name}</Link>{" "}
+        <span className="muted">{pupil.group}</span>
+      </h3>
+      <p>
+        Absent {pupil.sessions.join(" and ")} with no reason · day {pupil.day}
+        {pupil.safeguardingConcern ? <strong> · safeguarding concern</strong> : null}
+      </p>
+      <ol className="contacts">
+        {pupil.contacts.map((c) => (
+          <li key={c.id}>
+            {c.name} ({c.relationship}){" "}
+            {c.phone ? <a href={`tel:${c.phone.replace(/\s/g, "")}`}>{c.phone}</a> : null}
+          </li>
+        ))}
+      </ol>
+      <ul className="steps">
+        {pupil.steps.map((s) => (
+          <li key={s.kind} className={s.done ? "done" : s.overdue ? "overdue" : ""}>
+            {s.done ? "✓ " : s.overdue ? "Overdue: " : ""}
+            {s.why}
+          </li>
+        ))}
+      </ul>
+      {pupil.attemptsToday.length > 0 && (
+        <p className="muted">
+          Tried:{" "}
+          {pupil.attemptsToday
+            .map((a) => `${a.at} ${a.method} ${a.withWhom} (${a.outcome})`)
+            .join("; ")}
+        </p>
+      )}
+      <ErrorNotice error={error} />
+      <div className="row">
+        <button type="button" className="secondary" onClick={() => void log("phone", "no answer")}>
+          Called: no answer
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => void log("phone", "left message")}
+        >
+          Left a message
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => void log("text", "message sent")}
+        >
+          Text sent
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => void log("home_visit", "not home")}
+        >
+          Home visit: no one in
+        </button>
+      </div>
+      <div className="row">
+        <label>
+          Reason code
+          <select value={code} onChange={(e) => setCode(e.target.value)}>
+            <option value="I">I illness</option>
+            <option value="M">M medical appointment</option>
+            <option value="R">R religious observance</option>
+            <option value="C">C exceptional circumstances</option>
+            <option value="G">G holiday, not authorised</option>
+            <option value="O">O other unauthorised</option>
+          </select>
+        </label>
+        <label>
+          What they said
+          <input value={reason} onChange={(e) => setReason(e.target.value)} />
+        </label>
+        <button type="button" onClick={() => void log("phone", "reason given", true)}>
+          Reached: record reason
+        </button>
+      </div>
+    </li>
+  );
+}
+
+export function Today() {
+  const { schoolId, has } = useSession();
+  const base = `/api/schools/${schoolId}`;
+  const today = useApi<TodayData>(schoolId ? `${base}/office/today` : null);
+  const calls = useApi<{ pupils: FollowUp[] }>(schoolId ? `${base}/office/call-list` : null);
+  const nCodes = useApi<{ nCodes: NCode[] }>(schoolId ? `${base}/office/n-codes` : null);
+  const reports = useApi<{ reports: Report[] }>(schoolId ? `${base}/absence-reports` : null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [failure, setFailure] = useState<Error | null>(null);
+  if (!schoolId) return null;
+  const attempt = (action: () => Promise<void>) => {
+    setFailure(null);
+    action().catch((e: Error) => setFailure(e));
+  };
+  const reloadAll = () => {
+    calls.reload();
+    today.reload();
+    nCodes.reload();
+    reports.reload();
+  };
+  const resolve = async (n: NCode, code: string) => {
+    await api.post(`${base}/marks/amendments`, {
+      pupilId: n.pupilId,
+      date: n.date,
+      session: n.session,
+      code,
+      baseVersion: n.version,
+      reason: code === "O" ? "No reason established within 5 school days" : "Reason received",
+    });
+    setMessage(`${n.name}: ${dayLabel(n.date)} ${n.session} recorded as ${code}.`);
+    reloadAll();
+  };
+  const decide = async (report: Report, accept: boolean) => {
+    if (accept)
+      await api.post(`${base}/absence-reports/${report.id}/accept`, {
+        code: report.suggested_code ?? "I",
+      });
+    else
+      await api.post(`${base}/absence-reports/${report.id}/reject`, {
+        reason: "Not accepted by the office",
+      });
+    reloadAll();
+  };
+  return (
+    <section>
+      <h1>Today{today.data ? `: ${dayLabel(today.data.date)}` : ""}</h1>
+      {message && <Notice tone="success">{message}</Notice>}
+      <ErrorNotice error={failure ?? today.error ?? calls.error ?? nCodes.error} />
+      <h2>Registers not taken</h2>
+      {!today.data ? (
+        <Loading what="registers" />
+      ) : today.data.registersNotTaken.length === 0 ? (
+        <p>Every register due so far has been taken.</p>
+      ) : (
+        <ul className="inline-list">
+          {today.data.registersNotTaken.map((r) => (
+            <li key={`${r.groupId}${r.session}`}>
+              <Link to={`/registers/${r.groupId}/${today.data?.date}/${r.session}`}>
+                {r.group} {r.session}
+              </Link>{" "}
+              <span className="muted">({r.owners.join(", ") || "no tutor"})</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>Absent with no reason: call list</h2>
+      {!calls.data ? (
+        <Loading what="the call list" />
+      ) : calls.data.pupils.length === 0 ? (
+        <p>No unexplained absences today.</p>
+      ) : (
+        <ul className="cards">
+          {calls.data.pupils.map((p) => (
+            <CallCard key={p.pupilId} pupil={p} schoolId={schoolId} onDone={reloadAll} />
+          ))}
+        </ul>
+      )}
+      <h2>Reasons sent by parents</h2>
+      {reports.data && reports.data.reports.length === 0 && <p>None waiting.</p>}
+      <ul className="cards">
+        {reports.data?.reports.map((r) => (
+          <li key={r.id} className="card">
+            <p>
+              <Link to={`/pupils/${r.pupil_id}`}>Pupil {r.pupil_id}</Link>: {dayLabel(r.from_date)}
+              {r.to_date !== r.from_date ? ` to ${dayLabel(r.to_date)}` : ""}. “{r.reason}” (
+              {r.reported_by})
+            </p>
+            <div className="row">
+              <button type="button" onClick={() => attempt(() => decide(r, true))}>
+                Accept as {r.suggested_code ?? "I"}
+              </button>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => attempt(() => decide(r, false))}
+              >
+                Reject
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+      {has("head_of_school", "admin") && <LeaveDecisions schoolId={schoolId} />}
+      <h2>Lates</h2>
+      {today.data && (
+        <Table
+          caption="Late today"
+          rowKey={(r) => `${r.pupilId}${r.session}`}
+          rows={today.data.lates}
+          columns={[
+            {
+              key: "name",
+              label: "Pupil",
+              value: (r) => r.name,
+              render: (r) => <Link to={`/pupils/${r.pupilId}`}>{r.name}</Link>,
+            },
+            { key: "group", label: "Group", value: (r) => r.group },
+            { key: "session", label: "Session", value: (r) => r.session },
+            { key: "code", label: "Code", value: (r) => r.code },
+            { key: "minutes", label: "Minutes late", value: (r) => r.minutesLate, numeric: true },
+          ]}
+        />
+      )}
+      <h2>N codes to resolve (5 school days)</h2>
+      {nCodes.data && (
+        <Table
+          caption="Outstanding N codes"
+          rowKey={(n) => `${n.pupilId}${n.date}${n.session}`}
+          rows={nCodes.data.nCodes}
+          columns={[
+            {
+              key: "name",
+              label: "Pupil",
+              value: (n) => n.name,
+              render: (n) => <Link to={`/pupils/${n.pupilId}`}>{n.name}</Link>,
+            },
+            { key: "date", label: "Session", value: (n) => `${n.date} ${n.session}` },
+            {
+              key: "days",
+              label: "School days since",
+              value: (n) => n.schoolDaysElapsed,
+              numeric: true,
+            },
+            {
+              key: "deadline",
+              label: "Deadline",
+              value: (n) => n.deadline,
+              render: (n) => (n.due ? <strong>Due now</strong> : n.deadline),
+            },
+            {
+              key: "act",
+              label: "Resolve",
+              value: () => null,
+              render: (n) => (
+                <span className="row">
+                  <button
+                    type="button"
+                    className="secondary small"
+                    onClick={() => attempt(() => resolve(n, "I"))}
+                  >
+                    I
+                  </button>
+                  <button
+                    type="button"
+                    className="secondary small"
+                    onClick={() => attempt(() => resolve(n, "O"))}
+                    aria-label={`Record ${n.name} ${n.date} ${n.session} as O, no reason found`}
+                  >
+                    O
+                  </button>
+                </span>
+              ),
+            },
+          ]}
+        />
+      )}
+    </section>
+  );
+}

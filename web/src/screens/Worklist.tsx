@@ -1,0 +1,158 @@
+import { useState } from "react";
+import { Link } from "react-router";
+import { api, dayLabel } from "../api.ts";
+import { useSession } from "../session.tsx";
+import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
+import { useApi } from "../ui/useApi.ts";
+
+interface WorkItem {
+  kind: string;
+  due: string;
+  overdue: boolean;
+  pupilId: number;
+  pupil: string;
+  caseId: number | null;
+  summary: string;
+}
+
+interface Proposal {
+  id: number;
+  pupil_id: number;
+  pupil: string;
+  trigger_name: string;
+  explanation: string;
+  manual_review: boolean;
+  proposed_on: string;
+}
+
+export function Worklist() {
+  const { schoolId } = useSession();
+  const [range, setRange] = useState<"today" | "week">("today");
+  const [owner, setOwner] = useState<"me" | "all">("all");
+  const work = useApi<{ items: WorkItem[] }>(
+    schoolId ? `/api/schools/${schoolId}/worklist?range=${range}&owner=${owner}` : null,
+  );
+  const proposals = useApi<{ proposedActions: Proposal[] }>(
+    schoolId ? `/api/schools/${schoolId}/proposed-actions` : null,
+  );
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const [reasons, setReasons] = useState<Record<number, string>>({});
+  const act = async (action: () => Promise<unknown>, done: string) => {
+    setError(null);
+    try {
+      await action();
+      setMessage(done);
+      proposals.reload();
+      work.reload();
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+  const base = `/api/schools/${schoolId}`;
+  return (
+    <section>
+      <h1>My actions</h1>
+      <div className="row">
+        <label className="inline">
+          When
+          <select value={range} onChange={(e) => setRange(e.target.value as "today" | "week")}>
+            <option value="today">Today</option>
+            <option value="week">This week</option>
+          </select>
+        </label>
+        <label className="inline">
+          Whose
+          <select value={owner} onChange={(e) => setOwner(e.target.value as "me" | "all")}>
+            <option value="all">Everyone's</option>
+            <option value="me">Mine and unassigned</option>
+          </select>
+        </label>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() =>
+            void act(
+              () => api.post(`${base}/letters/from-proposals`, {}),
+              "Letters written: download them from Letters.",
+            )
+          }
+        >
+          Write every letter due
+        </button>
+      </div>
+      {message && <Notice tone="success">{message}</Notice>}
+      <ErrorNotice error={error ?? work.error} />
+      {!work.data ? (
+        <Loading what="your actions" />
+      ) : (
+        <ul className="worklist">
+          {work.data.items
+            .filter((i) => i.kind !== "decide_proposal")
+            .map((item) => (
+              <li
+                key={`${item.kind}${item.pupilId}${item.due}${item.summary}`}
+                className={item.overdue ? "overdue" : ""}
+              >
+                <span className="due">
+                  {item.overdue ? "Overdue since " : "Due "}
+                  {dayLabel(item.due)}
+                </span>{" "}
+                <Link to={item.caseId ? `/cases/${item.caseId}` : `/pupils/${item.pupilId}`}>
+                  {item.pupil}
+                </Link>
+                : {item.summary}
+              </li>
+            ))}
+        </ul>
+      )}
+      <h2>Proposed by the policy</h2>
+      {proposals.data?.proposedActions.length === 0 && <p>Nothing waiting for a decision.</p>}
+      <ul className="cards">
+        {proposals.data?.proposedActions.map((p) => (
+          <li key={p.id} className={`card ${p.manual_review ? "card-alert" : ""}`}>
+            <h3>
+              <Link to={`/pupils/${p.pupil_id}`}>{p.pupil}</Link>: {p.trigger_name}
+            </h3>
+            <p>{p.explanation}</p>
+            <div className="row">
+              <button
+                type="button"
+                onClick={() =>
+                  void act(
+                    () => api.post(`${base}/proposed-actions/${p.id}/accept`),
+                    `Accepted for ${p.pupil}.`,
+                  )
+                }
+              >
+                Accept
+              </button>
+              <label>
+                Reason to dismiss
+                <input
+                  value={reasons[p.id] ?? ""}
+                  onChange={(e) => setReasons({ ...reasons, [p.id]: e.target.value })}
+                />
+              </label>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() =>
+                  void act(
+                    () =>
+                      api.post(`${base}/proposed-actions/${p.id}/dismiss`, {
+                        reason: reasons[p.id] ?? "",
+                      }),
+                    `Dismissed for ${p.pupil}.`,
+                  )
+                }
+              >
+                Dismiss
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

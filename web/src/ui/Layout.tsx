@@ -1,0 +1,90 @@
+import type { ReactNode } from "react";
+import { NavLink, useNavigate } from "react-router";
+import { OFFICE_ROLES, OVERSIGHT_ROLES, useSession } from "../session.tsx";
+import { useApi } from "./useApi.ts";
+
+interface SchoolSummary {
+  id: number;
+  name: string;
+}
+
+function navFor(has: (...roles: string[]) => boolean): { to: string; label: string }[] {
+  const items: { to: string; label: string }[] = [];
+  if (has("parent") && !has(...OVERSIGHT_ROLES, "teacher"))
+    return [{ to: "/parent", label: "My children" }];
+  if (has(...OFFICE_ROLES)) items.push({ to: "/today", label: "Today" });
+  if (
+    has(
+      "teacher",
+      "attendance_officer",
+      "head_of_school",
+      "admin",
+      "dsl",
+      "trust_officer",
+      "la_officer",
+    )
+  )
+    items.push({ to: "/registers", label: "Registers" });
+  if (has(...OVERSIGHT_ROLES)) items.push({ to: "/dashboard", label: "Dashboard" });
+  items.push({ to: "/pupils", label: "Pupils" });
+  if (has(...OFFICE_ROLES))
+    items.push({ to: "/worklist", label: "My actions" }, { to: "/cases", label: "Cases" });
+  if (has("attendance_officer", "head_of_school", "admin"))
+    items.push({ to: "/letters", label: "Letters" });
+  if (has(...OVERSIGHT_ROLES)) items.push({ to: "/policy", label: "Policy" });
+  return items;
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { user, signOut, has, schoolId, setSchoolId } = useSession();
+  const navigate = useNavigate();
+  const schools = useApi<{ schools: SchoolSummary[] }>(user ? "/api/schools" : null);
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <div className="brand">Rollbook</div>
+        <nav aria-label="Main">
+          <ul>
+            {navFor(has).map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to}>{item.label}</NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="who">
+          {schools.data && schools.data.schools.length > 1 ? (
+            <label>
+              <span className="visually-hidden">School</span>
+              <select value={schoolId ?? ""} onChange={(e) => setSchoolId(Number(e.target.value))}>
+                {schools.data.schools.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : (
+            <span>{schools.data?.schools[0]?.name}</span>
+          )}
+          <span className="muted">{user?.name}</span>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              void signOut().then(() => navigate("/login"));
+            }}
+          >
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}
