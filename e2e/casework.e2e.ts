@@ -1,23 +1,19 @@
 import { readFileSync } from "node:fs";
 import { sql } from "kysely";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import {
-  type E2eSchool,
+  DEMO_TODAY,
+  demoSchoolForThisFile,
   expectAccessible,
   pageProblems,
   screenshot,
   signIn,
-  startSchool,
 } from "./support/harness.ts";
 
-let school: E2eSchool;
-beforeAll(async () => {
-  school = await startSchool();
-});
-afterAll(() => school?.close());
+const e2e = demoSchoolForThisFile();
 
 test("the head reads the dashboard, switches period, sorts a table and exports it as CSV", async () => {
-  const { page, context } = await signIn(school, "head@northfield.example");
+  const { page, context } = await signIn(e2e.school, "head@northfield.example");
   await page.goto("/dashboard");
   await page.getByText(/attendance \(target 97%\)/).waitFor();
   // Charts are drawn (SVG) and carry a text alternative.
@@ -29,10 +25,20 @@ test("the head reads the dashboard, switches period, sorts a table and exports i
     .getByRole("img", { name: /Absence by weekday/ })
     .locator("svg")
     .waitFor();
-  await page.getByLabel("Period").selectOption("week");
-  await page.waitForResponse((r) => r.url().includes("/dashboard?from="));
-  await page.getByLabel("Period").selectOption("year_to_date");
-  await page.waitForResponse((r) => r.url().includes("/dashboard?period=year_to_date"));
+  const choose = async (period: string, address: string) => {
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes(address)),
+      page.getByLabel("Period").selectOption(period),
+    ]);
+    expect(response.status()).toBe(200);
+    return (await response.json()) as { range: { from: string; to: string } };
+  };
+  // This week runs from Monday 12 January to the demo's today.
+  expect((await choose("week", "/dashboard?from=")).range).toEqual({
+    from: "2026-01-12",
+    to: DEMO_TODAY,
+  });
+  await choose("year_to_date", "/dashboard?period=year_to_date");
   const table = page.getByRole("table", { name: "By registration group" });
   await table.getByRole("button", { name: "Attendance" }).click();
   const firstTwo = async () =>
@@ -63,7 +69,7 @@ test("the head reads the dashboard, switches period, sorts a table and exports i
 });
 
 test("the attendance officer accepts a proposal, works the case and writes the letter batch", async () => {
-  const { db } = school.database;
+  const { db } = e2e.school.database;
   const proposal = await db
     .selectFrom("proposed_actions as a")
     .innerJoin("pupils as p", (j) =>
@@ -77,7 +83,7 @@ test("the attendance officer accepts a proposal, works the case and writes the l
       "p.legal_surname",
       "p.preferred_forename",
     ])
-    .where("a.school_id", "=", school.demo.school.id)
+    .where("a.school_id", "=", e2e.school.demo.school.id)
     .where("a.status", "=", "proposed")
     .where("a.manual_review", "=", false)
     .where(sql<boolean>`a.actions::text like '%start_stage%'`)
@@ -86,7 +92,7 @@ test("the attendance officer accepts a proposal, works the case and writes the l
     .executeTakeFirstOrThrow();
   const pupil = `${proposal.preferred_forename ?? proposal.legal_forename} ${proposal.legal_surname}`;
 
-  const { page, context } = await signIn(school, "attendance@northfield.example");
+  const { page, context } = await signIn(e2e.school, "attendance@northfield.example");
   await page.goto("/worklist");
   const card = page
     .getByRole("listitem")
@@ -120,7 +126,7 @@ test("the attendance officer accepts a proposal, works the case and writes the l
   const stored = await db
     .selectFrom("meetings")
     .select(["kind", "format"])
-    .where("school_id", "=", school.demo.school.id)
+    .where("school_id", "=", e2e.school.demo.school.id)
     .where("case_id", "=", caseId)
     .execute();
   expect(stored).toHaveLength(1);
@@ -138,7 +144,7 @@ test("the attendance officer accepts a proposal, works the case and writes the l
   const letters = await db
     .selectFrom("letters")
     .select("pupil_id")
-    .where("school_id", "=", school.demo.school.id)
+    .where("school_id", "=", e2e.school.demo.school.id)
     .where("pupil_id", "=", proposal.pupil_id)
     .execute();
   expect(letters.length).toBeGreaterThanOrEqual(1);
@@ -158,7 +164,7 @@ test("the attendance officer accepts a proposal, works the case and writes the l
 });
 
 test("the head adjusts a threshold, simulates it against last term, then saves it", async () => {
-  const { page, context } = await signIn(school, "head@northfield.example");
+  const { page, context } = await signIn(e2e.school, "head@northfield.example");
   await page.goto("/policy");
   await page.getByRole("heading", { level: 2, name: /^Draft:/ }).waitFor();
   const save = page.getByRole("button", { name: "Save as the school's policy" });
@@ -183,10 +189,10 @@ test("the head adjusts a threshold, simulates it against last term, then saves i
   await screenshot(page, "policy-simulated");
   await save.click();
   await page.getByText(/^Saved as version 2\./).waitFor();
-  const versions = await school.database.db
+  const versions = await e2e.school.database.db
     .selectFrom("policies")
     .select("version")
-    .where("school_id", "=", school.demo.school.id)
+    .where("school_id", "=", e2e.school.demo.school.id)
     .execute();
   expect(versions.map((v) => v.version).sort()).toEqual([1, 2]);
   expect(pageProblems(page)).toEqual([]);

@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { beforeAll, expect, test } from "vitest";
 import {
   DEMO_TODAY,
-  type E2eSchool,
+  demoSchoolForThisFile,
   expectAccessible,
   pageProblems,
   screenshot,
   signIn,
-  startSchool,
 } from "./support/harness.ts";
 
-let school: E2eSchool;
+const e2e = demoSchoolForThisFile();
 let child: { id: number; name: string };
 beforeAll(async () => {
-  school = await startSchool();
-  const link = await school.database.db
+  const link = await e2e.school.database.db
     .selectFrom("parent_links as l")
     .innerJoin("users as u", "u.id", "l.user_id")
     .innerJoin("pupils as p", (j) =>
@@ -27,12 +25,11 @@ beforeAll(async () => {
     name: `${link.preferred_forename ?? link.legal_forename} ${link.legal_surname}`,
   };
 });
-afterAll(() => school?.close());
 
 const phone = { width: 390, height: 844 };
 
 test("a parent on a phone reports this afternoon's absence, and the office accepts it", async () => {
-  const { page, context } = await signIn(school, "parent@example.com", phone);
+  const { page, context } = await signIn(e2e.school, "parent@example.com", phone);
   await page.getByRole("heading", { level: 2, name: child.name }).waitFor();
   await page.getByText(/attendance this school year/).waitFor();
   await expectAccessible(page, "parent portal");
@@ -47,7 +44,7 @@ test("a parent on a phone reports this afternoon's absence, and the office accep
   expect(pageProblems(page)).toEqual([]);
   await context.close();
 
-  const office = await signIn(school, "attendance@northfield.example");
+  const office = await signIn(e2e.school, "attendance@northfield.example");
   const reports = office.page
     .getByRole("heading", { name: "Reasons sent by parents" })
     .locator("xpath=following-sibling::ul[1]");
@@ -55,10 +52,10 @@ test("a parent on a phone reports this afternoon's absence, and the office accep
   await card.waitFor();
   await card.getByRole("button", { name: /^Accept as I$/ }).click();
   await card.waitFor({ state: "detached" });
-  const mark = await school.database.db
+  const mark = await e2e.school.database.db
     .selectFrom("session_marks")
     .select("code")
-    .where("school_id", "=", school.demo.school.id)
+    .where("school_id", "=", e2e.school.demo.school.id)
     .where("pupil_id", "=", child.id)
     .where("date", "=", DEMO_TODAY)
     .where("session", "=", "PM")
@@ -69,7 +66,7 @@ test("a parent on a phone reports this afternoon's absence, and the office accep
 });
 
 test("a parent asks for leave; the head authorises it and the family sees the decision", async () => {
-  const { page, context } = await signIn(school, "parent@example.com", phone);
+  const { page, context } = await signIn(e2e.school, "parent@example.com", phone);
   const form = page.getByRole("form", { name: "Ask for leave in exceptional circumstances" });
   await form.getByLabel("From", { exact: true }).fill("2026-01-22");
   await form.getByLabel("To", { exact: true }).fill("2026-01-23");
@@ -80,7 +77,7 @@ test("a parent asks for leave; the head authorises it and the family sees the de
   await page.getByText(/has gone to the head of school/).waitFor();
   await context.close();
 
-  const head = await signIn(school, "head@northfield.example");
+  const head = await signIn(e2e.school, "head@northfield.example");
   const request = head.page.getByRole("listitem").filter({ hasText: "grandfather's funeral" });
   await request
     .getByLabel("Reason for the decision (the family is told)")
@@ -89,15 +86,15 @@ test("a parent asks for leave; the head authorises it and the family sees the de
   await head.page.getByText(/authorised: the registers will show C/).waitFor();
   await head.context.close();
 
-  const planned = await school.database.db
+  const planned = await e2e.school.database.db
     .selectFrom("planned_absences")
     .select(["code", "start_date", "end_date"])
-    .where("school_id", "=", school.demo.school.id)
+    .where("school_id", "=", e2e.school.demo.school.id)
     .where("pupil_id", "=", child.id)
     .execute();
   expect(planned).toContainEqual({ code: "C", start_date: "2026-01-22", end_date: "2026-01-23" });
 
-  const again = await signIn(school, "parent@example.com", phone);
+  const again = await signIn(e2e.school, "parent@example.com", phone);
   await again.page.getByText("Authorised: a family funeral").waitFor();
   await expect(
     again.page

@@ -1,25 +1,23 @@
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { beforeAll, expect, test } from "vitest";
 import {
   DEMO_TODAY,
-  type E2eSchool,
+  demoSchoolForThisFile,
   expectAccessible,
   pageProblems,
   screenshot,
   signIn,
-  startSchool,
 } from "./support/harness.ts";
 
-let school: E2eSchool;
+const e2e = demoSchoolForThisFile();
 let form9D: number;
 let pupils9D: { id: number; name: string }[];
 beforeAll(async () => {
-  school = await startSchool();
-  const { db } = school.database;
+  const { db } = e2e.school.database;
   form9D = (
     await db
       .selectFrom("registration_groups")
       .select("id")
-      .where("school_id", "=", school.demo.school.id)
+      .where("school_id", "=", e2e.school.demo.school.id)
       .where("name", "=", "9D")
       .executeTakeFirstOrThrow()
   ).id;
@@ -27,7 +25,7 @@ beforeAll(async () => {
     await db
       .selectFrom("pupils")
       .select(["id", "legal_surname"])
-      .where("school_id", "=", school.demo.school.id)
+      .where("school_id", "=", e2e.school.demo.school.id)
       .where("registration_group_id", "=", form9D)
       .where("leaving_date", "is", null)
       .orderBy("legal_surname")
@@ -35,13 +33,12 @@ beforeAll(async () => {
       .execute()
   ).map((p) => ({ id: p.id, name: p.legal_surname }));
 });
-afterAll(() => school?.close());
 
 async function marksOf(date: string, session: "AM" | "PM"): Promise<Map<number, string>> {
-  const rows = await school.database.db
+  const rows = await e2e.school.database.db
     .selectFrom("session_marks")
     .select(["pupil_id", "code"])
-    .where("school_id", "=", school.demo.school.id)
+    .where("school_id", "=", e2e.school.demo.school.id)
     .where("date", "=", date)
     .where("session", "=", session)
     .where(
@@ -56,7 +53,7 @@ async function marksOf(date: string, session: "AM" | "PM"): Promise<Map<number, 
 test("a tutor takes the morning register from the keyboard, and a flaky connection loses nothing", async () => {
   expect(pupils9D).toHaveLength(4);
   expect(await marksOf(DEMO_TODAY, "AM")).toEqual(new Map());
-  const { page, context } = await signIn(school, "tutor.9d@northfield.example");
+  const { page, context } = await signIn(e2e.school, "tutor.9d@northfield.example");
   await page.getByRole("link", { name: "9D AM register (not taken)" }).click();
   await page.getByRole("heading", { level: 1, name: /9D · AM register/ }).waitFor();
   await expectAccessible(page, "register");
@@ -101,7 +98,7 @@ test("the office amends yesterday's mark with a reason, and the pupil's history 
   const yesterday = "2026-01-13";
   const pupil = pupils9D[3] as { id: number; name: string };
   const before = (await marksOf(yesterday, "AM")).get(pupil.id);
-  const { page, context } = await signIn(school, "attendance@northfield.example");
+  const { page, context } = await signIn(e2e.school, "attendance@northfield.example");
   await page.goto(`/registers/${form9D}/${yesterday}/AM`);
   await page.getByText(/Closed: changes are amendments/).waitFor();
   await page

@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import {
   DEMO_TODAY,
-  type E2eSchool,
+  demoSchoolForThisFile,
   expectAccessible,
   pageProblems,
   screenshot,
   signIn,
-  startSchool,
 } from "./support/harness.ts";
 
-let school: E2eSchool;
-beforeAll(async () => {
-  school = await startSchool();
-});
-afterAll(() => school?.close());
+const e2e = demoSchoolForThisFile();
 
 const ROLES = [
   {
@@ -81,7 +76,7 @@ const ROLES = [
 describe("each role signs in to its own start page", () => {
   for (const role of ROLES) {
     test(`${role.who}`, async () => {
-      const { page, context } = await signIn(school, role.email);
+      const { page, context } = await signIn(e2e.school, role.email);
       await page.waitForURL((u) => u.pathname === role.lands);
       await page.getByRole("heading", { level: 1, name: role.heading }).waitFor();
       const nav = page.getByRole("navigation", { name: "Main" });
@@ -99,14 +94,14 @@ describe("each role signs in to its own start page", () => {
 });
 
 test("a teacher sees only their own form, and another form's register is refused plainly", async () => {
-  const { page, context } = await signIn(school, "tutor.9c@northfield.example");
+  const { page, context } = await signIn(e2e.school, "tutor.9c@northfield.example");
   await page.getByRole("heading", { level: 2 }).first().waitFor();
   const forms = await page.getByRole("heading", { level: 2 }).allTextContents();
   expect(forms).toEqual(["9C"]);
-  const other = await school.database.db
+  const other = await e2e.school.database.db
     .selectFrom("registration_groups")
     .select("id")
-    .where("school_id", "=", school.demo.school.id)
+    .where("school_id", "=", e2e.school.demo.school.id)
     .where("name", "=", "9D")
     .executeTakeFirstOrThrow();
   await page.goto(`/registers/${other.id}/${DEMO_TODAY}/AM`);
@@ -116,7 +111,7 @@ test("a teacher sees only their own form, and another form's register is refused
 });
 
 test("pages are keyboard operable and pass axe for the head", async () => {
-  const { page, context } = await signIn(school, "head@northfield.example");
+  const { page, context } = await signIn(e2e.school, "head@northfield.example");
   for (const [path, heading] of [
     ["/dashboard", /dashboard/i],
     ["/pupils", /Pupils/],

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { createDemoSchool, type DemoSummary } from "../../src/app/demo/create-demo-school.ts";
 import { DEMO_PASSWORD } from "../../src/app/demo/demo-accounts.ts";
 import type { Database } from "../../src/db/database.ts";
@@ -122,4 +122,14 @@ export async function expectAccessible(page: Page, where: string): Promise<void>
           .join(" | ")}`,
     );
   expect(serious).toEqual([]);
+}
+
+/** The demo school for the tests of one file: started before them, stopped after. */
+export function demoSchoolForThisFile(): { school: E2eSchool } {
+  const holder = {} as { school: E2eSchool };
+  beforeAll(async () => {
+    holder.school = await startSchool();
+  });
+  afterAll(() => holder.school?.close());
+  return holder;
 }

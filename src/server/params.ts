@@ -21,3 +21,12 @@ export const rangeQuery = z.object({
   from: isoDate.optional(),
   to: isoDate.optional(),
 });
+
+/** An absence a family tells the school about or asks leave for: first and last session, and why. */
+export const absenceSpan = z.object({
+  fromDate: isoDate,
+  fromSession: session.default("AM"),
+  toDate: isoDate,
+  toSession: session.default("PM"),
+  reason: z.string().trim().min(1).max(2000),
+});

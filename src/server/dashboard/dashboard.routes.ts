@@ -6,7 +6,7 @@ import { momentOf } from "../../app/registers/register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { currentPolicy } from "../../db/repositories/policies.ts";
 import type { RouteApp } from "../app.ts";
-import { id, isoDate, rangeQuery, schoolParams, session } from "../params.ts";
+import { absenceSpan, id, rangeQuery, schoolParams } from "../params.ts";
 import { visiblePupil } from "../pupils/pupils.routes.ts";
 import { rangeRequestOf } from "../schools/schools.routes.ts";
 
@@ -98,13 +98,7 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
         summary:
           "Ask for leave of absence in exceptional circumstances (the head of school decides)",
         params: schoolParams.extend({ pupilId: id }),
-        body: z.object({
-          fromDate: isoDate,
-          fromSession: session.default("AM"),
-          toDate: isoDate,
-          toSession: session.default("PM"),
-          reason: z.string().trim().min(1).max(2000),
-        }),
+        body: absenceSpan,
       },
     },
     async (request, reply) => {

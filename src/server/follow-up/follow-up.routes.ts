@@ -12,7 +12,7 @@ import { amendMark } from "../../app/registers/amend-mark.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import type { RouteApp } from "../app.ts";
-import { id, isoDate, schoolParams, session } from "../params.ts";
+import { absenceSpan, id, isoDate, schoolParams } from "../params.ts";
 import { visiblePupil } from "../pupils/pupils.routes.ts";
 
 export async function followUpRoutes(app: RouteApp): Promise<void> {
@@ -160,13 +160,7 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
         summary:
           "Report an absence (today or a future appointment): parents for their own children, or the office",
         params: schoolParams.extend({ pupilId: id }),
-        body: z.object({
-          fromDate: isoDate,
-          fromSession: session.default("AM"),
-          toDate: isoDate,
-          toSession: session.default("PM"),
-          reason: z.string().trim().min(1).max(2000),
-        }),
+        body: absenceSpan,
       },
     },
     async (request, reply) => {

@@ -32,6 +32,38 @@ function tomorrow(): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** A day and a half of it (morning or afternoon), as one start or end of an absence. */
+function DayAndSession(props: {
+  label: string;
+  day: string;
+  earliest: string;
+  session: string;
+  onDay: (day: string) => void;
+  onSession: (session: string) => void;
+}) {
+  return (
+    <>
+      <label>
+        {props.label}
+        <input
+          type="date"
+          required
+          min={props.earliest}
+          value={props.day}
+          onChange={(e) => props.onDay(e.target.value)}
+        />
+      </label>
+      <label>
+        <span className="visually-hidden">{props.label} session</span>
+        <select value={props.session} onChange={(e) => props.onSession(e.target.value)}>
+          <option value="AM">morning</option>
+          <option value="PM">afternoon</option>
+        </select>
+      </label>
+    </>
+  );
+}
+
 /** A form for an absence or a leave request: the dates, the sessions and the reason. */
 function AbsenceForm({
   child,
@@ -89,40 +121,22 @@ function AbsenceForm({
       </p>
       <ErrorNotice error={error} />
       <div className="row">
-        <label>
-          From
-          <input
-            type="date"
-            required
-            min={first}
-            value={fromDate}
-            onChange={(e) => setFromDate(e.target.value)}
-          />
-        </label>
-        <label>
-          <span className="visually-hidden">From session</span>
-          <select value={fromSession} onChange={(e) => setFromSession(e.target.value)}>
-            <option value="AM">morning</option>
-            <option value="PM">afternoon</option>
-          </select>
-        </label>
-        <label>
-          To
-          <input
-            type="date"
-            required
-            min={fromDate}
-            value={toDate}
-            onChange={(e) => setToDate(e.target.value)}
-          />
-        </label>
-        <label>
-          <span className="visually-hidden">To session</span>
-          <select value={toSession} onChange={(e) => setToSession(e.target.value)}>
-            <option value="AM">morning</option>
-            <option value="PM">afternoon</option>
-          </select>
-        </label>
+        <DayAndSession
+          label="From"
+          day={fromDate}
+          earliest={first}
+          session={fromSession}
+          onDay={setFromDate}
+          onSession={setFromSession}
+        />
+        <DayAndSession
+          label="To"
+          day={toDate}
+          earliest={fromDate}
+          session={toSession}
+          onDay={setToDate}
+          onSession={setToSession}
+        />
       </div>
       <label>
         {kind === "report" ? "Reason" : "The exceptional circumstances"}
