@@ -121,6 +121,28 @@ test("the attendance officer accepts a proposal, works the case and writes the l
   await page.getByRole("button", { name: "Invite" }).click();
   await page.getByText("Invitation recorded").waitFor();
   await expect(page.locator(".chronology li").count()).resolves.toBeGreaterThanOrEqual(2);
+  await page.getByText(/attendance contract meeting \(in person\) · invited/).waitFor();
+  // The contract: agreed with support from each side, then reviewed against the baseline.
+  const contract = page.getByRole("form", { name: "Record an attendance contract" });
+  await contract.getByLabel("Barriers identified (one a line)").fill("Anxiety on Monday mornings");
+  await contract
+    .getByLabel("The school will (one a line)")
+    .fill("Meet at the gate each morning\nWeekly check-in with the tutor");
+  await contract
+    .getByLabel("The family will (one a line)")
+    .fill("Bedtime by 21:30 on school nights");
+  await contract.getByRole("button", { name: "Record the contract" }).click();
+  await page.getByText(/^Contract recorded; first review/).waitFor();
+  await page.getByText("School: Weekly check-in with the tutor").waitFor();
+  // Reviewing on the day it was agreed is refused: improvement is judged on a school week at least.
+  await page.getByLabel("Review outcome").fill("Keep going: the gate meetings help");
+  await page.getByRole("button", { name: "Record the review" }).click();
+  await expect(page.getByRole("alert").textContent()).resolves.toMatch(
+    /^Too early to review contract/,
+  );
+  expect(pageProblems(page).splice(0)).toEqual([
+    "Failed to load resource: the server responded with a status of 409 (Conflict)",
+  ]);
   await expectAccessible(page, "case page");
   await screenshot(page, "case");
   const stored = await db

@@ -195,6 +195,17 @@ describe("the attendance contract process", () => {
     // Chloe started at 58.8% (below 70%): the shortest, 5-week review.
     expect(contract.json().reviewOn).toBe("2025-11-24");
     expect((await caseOf(chloe)).stage_id).toBe("contract");
+    const tooEarly = await office.send(
+      "POST",
+      url(`/contracts/${contract.json().contractId}/reviews`),
+      {
+        outcome: "Reviewed the same day",
+      },
+    );
+    expect(tooEarly.statusCode).toBe(409);
+    expect(tooEarly.json().error.message).toMatch(
+      /^Too early to review contract \d+: \d possible session\(s\) since it was agreed on .*at least 10$/,
+    );
   });
 
   it("at the review judges improvement against the start, warns, then issues a notice to improve with a 3-week review", async () => {

@@ -3,6 +3,7 @@ import { addCaseEvent } from "../../db/repositories/cases.ts";
 import type { DB } from "../../db/schema.ts";
 import { addDays, dayLabel, type IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
+import { caseworkRules } from "../../domain/policy/casework.ts";
 import { judgeImprovement } from "../../domain/policy/improvement.ts";
 import { formatPercent, type Ratio } from "../../domain/statistics.ts";
 import type { SchoolAccess } from "../access/access.ts";
@@ -141,12 +142,18 @@ export async function reviewContract(
     throw new RollbookError("not_found", `No contract ${review.contractId} in this school`);
   if (contract.status === "terminated" || contract.status === "completed")
     throw new RollbookError("conflict", `Contract ${contract.id} has ended (${contract.status})`);
-  const { caseRecord } = await caseToWork(db, access, contract.case_id);
+  const { caseRecord, stored } = await caseToWork(db, access, contract.case_id);
   const { statistics } = await pupilReport(db, access.schoolId, caseRecord.pupilId, {
     from: contract.agreed_on,
     to: today,
   });
   const since = statistics.attendanceRate;
+  const minimum = caseworkRules(stored.policy).contractReviewMinimumSessions;
+  if (since.denominator < minimum)
+    throw new RollbookError(
+      "conflict",
+      `Too early to review contract ${contract.id}: ${since.denominator} possible session(s) since it was agreed on ${dayLabel(contract.agreed_on)}, and the policy judges improvement on at least ${minimum}`,
+    );
   const baseline = {
     numerator: contract.baseline_attended,
     denominator: contract.baseline_possible,

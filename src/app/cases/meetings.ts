@@ -94,7 +94,7 @@ export async function inviteToMeeting(
     by: access.signature(),
     kind: "meeting_invited",
     summary:
-      `${ordinal}invitation to a ${invitation.kind.replaceAll("_", " ")} on ${dayLabel(invitation.scheduledDay)} (${invitation.format.replace("_", " ")})`.replace(
+      `${ordinal}invitation to ${withArticle(invitation.kind.replaceAll("_", " "))} on ${dayLabel(invitation.scheduledDay)} (${invitation.format.replace("_", " ")})`.replace(
         /^./,
         (c) => c.toUpperCase(),
       ),
@@ -166,4 +166,9 @@ export async function recordMeeting(
     detail: { meetingId: meeting.id, agenda: record.agenda ?? null, nextStep },
   });
   return { nextStep };
+}
+
+/** "an attendance contract meeting", "a review meeting"; "isap" is read "an I-S-A-P". */
+function withArticle(noun: string): string {
+  return `${/^[aeiou]/i.test(noun) ? "an" : "a"} ${noun}`;
 }

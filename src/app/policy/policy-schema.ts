@@ -173,6 +173,7 @@ export const policySchema = z.object({
       holidayNeedsNoNoticeToImprove: z.boolean(),
       noticeToImproveReviewWeeks: z.number().int().min(1).max(26),
       socialCareBelowPercent: percent,
+      contractReviewMinimumSessions: z.number().int().min(0).max(200),
     })
     .partial()
     .optional(),

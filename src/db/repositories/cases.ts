@@ -128,3 +128,54 @@ export async function caseEvents(db: Kysely<DB>, schoolId: number, caseId: numbe
     .orderBy("id")
     .execute();
 }
+
+export async function caseMeetings(db: Kysely<DB>, schoolId: number, caseId: number) {
+  return db
+    .selectFrom("meetings")
+    .select([
+      "id",
+      "kind",
+      "invitation",
+      "invited_on",
+      "scheduled_for",
+      "format",
+      "status",
+      "outcome",
+    ])
+    .where("school_id", "=", schoolId)
+    .where("case_id", "=", caseId)
+    .orderBy("scheduled_for")
+    .orderBy("id")
+    .execute();
+}
+
+/** The case's contracts and plans, each with its reviews in order. */
+export async function caseContracts(db: Kysely<DB>, schoolId: number, caseId: number) {
+  const contracts = await db
+    .selectFrom("contracts")
+    .selectAll()
+    .where("school_id", "=", schoolId)
+    .where("case_id", "=", caseId)
+    .orderBy("id")
+    .execute();
+  const reviews =
+    contracts.length === 0
+      ? []
+      : await db
+          .selectFrom("contract_reviews")
+          .selectAll()
+          .where("school_id", "=", schoolId)
+          .where(
+            "contract_id",
+            "in",
+            contracts.map((c) => c.id),
+          )
+          .orderBy("reviewed_on")
+          .orderBy("id")
+          .execute();
+  return contracts.map((c) => ({
+    ...c,
+    target_percent: Number(c.target_percent),
+    reviews: reviews.filter((r) => r.contract_id === c.id),
+  }));
+}

@@ -8,6 +8,7 @@ export const DEFAULT_CASEWORK: CaseworkRules = {
   holidayNeedsNoNoticeToImprove: true,
   noticeToImproveReviewWeeks: 3,
   socialCareBelowPercent: 50,
+  contractReviewMinimumSessions: 10,
 };
 
 export function caseworkRules(policy: Policy): CaseworkRules {

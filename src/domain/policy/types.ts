@@ -170,6 +170,8 @@ export interface CaseworkRules {
   noticeToImproveReviewWeeks: number;
   /** Social care referral is considered below this attendance when support has failed. */
   socialCareBelowPercent: Percent;
+  /** A contract is not judged on fewer possible sessions since it was agreed (10: a school week). */
+  contractReviewMinimumSessions: number;
 }
 
 export interface Policy {

@@ -16,7 +16,7 @@ import {
 import { inviteToMeeting, recordMeeting } from "../../app/cases/meetings.ts";
 import { worklist } from "../../app/cases/worklist.ts";
 import { displayName, momentOf } from "../../app/registers/register.ts";
-import { caseEvents } from "../../db/repositories/cases.ts";
+import { caseContracts, caseEvents, caseMeetings } from "../../db/repositories/cases.ts";
 import { currentPolicy } from "../../db/repositories/policies.ts";
 import { londonToday } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
@@ -149,10 +149,17 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
       const { caseRecord, stored } = await caseToWork(db, access, request.params.caseId, {
         mustBeOpen: false,
       });
+      const [events, meetings, contracts] = await Promise.all([
+        caseEvents(db, access.schoolId, caseRecord.id),
+        caseMeetings(db, access.schoolId, caseRecord.id),
+        caseContracts(db, access.schoolId, caseRecord.id),
+      ]);
       return {
         ...caseRecord,
         stageName: stageName(stored.policy, caseRecord.stageId),
-        events: await caseEvents(db, access.schoolId, caseRecord.id),
+        events,
+        meetings,
+        contracts,
       };
     },
   );

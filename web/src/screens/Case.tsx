@@ -4,6 +4,7 @@ import { api, dayLabel } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
+import { CaseContract, type Contract } from "./CaseContract.tsx";
 
 interface CaseDetail {
   id: number;
@@ -17,6 +18,16 @@ interface CaseDetail {
   nextReviewOn: string | null;
   outcome: string | null;
   events: { id: number; happened_on: string; kind: string; summary: string; recorded_by: string }[];
+  meetings: {
+    id: number;
+    kind: string;
+    invitation: number;
+    scheduled_for: string;
+    format: string;
+    status: string;
+    outcome: string | null;
+  }[];
+  contracts: Contract[];
 }
 
 export function CasePage() {
@@ -124,6 +135,32 @@ export function CasePage() {
           </button>
         </form>
       )}
+      <h2>Meetings</h2>
+      {data.meetings.length === 0 ? (
+        <p>No meetings yet.</p>
+      ) : (
+        <ul>
+          {data.meetings.map((m) => (
+            <li key={m.id}>
+              {new Date(m.scheduled_for).toLocaleString("en-GB", {
+                dateStyle: "medium",
+                timeStyle: "short",
+              })}
+              : {m.kind.replaceAll("_", " ")} ({m.format.replace("_", " ")}
+              {m.invitation > 1 ? `, invitation ${m.invitation}` : ""}) ·{" "}
+              {m.status.replaceAll("_", " ")}
+              {m.outcome ? `: ${m.outcome}` : ""}
+            </li>
+          ))}
+        </ul>
+      )}
+      <CaseContract
+        schoolBase={`/api/schools/${schoolId}`}
+        caseBase={base}
+        open={data.status === "open"}
+        contracts={data.contracts}
+        onChange={reload}
+      />
       <h2>Chronology</h2>
       <ol className="chronology">
         {data.events.map((e) => (
