@@ -42,4 +42,18 @@ describe("architecture", () => {
       .map((file) => relative(SRC, file));
     expect(readers).toEqual(["config.ts"]);
   });
+
+  it("builds SQL only through Kysely or parameters: no raw SQL outside the migrations", () => {
+    const offences = sourceFiles(SRC)
+      .filter((file) => !relative(SRC, file).startsWith("db/migrations/"))
+      .flatMap((file) =>
+        readFileSync(file, "utf8")
+          .split("\n")
+          .map((line, i) => ({ line, at: `${relative(SRC, file)}:${i + 1}` }))
+          // sql.raw and sql.lit splice text into a statement; .query(`...${x}`) does the same in pg.
+          .filter(({ line }) => /\bsql\.(raw|lit|id|ref|table)\(|\.query\(\s*`[^`]*\$\{/.test(line))
+          .map(({ at }) => at),
+      );
+    expect(offences).toEqual([]);
+  });
 });

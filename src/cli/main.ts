@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { loadConfig } from "../config.ts";
 import { isRollbookError } from "../domain/errors.ts";
+import { registerBackup } from "./backup.ts";
 import { registerDemo } from "./demo.ts";
 import { registerImport } from "./import.ts";
 import { registerInit } from "./init.ts";
@@ -28,6 +29,7 @@ registerStats(program);
 registerPolicy(program);
 registerDemo(program);
 registerStart(program);
+registerBackup(program);
 
 /** Errors a user can act on are printed plainly; anything else without a stack unless asked for. */
 function report(error: unknown): number {

@@ -67,8 +67,10 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       }) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client losing its server must not crash the process; the next query reports it.
+  // A client losing its server, idle or in the middle of a query, must not crash the process: the
+  // query in flight fails (answered 503 by the server) and the pool replaces the client.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -37,6 +37,38 @@ export interface DB {
   outbox: OutboxTable;
   absence_reports: AbsenceReportTable;
   leave_requests: LeaveRequestTable;
+  access_log: AccessLogTable;
+  retention_rules: RetentionRuleTable;
+}
+
+export type AccessAction = "view" | "change" | "export";
+
+/** One request that touched a school's pupil data: who, when, what, and how it was answered. */
+export interface AccessLogTable {
+  school_id: number;
+  id: Generated<number>;
+  at: Date;
+  user_id: number | null;
+  actor: string;
+  action: AccessAction;
+  pupil_id: number | null;
+  what: string;
+  status: number;
+}
+
+export type RetentionKind =
+  | "registers"
+  | "access_log"
+  | "messages"
+  | "absence_reports"
+  | "leave_requests";
+
+export interface RetentionRuleTable {
+  school_id: number;
+  kind: RetentionKind;
+  keep_years: number;
+  set_by: string;
+  set_at: Date;
 }
 
 export interface LeaveRequestTable {

@@ -7,10 +7,12 @@ import { momentOf } from "../app/registers/register.ts";
 import { loadCalendar } from "../db/repositories/calendar.ts";
 import type { DB } from "../db/schema.ts";
 import { runDailyEvaluation } from "./daily-evaluation.ts";
+import { runDailyPurge } from "./retention-purge.ts";
 
 /**
  * Every scheduled job in one place, run each minute while the server is up: first-day absence
- * messages once registers close, the outbox, and the evening policy evaluation. Each job is
+ * messages once registers close, the outbox, the evening policy evaluation and the early-morning
+ * retention purge. Each job is
  * idempotent, so a restart or a second server never does anything twice.
  */
 export function startScheduler(
@@ -39,6 +41,9 @@ export function startScheduler(
         log.info(delivery, "outbox delivered");
       for (const { schoolId, summary } of await runDailyEvaluation(db, instant)) {
         log.info({ schoolId, proposed: summary.proposed }, "daily policy evaluation done");
+      }
+      for (const { schoolId, purged } of await runDailyPurge(db, instant)) {
+        log.info({ schoolId, purged }, "records past their retention period purged");
       }
     } catch (error) {
       log.error({ err: error }, "a scheduled job failed; it will be retried at the next tick");

@@ -12,6 +12,8 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import type { Database } from "../db/database.ts";
+import { recordAccess } from "./audit/access-log.hook.ts";
+import { auditRoutes } from "./audit/audit.routes.ts";
 import { authRoutes } from "./auth/auth.routes.ts";
 import { sessionPlugin } from "./auth/session.ts";
 import { caseRoutes } from "./cases/cases.routes.ts";
@@ -23,6 +25,7 @@ import { officeRoutes } from "./office/office.routes.ts";
 import { policyRoutes } from "./policy/policy.routes.ts";
 import { pupilRoutes } from "./pupils/pupils.routes.ts";
 import { registerRoutes } from "./registers/registers.routes.ts";
+import { refuseUnstorableText } from "./request-text.ts";
 import { schoolRoutes } from "./schools/schools.routes.ts";
 import { setupRoutes } from "./setup/setup.routes.ts";
 import { serveWebApp } from "./web-app.ts";
@@ -41,6 +44,8 @@ export interface AppOptions {
   logLevel?: string;
   /** Sign-in attempts allowed per address per minute (default 10). */
   signInsPerMinute?: number;
+  /** Where logs go (default standard output); tests read them back. */
+  logStream?: { write(line: string): void };
   /** The built web app to serve (default web/dist when it exists). */
   webRoot?: string | null;
 }
@@ -55,6 +60,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const app = Fastify({
     logger: {
       level: options.logLevel ?? "info",
+      ...(options.logStream ? { stream: options.logStream } : {}),
       // Children's data and credentials never reach the logs: no bodies, no cookies.
       redact: [
         "req.headers.cookie",
@@ -70,6 +76,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  refuseUnstorableText(app);
   app.addContentTypeParser("text/csv", { parseAs: "string" }, (_request, text, done) =>
     done(null, text),
   );
@@ -102,6 +109,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     uiConfig: { docExpansion: "list" },
   });
   await app.register(sessionPlugin, { clock });
+  recordAccess(app);
   // Before any route plugin: children inherit the not-found handler in force when they register.
   await serveWebApp(app, options.webRoot);
 
@@ -121,5 +129,6 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await api.register(letterRoutes, { prefix: "/api/schools" });
   await api.register(followUpRoutes, { prefix: "/api" });
   await api.register(dashboardRoutes, { prefix: "/api/schools" });
+  await api.register(auditRoutes, { prefix: "/api/schools" });
   return app;
 }

@@ -33,6 +33,15 @@ const DATABASE_DOWN = new Set([
   "08001",
 ]);
 
+/** node-postgres reports a connection lost mid-query by message only, without a code. */
+const CONNECTION_LOST =
+  /^Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed/;
+
+export function isDatabaseDown(error: unknown): boolean {
+  const { code, message } = error as { code?: string; message?: string };
+  return DATABASE_DOWN.has(code ?? "") || CONNECTION_LOST.test(message ?? "");
+}
+
 /**
  * Every failure leaves as JSON with a code and a message a person can act on; never a stack
  * trace. Unexpected errors are logged in full and answered with a plain 500.
@@ -75,7 +84,7 @@ export function handleError(
     reply.status(fastifyError.statusCode).send(body(code, fastifyError.message));
     return;
   }
-  if (DATABASE_DOWN.has((error as { code?: string }).code ?? "")) {
+  if (isDatabaseDown(error)) {
     request.log.warn({ err: error }, "database unavailable");
     reply
       .status(503)

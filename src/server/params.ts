@@ -1,14 +1,17 @@
 import { z } from "zod";
 
 /** Shapes shared by many routes' schemas. */
-export const id = z.coerce.number().int().positive();
+/** A row id: PostgreSQL's integer, so a larger number is refused here, not by the database. */
+export const id = z.coerce.number().int().positive().max(2_147_483_647);
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD")
   .refine(
     (v) =>
       !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
-      new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+      new Date(`${v}T00:00:00Z`).toISOString().startsWith(v) &&
+      // There was no year 0 (1 BC came before AD 1): the database refuses it.
+      !v.startsWith("0000"),
     "must be a real date",
   );
 export const session = z.enum(["AM", "PM"]);

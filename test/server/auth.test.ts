@@ -168,3 +168,31 @@ describe("request protection", () => {
     expect(paths).toContain("/api/auth/login");
   });
 });
+
+describe("logs", () => {
+  it("never carry a password, a session token or a CSRF token", async () => {
+    const lines: string[] = [];
+    const app = await buildApp({
+      database: server.database,
+      logLevel: "trace",
+      logStream: { write: (line) => lines.push(line) },
+    });
+    const login = await app.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { email: EMAILS.office, password: PASSWORD },
+    });
+    const token = login.cookies.find((c) => c.name === "rollbook_session")?.value as string;
+    const csrf = login.json().csrfToken as string;
+    await app.inject({
+      method: "POST",
+      url: "/api/auth/logout",
+      headers: { cookie: `rollbook_session=${token}`, "x-csrf-token": csrf },
+    });
+    await app.close();
+    const logged = lines.join("");
+    expect(lines.length).toBeGreaterThan(2);
+    expect(logged).toContain("/api/auth/login");
+    for (const secret of [PASSWORD, token, csrf]) expect(logged).not.toContain(secret);
+  });
+});

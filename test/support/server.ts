@@ -70,8 +70,8 @@ export const EMAILS: Record<Person, string> = {
  * attendance officer, head, DSL, trust and LA officers, a parent of one 8C pupil, an admin) and a
  * teacher and head at the other school. The clock starts on Wednesday 3 September 2025 at 08:45.
  */
-export async function testServer(): Promise<TestServer> {
-  const database = await testDatabase();
+export async function testServer(given?: Database): Promise<TestServer> {
+  const database = given ?? (await testDatabase());
   const { db } = database;
   const school = await createSchool(db, {
     name: "School A",

@@ -17,7 +17,11 @@ export type Permission =
   | "marks.amend"
   | "office.view"
   | "statistics.view"
-  | "leave.authorise";
+  | "leave.authorise"
+  /** Who looked at which record, and the retention rules. */
+  | "audit.view"
+  /** Export everything held on a pupil (a subject access request). */
+  | "pupils.subject_access";
 
 const OFFICE: Permission[] = [
   "school.view",
@@ -38,15 +42,25 @@ const OVERSIGHT: Permission[] = [
   "statistics.view",
 ];
 
+/** The head of school and administrators: the office's work plus set-up, leave and data protection. */
+const LEADERSHIP: Permission[] = [
+  ...OFFICE,
+  "school.setup",
+  "staff.manage",
+  "leave.authorise",
+  "audit.view",
+  "pupils.subject_access",
+];
+
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   teacher: ["school.view", "registers.take_own"],
   attendance_officer: OFFICE,
-  head_of_school: [...OFFICE, "school.setup", "staff.manage", "leave.authorise"],
-  dsl: [...OVERSIGHT, "pupils.safeguarding", "office.view"],
+  head_of_school: LEADERSHIP,
+  dsl: [...OVERSIGHT, "pupils.safeguarding", "office.view", "audit.view"],
   trust_officer: OVERSIGHT,
   la_officer: OVERSIGHT,
   parent: [],
-  admin: [...OFFICE, "school.setup", "staff.manage", "leave.authorise"],
+  admin: LEADERSHIP,
 };
 
 export const ROLE_LABELS: Record<Role, string> = {

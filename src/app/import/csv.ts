@@ -21,6 +21,16 @@ export function readCsv(
   text: string,
   format: { name: string; required: string[]; optional: string[] },
 ): CsvRow[] {
+  // A NUL is never in a UTF-8 CSV file (UTF-16 and binary files are full of them), and the
+  // database refuses it in text: refuse such a file here, naming where, rather than half-way
+  // through writing it.
+  const nul = text.indexOf("\u0000");
+  if (nul !== -1 && !text.slice(0, nul).includes("\n")) {
+    throw new RollbookError(
+      "import_rejected",
+      `The ${format.name} file is not UTF-8 text: its header has NUL characters (a UTF-16 or binary file?); save it as CSV UTF-8`,
+    );
+  }
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, {
@@ -53,15 +63,33 @@ export function readCsv(
       `The ${format.name} file's header is wrong: ${problems.join("; ")}. Expected columns: ${format.required.join(", ")} (required), ${format.optional.join(", ")} (optional)`,
     );
   }
-  return body.map(({ record, info }) => {
+  // info.lines is where a record ends; quoted line breaks inside it move its start back. The
+  // parser counts each \r and \n in a quoted field as a line, so a quoted \r\n counts twice:
+  // take the surplus off every later record too, to name the line an editor shows.
+  const count = (record: string[], pattern: RegExp) =>
+    record.reduce((n, field) => n + (field.match(pattern)?.length ?? 0), 0);
+  let surplus = count(header.record, /\r\n/g);
+  const rows = body.map(({ record, info }) => {
     const values: Record<string, string> = {};
     columns.forEach((column, i) => {
       values[column] = record[i] ?? "";
     });
-    // info.lines is where the record ends; quoted line breaks inside it move its start back.
-    const breaks = record.reduce((n, field) => n + (field.match(/\n/g)?.length ?? 0), 0);
-    return { line: info.lines - breaks, values };
+    const line = info.lines - count(record, /[\r\n]/g) - surplus;
+    surplus += count(record, /\r\n/g);
+    return { line, values };
   });
+  if (nul !== -1) {
+    rejectIfProblems(
+      format.name,
+      rows
+        .filter((row) => Object.values(row.values).some((v) => v.includes("\u0000")))
+        .map(({ line }) => ({
+          line,
+          message: "has a NUL character, which is not text: save the file as CSV UTF-8",
+        })),
+    );
+  }
+  return rows;
 }
 
 /** Refuses the whole import when any row has a problem: nothing is half-imported. */

@@ -113,7 +113,7 @@ export function docxTemplateProblems(template: Uint8Array): string[] {
   const text = doc.getFullText();
   for (const match of text.matchAll(/\{([#/^]?)([^{}]*)\}/g)) {
     const name = (match[2] ?? "").trim();
-    if (!(name in MERGE_FIELDS) && !LOOPS.has(name))
+    if (!Object.hasOwn(MERGE_FIELDS, name) && !LOOPS.has(name))
       problems.push(`{${name}} is not a merge field`);
   }
   return [...new Set(problems)];

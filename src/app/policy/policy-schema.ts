@@ -2,6 +2,7 @@ import { z } from "zod";
 import { RollbookError } from "../../domain/errors.ts";
 import type { Condition, Policy } from "../../domain/policy/types.ts";
 import { policyProblems } from "../../domain/policy/validate.ts";
+import { findUnstorableText } from "../unstorable-text.ts";
 
 /** The policy document's shape (src/domain/policy/types.ts), checked at the edge. */
 const percent = z.number().min(0).max(100);
@@ -22,7 +23,7 @@ const flag = z.enum([
 const positive = z.number().int().min(1).max(1000);
 
 const condition: z.ZodType<Condition> = z.lazy(() =>
-  z.union([
+  z.discriminatedUnion("kind", [
     z
       .object({
         kind: z.literal("attendance"),
@@ -46,10 +47,13 @@ const condition: z.ZodType<Condition> = z.lazy(() =>
       kind: z.literal("code_count"),
       codes,
       atLeast: positive,
-      window: z.union([
-        z.object({ unit: z.enum(["school_weeks", "school_days"]), length: positive }),
-        z.object({ period }),
-      ]),
+      window: z.union(
+        [
+          z.object({ unit: z.enum(["school_weeks", "school_days"]), length: positive }),
+          z.object({ period }),
+        ],
+        { error: "must be { unit: school_weeks or school_days, length } or { period }" },
+      ),
     }),
     z.object({
       kind: z.literal("absence_days"),
@@ -84,7 +88,7 @@ const condition: z.ZodType<Condition> = z.lazy(() =>
   ]),
 );
 
-const action = z.union([
+const action = z.discriminatedUnion("type", [
   z.object({ type: z.literal("letter"), letter: id }),
   z.object({
     type: z.literal("meeting"),
@@ -111,7 +115,23 @@ const action = z.union([
   z.object({ type: z.literal("praise") }),
 ]);
 
-export const policySchema = z.object({
+/** Conditions nest (all, any, not), but never this deep: deeper would exhaust the stack. */
+const MAX_DEPTH = 64;
+
+/** Where a value is nested deeper than MAX_DEPTH, or null; walked without recursion. */
+function tooDeep(input: unknown): (string | number)[] | null {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: input, path: [] }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { value, path } = item;
+    if (value === null || typeof value !== "object") continue;
+    if (path.length >= MAX_DEPTH) return path;
+    for (const [key, child] of Object.entries(value))
+      stack.push({ value: child, path: [...path, Array.isArray(value) ? Number(key) : key] });
+  }
+  return null;
+}
+
+const policyDocument = z.object({
   name: z.string().trim().min(1).max(200),
   preset: z.string().max(60).optional(),
   description: z.string().max(5000).optional(),
@@ -201,6 +221,17 @@ export const policySchema = z.object({
     })
     .optional(),
 });
+
+/** The document, refused before its shape is checked when nested too deep to check safely. */
+export const policySchema = z.preprocess((input, ctx) => {
+  const path = tooDeep(input);
+  if (path)
+    ctx.addIssue({ code: "custom", message: `nested more than ${MAX_DEPTH} levels deep`, path });
+  // Stored as JSON, which takes neither a NUL nor half a surrogate pair.
+  const text = path ? null : findUnstorableText(input);
+  if (text) ctx.addIssue({ code: "custom", message: text.problem, path: text.path });
+  return input;
+}, policyDocument);
 
 /**
  * A policy document from a file or request, checked for shape and then for sense; every problem

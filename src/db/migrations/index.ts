@@ -6,6 +6,7 @@ import * as policiesAndCases from "./20261125_1200_policies_and_cases.ts";
 import * as casework from "./20261125_1300_casework.ts";
 import * as lettersAndMessages from "./20261125_1400_letters_and_messages.ts";
 import * as leaveRequests from "./20261125_1500_leave_requests.ts";
+import * as auditAndRetention from "./20261125_1600_audit_and_retention.ts";
 
 /** Every migration in order. Forward-only: a landed migration is never edited, only followed. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   "20261125_1300_casework": casework,
   "20261125_1400_letters_and_messages": lettersAndMessages,
   "20261125_1500_leave_requests": leaveRequests,
+  "20261125_1600_audit_and_retention": auditAndRetention,
 };

@@ -60,7 +60,8 @@ export function templateProblems(body: string): string[] {
     problems.push("a { or } has no partner: merge fields are written {like_this}");
   for (const match of body.matchAll(FIELD)) {
     const name = (match[1] ?? "").trim();
-    if (!(name in MERGE_FIELDS))
+    // Own fields only: `in` would also take {constructor} or {toString} from Object.prototype.
+    if (!Object.hasOwn(MERGE_FIELDS, name))
       problems.push(
         `{${name}} is not a merge field; fields are ${Object.keys(MERGE_FIELDS).join(", ")}`,
       );

@@ -108,6 +108,7 @@ export async function policyRoutes(app: RouteApp): Promise<void> {
     },
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
+      access.require("statistics.view");
       return { versions: await policyVersions(db, access.schoolId) };
     },
   );

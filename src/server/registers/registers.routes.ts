@@ -30,6 +30,8 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
     },
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
+      if (!access.can("registers.take_own") && !access.can("registers.view_all"))
+        throw new RollbookError("forbidden", "Registers are for school staff");
       const date = request.query.date ?? momentOf(app.clock()).date;
       const [groups, taken] = await Promise.all([
         db

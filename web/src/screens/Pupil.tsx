@@ -12,6 +12,7 @@ import { Chart } from "../ui/Chart.tsx";
 import { ErrorNotice, Loading } from "../ui/Notice.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
+import { PupilRecordAccess } from "./PupilRecordAccess.tsx";
 
 interface Pupil {
   id: number;
@@ -261,6 +262,7 @@ export function PupilProfile() {
           ]}
         />
       )}
+      <PupilRecordAccess pupilId={pupilId as string} />
     </section>
   );
 }

@@ -1,0 +1,42 @@
+import type { Kysely } from "kysely";
+import type { AccessAction, DB } from "../../db/schema.ts";
+
+export interface AccessEntry {
+  schoolId: number;
+  at: Date;
+  userId: number | null;
+  actor: string;
+  action: AccessAction;
+  pupilId: number | null;
+  what: string;
+  status: number;
+}
+
+/** Appends one entry; the table refuses changes and deletions outside a retention purge. */
+export async function logAccess(db: Kysely<DB>, entry: AccessEntry): Promise<void> {
+  await db
+    .insertInto("access_log")
+    .values({
+      school_id: entry.schoolId,
+      at: entry.at,
+      user_id: entry.userId,
+      actor: entry.actor,
+      action: entry.action,
+      pupil_id: entry.pupilId,
+      what: entry.what,
+      status: entry.status,
+    })
+    .execute();
+}
+
+/** Who has looked at or changed a pupil's record, newest first. */
+export async function accessToPupil(db: Kysely<DB>, schoolId: number, pupilId: number) {
+  return db
+    .selectFrom("access_log")
+    .select(["at", "actor", "action", "what", "status"])
+    .where("school_id", "=", schoolId)
+    .where("pupil_id", "=", pupilId)
+    .orderBy("at", "desc")
+    .orderBy("id", "desc")
+    .execute();
+}

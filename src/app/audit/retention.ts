@@ -1,0 +1,194 @@
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { DB, RetentionKind } from "../../db/schema.ts";
+import type { IsoDate } from "../../domain/dates.ts";
+import { RollbookError } from "../../domain/errors.ts";
+import type { SchoolAccess } from "../access/access.ts";
+
+/** Register entries must be kept six years (School Attendance (Pupil Registration) Regulations). */
+export const REGISTER_MINIMUM_YEARS = 6;
+
+export const RETENTION_KINDS: readonly RetentionKind[] = [
+  "registers",
+  "access_log",
+  "messages",
+  "absence_reports",
+  "leave_requests",
+];
+
+export async function retentionRules(db: Kysely<DB>, schoolId: number) {
+  return db
+    .selectFrom("retention_rules")
+    .select(["kind", "keep_years", "set_by", "set_at"])
+    .where("school_id", "=", schoolId)
+    .orderBy("kind")
+    .execute();
+}
+
+/** Sets how long one kind of record is kept; registers never less than six years. */
+export async function setRetention(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  kind: RetentionKind,
+  keepYears: number,
+  at: Date,
+): Promise<void> {
+  access.require("school.setup");
+  if (kind === "registers" && keepYears < REGISTER_MINIMUM_YEARS)
+    throw new RollbookError(
+      "invalid_input",
+      `Register entries must be kept at least ${REGISTER_MINIMUM_YEARS} years; ${keepYears} was asked for`,
+    );
+  await db
+    .insertInto("retention_rules")
+    .values({
+      school_id: access.schoolId,
+      kind,
+      keep_years: keepYears,
+      set_by: access.signature(),
+      set_at: at,
+    })
+    .onConflict((oc) =>
+      oc.columns(["school_id", "kind"]).doUpdateSet({
+        keep_years: keepYears,
+        set_by: access.signature(),
+        set_at: at,
+      }),
+    )
+    .execute();
+}
+
+/** The first day still kept: records from before it may go. */
+function cutoff(today: IsoDate, years: number): IsoDate {
+  const [y, m, d] = today.split("-");
+  const day = m === "02" && d === "29" ? "28" : d;
+  return `${Number(y) - years}-${m}-${day}`;
+}
+
+export type PurgeCounts = Partial<Record<RetentionKind, number>>;
+
+/**
+ * Deletes what a school's retention rules say has been kept long enough, in one transaction that
+ * switches the purge door open for itself only. Kinds without a rule are kept for ever. Pending
+ * reports, requests and messages are never purged. The database refuses to delete any register
+ * entry less than six years old whatever the rules say.
+ */
+export async function purgeExpired(
+  db: Kysely<DB>,
+  schoolId: number,
+  today: IsoDate,
+  options: { dryRun?: boolean } = {},
+): Promise<PurgeCounts> {
+  const rules = await retentionRules(db, schoolId);
+  if (rules.length === 0) return {};
+  return db
+    .transaction()
+    .execute(async (trx) => {
+      await sql`select set_config('rollbook.purge', 'on', true)`.execute(trx);
+      const counts: PurgeCounts = {};
+      for (const rule of rules) {
+        const before = cutoff(today, rule.keep_years);
+        counts[rule.kind] = await purgeKind(trx, schoolId, rule.kind, before);
+      }
+      // A dry run counts inside the transaction, then undoes it.
+      if (options.dryRun) throw new DryRun(counts);
+      return counts;
+    })
+    .catch((error: unknown) => {
+      if (error instanceof DryRun) return error.counts;
+      throw error;
+    });
+}
+
+class DryRun extends Error {
+  constructor(readonly counts: PurgeCounts) {
+    super("dry run");
+  }
+}
+
+async function purgeKind(
+  trx: Transaction<DB>,
+  schoolId: number,
+  kind: RetentionKind,
+  before: IsoDate,
+): Promise<number> {
+  const startOfDay = sql<Date>`(${before}::date::timestamp at time zone 'Europe/London')`;
+  switch (kind) {
+    case "registers": {
+      const history = await trx
+        .deleteFrom("mark_history")
+        .where("school_id", "=", schoolId)
+        .where("date", "<", before)
+        .where("changed_at", "<", startOfDay)
+        .executeTakeFirst();
+      const marks = await trx
+        .deleteFrom("session_marks")
+        .where("school_id", "=", schoolId)
+        .where("date", "<", before)
+        .where("recorded_at", "<", startOfDay)
+        .executeTakeFirst();
+      // The compact form of a year whose every mark has gone.
+      await trx
+        .deleteFrom("pupil_year_marks as y")
+        .where("y.school_id", "=", schoolId)
+        .where(sql<boolean>`make_date(y.start_year + 1, 7, 31) < ${before}::date`)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom("session_marks as m")
+                .select("m.pupil_id")
+                .whereRef("m.school_id", "=", "y.school_id")
+                .whereRef("m.pupil_id", "=", "y.pupil_id")
+                .where(
+                  sql<boolean>`m.date between make_date(y.start_year, 8, 1) and make_date(y.start_year + 1, 7, 31)`,
+                ),
+            ),
+          ),
+        )
+        .execute();
+      return Number(history.numDeletedRows) + Number(marks.numDeletedRows);
+    }
+    case "access_log":
+      return Number(
+        (
+          await trx
+            .deleteFrom("access_log")
+            .where("school_id", "=", schoolId)
+            .where("at", "<", startOfDay)
+            .executeTakeFirst()
+        ).numDeletedRows,
+      );
+    case "messages":
+      return Number(
+        (
+          await trx
+            .deleteFrom("outbox")
+            .where("school_id", "=", schoolId)
+            .where("status", "in", ["sent", "failed"])
+            .where("created_at", "<", startOfDay)
+            .executeTakeFirst()
+        ).numDeletedRows,
+      );
+    case "absence_reports":
+      return Number(
+        (
+          await trx
+            .deleteFrom("absence_reports")
+            .where("school_id", "=", schoolId)
+            .where("status", "<>", "pending")
+            .where("received_at", "<", startOfDay)
+            .executeTakeFirst()
+        ).numDeletedRows,
+      );
+    case "leave_requests":
+      return Number(
+        (
+          await trx
+            .deleteFrom("leave_requests")
+            .where("school_id", "=", schoolId)
+            .where("status", "<>", "pending")
+            .where("requested_at", "<", startOfDay)
+            .executeTakeFirst()
+        ).numDeletedRows,
+      );
+  }
+}

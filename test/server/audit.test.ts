@@ -1,0 +1,221 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { purgeExpired } from "../../src/app/audit/retention.ts";
+import type { Pupil } from "../../src/db/schema.ts";
+import { type Client, type TestServer, testServer } from "../support/server.ts";
+
+let server: TestServer;
+let head: Client;
+let office: Client;
+let amelia: Pupil;
+let bilal: Pupil;
+const url = (path: string) => `/api/schools/${server.school.id}${path}`;
+
+beforeAll(async () => {
+  server = await testServer();
+  [amelia, bilal] = server.pupils as [Pupil, Pupil];
+  server.setNow("2025-09-03", "08:45");
+  const teacher = await server.as("teacher");
+  await teacher.send("PUT", url(`/registers/${server.groups.g8C}/2025-09-03/AM`), {
+    marks: [{ pupilId: bilal.id, code: "N" }],
+    allPresent: true,
+  });
+  [head, office] = await Promise.all([server.as("head"), server.as("office")]);
+  await office.send("POST", url("/marks/amendments"), {
+    pupilId: bilal.id,
+    date: "2025-09-03",
+    session: "AM",
+    code: "I",
+    reason: "Mother rang: ill",
+  });
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const logFor = (pupilId: number) =>
+  server.database.db
+    .selectFrom("access_log")
+    .select(["actor", "action", "what", "status", "pupil_id"])
+    .where("school_id", "=", server.school.id)
+    .where("pupil_id", "=", pupilId)
+    .orderBy("id")
+    .execute();
+
+describe("access log", () => {
+  it("records who viewed or changed which pupil, refusals included", async () => {
+    await office.get(url(`/pupils/${bilal.id}`));
+    await (await server.as("otherTeacher")).get(url(`/pupils/${amelia.id}`));
+    // The log is written after each response has gone.
+    const bilalLog = await vi.waitFor(async () => {
+      const rows = await logFor(bilal.id);
+      expect(rows.some((r) => r.action === "view")).toBe(true);
+      return rows;
+    });
+    expect(bilalLog).toContainEqual({
+      actor: "Mrs S. Office",
+      action: "change",
+      what: "POST /api/schools/:schoolId/marks/amendments",
+      status: 200,
+      pupil_id: bilal.id,
+    });
+    expect(bilalLog).toContainEqual({
+      actor: "Mrs S. Office",
+      action: "view",
+      what: "GET /api/schools/:schoolId/pupils/:pupilId",
+      status: 200,
+      pupil_id: bilal.id,
+    });
+    await vi.waitFor(async () =>
+      expect(await logFor(amelia.id)).toContainEqual({
+        actor: "Mr O. Other",
+        action: "view",
+        what: "GET /api/schools/:schoolId/pupils/:pupilId",
+        status: 403,
+        pupil_id: amelia.id,
+      }),
+    );
+  });
+
+  it("is shown to the head, not to a teacher", async () => {
+    const shown = await head.get(url(`/pupils/${bilal.id}/access-log`));
+    expect(shown.statusCode, shown.body).toBe(200);
+    expect(shown.json().entries.length).toBeGreaterThanOrEqual(2);
+    expect(
+      (await (await server.as("teacher")).get(url(`/pupils/${bilal.id}/access-log`))).statusCode,
+    ).toBe(403);
+  });
+
+  it("cannot be changed or deleted, even by the database owner, outside a purge", async () => {
+    const { db } = server.database;
+    await expect(sql`update access_log set actor = 'someone else'`.execute(db)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(sql`delete from access_log`.execute(db)).rejects.toThrow(/append-only/);
+  });
+});
+
+describe("subject access export", () => {
+  it("gives the head everything held on the pupil, with the register history, and logs it", async () => {
+    const response = await head.get(url(`/pupils/${bilal.id}/subject-access`));
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.headers["content-disposition"]).toContain(`subject-access-${bilal.upn}.json`);
+    const held = response.json();
+    expect(held.pupil).toMatchObject({ id: bilal.id, upn: bilal.upn });
+    expect(held.register.marks).toEqual([
+      expect.objectContaining({ date: "2025-09-03", session: "AM", code: "I" }),
+    ]);
+    expect(
+      held.register.history.map((h: { previous_code: string | null; code: string }) => [
+        h.previous_code,
+        h.code,
+      ]),
+    ).toEqual([
+      [null, "N"],
+      ["N", "I"],
+    ]);
+    expect(held.accessLog.length).toBeGreaterThan(0);
+    expect(JSON.stringify(held)).not.toContain(amelia.upn);
+    await vi.waitFor(async () =>
+      expect(await logFor(bilal.id)).toContainEqual(
+        expect.objectContaining({ action: "export", status: 200 }),
+      ),
+    );
+  });
+
+  it("is refused to the office, teachers and parents", async () => {
+    for (const person of ["office", "teacher", "parent"] as const) {
+      const response = await (await server.as(person)).get(
+        url(`/pupils/${amelia.id}/subject-access`),
+      );
+      expect([403, 404], person).toContain(response.statusCode);
+    }
+  });
+});
+
+describe("retention", () => {
+  it("never sets registers below six years", async () => {
+    const refused = await head.send("PUT", url("/retention/registers"), { keepYears: 5 });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.message).toBe(
+      "Register entries must be kept at least 6 years; 5 was asked for",
+    );
+    expect(
+      (await office.send("PUT", url("/retention/registers"), { keepYears: 7 })).statusCode,
+    ).toBe(403);
+    const set = await head.send("PUT", url("/retention/registers"), { keepYears: 6 });
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json().rules).toEqual([
+      expect.objectContaining({ kind: "registers", keep_years: 6 }),
+    ]);
+  });
+
+  it("purges register entries older than the rule, keeps the rest, and the database refuses anything younger than six years", async () => {
+    const { db } = server.database;
+    const schoolId = server.school.id;
+    // An entry from 2018, recorded then: past six years.
+    await db
+      .insertInto("session_marks")
+      .values({
+        school_id: schoolId,
+        pupil_id: amelia.id,
+        date: "2018-10-03",
+        session: "AM",
+        code: "I",
+        minutes_late: null,
+        recorded_by: "Old register",
+        recorded_at: new Date("2018-10-03T08:50:00Z"),
+        recorded_by_user_id: null,
+      })
+      .execute();
+    await db
+      .insertInto("mark_history")
+      .values({
+        school_id: schoolId,
+        pupil_id: amelia.id,
+        date: "2018-10-03",
+        session: "AM",
+        previous_code: null,
+        code: "I",
+        minutes_late: null,
+        changed_by: "Old register",
+        changed_at: new Date("2018-10-03T08:50:00Z"),
+        reason: null,
+        source: "register",
+        changed_by_user_id: null,
+      })
+      .execute();
+    const before = await db
+      .selectFrom("mark_history")
+      .select("id")
+      .where("school_id", "=", schoolId)
+      .execute();
+    const preview = await head.send("PUT", url("/retention/access_log"), { keepYears: 2 });
+    expect(preview.json().wouldPurge).toEqual({ registers: 2, access_log: 0 });
+    // The preview removed nothing.
+    expect(
+      await db.selectFrom("mark_history").select("id").where("school_id", "=", schoolId).execute(),
+    ).toHaveLength(before.length);
+
+    expect(await purgeExpired(db, schoolId, "2026-11-25")).toEqual({ registers: 2, access_log: 0 });
+    const left = await db
+      .selectFrom("session_marks")
+      .select("date")
+      .where("school_id", "=", schoolId)
+      .execute();
+    expect(left.map((m) => m.date)).not.toContain("2018-10-03");
+    expect(left.map((m) => m.date)).toContain("2025-09-03");
+
+    // Even with the purge door open, this year's entries stay.
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await sql`select set_config('rollbook.purge', 'on', true)`.execute(trx);
+        await trx.deleteFrom("mark_history").where("school_id", "=", schoolId).execute();
+      }),
+    ).rejects.toThrow(/append-only/);
+    // And without it, nothing goes at all.
+    await expect(
+      db.deleteFrom("session_marks").where("date", "=", "2025-09-03").execute(),
+    ).rejects.toThrow(/append-only/);
+  });
+});

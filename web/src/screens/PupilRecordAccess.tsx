@@ -1,0 +1,55 @@
+import { useSession } from "../session.tsx";
+import { Table } from "../ui/Table.tsx";
+import { useApi } from "../ui/useApi.ts";
+
+interface Entry {
+  at: string;
+  actor: string;
+  action: string;
+  what: string;
+  status: number;
+}
+
+/** Data protection on the pupil's page: who has looked at the record, and the subject access export. */
+export function PupilRecordAccess({ pupilId }: { pupilId: string }) {
+  const { schoolId, has } = useSession();
+  const base = `/api/schools/${schoolId}/pupils/${pupilId}`;
+  const canAudit = has("head_of_school", "admin", "dsl");
+  const log = useApi<{ entries: Entry[] }>(schoolId && canAudit ? `${base}/access-log` : null);
+  if (!canAudit) return null;
+  return (
+    <>
+      <h2>Who has seen this record</h2>
+      {has("head_of_school", "admin") && (
+        <p>
+          <a href={`${base}/subject-access`}>
+            Export everything held on this pupil (subject access request, JSON)
+          </a>
+        </p>
+      )}
+      {log.data && (
+        <Table
+          caption="Access to this record"
+          rowKey={(e) => `${e.at}${e.what}${e.actor}`}
+          rows={log.data.entries.slice(0, 200)}
+          empty="Nobody has opened this record yet."
+          columns={[
+            { key: "at", label: "When", value: (e) => new Date(e.at).toLocaleString("en-GB") },
+            { key: "who", label: "Who", value: (e) => e.actor },
+            { key: "action", label: "Did", value: (e) => e.action },
+            {
+              key: "what",
+              label: "What",
+              value: (e) => e.what.replace("/api/schools/:schoolId", ""),
+            },
+            {
+              key: "status",
+              label: "Answer",
+              value: (e) => (e.status < 400 ? "given" : `refused (${e.status})`),
+            },
+          ]}
+        />
+      )}
+    </>
+  );
+}
