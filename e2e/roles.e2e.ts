@@ -43,17 +43,17 @@ const ROLES = [
   {
     who: "trust officer",
     email: "trust@riverside.example",
-    lands: "/dashboard",
-    heading: /dashboard/i,
-    sees: ["Dashboard", "Policy"],
+    lands: "/oversight",
+    heading: /Schools overview/,
+    sees: ["Schools", "Dashboard", "Policy"],
     hidden: ["Cases", "Letters"],
   },
   {
     who: "local-authority officer",
     email: "la@leeds.example",
-    lands: "/dashboard",
-    heading: /dashboard/i,
-    sees: ["Dashboard"],
+    lands: "/oversight",
+    heading: /Schools overview/,
+    sees: ["Schools", "Dashboard"],
     hidden: ["Cases", "Letters"],
   },
   {
@@ -136,6 +136,32 @@ test("pages are keyboard operable and pass axe for the head", async () => {
   );
   await page.keyboard.press("Enter");
   await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe("main");
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+});
+
+test("the local authority reads its schools, the conversation list and a pupil across schools", async () => {
+  const { page, context } = await signIn(e2e.school, "la@leeds.example");
+  await page
+    .getByRole("table", { name: "Schools, year to date" })
+    .getByRole("button", { name: "Northfield Academy" })
+    .waitFor();
+  await page.getByRole("button", { name: "Conversation list" }).click();
+  const list = page.getByRole("table", { name: "Pupils to discuss at Northfield Academy" });
+  await list.waitFor();
+  await expect(list.locator("tbody tr").count()).resolves.toBeGreaterThan(0);
+  await expectAccessible(page, "conversation list");
+  await screenshot(page, "la-conversation-list");
+  await page.getByRole("button", { name: "Find a pupil" }).click();
+  const firstUpn = await e2e.school.database.db
+    .selectFrom("pupils")
+    .select("upn")
+    .where("school_id", "=", e2e.school.demo.school.id)
+    .where("leaving_date", "is", null)
+    .executeTakeFirstOrThrow();
+  await page.getByLabel("UPN").fill(firstUpn.upn);
+  await page.getByRole("button", { name: "Find", exact: true }).click();
+  await page.getByText(/1 enrolment\(s\); together/).waitFor();
   expect(pageProblems(page)).toEqual([]);
   await context.close();
 });

@@ -3,6 +3,8 @@ import { Command, CommanderError } from "commander";
 import { loadConfig } from "../config.ts";
 import { isRollbookError } from "../domain/errors.ts";
 import { registerBackup } from "./backup.ts";
+import { registerBenchmarks } from "./benchmarks.ts";
+import { registerCtf } from "./ctf.ts";
 import { registerDemo } from "./demo.ts";
 import { registerImport } from "./import.ts";
 import { registerInit } from "./init.ts";
@@ -25,11 +27,13 @@ const program = new Command("rollbook")
 
 registerInit(program);
 registerImport(program);
+registerCtf(program);
 registerStats(program);
 registerPolicy(program);
 registerDemo(program);
 registerStart(program);
 registerBackup(program);
+registerBenchmarks(program);
 
 /** Errors a user can act on are printed plainly; anything else without a stack unless asked for. */
 function report(error: unknown): number {

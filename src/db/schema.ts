@@ -39,9 +39,62 @@ export interface DB {
   leave_requests: LeaveRequestTable;
   access_log: AccessLogTable;
   retention_rules: RetentionRuleTable;
+  transferred_attendance: TransferredAttendanceTable;
+  school_snapshots: SchoolSnapshotTable;
+  attendance_benchmarks: AttendanceBenchmarkTable;
 }
 
 export type AccessAction = "view" | "change" | "export";
+
+/**
+ * One row of DfE's published attendance statistics (src/domain/benchmarks/): an area's counts for
+ * a period and phase, under DfE's column names. Not owned by a school: national reference data.
+ */
+export interface AttendanceBenchmarkTable {
+  time_period: string;
+  time_identifier: string;
+  geographic_level: "National" | "Regional" | "Local authority";
+  area_code: string;
+  education_phase: "Primary" | "Secondary" | "Special" | "Total";
+  area_name: string;
+  country_code: string;
+  country_name: string;
+  region_code: string | null;
+  region_name: string | null;
+  new_la_code: string | null;
+  la_name: string | null;
+  old_la_code: string | null;
+  /** numeric: the decimal DfE wrote, read back as a string. */
+  num_schools: string | null;
+  enrolments: string | null;
+  total_num_schools: number | null;
+  total_enrolments: number | null;
+  present_sessions: number | null;
+  overall_attendance: number | null;
+  approved_educational_activity: number | null;
+  overall_absence: number | null;
+  authorised_absence: number | null;
+  unauthorised_absence: number | null;
+  late_sessions: number | null;
+  possible_sessions: number | null;
+  /** Sessions per DfE reason column; null where DfE withheld the value. */
+  reason_sessions: ColumnType<Record<string, number | null>, string, string>;
+  /** Every published `*_perc` column. */
+  percentages: ColumnType<Record<string, number | null>, string, string>;
+  imported_at: Date;
+  imported_by: string;
+}
+
+/** A school's year-to-date figures as last computed (src/app/oversight/snapshots.ts). */
+export interface SchoolSnapshotTable {
+  school_id: number;
+  academic_year: number;
+  through_date: string;
+  computed_at: Date;
+  overall: ColumnType<unknown, string, string>;
+  by_year_group: ColumnType<unknown, string, string>;
+  flagged_pupils: ColumnType<unknown, string, string>;
+}
 
 /** One request that touched a school's pupil data: who, when, what, and how it was answered. */
 export interface AccessLogTable {
@@ -496,6 +549,28 @@ export interface PupilYearMarksTable {
   pupil_id: number;
   start_year: number;
   marks: Uint8Array;
+}
+
+/** A year of attendance brought from a previous school in a CTF (src/app/ctf/import-ctf.ts). */
+export interface TransferredAttendanceTable {
+  school_id: number;
+  id: Generated<number>;
+  pupil_id: number;
+  from_lea: string;
+  from_estab: string;
+  from_school_name: string;
+  academic_year: number;
+  start_date: string | null;
+  /** The CTF AttendanceMarks string exactly as received: two characters per calendar date. */
+  marks: string | null;
+  sessions_possible: number;
+  sessions_authorised: number;
+  sessions_attended: number;
+  sessions_unauthorised: number;
+  ctf_source: string;
+  imported_by: string;
+  imported_by_user_id: number | null;
+  imported_at: Date;
 }
 
 export type Role =

@@ -174,6 +174,59 @@ export function groupStatistics(tallies: Iterable<CodeTally>): GroupStatistics {
   };
 }
 
+/**
+ * Statistics of several groups together (a trust from its schools, an LA from its schools): every
+ * count summed, every rate computed again from the sums, never an average of rates.
+ */
+export function sumGroups(groups: readonly GroupStatistics[]): GroupStatistics {
+  const counts: AttendanceCounts = {
+    possible: 0,
+    present: 0,
+    aea: 0,
+    attendance: 0,
+    authorised: 0,
+    unauthorised: 0,
+    absence: 0,
+    notPossible: 0,
+    late: 0,
+    byCode: {},
+  };
+  let enrolments = 0;
+  let persistent = 0;
+  let severe = 0;
+  for (const g of groups) {
+    counts.possible += g.possible;
+    counts.present += g.present;
+    counts.aea += g.aea;
+    counts.attendance += g.attendance;
+    counts.authorised += g.authorised;
+    counts.unauthorised += g.unauthorised;
+    counts.absence += g.absence;
+    counts.notPossible += g.notPossible;
+    counts.late += g.late;
+    for (const [code, n] of Object.entries(g.byCode))
+      counts.byCode[code] = (counts.byCode[code] ?? 0) + n;
+    enrolments += g.enrolments;
+    persistent += g.persistentAbsentees;
+    severe += g.severeAbsentees;
+  }
+  const { possible } = counts;
+  return {
+    ...counts,
+    attendanceRate: { numerator: counts.attendance, denominator: possible },
+    overallAbsenceRate: { numerator: counts.absence, denominator: possible },
+    authorisedAbsenceRate: { numerator: counts.authorised, denominator: possible },
+    unauthorisedAbsenceRate: { numerator: counts.unauthorised, denominator: possible },
+    persistentlyAbsent: isPersistentlyAbsent(counts.absence, possible),
+    severelyAbsent: isSeverelyAbsent(counts.absence, possible),
+    enrolments,
+    persistentAbsentees: persistent,
+    severeAbsentees: severe,
+    persistentAbsenceRate: { numerator: persistent, denominator: enrolments },
+    severeAbsenceRate: { numerator: severe, denominator: enrolments },
+  };
+}
+
 /** A rate as a percentage for sorting and charts; null when nothing was possible. */
 export function percentage(ratio: Ratio): number | null {
   return ratio.denominator === 0 ? null : (ratio.numerator * 100) / ratio.denominator;

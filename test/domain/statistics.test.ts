@@ -12,6 +12,7 @@ import {
   isPersistentlyAbsent,
   isSeverelyAbsent,
   pupilStatistics,
+  sumGroups,
   tallyMarks,
 } from "../../src/domain/statistics.ts";
 import { aCalendar, marksFrom, times } from "../support/builders.ts";
@@ -191,5 +192,27 @@ describe("DfE reason columns", () => {
     expect(codeOfReasonColumn("reason_not_attending_planned_closed")?.symbol).toBe("#");
     expect(codeOfReasonColumn("reason_present")).toBeNull();
     expect(codeOfReasonColumn("possible_sessions")).toBeNull();
+  });
+});
+
+describe("sumGroups", () => {
+  it("adds schools' counts and computes the rates again, never averaging rates", () => {
+    // A small school at 50% and a large one at 90%: together 86.4%, not the 70% an average gives.
+    const tallyOf = (run: string) => tallyMarks(marksFrom(calendar, FIRST_DAY, run));
+    const small = groupStatistics([tallyOf(times("/", 5) + times("I", 5))]);
+    const large = groupStatistics([tallyOf(times("/", 90) + times("N", 10)), emptyTally()]);
+    const both = sumGroups([small, large]);
+    expect(both.attendanceRate).toEqual({ numerator: 95, denominator: 110 });
+    expect(both.enrolments).toBe(2);
+    expect(both.persistentAbsentees).toBe(2);
+    expect(both.severeAbsentees).toBe(1);
+    expect(Object.values(both.byCode).reduce((a, b) => a + b, 0)).toBe(110);
+    expect(both.byCode.I).toBe(5);
+    expect(both.byCode.N).toBe(10);
+    expect(sumGroups([])).toMatchObject({
+      possible: 0,
+      enrolments: 0,
+      attendanceRate: { numerator: 0, denominator: 0 },
+    });
   });
 });

@@ -65,6 +65,37 @@ export const api = {
     request<T>("POST", path, csv, { contentType: "text/csv" }),
 };
 
+/** Sends JSON and returns the file the server answers with (an XLSX export), errors as messages. */
+export async function postForFile(path: string, body: unknown): Promise<Blob> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(csrfToken ? { "x-csrf-token": csrfToken } : {}),
+      },
+      credentials: "same-origin",
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, "offline", "Cannot reach Rollbook: check the connection and try again.");
+  }
+  if (!response.ok) {
+    const error = (
+      (await response.json().catch(() => null)) as {
+        error?: { code: string; message: string };
+      } | null
+    )?.error;
+    throw new ApiError(
+      response.status,
+      error?.code ?? "error",
+      error?.message ?? `Request failed (${response.status})`,
+    );
+  }
+  return response.blob();
+}
+
 /** Today's date in England, as the server counts it. */
 export function londonToday(): string {
   return new Intl.DateTimeFormat("en-CA", {

@@ -6,12 +6,15 @@ import { Cases } from "./screens/Cases.tsx";
 import { Dashboard } from "./screens/Dashboard.tsx";
 import { Letters } from "./screens/Letters.tsx";
 import { Login } from "./screens/Login.tsx";
+import { Oversight } from "./screens/Oversight.tsx";
 import { Parent } from "./screens/Parent.tsx";
 import { PolicyEditor } from "./screens/Policy.tsx";
 import { PupilProfile } from "./screens/Pupil.tsx";
 import { Pupils } from "./screens/Pupils.tsx";
 import { Register } from "./screens/Register.tsx";
 import { Registers } from "./screens/Registers.tsx";
+import { Reports } from "./screens/Reports.tsx";
+import { Rewards } from "./screens/Rewards.tsx";
 import { Today } from "./screens/Today.tsx";
 import { Worklist } from "./screens/Worklist.tsx";
 import { OFFICE_ROLES, OVERSIGHT_ROLES, SessionProvider, useSession } from "./session.tsx";
@@ -23,6 +26,7 @@ function Home() {
   const { has } = useSession();
   if (has(...OFFICE_ROLES)) return <Navigate to="/today" replace />;
   if (has("teacher")) return <Navigate to="/registers" replace />;
+  if (has("trust_officer", "la_officer")) return <Navigate to="/oversight" replace />;
   if (has(...OVERSIGHT_ROLES)) return <Navigate to="/dashboard" replace />;
   return <Navigate to="/parent" replace />;
 }
@@ -41,6 +45,9 @@ function Signed() {
         <Route path="/pupils" element={<Pupils />} />
         <Route path="/pupils/:pupilId" element={<PupilProfile />} />
         <Route path="/dashboard" element={<Dashboard />} />
+        <Route path="/rewards" element={<Rewards />} />
+        <Route path="/reports" element={<Reports />} />
+        <Route path="/oversight" element={<Oversight />} />
         <Route path="/worklist" element={<Worklist />} />
         <Route path="/cases" element={<Cases />} />
         <Route path="/cases/:caseId" element={<CasePage />} />

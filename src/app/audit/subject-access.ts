@@ -9,7 +9,8 @@ type PupilTable =
   | "planned_absences"
   | "absence_reports"
   | "leave_requests"
-  | "contact_log";
+  | "contact_log"
+  | "transferred_attendance";
 
 /**
  * Everything Rollbook holds about one pupil, for a subject access request: the record and
@@ -32,35 +33,37 @@ export async function subjectAccessExport(
       .where("pupil_id", "=", pupilId)
       .orderBy("id")
       .execute();
-  const [pupil, contacts, marks, history, planned, reports, leave, contactLog] = await Promise.all([
-    db
-      .selectFrom("pupils")
-      .selectAll()
-      .where("school_id", "=", schoolId)
-      .where("id", "=", pupilId)
-      .executeTakeFirst(),
-    whole("contacts"),
-    db
-      .selectFrom("session_marks")
-      .select(["date", "session", "code", "minutes_late", "recorded_by", "recorded_at"])
-      .where("school_id", "=", schoolId)
-      .where("pupil_id", "=", pupilId)
-      .orderBy("date")
-      .orderBy("session")
-      .execute(),
-    db
-      .selectFrom("mark_history")
-      .select(["date", "session", "previous_code", "code", "minutes_late"])
-      .select(["changed_by", "changed_at", "reason", "source"])
-      .where("school_id", "=", schoolId)
-      .where("pupil_id", "=", pupilId)
-      .orderBy("id")
-      .execute(),
-    whole("planned_absences"),
-    whole("absence_reports"),
-    whole("leave_requests"),
-    whole("contact_log"),
-  ]);
+  const [pupil, contacts, marks, history, planned, reports, leave, contactLog, transferred] =
+    await Promise.all([
+      db
+        .selectFrom("pupils")
+        .selectAll()
+        .where("school_id", "=", schoolId)
+        .where("id", "=", pupilId)
+        .executeTakeFirst(),
+      whole("contacts"),
+      db
+        .selectFrom("session_marks")
+        .select(["date", "session", "code", "minutes_late", "recorded_by", "recorded_at"])
+        .where("school_id", "=", schoolId)
+        .where("pupil_id", "=", pupilId)
+        .orderBy("date")
+        .orderBy("session")
+        .execute(),
+      db
+        .selectFrom("mark_history")
+        .select(["date", "session", "previous_code", "code", "minutes_late"])
+        .select(["changed_by", "changed_at", "reason", "source"])
+        .where("school_id", "=", schoolId)
+        .where("pupil_id", "=", pupilId)
+        .orderBy("id")
+        .execute(),
+      whole("planned_absences"),
+      whole("absence_reports"),
+      whole("leave_requests"),
+      whole("contact_log"),
+      whole("transferred_attendance"),
+    ]);
   const [letters, messages, proposals, cases, accessLog] = await Promise.all([
     db
       .selectFrom("letters")
@@ -92,7 +95,7 @@ export async function subjectAccessExport(
     exportedAt: at.toISOString(),
     pupil,
     contacts,
-    register: { marks, history, plannedAbsences: planned },
+    register: { marks, history, plannedAbsences: planned, fromPreviousSchools: transferred },
     fromParents: { absenceReports: reports, leaveRequests: leave },
     policy: { proposedActions: proposals },
     cases,

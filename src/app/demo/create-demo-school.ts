@@ -10,6 +10,7 @@ import type { IsoDate } from "../../domain/dates.ts";
 import { TRUST_POLICY } from "../../domain/policy/presets/trust-policy.ts";
 import { evaluateSchool } from "../policy/evaluate-school.ts";
 import { type DemoMark, demoMarks, formOf } from "./attendance.ts";
+import { loadDemoBenchmarks } from "./benchmarks.ts";
 import { createDemoAccounts, type DemoAccount } from "./demo-accounts.ts";
 import { BOYS_NAMES, GIRLS_NAMES, SURNAMES } from "./names.ts";
 import { type DemoPupil, demoContacts, demoPupils, FORMS } from "./pupils.ts";
@@ -157,6 +158,7 @@ export async function createDemoSchool(db: Kysely<DB>, options: DemoOptions): Pr
   await recordRegistersTaken(db, school.id, marks, tutors);
   const accounts = await createDemoAccounts(db, school, tutors);
   await savePolicyVersion(db, school.id, TRUST_POLICY, ATTENDANCE_OFFICER);
+  await loadDemoBenchmarks(db, new Date());
   options.onProgress?.("Evaluating the attendance policy", 0, 1);
   const evaluation = await evaluateSchool(db, school.id, options.today);
   options.onProgress?.("Evaluating the attendance policy", 1, 1);

@@ -7,6 +7,9 @@ import * as casework from "./20261125_1300_casework.ts";
 import * as lettersAndMessages from "./20261125_1400_letters_and_messages.ts";
 import * as leaveRequests from "./20261125_1500_leave_requests.ts";
 import * as auditAndRetention from "./20261125_1600_audit_and_retention.ts";
+import * as transferredAttendance from "./20261125_1700_transferred_attendance.ts";
+import * as benchmarks from "./20261125_1710_benchmarks.ts";
+import * as schoolSnapshots from "./20261125_1720_school_snapshots.ts";
 
 /** Every migration in order. Forward-only: a landed migration is never edited, only followed. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +21,7 @@ export const migrations: Record<string, Migration> = {
   "20261125_1400_letters_and_messages": lettersAndMessages,
   "20261125_1500_leave_requests": leaveRequests,
   "20261125_1600_audit_and_retention": auditAndRetention,
+  "20261125_1700_transferred_attendance": transferredAttendance,
+  "20261125_1710_benchmarks": benchmarks,
+  "20261125_1720_school_snapshots": schoolSnapshots,
 };

@@ -3,7 +3,8 @@ import { logAccess } from "../../app/audit/access-log.ts";
 import type { AccessAction } from "../../db/schema.ts";
 
 /** Addresses that hand over a whole record: logged as exports rather than views. */
-const EXPORTS = /\/(subject-access|evidence-pack)(\?|$)|\/(pdf|docx|zip)(\?|$)/;
+const EXPORTS =
+  /\/(subject-access|evidence-pack|ctf)(\?|$)|\/(pdf|docx|zip)(\?|$)|\.pdf(\?|$)|[?&]format=(pdf|csv|xlsx)\b/;
 
 const positive = (value: unknown) => {
   const id = Number(value);

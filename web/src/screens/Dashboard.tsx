@@ -6,6 +6,7 @@ import { Chart } from "../ui/Chart.tsx";
 import { ErrorNotice, Loading } from "../ui/Notice.tsx";
 import { type Column, Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
+import { BenchmarkComparison } from "./Benchmarks.tsx";
 
 interface Ratio {
   numerator: number;
@@ -276,6 +277,7 @@ export function Dashboard() {
             rows={data.pupils.filter((p) => p.persistentlyAbsent)}
             columns={pupilColumns}
           />
+          {schoolId ? <BenchmarkComparison schoolId={schoolId} /> : null}
         </>
       )}
     </section>

@@ -12,6 +12,8 @@ function navFor(has: (...roles: string[]) => boolean): { to: string; label: stri
   const items: { to: string; label: string }[] = [];
   if (has("parent") && !has(...OVERSIGHT_ROLES, "teacher"))
     return [{ to: "/parent", label: "My children" }];
+  if (has("trust_officer", "la_officer", "admin"))
+    items.push({ to: "/oversight", label: "Schools" });
   if (has(...OFFICE_ROLES)) items.push({ to: "/today", label: "Today" });
   if (
     has(
@@ -26,6 +28,8 @@ function navFor(has: (...roles: string[]) => boolean): { to: string; label: stri
   )
     items.push({ to: "/registers", label: "Registers" });
   if (has(...OVERSIGHT_ROLES)) items.push({ to: "/dashboard", label: "Dashboard" });
+  if (has(...OFFICE_ROLES))
+    items.push({ to: "/rewards", label: "Rewards" }, { to: "/reports", label: "Reports" });
   items.push({ to: "/pupils", label: "Pupils" });
   if (has(...OFFICE_ROLES))
     items.push({ to: "/worklist", label: "My actions" }, { to: "/cases", label: "Cases" });

@@ -1,4 +1,6 @@
 import { type ReactNode, useMemo, useState } from "react";
+import { postForFile } from "../api.ts";
+import { ErrorNotice } from "./Notice.tsx";
 
 export interface Column<T> {
   key: string;
@@ -8,8 +10,10 @@ export interface Column<T> {
   numeric?: boolean;
 }
 
+/** A cell as CSV; text a spreadsheet would run as a formula (=, +, -, @) is kept as text. */
 function csvCell(value: string | number | null): string {
-  const text = value === null ? "" : String(value);
+  const raw = value === null ? "" : String(value);
+  const text = typeof value === "string" && /^[=+\-@]/.test(raw) ? `'${raw}` : raw;
   return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
@@ -27,7 +31,32 @@ export function downloadCsv<T>(name: string, columns: Column<T>[], rows: T[]): v
   URL.revokeObjectURL(link.href);
 }
 
-/** A table whose columns sort by clicking their heading, with its rows exportable as CSV. */
+function saveFile(blob: Blob, fileName: string): void {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = fileName;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
+
+/**
+ * Downloads rows as an XLSX workbook. The server builds it from the rows sent (POST
+ * /api/exports/xlsx), so the app carries no spreadsheet library.
+ */
+export async function downloadXlsx<T>(
+  name: string,
+  columns: Column<T>[],
+  rows: T[],
+): Promise<void> {
+  const blob = await postForFile("/api/exports/xlsx", {
+    title: name,
+    columns: columns.map((c) => ({ label: c.label, numeric: c.numeric ?? false })),
+    rows: rows.map((r) => columns.map((c) => c.value(r))),
+  });
+  saveFile(blob, `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}.xlsx`);
+}
+
+/** A table whose columns sort by clicking their heading, with its rows exportable as CSV or XLSX. */
 export function Table<T>({
   caption,
   columns,
@@ -42,6 +71,7 @@ export function Table<T>({
   empty?: string;
 }) {
   const [sort, setSort] = useState<{ key: string; descending: boolean } | null>(null);
+  const [exportError, setExportError] = useState<Error | null>(null);
   const sorted = useMemo(() => {
     if (!sort) return rows;
     const column = columns.find((c) => c.key === sort.key);
@@ -59,13 +89,26 @@ export function Table<T>({
   return (
     <div className="table-wrap">
       <div className="table-tools">
-        <button
-          type="button"
-          className="link"
-          onClick={() => downloadCsv(caption, columns, sorted)}
-        >
-          Export CSV
-        </button>
+        <span className="row">
+          <button
+            type="button"
+            className="link"
+            onClick={() => downloadCsv(caption, columns, sorted)}
+          >
+            Export CSV
+          </button>
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              setExportError(null);
+              downloadXlsx(caption, columns, sorted).catch(setExportError);
+            }}
+          >
+            Export XLSX
+          </button>
+        </span>
+        <ErrorNotice error={exportError} />
       </div>
       <table>
         <caption>{caption}</caption>

@@ -1,0 +1,311 @@
+import type { Kysely } from "kysely";
+import { loadCalendar } from "../db/repositories/calendar.ts";
+import { loadYearMarks } from "../db/repositories/marks.ts";
+import { currentPolicy } from "../db/repositories/policies.ts";
+import type { DB } from "../db/schema.ts";
+import {
+  academicYearBounds,
+  academicYearLabel,
+  academicYearOf,
+  type DateRange,
+  type SchoolCalendar,
+} from "../domain/calendar.ts";
+import {
+  addDays,
+  dayLabel,
+  fromEpochDay,
+  type IsoDate,
+  mondayOf,
+  toEpochDay,
+} from "../domain/dates.ts";
+import { RollbookError } from "../domain/errors.ts";
+import { slotRange, type YearMarks } from "../domain/marks.ts";
+import {
+  bestWithTies,
+  hasFullAttendance,
+  type ImprovementRule,
+  meetsTarget,
+  mostImproved,
+} from "../domain/rewards.ts";
+import {
+  type CodeTally,
+  emptyTally,
+  formatPercent,
+  groupStatistics,
+  pupilStatistics,
+  type Ratio,
+  tallyMarks,
+} from "../domain/statistics.ts";
+import { displayName } from "./registers/register.ts";
+
+export interface Figure {
+  possible: number;
+  attended: number;
+  /** "97.5", or "–" when nothing was possible. */
+  percent: string;
+  rate: Ratio;
+}
+
+export interface ClassFigures {
+  groupId: number;
+  name: string;
+  pupils: number;
+  week: Figure;
+  term: Figure;
+  /** Null when the school has no policy target, or the class had no possible session. */
+  weekAtOrAboveTarget: boolean | null;
+  termAtOrAboveTarget: boolean | null;
+}
+
+export interface PupilAward {
+  pupilId: number;
+  upn: string;
+  name: string;
+  group: string | null;
+  groupId: number | null;
+  figure: Figure;
+}
+
+export interface ImprovedPupil extends Omit<PupilAward, "figure"> {
+  before: Figure;
+  now: Figure;
+  /** Rise in percentage points, "12.5". */
+  points: string;
+}
+
+export interface NamedRange extends DateRange {
+  label: string;
+}
+
+export interface Rewards {
+  asOf: IsoDate;
+  periods: {
+    week: NamedRange;
+    term: NamedRange;
+    year: NamedRange;
+    halfTerm: NamedRange;
+    previousHalfTerm: NamedRange | null;
+  };
+  target: number | null;
+  /** Why some lists are empty or missing, in words. */
+  notes: string[];
+  classes: ClassFigures[];
+  bestClasses: ClassFigures[];
+  classesAtOrAboveTarget: { week: ClassFigures[]; term: ClassFigures[] } | null;
+  fullAttendance: { term: PupilAward[]; year: PupilAward[] };
+  mostImproved: { rule: ImprovementRule & { statement: string }; pupils: ImprovedPupil[] };
+}
+
+export const DEFAULT_IMPROVEMENT_RULE: ImprovementRule = { minimumSessions: 10, places: 10 };
+
+function figure(rate: Ratio): Figure {
+  return {
+    possible: rate.denominator,
+    attended: rate.numerator,
+    percent: formatPercent(rate),
+    rate,
+  };
+}
+
+/** The half terms of every year in the calendar, in order. */
+function halfTermsOf(calendar: SchoolCalendar) {
+  return calendar.years.flatMap((y) => y.halfTerms.map((h) => ({ ...h, startYear: y.startYear })));
+}
+
+/**
+ * The periods rewards look at for the week holding `week`, each up to the end of that week or
+ * today, whichever is sooner: nothing after today counts (planned absences may already be marked).
+ */
+export function rewardPeriods(
+  calendar: SchoolCalendar,
+  week: IsoDate,
+  today: IsoDate,
+): Rewards["periods"] & { asOf: IsoDate } {
+  const monday = fromEpochDay(mondayOf(toEpochDay(week)));
+  if (monday > today)
+    throw new RollbookError(
+      "invalid_input",
+      `The week of ${monday} has not started yet: rewards are for weeks up to this one`,
+    );
+  const sunday = addDays(monday, 6);
+  const asOf = sunday < today ? sunday : today;
+  const term = calendar.periodContaining("term", asOf);
+  const half = calendar.periodContaining("half_term", asOf);
+  const halves = halfTermsOf(calendar);
+  const at = halves.findIndex((h) => h.start === half.from);
+  const current = halves[at];
+  const previous = at > 0 ? halves[at - 1] : undefined;
+  const startYear = academicYearOf(asOf);
+  const termName = halves.find((h) => h.start === term.from)?.term ?? "Term";
+  return {
+    asOf,
+    week: { from: monday, to: asOf, label: `the week beginning ${dayLabel(monday)}` },
+    term: {
+      from: term.from,
+      to: asOf,
+      label: `the ${termName} term ${academicYearLabel(startYear)}`,
+    },
+    year: {
+      from: academicYearBounds(startYear).from,
+      to: asOf,
+      label: `the academic year ${academicYearLabel(startYear)}`,
+    },
+    halfTerm: { from: half.from, to: asOf, label: current?.name ?? "this half term" },
+    previousHalfTerm: previous
+      ? { from: previous.start, to: previous.end, label: previous.name }
+      : null,
+  };
+}
+
+function tallyOver(years: Map<number, Map<number, YearMarks>>, pupilId: number, range: DateRange) {
+  const tally = emptyTally();
+  for (let year = academicYearOf(range.from); year <= academicYearOf(range.to); year++) {
+    const marks = years.get(year)?.get(pupilId);
+    if (!marks) continue;
+    const [lo, hi] = slotRange(year, range.from, range.to);
+    tallyMarks(marks, lo, hi, tally);
+  }
+  return tally;
+}
+
+const rateOf = (tally: CodeTally) => pupilStatistics(tally).attendanceRate;
+
+/**
+ * The week's rewards in one pass over the compact marks: the best class (with ties), classes at or
+ * above the school's target this week and this term, pupils at 100% this term and this year, and
+ * the most improved pupils (this half term against the one before).
+ */
+export async function schoolRewards(
+  db: Kysely<DB>,
+  schoolId: number,
+  options: { week: IsoDate; today: IsoDate; improvement?: Partial<ImprovementRule> },
+): Promise<Rewards> {
+  const calendar = await loadCalendar(db, schoolId);
+  const { asOf, ...periods } = rewardPeriods(calendar, options.week, options.today);
+  const earliest = periods.previousHalfTerm?.from ?? periods.year.from;
+  const [stored, pupils] = await Promise.all([
+    currentPolicy(db, schoolId),
+    db
+      .selectFrom("pupils as p")
+      .leftJoin("registration_groups as r", (j) =>
+        j.onRef("r.school_id", "=", "p.school_id").onRef("r.id", "=", "p.registration_group_id"),
+      )
+      .select([
+        "p.id",
+        "p.upn",
+        "p.legal_forename",
+        "p.legal_surname",
+        "p.preferred_forename",
+        "p.preferred_surname",
+        "r.id as group_id",
+        "r.name as group_name",
+      ])
+      .where("p.school_id", "=", schoolId)
+      .where("p.admission_date", "<=", asOf)
+      .where((eb) =>
+        eb.or([eb("p.leaving_date", "is", null), eb("p.leaving_date", ">=", earliest)]),
+      )
+      .orderBy("p.legal_surname")
+      .orderBy("p.legal_forename")
+      .execute(),
+  ]);
+  const years = new Map<number, Map<number, YearMarks>>();
+  for (let year = academicYearOf(earliest); year <= academicYearOf(asOf); year++)
+    years.set(year, await loadYearMarks(db, schoolId, year));
+
+  const target = stored?.policy.target ?? null;
+  const notes: string[] = [];
+  if (target === null)
+    notes.push(
+      "The school has no attendance policy yet, so there is no target to compare classes with: adopt or save a policy first.",
+    );
+  const rows = pupils.map((p) => ({
+    pupil: {
+      pupilId: p.id,
+      upn: p.upn,
+      name: displayName(p),
+      group: p.group_name,
+      groupId: p.group_id,
+    },
+    week: tallyOver(years, p.id, periods.week),
+    term: tallyOver(years, p.id, periods.term),
+    year: tallyOver(years, p.id, periods.year),
+    half: tallyOver(years, p.id, periods.halfTerm),
+    previous: periods.previousHalfTerm
+      ? tallyOver(years, p.id, periods.previousHalfTerm)
+      : emptyTally(),
+  }));
+
+  const byGroup = new Map<number, { name: string; members: typeof rows }>();
+  for (const row of rows) {
+    const { groupId, group } = row.pupil;
+    if (groupId === null || group === null) continue;
+    const entry = byGroup.get(groupId) ?? { name: group, members: [] };
+    entry.members.push(row);
+    byGroup.set(groupId, entry);
+  }
+  const classes: ClassFigures[] = [...byGroup.entries()]
+    .sort(([, a], [, b]) => a.name.localeCompare(b.name, "en", { numeric: true }))
+    .map(([groupId, { name, members }]) => {
+      const week = groupStatistics(members.map((m) => m.week)).attendanceRate;
+      const term = groupStatistics(members.map((m) => m.term)).attendanceRate;
+      return {
+        groupId,
+        name,
+        pupils: members.length,
+        week: figure(week),
+        term: figure(term),
+        weekAtOrAboveTarget: target === null ? null : meetsTarget(week, target),
+        termAtOrAboveTarget: target === null ? null : meetsTarget(term, target),
+      };
+    });
+  const bestClasses = bestWithTies(classes.map((c) => ({ ...c, rate: c.week.rate }))).map(
+    ({ rate: _rate, ...c }) => c,
+  );
+  if (bestClasses.length === 0)
+    notes.push(`No class had a possible session in ${periods.week.label}, so no class is best.`);
+
+  const award = (period: "term" | "year") =>
+    rows
+      .filter((r) => hasFullAttendance(rateOf(r[period])))
+      .map((r) => ({ ...r.pupil, figure: figure(rateOf(r[period])) }));
+
+  const rule: ImprovementRule = { ...DEFAULT_IMPROVEMENT_RULE, ...options.improvement };
+  const improved = periods.previousHalfTerm
+    ? mostImproved(
+        rows.map((r) => ({ item: r.pupil, before: rateOf(r.previous), now: rateOf(r.half) })),
+        rule,
+      )
+    : [];
+  if (!periods.previousHalfTerm)
+    notes.push("The calendar has no half term before this one, so no one can be most improved.");
+
+  return {
+    asOf,
+    periods,
+    target,
+    notes,
+    classes,
+    bestClasses,
+    classesAtOrAboveTarget:
+      target === null
+        ? null
+        : {
+            week: classes.filter((c) => c.weekAtOrAboveTarget),
+            term: classes.filter((c) => c.termAtOrAboveTarget),
+          },
+    fullAttendance: { term: award("term"), year: award("year") },
+    mostImproved: {
+      rule: {
+        ...rule,
+        statement: `Attendance in ${periods.halfTerm.label} to date against ${periods.previousHalfTerm?.label ?? "the half term before"}, in percentage points; only pupils with at least ${rule.minimumSessions} possible sessions in each and a rise above zero; the ${rule.places} largest rises, with anyone tied for the last place.`,
+      },
+      pupils: improved.map((i) => ({
+        ...i.item,
+        before: figure(i.before),
+        now: figure(i.now),
+        points: formatPercent(i.rise),
+      })),
+    },
+  };
+}

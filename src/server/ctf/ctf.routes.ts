@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { exportCtf } from "../../app/ctf/export-ctf.ts";
+import { importCtf } from "../../app/ctf/import-ctf.ts";
+import type { RouteApp } from "../app.ts";
+import { id, isoDate, schoolParams } from "../params.ts";
+import { visiblePupil } from "../pupils/pupils.routes.ts";
+
+const XML_TYPES = ["application/xml", "text/xml"];
+
+/**
+ * The Common Transfer File's attendance part: export a pupil's attendance history for the school
+ * they move to, and import the history a joining pupil brings (docs/formats.md). Both are the
+ * office's work (`pupils.manage`): a CTF hands a child's record from one school to another.
+ */
+export async function ctfRoutes(app: RouteApp): Promise<void> {
+  const { db } = app.database;
+  // Only this plugin's routes read XML bodies; the rest of the API stays JSON.
+  for (const type of XML_TYPES) {
+    app.addContentTypeParser(type, { parseAs: "string" }, (_request, text, done) =>
+      done(null, text),
+    );
+  }
+
+  app.get(
+    "/:schoolId/pupils/:pupilId/ctf",
+    {
+      schema: {
+        tags: ["ctf"],
+        summary:
+          "A pupil's attendance as a Common Transfer File (CTF 25 XML): this school's years and any brought from earlier schools",
+        params: schoolParams.extend({ pupilId: id }),
+        querystring: z.object({
+          destLea: z
+            .string()
+            .regex(/^\d{3}$/, "must be a 3-digit LA number")
+            .optional(),
+          destEstab: z
+            .string()
+            .regex(/^\d{4}$/, "must be a 4-digit establishment number")
+            .optional(),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("pupils.manage");
+      const pupil = await visiblePupil(db, access, request.params.pupilId);
+      const { destLea, destEstab } = request.query;
+      const result = await exportCtf(db, access.schoolId, [pupil.id], {
+        at: app.clock(),
+        destination: destLea && destEstab ? { lea: destLea, estab: destEstab } : null,
+      });
+      reply
+        .type("application/xml; charset=utf-8")
+        .header("content-disposition", `attachment; filename="CTF_${pupil.upn}.xml"`);
+      return result.xml;
+    },
+  );
+
+  app.post(
+    "/:schoolId/ctf",
+    {
+      schema: {
+        tags: ["ctf"],
+        summary:
+          "Import the attendance part of a CTF (Content-Type: application/xml): every problem is named by line and element, and any problem refuses the whole file",
+        params: schoolParams,
+        querystring: z.object({ admitOn: isoDate.optional() }),
+        body: z
+          .string()
+          .min(1, "send the CTF file as the request body with Content-Type: application/xml"),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("pupils.manage");
+      return importCtf(db, access.schoolId, request.body, {
+        by: `${access.signature()} by CTF import`,
+        userId: access.actor.userId,
+        admitOn: request.query.admitOn ?? null,
+        at: app.clock(),
+      });
+    },
+  );
+}

@@ -1,0 +1,22 @@
+import type { FastifyReply } from "fastify";
+import { z } from "zod";
+import { type ExportTable, fileNameOf, tableCsv, tableXlsx } from "../../app/exports/table.ts";
+
+/** How a report leaves: JSON for the app, CSV or XLSX for a spreadsheet. */
+export const formatQuery = z.enum(["json", "csv", "xlsx"]).default("json");
+
+export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/** Sends a table as a CSV or XLSX download named after its title. */
+export async function sendTable(
+  reply: FastifyReply,
+  table: ExportTable,
+  format: "csv" | "xlsx",
+): Promise<FastifyReply> {
+  const body = format === "csv" ? tableCsv(table) : await tableXlsx(table);
+  return reply
+    .header("content-type", format === "csv" ? "text/csv; charset=utf-8" : XLSX_TYPE)
+    .header("content-disposition", `attachment; filename="${fileNameOf(table.title, format)}"`)
+    .header("cache-control", "no-store")
+    .send(body);
+}

@@ -1,0 +1,78 @@
+import { z } from "zod";
+import {
+  conversationList,
+  overview,
+  pupilAcrossSchools,
+  schoolsInScope,
+} from "../../app/oversight/overview.ts";
+import { momentOf } from "../../app/registers/register.ts";
+import type { RouteApp } from "../app.ts";
+import { id } from "../params.ts";
+
+const scope = z.object({
+  trustId: id.optional(),
+  laCode: z
+    .string()
+    .regex(/^\d{3}$/, "must be a three-digit local authority code")
+    .optional(),
+});
+
+/** Trust and local-authority views across many schools, read from each school's snapshot. */
+export async function oversightRoutes(app: RouteApp): Promise<void> {
+  const { db } = app.database;
+  const today = () => momentOf(app.clock()).date;
+
+  app.get(
+    "/schools",
+    {
+      schema: {
+        tags: ["oversight"],
+        summary:
+          "Every school overseen, side by side (year to date), with the total summed from counts",
+        querystring: scope,
+      },
+    },
+    async (request) => {
+      const schoolIds = await schoolsInScope(db, request.requireActor(), request.query);
+      return overview(db, schoolIds, today(), app.clock());
+    },
+  );
+
+  app.get(
+    "/conversation-list",
+    {
+      schema: {
+        tags: ["oversight"],
+        summary:
+          "The termly conversation list: pupils severely or persistently absent or at risk, by school",
+        querystring: scope.extend({
+          atRiskBelow: z.coerce.number().min(90).max(95).default(92),
+        }),
+      },
+    },
+    async (request) => {
+      const { atRiskBelow, ...where } = request.query;
+      const schoolIds = await schoolsInScope(db, request.requireActor(), where);
+      return {
+        atRiskBelow,
+        schools: await conversationList(db, schoolIds, today(), app.clock(), atRiskBelow),
+      };
+    },
+  );
+
+  app.get(
+    "/pupils/:upn",
+    {
+      schema: {
+        tags: ["oversight"],
+        summary: "One pupil's enrolments across the schools overseen, matched by UPN",
+        params: z.object({ upn: z.string().regex(/^[A-Za-z]\d{11}[0-9A-Za-z]$/, "must be a UPN") }),
+        querystring: scope,
+      },
+    },
+    async (request) => {
+      const schoolIds = await schoolsInScope(db, request.requireActor(), request.query);
+      return pupilAcrossSchools(db, schoolIds, request.params.upn, today());
+    },
+  );
+}

@@ -1,0 +1,105 @@
+import { z } from "zod";
+import { momentOf } from "../../app/registers/register.ts";
+import { classCertificate, pupilCertificate } from "../../app/reward-certificates.ts";
+import { schoolRewards } from "../../app/rewards.ts";
+import type { RouteApp } from "../app.ts";
+import { id, isoDate, schoolParams } from "../params.ts";
+import { visiblePupil } from "../pupils/pupils.routes.ts";
+
+const week = isoDate.optional().describe("any day of the week (default: this week)");
+
+/** Rewards and certificates: read from the registers, so staff who see statistics see them. */
+export async function rewardRoutes(app: RouteApp): Promise<void> {
+  const { db } = app.database;
+  const today = () => momentOf(app.clock()).date;
+
+  app.get(
+    "/:schoolId/rewards",
+    {
+      schema: {
+        tags: ["rewards"],
+        summary:
+          "The week's rewards: best class (ties shared), classes at or above the policy target this week and term, 100% this term and year, most improved",
+        params: schoolParams,
+        querystring: z.object({
+          week,
+          minimumSessions: z.coerce.number().int().min(1).max(400).default(10),
+          places: z.coerce.number().int().min(1).max(100).default(10),
+        }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("statistics.view");
+      const { minimumSessions, places } = request.query;
+      return schoolRewards(db, access.schoolId, {
+        week: request.query.week ?? today(),
+        today: today(),
+        improvement: { minimumSessions, places },
+      });
+    },
+  );
+
+  app.get(
+    "/:schoolId/pupils/:pupilId/certificate.pdf",
+    {
+      schema: {
+        tags: ["rewards"],
+        summary:
+          "A pupil's certificate (100% attendance this term or year, or most improved); 409 when not earned",
+        params: schoolParams.extend({ pupilId: id }),
+        querystring: z.object({
+          kind: z.enum(["full_attendance", "most_improved"]).default("full_attendance"),
+          period: z.enum(["term", "year"]).default("term"),
+          week,
+        }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("statistics.view");
+      const pupil = await visiblePupil(db, access, request.params.pupilId);
+      const certificate = await pupilCertificate(db, access.schoolId, pupil.id, {
+        kind: request.query.kind,
+        period: request.query.period,
+        week: request.query.week ?? today(),
+        today: today(),
+      });
+      return reply
+        .header("content-type", "application/pdf")
+        .header("content-disposition", `attachment; filename="${certificate.fileName}"`)
+        .send(certificate.pdf);
+    },
+  );
+
+  app.get(
+    "/:schoolId/groups/:groupId/certificate.pdf",
+    {
+      schema: {
+        tags: ["rewards"],
+        summary:
+          "A class's certificate (best class of the week, or at or above the target this week or term); 409 when not earned",
+        params: schoolParams.extend({ groupId: id }),
+        querystring: z.object({
+          kind: z.enum(["best_class", "at_target"]).default("best_class"),
+          period: z.enum(["week", "term"]).default("week"),
+          week,
+        }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("statistics.view");
+      const certificate = await classCertificate(db, access.schoolId, request.params.groupId, {
+        kind: request.query.kind,
+        period: request.query.period,
+        week: request.query.week ?? today(),
+        today: today(),
+      });
+      return reply
+        .header("content-type", "application/pdf")
+        .header("content-disposition", `attachment; filename="${certificate.fileName}"`)
+        .send(certificate.pdf);
+    },
+  );
+}

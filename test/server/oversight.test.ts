@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { saveAcademicYear } from "../../src/db/repositories/calendar.ts";
+import { recordMarks } from "../../src/db/repositories/marks.ts";
+import { insertPupils } from "../../src/db/repositories/pupils.ts";
+import { createSchool } from "../../src/db/repositories/schools.ts";
+import type { Pupil, School } from "../../src/db/schema.ts";
+import { londonInstant } from "../../src/domain/dates.ts";
+import { year2025 } from "../support/builders.ts";
+import { type Client, type TestServer, testServer } from "../support/server.ts";
+
+let server: TestServer;
+let trust: Client;
+let la: Client;
+let sister: School;
+let bilal: Pupil;
+const on = "2025-09-03";
+
+beforeAll(async () => {
+  server = await testServer();
+  const { db } = server.database;
+  const [amelia, pupilB] = server.pupils as [Pupil, Pupil];
+  bilal = pupilB;
+  server.setNow(on, "08:45");
+  const teacher = await server.as("teacher");
+  // School A, 8C: Amelia ill, Bilal no reason, Chloe present (3 possible, 2 absent).
+  await teacher.send(
+    "PUT",
+    `/api/schools/${server.school.id}/registers/${server.groups.g8C}/${on}/AM`,
+    {
+      marks: [
+        { pupilId: amelia.id, code: "I" },
+        { pupilId: bilal.id, code: "N" },
+      ],
+      allPresent: true,
+    },
+  );
+  // A second school of Trust T (in another LA), where Bilal was enrolled before: same UPN.
+  sister = await createSchool(db, {
+    name: "School C",
+    phase: "primary",
+    trustName: "Trust T",
+    localAuthority: { code: "384", name: "Wakefield" },
+  });
+  await saveAcademicYear(db, sister.id, year2025());
+  const [before] = await insertPupils(db, [
+    {
+      school_id: sister.id,
+      upn: bilal.upn,
+      legal_forename: "Bilal",
+      legal_surname: "Pupil",
+      preferred_forename: null,
+      preferred_surname: null,
+      date_of_birth: bilal.date_of_birth,
+      sex: "M",
+      year_group_id: null,
+      registration_group_id: null,
+      admission_date: "2024-09-01",
+      leaving_date: null,
+    },
+  ]);
+  await recordMarks(
+    db,
+    sister.id,
+    [
+      { pupilId: before?.id as number, date: on, session: "AM", code: "/", minutesLate: null },
+      { pupilId: before?.id as number, date: on, session: "PM", code: "\\", minutesLate: null },
+    ],
+    { by: "School C register", at: londonInstant(on, "09:00"), source: "register", reason: null },
+  );
+  [trust, la] = await Promise.all([server.as("trust"), server.as("la")]);
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("trust and local-authority overview", () => {
+  it("sets the trust's schools side by side and sums their counts for the trust", async () => {
+    const response = await trust.get("/api/oversight/schools");
+    expect(response.statusCode, response.body).toBe(200);
+    const { schools, total } = response.json();
+    expect(schools.map((s: { name: string }) => s.name)).toEqual(["School A", "School C"]);
+    const [a, c] = schools;
+    expect(a.statistics).toMatchObject({
+      possible: 3,
+      attendance: 1,
+      enrolments: 3,
+      persistentAbsentees: 2,
+    });
+    expect(c.statistics).toMatchObject({ possible: 2, attendance: 2, enrolments: 1 });
+    // 3 of 5 sessions attended across the trust: summed, not the average of 33% and 100%.
+    expect(total.attendanceRate).toEqual({ numerator: 3, denominator: 5 });
+    expect(total.enrolments).toBe(4);
+  });
+
+  it("shows the local authority its own schools only, and refuses another LA or trust", async () => {
+    const mine = await la.get("/api/oversight/schools?laCode=383");
+    expect(mine.json().schools.map((s: { name: string }) => s.name)).toEqual(["School A"]);
+    expect((await la.get("/api/oversight/schools?laCode=999")).statusCode).toBe(403);
+    expect(
+      (await trust.get(`/api/oversight/schools?trustId=${server.other.trust_id}`)).statusCode,
+    ).toBe(403);
+    for (const person of ["head", "teacher", "parent"] as const) {
+      const response = await (await server.as(person)).get("/api/oversight/schools");
+      expect(response.statusCode, person).toBe(403);
+    }
+  });
+
+  it("lists pupils for the termly conversation by concern, with the LA's own at-risk line", async () => {
+    const response = await la.get("/api/oversight/conversation-list?laCode=383&atRiskBelow=92");
+    expect(response.statusCode, response.body).toBe(200);
+    const [school] = response.json().schools;
+    expect(school.school).toBe("School A");
+    expect(school.counts).toEqual({ severelyAbsent: 2, persistentlyAbsent: 0, atRisk: 0 });
+    expect(
+      school.pupils.map((p: { name: string; concern: string }) => [p.name, p.concern]),
+    ).toEqual([
+      ["Amelia Pupil", "severely_absent"],
+      ["Bilal Pupil", "severely_absent"],
+    ]);
+    expect((await la.get("/api/oversight/conversation-list?atRiskBelow=80")).statusCode).toBe(400);
+  });
+
+  it("follows a pupil who moved between the trust's schools, each enrolment counted on its own", async () => {
+    const response = await trust.get(`/api/oversight/pupils/${bilal.upn}`);
+    expect(response.statusCode, response.body).toBe(200);
+    const { enrolments, together } = response.json();
+    expect(enrolments.map((e: { school: string }) => e.school)).toEqual(["School A", "School C"]);
+    expect(enrolments[0].statistics).toMatchObject({ possible: 1, absence: 1 });
+    expect(enrolments[1].statistics).toMatchObject({ possible: 2, absence: 0 });
+    expect(together).toMatchObject({
+      possible: 3,
+      absence: 1,
+      enrolments: 2,
+      persistentAbsentees: 1,
+    });
+    // The LA of School A sees only its own enrolment of him.
+    const fromLa = (await la.get(`/api/oversight/pupils/${bilal.upn}`)).json();
+    expect(fromLa.enrolments).toHaveLength(1);
+    expect((await trust.get("/api/oversight/pupils/A999999999999")).statusCode).toBe(404);
+  });
+
+  it("reads stored snapshots until they are a quarter of an hour old", async () => {
+    const { db } = server.database;
+    const stored = await db
+      .selectFrom("school_snapshots")
+      .select(["school_id", "computed_at"])
+      .execute();
+    expect(stored.length).toBeGreaterThanOrEqual(2);
+    await trust.get("/api/oversight/schools");
+    const again = await db
+      .selectFrom("school_snapshots")
+      .select(["school_id", "computed_at"])
+      .execute();
+    expect(again).toEqual(stored);
+  });
+});
