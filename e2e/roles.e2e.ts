@@ -146,6 +146,16 @@ test("the local authority reads its schools, the conversation list and a pupil a
     .getByRole("table", { name: "Schools, year to date" })
     .getByRole("button", { name: "Northfield Academy" })
     .waitFor();
+  await page.getByRole("button", { name: "Against DfE" }).click();
+  const secondary = page.getByRole("table", { name: "Secondary schools against DfE's figures" });
+  await secondary.waitFor();
+  await expect(secondary.locator("tbody tr").allTextContents()).resolves.toEqual([
+    expect.stringMatching(/^1 secondary school/),
+    expect.stringMatching(/^Leeds \(local authority\)/),
+    expect.stringMatching(/^England/),
+  ]);
+  await expectAccessible(page, "against DfE");
+  await screenshot(page, "la-against-dfe");
   await page.getByRole("button", { name: "Conversation list" }).click();
   const list = page.getByRole("table", { name: "Pupils to discuss at Northfield Academy" });
   await list.waitFor();

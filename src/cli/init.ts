@@ -21,6 +21,7 @@ interface InitFlags {
   school?: string;
   phase: string;
   urn?: string;
+  estab?: string;
   trust?: string;
   laCode?: string;
   laName?: string;
@@ -34,6 +35,7 @@ export function registerInit(program: Command): void {
     .option("--school <name>", "name of a school to add")
     .option("--phase <phase>", PHASES.join(" | "), "secondary")
     .option("--urn <urn>", "the school's URN")
+    .option("--estab <number>", "the four-digit DfE establishment number (for CTF files)")
     .option("--trust <name>", "the multi-academy trust it belongs to")
     .option("--la-code <code>", "local authority number, e.g. 383")
     .option("--la-name <name>", "local authority name")
@@ -47,6 +49,8 @@ export function registerInit(program: Command): void {
       }
       if (flags.urn && !/^\d{6}$/.test(flags.urn))
         throw new RollbookError("invalid_input", "--urn must be six digits");
+      if (flags.estab && !/^\d{4}$/.test(flags.estab))
+        throw new RollbookError("invalid_input", "--estab must be four digits");
       if (Boolean(flags.laCode) !== Boolean(flags.laName)) {
         throw new RollbookError("invalid_input", "Give --la-code and --la-name together");
       }
@@ -62,6 +66,7 @@ export function registerInit(program: Command): void {
           name: flags.school,
           phase: flags.phase as SchoolPhase,
           urn: flags.urn ?? null,
+          estab: flags.estab ?? null,
           trustName: flags.trust ?? null,
           localAuthority: flags.laCode
             ? { code: flags.laCode, name: flags.laName as string }

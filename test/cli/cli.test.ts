@@ -39,6 +39,8 @@ describe("rollbook CLI", () => {
       "primary",
       "--urn",
       "123456",
+      "--estab",
+      "2001",
     );
     expect(init.stderr).toBe("");
     expect(init.stdout).toMatch(/Created Hillside Primary \(school 1\) with 2 academic year\(s\)/);

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { saveAcademicYear } from "../../src/db/repositories/calendar.ts";
 import { recordMarks } from "../../src/db/repositories/marks.ts";
@@ -152,5 +153,63 @@ describe("trust and local-authority overview", () => {
       .select(["school_id", "computed_at"])
       .execute();
     expect(again).toEqual(stored);
+  });
+});
+
+describe("a trust's and a local authority's schools against DfE's statistics", () => {
+  beforeAll(async () => {
+    const sample = readFileSync(
+      new URL("../fixtures/dfe-attendance-ytd-2025-26-sample.csv", import.meta.url),
+      "utf8",
+    );
+    const imported = await (await server.as("admin")).send("POST", "/api/benchmarks", sample, {
+      "content-type": "text/csv",
+    });
+    expect(imported.statusCode, imported.body).toBe(200);
+  });
+
+  it("sums the trust's schools phase by phase, each beside England's row for that phase", async () => {
+    const response = await trust.get("/api/oversight/benchmarks");
+    expect(response.statusCode, response.body).toBe(200);
+    const { comparisons, notCompared } = response.json();
+    expect(notCompared).toEqual([]);
+    type Row = { level: string; name: string; possibleSessions: number };
+    const summary = comparisons.map(
+      (c: { educationPhase: string; schools: string[]; rows: Row[] }) => [
+        c.educationPhase,
+        c.schools,
+        c.rows.map((r) => r.level),
+      ],
+    );
+    expect(summary).toEqual([
+      ["Secondary", ["School A"], ["Schools", "National"]],
+      ["Primary", ["School C"], ["Schools", "National"]],
+    ]);
+    // One school summed alone is that school's own comparison row.
+    const own = (
+      await (await server.as("head")).get(`/api/schools/${server.school.id}/benchmarks`)
+    ).json();
+    const { level: _l, name: _n, ...figures } = own.rows[0];
+    expect(comparisons[0].rows[0]).toMatchObject(figures);
+    expect(comparisons[0].rows[0].possibleSessions).toBe(3);
+    expect(comparisons[1].rows[0].possibleSessions).toBe(2);
+    expect(comparisons[0].rows[1].name).toBe("England");
+  });
+
+  it("gives a local authority its own DfE row beside its schools, and refuses schools' staff", async () => {
+    for (const url of ["/api/oversight/benchmarks?laCode=383", "/api/oversight/benchmarks"]) {
+      const response = await la.get(url);
+      expect(response.statusCode, response.body).toBe(200);
+      const [secondary, ...others] = response.json().comparisons;
+      expect(others).toEqual([]);
+      expect(secondary.rows.map((r: { level: string; name: string }) => [r.level, r.name])).toEqual(
+        [
+          ["Schools", "1 secondary school"],
+          ["Local authority", "Leeds"],
+          ["National", "England"],
+        ],
+      );
+    }
+    expect((await (await server.as("head")).get("/api/oversight/benchmarks")).statusCode).toBe(403);
   });
 });

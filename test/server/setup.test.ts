@@ -22,10 +22,24 @@ describe("setting up a school through the API", () => {
       name: "School C",
       phase: "primary",
       urn: "123456",
+      estab: "2001",
       localAuthority: { code: "383", name: "Leeds" },
     };
     const created = await admin.send("POST", "/api/schools", body);
     expect(created.statusCode).toBe(201);
+    const stored = await server.database.db
+      .selectFrom("schools")
+      .select(["urn", "estab", "la_code"])
+      .where("id", "=", created.json().id)
+      .executeTakeFirst();
+    expect(stored).toEqual({ urn: "123456", estab: "2001", la_code: "383" });
+    const badEstab = await admin.send("POST", "/api/schools", {
+      ...body,
+      urn: "111111",
+      estab: "21",
+    });
+    expect(badEstab.statusCode).toBe(400);
+    expect(badEstab.json().error.message).toContain("four-digit DfE establishment number");
     expect((await admin.send("POST", "/api/schools", body)).json().error.message).toContain(
       "URN 123456 already exists",
     );

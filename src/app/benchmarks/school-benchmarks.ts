@@ -30,7 +30,8 @@ import {
 } from "../../domain/statistics.ts";
 
 export interface ComparisonRow extends ComparisonFigures {
-  level: "School" | GeographicLevel;
+  /** "Schools": several of a trust or local authority summed. */
+  level: "School" | "Schools" | GeographicLevel;
   name: string;
   /** DfE's code for the area (E92000001 England, E12000003 a region, E08000035 Leeds). */
   areaCode: string | null;
@@ -130,7 +131,7 @@ export async function schoolBenchmarks(
 
 const min = (a: IsoDate, b: IsoDate) => (a < b ? a : b);
 
-function comparisonRow(row: StoredBenchmark): ComparisonRow {
+export function comparisonRow(row: StoredBenchmark): ComparisonRow {
   return {
     level: row.geographic_level,
     name: row.area_name,
@@ -144,7 +145,7 @@ function comparisonRow(row: StoredBenchmark): ComparisonRow {
 }
 
 /** The school's enrolments over a year to date, each counted over the part DfE counts. */
-async function schoolYearToDate(
+export async function schoolYearToDate(
   db: Kysely<DB>,
   schoolId: number,
   startYear: number,

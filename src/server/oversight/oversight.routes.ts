@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { groupBenchmarks } from "../../app/benchmarks/group-benchmarks.ts";
 import {
   conversationList,
   overview,
@@ -73,6 +74,27 @@ export async function oversightRoutes(app: RouteApp): Promise<void> {
     async (request) => {
       const schoolIds = await schoolsInScope(db, request.requireActor(), request.query);
       return pupilAcrossSchools(db, schoolIds, request.params.upn, today());
+    },
+  );
+
+  app.get(
+    "/benchmarks",
+    {
+      schema: {
+        tags: ["oversight"],
+        summary:
+          "The schools overseen, summed phase by phase, against DfE's local authority and England figures",
+        querystring: scope,
+      },
+    },
+    async (request) => {
+      const actor = request.requireActor();
+      const schoolIds = await schoolsInScope(db, actor, request.query);
+      // A local-authority officer of one LA sees that LA's own DfE row without asking for it.
+      const laCodes = new Set(actor.grants.flatMap((g) => (g.laCode ? [g.laCode] : [])));
+      const soleLa =
+        laCodes.size === 1 && request.query.trustId === undefined ? [...laCodes][0] : undefined;
+      return groupBenchmarks(db, schoolIds, today(), request.query.laCode ?? soleLa);
     },
   );
 }

@@ -70,6 +70,11 @@ export async function schoolRoutes(app: RouteApp): Promise<void> {
             .regex(/^\d{6}$/, "must be six digits")
             .nullable()
             .default(null),
+          estab: z
+            .string()
+            .regex(/^\d{4}$/, "must be the four-digit DfE establishment number")
+            .nullable()
+            .default(null),
           address: z.string().max(500).default(""),
           trustName: z.string().trim().min(1).max(200).nullable().default(null),
           localAuthority: z

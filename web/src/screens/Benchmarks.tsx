@@ -4,8 +4,8 @@ import { ErrorNotice, Loading } from "../ui/Notice.tsx";
 import { type Column, Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 
-interface ComparisonRow {
-  level: "School" | "National" | "Regional" | "Local authority";
+export interface ComparisonRow {
+  level: "School" | "Schools" | "National" | "Regional" | "Local authority";
   name: string;
   areaCode: string | null;
   enrolments: number | null;
@@ -28,13 +28,16 @@ interface SchoolBenchmarks {
 
 const LEVEL: Record<ComparisonRow["level"], string> = {
   School: "this school",
+  Schools: "summed",
   "Local authority": "local authority",
   Regional: "region",
   National: "national",
 };
 
 const areaOf = (r: ComparisonRow) =>
-  r.level === "School" || r.level === "National" ? r.name : `${r.name} (${LEVEL[r.level]})`;
+  r.level === "School" || r.level === "Schools" || r.level === "National"
+    ? r.name
+    : `${r.name} (${LEVEL[r.level]})`;
 const oneDecimal = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
 const shown = (n: number | null) => (n === null ? "–" : `${(Math.round(n * 10) / 10).toFixed(1)}%`);
 
@@ -102,28 +105,6 @@ function Comparison({
   benchmark: NonNullable<SchoolBenchmarks["benchmark"]>;
 }) {
   const phase = (data.educationPhase ?? "").toLowerCase();
-  const caption = `${benchmark.academicYear} year to date: this school against DfE's figures for ${phase === "total" ? "all state-funded" : phase} schools`;
-  const option = useMemo(
-    () => ({
-      tooltip: { trigger: "axis" },
-      legend: { top: 0 },
-      grid: { top: 40 },
-      xAxis: { type: "category", data: ABSENCE.map(([, label]) => label) },
-      yAxis: { type: "value", name: "%" },
-      series: data.rows.map((r) => ({
-        type: "bar",
-        name: areaOf(r),
-        data: ABSENCE.map(([key]) => oneDecimal(r[key])),
-      })),
-    }),
-    [data.rows],
-  );
-  const summary = data.rows
-    .map(
-      (r) =>
-        `${areaOf(r)}: ${ABSENCE.map(([key, label]) => `${label.toLowerCase()} ${shown(r[key])}`).join(", ")}`,
-    )
-    .join("; ");
   return (
     <>
       <p>
@@ -137,16 +118,55 @@ function Comparison({
       {data.missing.length > 0 ? (
         <p className="muted">Not in the imported statistics: {data.missing.join("; ")}.</p>
       ) : null}
+      <ComparisonFigures
+        rows={data.rows}
+        caption={`${benchmark.academicYear} year to date: this school against DfE's figures for ${phase === "total" ? "all state-funded" : phase} schools`}
+        chartLabel={`Absence against DfE's figures, ${benchmark.academicYear}`}
+      />
+    </>
+  );
+}
+
+/** Rows of figures side by side: a table of every measure and a bar chart of the absence rates. */
+export function ComparisonFigures({
+  rows,
+  caption,
+  chartLabel,
+}: {
+  rows: ComparisonRow[];
+  caption: string;
+  chartLabel: string;
+}) {
+  const option = useMemo(
+    () => ({
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { top: 40 },
+      xAxis: { type: "category", data: ABSENCE.map(([, label]) => label) },
+      yAxis: { type: "value", name: "%" },
+      series: rows.map((r) => ({
+        type: "bar",
+        name: areaOf(r),
+        data: ABSENCE.map(([key]) => oneDecimal(r[key])),
+      })),
+    }),
+    [rows],
+  );
+  const summary = rows
+    .map(
+      (r) =>
+        `${areaOf(r)}: ${ABSENCE.map(([key, label]) => `${label.toLowerCase()} ${shown(r[key])}`).join(", ")}`,
+    )
+    .join("; ");
+  return (
+    <>
       <Table
         caption={caption}
         rowKey={(r) => `${r.level}-${r.areaCode ?? r.name}`}
-        rows={data.rows}
+        rows={rows}
         columns={columns}
       />
-      <Chart
-        label={`Absence against DfE's figures, ${benchmark.academicYear}: ${summary}`}
-        option={option}
-      />
+      <Chart label={`${chartLabel}: ${summary}`} option={option} />
     </>
   );
 }

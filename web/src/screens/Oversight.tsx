@@ -7,6 +7,7 @@ import { Chart } from "../ui/Chart.tsx";
 import { ErrorNotice, Loading } from "../ui/Notice.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
+import { GroupBenchmarkComparison } from "./GroupBenchmarks.tsx";
 
 interface Group {
   possible: number;
@@ -300,11 +301,12 @@ function FindPupil() {
   );
 }
 
-/** The trust's or local authority's view: every school side by side, the conversation list, one pupil across schools. */
+/** The trust's or local authority's view: every school side by side, against DfE, the conversation list, one pupil across schools. */
 export function Oversight() {
-  const [tab, setTab] = useState<"schools" | "conversation" | "pupil">("schools");
+  const [tab, setTab] = useState<"schools" | "benchmarks" | "conversation" | "pupil">("schools");
   const tabs = [
     ["schools", "Schools"],
+    ["benchmarks", "Against DfE"],
     ["conversation", "Conversation list"],
     ["pupil", "Find a pupil"],
   ] as const;
@@ -326,6 +328,7 @@ export function Oversight() {
         ))}
       </fieldset>
       {tab === "schools" && <Schools />}
+      {tab === "benchmarks" && <GroupBenchmarkComparison />}
       {tab === "conversation" && <ConversationList />}
       {tab === "pupil" && <FindPupil />}
     </section>
