@@ -187,7 +187,7 @@ export function PolicyEditor() {
   }>(schoolId ? `${base}/calendar` : null);
   const [draft, setDraft] = useState<Policy | null>(null);
   const [json, setJson] = useState("");
-  const [termIndex, setTermIndex] = useState(0);
+  const [chosenTerm, setTermIndex] = useState<number | null>(null);
   const [simulated, setSimulated] = useState<{
     current: Simulation | null;
     draft: Simulation;
@@ -201,14 +201,18 @@ export function PolicyEditor() {
     () => termsOf(calendar.data?.academicYears ?? [], today),
     [calendar.data, today],
   );
-  const lastWholeTerm = terms.findIndex((t) => !t.label.endsWith("(so far)"));
+  // Until someone chooses, the last whole term: derived, not set by an effect, so the first
+  // render with the calendar already shows it.
+  const termIndex =
+    chosenTerm ??
+    Math.max(
+      terms.findIndex((t) => !t.label.endsWith("(so far)")),
+      0,
+    );
 
   useEffect(() => {
     if (stored.data && !draft) setDraft(stored.data.policy);
   }, [stored.data, draft]);
-  useEffect(() => {
-    if (lastWholeTerm >= 0) setTermIndex(lastWholeTerm);
-  }, [lastWholeTerm]);
 
   const change = (next: Policy) => {
     setDraft(next);
