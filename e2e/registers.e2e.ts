@@ -116,6 +116,10 @@ test("the office amends yesterday's mark with a reason, and the pupil's history 
   const row = amendments.getByRole("row", { name: /Dentist's appointment card seen/ });
   await row.waitFor();
   await expect(row.textContent()).resolves.toContain(`${yesterday} AM${before}M`);
+  // Each code says what it means, and the headline figure shows the sessions it comes from.
+  const byCode = page.getByRole("table", { name: "Sessions by code" });
+  await byCode.getByRole("row", { name: /^M Medical or dental appointment/ }).waitFor();
+  await page.getByText(/^\d+ of \d+ possible sessions attended$/).waitFor();
   await screenshot(page, "pupil-profile-after-amendment");
   await expectAccessible(page, "pupil profile");
   expect(pageProblems(page)).toEqual([]);

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { contactCheck } from "../src/app/follow-up/contact-check.ts";
 import {
   DEMO_TODAY,
   demoSchoolForThisFile,
@@ -172,6 +173,37 @@ test("the local authority reads its schools, the conversation list and a pupil a
   await page.getByLabel("UPN").fill(firstUpn.upn);
   await page.getByRole("button", { name: "Find", exact: true }).click();
   await page.getByText(/1 enrolment\(s\); together/).waitFor();
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+});
+
+test("the attendance officer sees on Today which pupils lack two working contacts", async () => {
+  // About one family in five in the demo gives a single contact.
+  const expected = await contactCheck(
+    e2e.school.database.db,
+    e2e.school.demo.school.id,
+    DEMO_TODAY,
+    2,
+  );
+  expect(expected.pupils.length).toBeGreaterThan(10);
+  const { page, context } = await signIn(e2e.school, "attendance@northfield.example");
+  await page.getByRole("heading", { level: 2, name: "Contact details to check" }).waitFor();
+  await page
+    .getByText(`${expected.pupils.length} of ${expected.pupilsOnRoll} pupils on roll`)
+    .waitFor();
+  const table = page.getByRole("table", { name: "Pupils with fewer than 2 working contacts" });
+  const rows = table.locator("tbody tr");
+  await expect(rows.count()).resolves.toBe(10);
+  const first = expected.pupils[0] as (typeof expected.pupils)[number];
+  await expect(rows.first().textContent()).resolves.toContain(first.reasons[0]);
+  await page.waitForLoadState("networkidle");
+  await expectAccessible(page, "Today with the contact check");
+  await page.getByRole("button", { name: `Show all ${expected.pupils.length}` }).click();
+  await rows.nth(expected.pupils.length - 1).waitFor();
+  await expect(rows.count()).resolves.toBe(expected.pupils.length);
+  await screenshot(page, "today-contact-check");
+  await table.getByRole("link", { name: first.name }).first().click();
+  await page.waitForURL((u) => u.pathname === `/pupils/${first.pupilId}`);
   expect(pageProblems(page)).toEqual([]);
   await context.close();
 });

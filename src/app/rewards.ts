@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { loadCalendar } from "../db/repositories/calendar.ts";
 import { loadYearMarks } from "../db/repositories/marks.ts";
 import { currentPolicy } from "../db/repositories/policies.ts";
+import { pupilsOnRollWithGroup } from "../db/repositories/pupils.ts";
 import type { DB } from "../db/schema.ts";
 import {
   academicYearBounds,
@@ -185,29 +186,7 @@ export async function schoolRewards(
   const earliest = periods.previousHalfTerm?.from ?? periods.year.from;
   const [stored, pupils] = await Promise.all([
     currentPolicy(db, schoolId),
-    db
-      .selectFrom("pupils as p")
-      .leftJoin("registration_groups as r", (j) =>
-        j.onRef("r.school_id", "=", "p.school_id").onRef("r.id", "=", "p.registration_group_id"),
-      )
-      .select([
-        "p.id",
-        "p.upn",
-        "p.legal_forename",
-        "p.legal_surname",
-        "p.preferred_forename",
-        "p.preferred_surname",
-        "r.id as group_id",
-        "r.name as group_name",
-      ])
-      .where("p.school_id", "=", schoolId)
-      .where("p.admission_date", "<=", asOf)
-      .where((eb) =>
-        eb.or([eb("p.leaving_date", "is", null), eb("p.leaving_date", ">=", earliest)]),
-      )
-      .orderBy("p.legal_surname")
-      .orderBy("p.legal_forename")
-      .execute(),
+    pupilsOnRollWithGroup(db, schoolId, { from: earliest, to: asOf }),
   ]);
   const years = new Map<number, Map<number, YearMarks>>();
   for (let year = academicYearOf(earliest); year <= academicYearOf(asOf); year++)

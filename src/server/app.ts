@@ -74,6 +74,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
         'req.headers["x-csrf-token"]',
         'res.headers["set-cookie"]',
       ],
+      serializers: {
+        // A pupil's UPN can travel in a path (a pupil across schools): the log keeps its shape only.
+        req: (req: { method: string; url: string; hostname?: string; ip?: string }) => ({
+          method: req.method,
+          url: req.url.replace(/\b[A-Za-z]\d{11}[0-9A-Za-z]\b/g, "[UPN]"),
+          hostname: req.hostname,
+          remoteAddress: req.ip,
+        }),
+      },
     },
     bodyLimit: 20 * 1024 * 1024,
   });

@@ -170,7 +170,7 @@ describe("request protection", () => {
 });
 
 describe("logs", () => {
-  it("never carry a password, a session token or a CSRF token", async () => {
+  it("never carry a password, a session token, a CSRF token or a UPN", async () => {
     const lines: string[] = [];
     const app = await buildApp({
       database: server.database,
@@ -184,6 +184,12 @@ describe("logs", () => {
     });
     const token = login.cookies.find((c) => c.name === "rollbook_session")?.value as string;
     const csrf = login.json().csrfToken as string;
+    const upn = "A123456789012";
+    await app.inject({
+      method: "GET",
+      url: `/api/oversight/pupils/${upn}`,
+      headers: { cookie: `rollbook_session=${token}` },
+    });
     await app.inject({
       method: "POST",
       url: "/api/auth/logout",
@@ -193,6 +199,7 @@ describe("logs", () => {
     const logged = lines.join("");
     expect(lines.length).toBeGreaterThan(2);
     expect(logged).toContain("/api/auth/login");
-    for (const secret of [PASSWORD, token, csrf]) expect(logged).not.toContain(secret);
+    expect(logged).toContain("/api/oversight/pupils/[UPN]");
+    for (const secret of [PASSWORD, token, csrf, upn]) expect(logged).not.toContain(secret);
   });
 });

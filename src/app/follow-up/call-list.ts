@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { currentPolicy } from "../../db/repositories/policies.ts";
 import type { DB } from "../../db/schema.ts";
+import type { Contact } from "../../domain/contact-check.ts";
 import { type IsoDate, londonClock } from "../../domain/dates.ts";
 import { followUpRules, followUpSteps, type Step } from "../../domain/follow-up/escalation.ts";
 import { codeSet, type SessionIndex } from "../../domain/policy/timeline.ts";
@@ -18,14 +19,7 @@ export interface FollowUpPupil {
   /** Which school day of unexplained absence this is (1 = the first). */
   day: number;
   safeguardingConcern: boolean;
-  contacts: {
-    id: number;
-    priority: number;
-    name: string;
-    relationship: string;
-    phone: string | null;
-    email: string | null;
-  }[];
+  contacts: Contact[];
   attemptsToday: { at: string; method: string; withWhom: string; outcome: string; by: string }[];
   steps: Step[];
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import type { Contact, DB, NewPupil, Pupil } from "../schema.ts";
 import { chunks } from "./marks.ts";
@@ -112,5 +113,39 @@ export async function contactsOf(
     .where("school_id", "=", schoolId)
     .where("pupil_id", "=", pupilId)
     .orderBy("priority")
+    .execute();
+}
+
+/**
+ * Pupils on roll at some time between two days (admitted by `to`, not left before `from`), with
+ * their registration group, by surname.
+ */
+export function pupilsOnRollWithGroup(
+  db: Kysely<DB>,
+  schoolId: number,
+  between: { from: IsoDate; to: IsoDate },
+) {
+  return db
+    .selectFrom("pupils as p")
+    .leftJoin("registration_groups as r", (j) =>
+      j.onRef("r.school_id", "=", "p.school_id").onRef("r.id", "=", "p.registration_group_id"),
+    )
+    .select([
+      "p.id",
+      "p.upn",
+      "p.legal_forename",
+      "p.legal_surname",
+      "p.preferred_forename",
+      "p.preferred_surname",
+      "r.id as group_id",
+      "r.name as group_name",
+    ])
+    .where("p.school_id", "=", schoolId)
+    .where("p.admission_date", "<=", between.to)
+    .where((eb) =>
+      eb.or([eb("p.leaving_date", "is", null), eb("p.leaving_date", ">=", between.from)]),
+    )
+    .orderBy("p.legal_surname")
+    .orderBy("p.legal_forename")
     .execute();
 }

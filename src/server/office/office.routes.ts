@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { contactCheck } from "../../app/follow-up/contact-check.ts";
 import {
   latesOn,
   outstandingNCodes,
@@ -54,6 +55,25 @@ export async function officeRoutes(app: RouteApp): Promise<void> {
       const today = momentOf(app.clock()).date;
       const all = await outstandingNCodes(db, access.schoolId, today);
       return { today, nCodes: request.query.dueOnly === "true" ? all.filter((n) => n.due) : all };
+    },
+  );
+
+  app.get(
+    "/:schoolId/office/contact-check",
+    {
+      schema: {
+        tags: ["office"],
+        summary:
+          "Pupils on roll today with fewer than `minimum` working contacts (no phone or email, or known to have failed), with the reasons",
+        params: schoolParams,
+        querystring: z.object({ minimum: z.coerce.number().int().min(1).max(5).default(2) }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("office.view");
+      const today = momentOf(app.clock()).date;
+      return contactCheck(db, access.schoolId, today, request.query.minimum);
     },
   );
 }

@@ -6,6 +6,7 @@ import {
   percent,
   type Ratio,
   runningAttendance,
+  useCodeMeanings,
   YearHeatmap,
 } from "../ui/Attendance.tsx";
 import { Chart } from "../ui/Chart.tsx";
@@ -89,6 +90,7 @@ export function PupilProfile() {
       recordedBy: string;
     }[];
   }>(schoolId && office ? `${base}/contact-log` : null);
+  const meaning = useCodeMeanings();
   const policy = useApi<{
     policy: { target: number; bands: { id: string; name: string; colour: string; min: number }[] };
   }>(schoolId ? `/api/schools/${schoolId}/policy` : null);
@@ -125,6 +127,10 @@ export function PupilProfile() {
           <div className="big" style={{ borderColor: band?.colour ?? "#666" }}>
             <span className="figure">{percent(s.attendanceRate)}%</span>
             <span>attendance this year{band ? ` · ${band.name}` : ""}</span>
+            <span className="muted">
+              {s.attendanceRate.numerator} of {s.attendanceRate.denominator} possible sessions
+              attended
+            </span>
           </div>
           <dl className="facts">
             <dt>Possible sessions</dt>
@@ -181,6 +187,7 @@ export function PupilProfile() {
           rows={Object.entries(s.byCode).map(([code, n]) => ({ code, n }))}
           columns={[
             { key: "code", label: "Code", value: (r) => r.code },
+            { key: "meaning", label: "Meaning", value: (r) => meaning(r.code) },
             { key: "n", label: "Sessions", value: (r) => r.n, numeric: true },
           ]}
         />

@@ -5,6 +5,7 @@ import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
+import { ContactsToCheck } from "./ContactCheck.tsx";
 import { LeaveDecisions } from "./LeaveRequests.tsx";
 
 interface TodayData {
@@ -308,6 +309,7 @@ export function Today() {
           caption="Outstanding N codes"
           rowKey={(n) => `${n.pupilId}${n.date}${n.session}`}
           rows={nCodes.data.nCodes}
+          firstRows={20}
           columns={[
             {
               key: "name",
@@ -355,6 +357,7 @@ export function Today() {
           ]}
         />
       )}
+      <ContactsToCheck schoolId={schoolId} />
     </section>
   );
 }

@@ -63,14 +63,18 @@ export function Table<T>({
   rows,
   rowKey,
   empty = "Nothing to show.",
+  firstRows,
 }: {
   caption: string;
   columns: Column<T>[];
   rows: T[];
   rowKey: (row: T) => string | number;
   empty?: string;
+  /** Show only this many rows until asked for all; sorting and exports always cover every row. */
+  firstRows?: number;
 }) {
   const [sort, setSort] = useState<{ key: string; descending: boolean } | null>(null);
+  const [showAll, setShowAll] = useState(false);
   const [exportError, setExportError] = useState<Error | null>(null);
   const sorted = useMemo(() => {
     if (!sort) return rows;
@@ -86,6 +90,8 @@ export function Table<T>({
       return sort.descending ? -order : order;
     });
   }, [rows, columns, sort]);
+  const shortened = firstRows !== undefined && sorted.length > firstRows;
+  const shown = shortened && !showAll ? sorted.slice(0, firstRows) : sorted;
   return (
     <div className="table-wrap">
       <div className="table-tools">
@@ -146,7 +152,7 @@ export function Table<T>({
               </td>
             </tr>
           ) : (
-            sorted.map((row) => (
+            shown.map((row) => (
               <tr key={rowKey(row)}>
                 {columns.map((c) => (
                   <td key={c.key} className={c.numeric ? "num" : undefined}>
@@ -158,6 +164,16 @@ export function Table<T>({
           )}
         </tbody>
       </table>
+      {shortened && (
+        <button
+          type="button"
+          className="link"
+          aria-expanded={showAll}
+          onClick={() => setShowAll(!showAll)}
+        >
+          {showAll ? `Show the first ${firstRows}` : `Show all ${sorted.length}`}
+        </button>
+      )}
     </div>
   );
 }

@@ -1,0 +1,84 @@
+import { Link } from "react-router";
+import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
+import { Table } from "../ui/Table.tsx";
+import { useApi } from "../ui/useApi.ts";
+
+interface PupilToCheck {
+  pupilId: number;
+  name: string;
+  registrationGroup: string | null;
+  workingContacts: number;
+  reasons: string[];
+}
+
+interface ContactCheckData {
+  minimum: number;
+  pupilsOnRoll: number;
+  pupils: PupilToCheck[];
+}
+
+/** The list can run to a hundred pupils in a large school: the first few, the rest on request. */
+const FIRST = 10;
+
+/**
+ * Pupils on roll without enough working contacts (DfE asks schools to hold more than one
+ * emergency contact where reasonably possible), for the office to put right.
+ */
+export function ContactsToCheck({ schoolId }: { schoolId: number }) {
+  const check = useApi<ContactCheckData>(`/api/schools/${schoolId}/office/contact-check`);
+  const data = check.data;
+  return (
+    <>
+      <h2>Contact details to check</h2>
+      <ErrorNotice error={check.error} />
+      {!data ? (
+        !check.error && <Loading what="contact details" />
+      ) : data.pupils.length === 0 ? (
+        <p>
+          Every pupil on roll has at least {data.minimum} working contact
+          {data.minimum === 1 ? "" : "s"}.
+        </p>
+      ) : (
+        <>
+          <Notice tone="warning">
+            {data.pupils.length} of {data.pupilsOnRoll} pupils on roll have fewer than{" "}
+            {data.minimum} working contact{data.minimum === 1 ? "" : "s"}.
+          </Notice>
+          <Table
+            caption={`Pupils with fewer than ${data.minimum} working contacts`}
+            rowKey={(p) => p.pupilId}
+            rows={data.pupils}
+            firstRows={FIRST}
+            columns={[
+              {
+                key: "name",
+                label: "Pupil",
+                value: (p) => p.name,
+                render: (p) => <Link to={`/pupils/${p.pupilId}`}>{p.name}</Link>,
+              },
+              { key: "group", label: "Form", value: (p) => p.registrationGroup },
+              {
+                key: "working",
+                label: "Working contacts",
+                value: (p) => p.workingContacts,
+                numeric: true,
+              },
+              {
+                key: "reasons",
+                label: "Why",
+                value: (p) => p.reasons.join("; "),
+                render: (p) => (
+                  <ul>
+                    {p.reasons.map((r) => (
+                      <li key={r}>{r}</li>
+                    ))}
+                  </ul>
+                ),
+              },
+            ]}
+          />
+        </>
+      )}
+    </>
+  );
+}
