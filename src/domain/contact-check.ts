@@ -60,6 +60,8 @@ export interface CheckedContact extends Contact {
 
 export interface PupilToCheck<P extends PupilWithContacts> {
   pupil: P;
+  /** Fewer working contacts than the minimum; otherwise listed for a contact detail that failed. */
+  belowMinimum: boolean;
   workingContacts: number;
   contacts: CheckedContact[];
   reasons: string[];
@@ -169,7 +171,13 @@ function checkContact(
     !phone && !email
       ? ["no phone or email"]
       : [...(phone ? [] : ["no phone"]), ...(email ? [] : ["no email"])];
-  const whyNot = working ? null : `${who(contact)}: ${[...problems, ...missing].join("; ")}`;
+  // A working contact with a failed address is still worth putting right (letters go by email).
+  const stillBy = phone && !phoneFailure ? "phone" : "email";
+  const whyNot = !working
+    ? `${who(contact)}: ${[...problems, ...missing].join("; ")}`
+    : problems.length > 0
+      ? `${who(contact)}: ${problems.join("; ")}; still reachable by ${stillBy}`
+      : null;
   return { checked: { ...contact, working, problems }, whyNot };
 }
 
@@ -181,8 +189,9 @@ function howMany(recorded: number, minimum: number): string | null {
 }
 
 /**
- * Pupils with fewer than `minimum` working contacts, each with the reasons in plain words: those
- * with no contacts first, then the fewest working, then by surname.
+ * Pupils with fewer than `minimum` working contacts, then those whose contacts all work but one
+ * has a failed phone or email, each with the reasons in plain words: below the minimum first (no
+ * contacts, then the fewest working), then by surname.
  */
 export function pupilsToCheck<P extends PupilWithContacts>(
   pupils: readonly P[],
@@ -197,10 +206,12 @@ export function pupilsToCheck<P extends PupilWithContacts>(
       .map((c) => checkContact(c, events));
     const contacts = checks.map((c) => c.checked);
     const workingContacts = contacts.filter((c) => c.working).length;
-    if (workingContacts >= minimum) continue;
+    const belowMinimum = workingContacts < minimum;
+    if (!belowMinimum && contacts.every((c) => c.problems.length === 0)) continue;
     const count = howMany(contacts.length, minimum);
     list.push({
       pupil,
+      belowMinimum,
       workingContacts,
       contacts,
       reasons: [...(count ? [count] : []), ...checks.flatMap((c) => (c.whyNot ? [c.whyNot] : []))],
@@ -208,6 +219,7 @@ export function pupilsToCheck<P extends PupilWithContacts>(
   }
   return list.sort(
     (a, b) =>
+      Number(b.belowMinimum) - Number(a.belowMinimum) ||
       Number(b.contacts.length === 0) - Number(a.contacts.length === 0) ||
       a.workingContacts - b.workingContacts ||
       a.pupil.surname.localeCompare(b.pupil.surname, "en") ||

@@ -10,6 +10,7 @@ import { createDemoSchool, type DemoSummary } from "../../src/app/demo/create-de
 import { demoPupils } from "../../src/app/demo/pupils.ts";
 import { Random } from "../../src/app/demo/random.ts";
 import { TYPICAL_TERM_DATES } from "../../src/app/demo/term-dates.ts";
+import { contactCheck } from "../../src/app/follow-up/contact-check.ts";
 import type { Database } from "../../src/db/database.ts";
 import { loadCalendar } from "../../src/db/repositories/calendar.ts";
 import { loadYearMarks, yearMarksFromRows } from "../../src/db/repositories/marks.ts";
@@ -104,6 +105,16 @@ describe("demo school in the database", () => {
     expect(summary.contacts).toBeGreaterThanOrEqual(60);
     expect(summary.marks).toBeGreaterThan(20_000);
     expect(summary.amendments).toBeGreaterThan(100);
+  });
+
+  it("gives the office contact details to put right: one contact, a bounced email, a wrong number", async () => {
+    const check = await contactCheck(database.db, summary.school.id, TODAY, 2);
+    const reasons = check.pupils.flatMap((p) => p.reasons);
+    expect(reasons).toContain("Only one contact recorded");
+    expect(
+      reasons.some((r) => /: email to \S+@example\.com failed on .*User unknown/.test(r)),
+    ).toBe(true);
+    expect(reasons.some((r) => /: phone reported as wrong number on /.test(r))).toBe(true);
   });
 
   it("reports believable school statistics that add up", async () => {

@@ -117,6 +117,23 @@ describe("messages the outbox gave up on", () => {
     expect(pupil?.contacts[0]?.problems).toEqual([
       "email to Tom.Jones@Example.com failed on 3 Nov 2026 (last error: 550 5.1.1 mailbox unavailable)",
     ]);
+    expect(pupil?.reasons).toEqual([
+      "Only one contact recorded",
+      "Tom Jones (father): email to Tom.Jones@Example.com failed on 3 Nov 2026 (last error: 550 5.1.1 mailbox unavailable); still reachable by phone",
+    ]);
+  });
+
+  it("lists a pupil with enough working contacts when one address failed, after those below the minimum", () => {
+    const enough = aPupil("Adams", [mother(), father()]);
+    const onlyOne = aPupil("Zeller", [mother()]);
+    const listed = check([enough, onlyOne], { messages: [failed({})], attempts: [] });
+    expect(listed.map((p) => [p.pupil.surname, p.belowMinimum, p.workingContacts])).toEqual([
+      ["Zeller", true, 1],
+      ["Adams", false, 2],
+    ]);
+    expect(listed[1]?.reasons).toEqual([
+      "Tom Jones (father): email to tom.jones@example.com failed on 3 Nov 2026 (last error: 550 5.1.1 mailbox unavailable); still reachable by phone",
+    ]);
   });
 
   it("treats a failed text to the same number written differently as the same number", () => {

@@ -108,7 +108,7 @@ describe("the contact check", () => {
     expect(response.statusCode, response.body).toBe(200);
     const answer = response.json();
     // Eve joins in October: not on roll today. School B's pupil is not School A's business.
-    expect(answer).toMatchObject({ minimum: 2, pupilsOnRoll: 4 });
+    expect(answer).toMatchObject({ minimum: 2, pupilsOnRoll: 4, belowMinimum: 4 });
     expect(
       answer.pupils.map((p: { name: string; workingContacts: number; reasons: string[] }) => [
         p.name,
@@ -145,6 +145,7 @@ describe("the contact check", () => {
       .pupils.filter((p: { pupilId: number }) => p.pupilId === dev.id);
     expect(Object.keys(pupil).sort()).toEqual(
       [
+        "belowMinimum",
         "contacts",
         "name",
         "pupilId",

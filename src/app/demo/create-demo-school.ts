@@ -11,6 +11,7 @@ import { TRUST_POLICY } from "../../domain/policy/presets/trust-policy.ts";
 import { evaluateSchool } from "../policy/evaluate-school.ts";
 import { type DemoMark, demoMarks, formOf } from "./attendance.ts";
 import { loadDemoBenchmarks } from "./benchmarks.ts";
+import { recordDemoContactProblems } from "./contact-problems.ts";
 import { createDemoAccounts, type DemoAccount } from "./demo-accounts.ts";
 import { BOYS_NAMES, GIRLS_NAMES, SURNAMES } from "./names.ts";
 import { type DemoPupil, demoContacts, demoPupils, FORMS } from "./pupils.ts";
@@ -157,6 +158,7 @@ export async function createDemoSchool(db: Kysely<DB>, options: DemoOptions): Pr
   await writeInBatches(db, school.id, amendments, "amendment", options, "Amendments");
   await recordRegistersTaken(db, school.id, marks, tutors);
   const accounts = await createDemoAccounts(db, school, tutors);
+  await recordDemoContactProblems(db, school, { ...options, officer: ATTENDANCE_OFFICER });
   await savePolicyVersion(db, school.id, TRUST_POLICY, ATTENDANCE_OFFICER);
   await loadDemoBenchmarks(db, new Date());
   options.onProgress?.("Evaluating the attendance policy", 0, 1);

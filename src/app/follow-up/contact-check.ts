@@ -17,17 +17,17 @@ export interface PupilContactCheck {
   upn: string;
   name: string;
   registrationGroup: string | null;
+  belowMinimum: boolean;
   workingContacts: number;
-  contacts: Pick<
-    CheckedContact,
-    "id" | "priority" | "name" | "relationship" | "phone" | "email" | "working" | "problems"
-  >[];
+  contacts: CheckedContact[];
   reasons: string[];
 }
 
 export interface ContactCheck {
   minimum: number;
   pupilsOnRoll: number;
+  /** How many of the pupils listed have fewer working contacts than the minimum. */
+  belowMinimum: number;
   pupils: PupilContactCheck[];
 }
 
@@ -133,11 +133,13 @@ export async function contactCheck(
   return {
     minimum,
     pupilsOnRoll: pupils.length,
-    pupils: checked.map(({ pupil, workingContacts, contacts, reasons }) => ({
+    belowMinimum: checked.filter((c) => c.belowMinimum).length,
+    pupils: checked.map(({ pupil, belowMinimum, workingContacts, contacts, reasons }) => ({
       pupilId: pupil.pupilId,
       upn: pupil.upn,
       name: pupil.name,
       registrationGroup: pupil.registrationGroup,
+      belowMinimum,
       workingContacts,
       contacts,
       reasons,

@@ -14,6 +14,7 @@ interface PupilToCheck {
 interface ContactCheckData {
   minimum: number;
   pupilsOnRoll: number;
+  belowMinimum: number;
   pupils: PupilToCheck[];
 }
 
@@ -41,11 +42,15 @@ export function ContactsToCheck({ schoolId }: { schoolId: number }) {
       ) : (
         <>
           <Notice tone="warning">
-            {data.pupils.length} of {data.pupilsOnRoll} pupils on roll have fewer than{" "}
-            {data.minimum} working contact{data.minimum === 1 ? "" : "s"}.
+            {data.belowMinimum} of {data.pupilsOnRoll} pupils on roll have fewer than {data.minimum}{" "}
+            working contact{data.minimum === 1 ? "" : "s"}
+            {data.pupils.length > data.belowMinimum
+              ? `; ${data.pupils.length - data.belowMinimum} more have a phone number or email that failed`
+              : ""}
+            .
           </Notice>
           <Table
-            caption={`Pupils with fewer than ${data.minimum} working contacts`}
+            caption="Contact details to put right"
             rowKey={(p) => p.pupilId}
             rows={data.pupils}
             firstRows={FIRST}
