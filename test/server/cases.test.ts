@@ -412,7 +412,9 @@ describe("the contact log and the evidence pack", () => {
       "contract_agreed",
       "contract_reviewed",
     ]);
-    expect(pack.chronology[1].summary).toBe("Send letter la_1_contract_invite");
+    expect(pack.chronology[1].summary).toBe(
+      'Send "LA letter 1: invitation to an attendance contract meeting"',
+    );
     expect(kinds).toEqual(
       expect.arrayContaining([
         "contract_termination_warning",

@@ -231,7 +231,10 @@ describe("evaluating the policy", () => {
       .execute();
     expect(events).toEqual([
       { kind: "case_opened", summary: "Case opened at Attendance contract meeting invited" },
-      { kind: "action_agreed", summary: "Send letter la_1_contract_invite" },
+      {
+        kind: "action_agreed",
+        summary: 'Send "LA letter 1: invitation to an attendance contract meeting"',
+      },
     ]);
     const dismissed = await office.send("POST", url(`/proposed-actions/${other.id}/dismiss`), {
       reason: "Illness with a doctor's note: no letter",

@@ -111,7 +111,7 @@ describe("the trust policy's stages", () => {
       .json()
       .items.filter((i: { kind: string }) => i.kind === "send_letter");
     expect(letters.map((i: { summary: string }) => i.summary)).toContain(
-      "Send letter trust_letter_2 (Stage 2: no improvement by the end of the Stage 1 monitoring period)",
+      'Send "Letter 2: Internal School Attendance Panel meeting" (Stage 2: no improvement by the end of the Stage 1 monitoring period)',
     );
   });
 

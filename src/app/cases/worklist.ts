@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { currentPolicy } from "../../db/repositories/policies.ts";
 import type { DB } from "../../db/schema.ts";
 import { addDays, dayLabel, type IsoDate } from "../../domain/dates.ts";
+import { letterName } from "../../domain/letters/templates.ts";
 import { reviewDueDate } from "../../domain/policy/review.ts";
 import type { Action } from "../../domain/policy/types.ts";
 import type { SchoolAccess } from "../access/access.ts";
@@ -287,7 +288,7 @@ export async function worklist(
         kind: "send_letter",
         due: (p.decided_at ?? new Date()).toISOString().slice(0, 10),
         ...base,
-        summary: `Send letter ${action.letter} (${p.trigger_name})`,
+        summary: `Send ${letterName(action.letter)} (${p.trigger_name})`,
       });
     }
   }

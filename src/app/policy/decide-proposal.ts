@@ -4,6 +4,7 @@ import { currentPolicy } from "../../db/repositories/policies.ts";
 import type { DB } from "../../db/schema.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
+import { letterName } from "../../domain/letters/templates.ts";
 import type { Action } from "../../domain/policy/types.ts";
 import type { SchoolAccess } from "../access/access.ts";
 import { closeCase, startStage } from "../cases/case-stages.ts";
@@ -113,7 +114,7 @@ export async function acceptProposal(
 export function describeAction(action: Action): string {
   switch (action.type) {
     case "letter":
-      return `Send letter ${action.letter}`;
+      return `Send ${letterName(action.letter)}`;
     case "meeting":
       return `Arrange a ${action.meeting.replaceAll("_", " ")}${action.noticeDays ? ` with at least ${action.noticeDays} days' notice` : ""}`;
     case "start_stage":

@@ -444,3 +444,9 @@ Attendance this year to {date}: {percentage_attendance}% ({sessions_possible} po
 export const DEFAULT_LETTERS: ReadonlyMap<string, LetterTemplate> = new Map(
   letters.map((l) => [l.id, l]),
 );
+
+/** A letter by its title ("Letter 2: Internal School Attendance Panel meeting"), else its id. */
+export function letterName(id: string): string {
+  const title = DEFAULT_LETTERS.get(id)?.title;
+  return title ? `"${title}"` : `letter ${id}`;
+}

@@ -149,13 +149,20 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
       const { caseRecord, stored } = await caseToWork(db, access, request.params.caseId, {
         mustBeOpen: false,
       });
-      const [events, meetings, contracts] = await Promise.all([
+      const [events, meetings, contracts, pupil] = await Promise.all([
         caseEvents(db, access.schoolId, caseRecord.id),
         caseMeetings(db, access.schoolId, caseRecord.id),
         caseContracts(db, access.schoolId, caseRecord.id),
+        db
+          .selectFrom("pupils")
+          .select(["legal_forename", "legal_surname", "preferred_forename", "preferred_surname"])
+          .where("school_id", "=", access.schoolId)
+          .where("id", "=", caseRecord.pupilId)
+          .executeTakeFirstOrThrow(),
       ]);
       return {
         ...caseRecord,
+        pupilName: displayName(pupil),
         stageName: stageName(stored.policy, caseRecord.stageId),
         events,
         meetings,

@@ -1,10 +1,13 @@
 import { z } from "zod";
+import type { SchoolAccess } from "../../app/access/access.ts";
 import { resolveRange } from "../../app/attendance-statistics.ts";
 import { pupilCalendar, schoolDashboard } from "../../app/dashboard.ts";
 import { decideLeave, requestLeave } from "../../app/follow-up/leave-requests.ts";
+import { schoolPunctuality } from "../../app/punctuality.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { currentPolicy } from "../../db/repositories/policies.ts";
+import { DEFAULT_LATE_THRESHOLD } from "../../domain/punctuality.ts";
 import type { RouteApp } from "../app.ts";
 import { absenceSpan, id, rangeQuery, schoolParams } from "../params.ts";
 import { visiblePupil } from "../pupils/pupils.routes.ts";
@@ -13,6 +16,12 @@ import { rangeRequestOf } from "../schools/schools.routes.ts";
 export async function dashboardRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;
   const today = () => momentOf(app.clock()).date;
+  /** The period a dashboard figure is asked for, once the user may read the school's statistics. */
+  const dashboardPeriod = async (access: SchoolAccess, query: z.infer<typeof rangeQuery>) => {
+    access.require("statistics.view");
+    const calendar = await loadCalendar(db, access.schoolId);
+    return resolveRange(calendar, rangeRequestOf(query), today());
+  };
 
   app.get(
     "/:schoolId/dashboard",
@@ -26,9 +35,7 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
     },
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
-      access.require("statistics.view");
-      const calendar = await loadCalendar(db, access.schoolId);
-      const range = resolveRange(calendar, rangeRequestOf(request.query), today());
+      const range = await dashboardPeriod(access, request.query);
       const [dashboard, stored] = await Promise.all([
         schoolDashboard(db, access.schoolId, range),
         currentPolicy(db, access.schoolId),
@@ -38,6 +45,27 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
         target: stored?.policy.target ?? null,
         bands: stored?.policy.bands ?? [],
       };
+    },
+  );
+
+  app.get(
+    "/:schoolId/dashboard/punctuality",
+    {
+      schema: {
+        tags: ["statistics"],
+        summary:
+          "Punctuality: late sessions (L, U), minutes lost, by weekday, minutes and year group, and the frequent late arrivers",
+        params: schoolParams,
+        querystring: rangeQuery.extend({
+          /** Lates in the period that make a frequent late arriver (the trust policy: 3 in a half term). */
+          lateThreshold: z.coerce.number().int().min(2).max(20).default(DEFAULT_LATE_THRESHOLD),
+        }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const range = await dashboardPeriod(access, request.query);
+      return schoolPunctuality(db, access.schoolId, range, request.query.lateThreshold);
     },
   );
 

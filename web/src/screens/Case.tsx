@@ -9,6 +9,7 @@ import { CaseContract, type Contract } from "./CaseContract.tsx";
 interface CaseDetail {
   id: number;
   pupilId: number;
+  pupilName: string;
   status: string;
   stageId: string;
   stageName: string;
@@ -57,9 +58,11 @@ export function CasePage() {
     : "–";
   return (
     <section>
-      <h1>Case {data.id}</h1>
+      <h1>
+        {data.pupilName}: case {data.id}
+      </h1>
       <p>
-        <Link to={`/pupils/${data.pupilId}`}>The pupil's profile</Link> ·{" "}
+        <Link to={`/pupils/${data.pupilId}`}>{data.pupilName}'s profile</Link> ·{" "}
         <a href={`${base}/evidence-pack?format=pdf`}>Evidence pack (PDF)</a> ·{" "}
         <a href={`${base}/evidence-pack`}>(JSON)</a>
       </p>
@@ -70,7 +73,7 @@ export function CasePage() {
         </dd>
         <dt>Status</dt>
         <dd>
-          {data.status}
+          {data.status === "open" ? "Open" : "Closed"}
           {data.outcome ? `: ${data.outcome}` : ""}
         </dd>
         <dt>Attendance when the stage began</dt>
@@ -166,7 +169,7 @@ export function CasePage() {
         {data.events.map((e) => (
           <li key={e.id}>
             <time dateTime={e.happened_on}>{dayLabel(e.happened_on)}</time> {e.summary}{" "}
-            <span className="muted">({e.recorded_by})</span>
+            <span className="muted">· {e.recorded_by}</span>
           </li>
         ))}
       </ol>

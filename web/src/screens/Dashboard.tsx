@@ -7,6 +7,7 @@ import { ErrorNotice, Loading } from "../ui/Notice.tsx";
 import { type Column, Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { BenchmarkComparison } from "./Benchmarks.tsx";
+import { PunctualitySection } from "./Punctuality.tsx";
 
 interface Ratio {
   numerator: number;
@@ -277,7 +278,12 @@ export function Dashboard() {
             rows={data.pupils.filter((p) => p.persistentlyAbsent)}
             columns={pupilColumns}
           />
-          {schoolId ? <BenchmarkComparison schoolId={schoolId} /> : null}
+          {schoolId ? (
+            <>
+              <PunctualitySection schoolId={schoolId} query={rangeQuery(period)} />
+              <BenchmarkComparison schoolId={schoolId} />
+            </>
+          ) : null}
         </>
       )}
     </section>

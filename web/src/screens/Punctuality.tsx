@@ -1,0 +1,144 @@
+import { Link } from "react-router";
+import { Chart } from "../ui/Chart.tsx";
+import { ErrorNotice, Loading } from "../ui/Notice.tsx";
+import { type Column, Table } from "../ui/Table.tsx";
+import { useApi } from "../ui/useApi.ts";
+
+interface LateArriver {
+  pupilId: number;
+  name: string;
+  form: string | null;
+  L: number;
+  U: number;
+  total: number;
+  minutes: number;
+  usualWeekday: string | null;
+}
+
+interface PunctualityData {
+  lateThreshold: number;
+  lates: { L: number; U: number; total: number };
+  minutesLost: number;
+  latesWithoutMinutes: number;
+  medianMinutesLate: number | null;
+  byWeekday: { weekday: string; lates: number }[];
+  byMinutes: { band: string; lates: number }[];
+  frequentLateArrivers: LateArriver[];
+}
+
+const arriverColumns: Column<LateArriver>[] = [
+  {
+    key: "name",
+    label: "Pupil",
+    value: (p) => p.name,
+    render: (p) => <Link to={`/pupils/${p.pupilId}`}>{p.name}</Link>,
+  },
+  { key: "form", label: "Form", value: (p) => p.form },
+  { key: "L", label: "Late (L)", value: (p) => p.L, numeric: true },
+  { key: "U", label: "After close (U)", value: (p) => p.U, numeric: true },
+  { key: "minutes", label: "Minutes late", value: (p) => p.minutes, numeric: true },
+  { key: "day", label: "Usual day", value: (p) => p.usualWeekday },
+];
+
+const count = (n: number) => n.toLocaleString("en-GB");
+const bandName = (band: string) => (band === "unknown" ? "minutes unknown" : `${band} minutes`);
+
+/** Lates over the dashboard's period: headline figures, two charts and the frequent late arrivers. */
+export function PunctualitySection({ schoolId, query }: { schoolId: number; query: string }) {
+  const { data, error } = useApi<PunctualityData>(
+    `/api/schools/${schoolId}/dashboard/punctuality?${query}`,
+  );
+  return (
+    <section aria-labelledby="punctuality-heading">
+      <h2 id="punctuality-heading">Punctuality</h2>
+      <ErrorNotice error={error} />
+      {!data ? (
+        error ? null : (
+          <Loading what="punctuality" />
+        )
+      ) : (
+        <>
+          <div className="tiles">
+            <div className="tile">
+              <span className="figure">{count(data.lates.total)}</span>
+              <span>late sessions</span>
+            </div>
+            <div className="tile">
+              <span className="figure">{count(data.lates.U)}</span>
+              <span>of which after the register closed (U)</span>
+            </div>
+            <div className="tile">
+              <span className="figure">{count(data.minutesLost)}</span>
+              <span>minutes of learning lost</span>
+            </div>
+            <div className="tile">
+              <span className="figure">{data.medianMinutesLate ?? "–"}</span>
+              <span>median minutes late (L)</span>
+            </div>
+          </div>
+          {data.latesWithoutMinutes > 0 ? (
+            <p className="muted">
+              {count(data.latesWithoutMinutes)} of the lates have no minutes recorded, so are not in
+              the minutes lost or the median.
+            </p>
+          ) : null}
+          <div className="charts">
+            <LateBars
+              title="Lates by day of the week"
+              label={`Lates by weekday: ${data.byWeekday.map((d) => `${d.weekday} ${d.lates}`).join(", ")}`}
+              bars={data.byWeekday.map((d) => [d.weekday, d.lates])}
+            />
+            <LateBars
+              title="Lates by minutes late"
+              label={`Lates by minutes late: ${data.byMinutes.map((b) => `${bandName(b.band)}: ${b.lates}`).join("; ")}`}
+              bars={data.byMinutes.map((b) => [b.band, b.lates])}
+              axis="minutes"
+            />
+          </div>
+          <p>
+            Pupils late {data.lateThreshold} or more times in the period; the usual day is the one
+            with more than half of a pupil's lates.
+          </p>
+          <Table
+            caption="Frequent late arrivers"
+            rowKey={(p) => p.pupilId}
+            rows={data.frequentLateArrivers}
+            columns={arriverColumns}
+            empty={`No pupil was late ${data.lateThreshold} or more times in the period.`}
+            firstRows={15}
+          />
+        </>
+      )}
+    </section>
+  );
+}
+
+/** A bar chart of lates, one bar a category, under its heading. */
+function LateBars({
+  title,
+  label,
+  bars,
+  axis,
+}: {
+  title: string;
+  label: string;
+  bars: [string, number][];
+  axis?: string;
+}) {
+  return (
+    <div>
+      <h3>{title}</h3>
+      <Chart
+        label={label}
+        option={{
+          tooltip: {},
+          xAxis: { type: "category", name: axis, data: bars.map(([category]) => category) },
+          yAxis: { type: "value", name: "lates", minInterval: 1 },
+          series: [
+            { type: "bar", data: bars.map(([, lates]) => lates), itemStyle: { color: "#b45309" } },
+          ],
+        }}
+      />
+    </div>
+  );
+}
