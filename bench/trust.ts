@@ -20,6 +20,7 @@ import { londonInstant } from "../src/domain/dates.ts";
 import { buildApp } from "../src/server/app.ts";
 import { prepareDatabase } from "./support/spike.ts";
 import { syntheticYear } from "./support/synthetic-year.ts";
+import { printLatencies, timedGet } from "./support/timed-requests.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -36,10 +37,6 @@ const TODAY = "2026-07-20";
 const PG_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[
-    Math.min(values.length - 1, Math.floor((values.length * p) / 100))
-  ] as number;
 
 process.stdout.write(
   `bench/trust: ${SCHOOLS} schools x ${PER_SCHOOL} pupils, one local authority\n`,
@@ -113,33 +110,26 @@ try {
     logLevel: "warn",
     clock: () => londonInstant(TODAY, "10:00"),
   });
-  const ask = async (url: string) => {
-    const t = performance.now();
-    const response = await app.inject({
-      method: "GET",
-      url,
-      headers: { cookie: `rollbook_session=${token}` },
-    });
-    if (response.statusCode !== 200)
-      throw new Error(`${url}: ${response.statusCode} ${response.body.slice(0, 200)}`);
-    return { ms: performance.now() - t, body: response.json() };
-  };
+  const ask = timedGet(app, token);
   started = Date.now();
-  const first = await ask("/api/oversight/schools?laCode=900");
+  const first = (await ask("/api/oversight/schools?laCode=900")) as {
+    body: {
+      total: { attendanceRate: { numerator: number; denominator: number }; enrolments: number };
+    };
+  };
   process.stdout.write(
     `  first overview (every school's snapshot computed): ${seconds(Date.now() - started)}; ` +
       `LA attendance ${((first.body.total.attendanceRate.numerator * 100) / first.body.total.attendanceRate.denominator).toFixed(2)}% over ${first.body.total.enrolments} enrolments\n`,
   );
-  for (const [label, url] of [
-    ["overview", "/api/oversight/schools?laCode=900"],
-    ["conversation list", "/api/oversight/conversation-list?laCode=900&atRiskBelow=92"],
-  ] as const) {
-    const times: number[] = [];
-    for (let i = 0; i < REQUESTS; i++) times.push((await ask(url)).ms);
-    process.stdout.write(
-      `  ${label}: p50 ${percentile(times, 50).toFixed(0)} ms, p99 ${percentile(times, 99).toFixed(0)} ms over ${REQUESTS} requests (target 300 ms)\n`,
-    );
-  }
+  await printLatencies(
+    ask,
+    [
+      ["overview", "/api/oversight/schools?laCode=900"],
+      ["conversation list", "/api/oversight/conversation-list?laCode=900&atRiskBelow=92"],
+    ],
+    REQUESTS,
+    300,
+  );
   await app.close();
 } finally {
   await database.close();
