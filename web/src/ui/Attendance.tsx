@@ -70,6 +70,11 @@ export function YearHeatmap({
           orient: "horizontal",
           left: "center",
           bottom: 0,
+          // Compact enough for the four keys to fit a phone's width.
+          itemWidth: 12,
+          itemGap: 8,
+          textGap: 3,
+          textStyle: { fontSize: 11 },
           pieces: [
             { value: 0, label: "Attended", color: "#2e7d32" },
             { value: 1, label: "Half day missed", color: "#f9a825" },
