@@ -21,7 +21,7 @@ import { anyText, settings } from "./support.ts";
  */
 
 type InlineField = keyof MergeData;
-const BLOCKS = ["bands_table", "absence_list"] as const;
+const BLOCKS = ["bands_table", "absence_list", "late_list"] as const;
 const INLINE = Object.keys(MERGE_FIELDS).filter(
   (f) => !(BLOCKS as readonly string[]).includes(f),
 ) as InlineField[];
@@ -107,8 +107,9 @@ describe("letter templates", () => {
         fullData,
         rows.bands,
         rows.absences,
+        rows.absences,
         fc.constantFrom("\n\n", "\n \n", "\r\n\r\n", "\n\n\n"),
-        (paragraphs, data, bands, absences, gap) => {
+        (paragraphs, data, bands, absences, lates, gap) => {
           const body = paragraphs
             .map((p) =>
               typeof p === "string"
@@ -117,12 +118,13 @@ describe("letter templates", () => {
             )
             .join(gap);
           expect(templateProblems(body)).toEqual([]);
-          const merged = merge(body, { data, bands, absences });
+          const merged = merge(body, { data, bands, absences, lates });
           if (!merged.ok) expect.fail(merged.message);
           expect(merged.blocks).toEqual(
             paragraphs.map((p): LetterBlock => {
               if (p === "bands_table") return { kind: "bands", rows: bands };
               if (p === "absence_list") return { kind: "absences", rows: absences };
+              if (p === "late_list") return { kind: "lates", rows: lates };
               return { kind: "text", text: joinParts(p, (f) => data[f.field] as string) };
             }),
           );

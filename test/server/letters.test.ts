@@ -203,4 +203,46 @@ describe("letters", () => {
       .items.filter((i: { kind: string }) => i.kind === "send_letter");
     expect(after).toEqual([]);
   });
+
+  it("lists this half term's late marks with their minutes in the trust's lateness letter", async () => {
+    const amelia = server.pupils[0] as Pupil;
+    const marks = [
+      "upn,date,session,code,minutes_late",
+      `${amelia.upn},2025-09-15,AM,L,12`,
+      `${amelia.upn},2025-09-22,AM,U,40`,
+      `${amelia.upn},2025-09-29,AM,L,`,
+      `${amelia.upn},2025-09-29,PM,\\,`,
+    ];
+    const imported = await office.send("POST", url("/imports/marks"), `${marks.join("\n")}\n`, {
+      "content-type": "text/csv",
+    });
+    expect(imported.statusCode, imported.body).toBe(200);
+    const issued = await office.send("POST", url("/letters"), {
+      letterId: "trust_late_marks",
+      pupilIds: [amelia.id],
+    });
+    expect(issued.statusCode, issued.body).toBe(201);
+    const [letter] = issued.json().letters;
+    const pdf = pdfText((await office.get(url(`/letters/${letter.id}/pdf`))).rawPayload);
+    expect(pdf).toContain("has been late to school on the following occasions this half term");
+    expect(pdf).toContain("15 Sep 2025 AM L Late, before the register closed (12 minutes late)");
+    expect(pdf).toContain(
+      "22 Sep 2025 AM U Arrived after the register closed (40 minutes late): an unauthorised absence",
+    );
+    expect(pdf).toContain("29 Sep 2025 AM L Late, before the register closed");
+    const words = docxText((await office.get(url(`/letters/${letter.id}/docx`))).rawPayload);
+    expect(words).toContain(
+      "15 Sep 2025 AM   L   Late, before the register closed (12 minutes late)",
+    );
+    // Bilal was never late: his letter says so rather than showing an empty table.
+    const his = (
+      await office.send("POST", url("/letters"), {
+        letterId: "trust_late_marks",
+        pupilIds: [bilal.id],
+      })
+    ).json().letters[0];
+    expect(pdfText((await office.get(url(`/letters/${his.id}/pdf`))).rawPayload)).toContain(
+      "No late marks this half term.",
+    );
+  });
 });

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { loadYearMarks } from "../../db/repositories/marks.ts";
 import type { Contact, DB } from "../../db/schema.ts";
 import { academicYearBounds, academicYearOf } from "../../domain/calendar.ts";
@@ -137,6 +138,7 @@ export async function letterInput(
       data,
       bands: bandRows(policy),
       absences: await absencesThisYear(db, schoolId, pupilId, today),
+      lates: await latesThisHalfTerm(db, schoolId, pupilId, today),
     },
     school: { name: row.school, address: row.address, logo: row.logo_png },
     pupilName: `${data.chosen_forename} ${data.chosen_surname}`,
@@ -163,4 +165,38 @@ async function absencesThisYear(db: Kysely<DB>, schoolId: number, pupilId: numbe
     });
   }
   return rows;
+}
+
+/** Each late mark this half term to the day, with the minutes late: the trust's lateness letter. */
+async function latesThisHalfTerm(
+  db: Kysely<DB>,
+  schoolId: number,
+  pupilId: number,
+  today: IsoDate,
+) {
+  const halfTerm = (await loadCalendar(db, schoolId)).halfTermOf(today);
+  if (!halfTerm) return [];
+  const marks = await db
+    .selectFrom("session_marks")
+    .select(["date", "session", "code", "minutes_late"])
+    .where("school_id", "=", schoolId)
+    .where("pupil_id", "=", pupilId)
+    .where("code", "in", ["L", "U"])
+    .where("date", ">=", halfTerm.start)
+    .where("date", "<=", today)
+    .orderBy("date")
+    .orderBy("session")
+    .execute();
+  return marks.map((m) => {
+    const minutes = m.minutes_late === null ? "" : ` (${m.minutes_late} minutes late)`;
+    return {
+      date: dayLabel(m.date),
+      session: m.session,
+      code: m.code,
+      meaning:
+        m.code === "L"
+          ? `Late, before the register closed${minutes}`
+          : `Arrived after the register closed${minutes}: an unauthorised absence`,
+    };
+  });
 }

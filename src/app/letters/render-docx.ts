@@ -1,7 +1,12 @@
 import Docxtemplater from "docxtemplater";
 import PizZip from "pizzip";
 import { RollbookError } from "../../domain/errors.ts";
-import { type LetterBlock, MERGE_FIELDS, type MergeData } from "../../domain/letters/merge.ts";
+import {
+  type LetterBlock,
+  MERGE_FIELDS,
+  type MergeData,
+  NO_ROWS,
+} from "../../domain/letters/merge.ts";
 
 export interface LetterDocument {
   schoolName: string;
@@ -42,7 +47,7 @@ function baseTemplate(): Buffer {
 
 const BASE = baseTemplate();
 
-/** What a Word template may use: every merge field, plus the `paragraphs`, `bands` and `absences` loops. */
+/** What a Word template may use: every merge field, plus the `paragraphs`, `bands`, `absences` and `lates` loops. */
 function templateData(letter: LetterDocument) {
   const lines: { text: string }[] = [];
   for (const block of letter.blocks) {
@@ -51,7 +56,7 @@ function templateData(letter: LetterDocument) {
       for (const row of block.rows) lines.push({ text: `${row.range}   ${row.name}` });
       lines.push({ text: "" });
     } else {
-      if (block.rows.length === 0) lines.push({ text: "No absences." });
+      if (block.rows.length === 0) lines.push({ text: NO_ROWS[block.kind] });
       for (const row of block.rows)
         lines.push({ text: `${row.date} ${row.session}   ${row.code}   ${row.meaning}` });
       lines.push({ text: "" });
@@ -59,6 +64,7 @@ function templateData(letter: LetterDocument) {
   }
   const bands = letter.blocks.find((b) => b.kind === "bands");
   const absences = letter.blocks.find((b) => b.kind === "absences");
+  const lates = letter.blocks.find((b) => b.kind === "lates");
   return {
     ...letter.data,
     school_name: letter.schoolName,
@@ -66,6 +72,7 @@ function templateData(letter: LetterDocument) {
     paragraphs: lines,
     bands: bands?.kind === "bands" ? bands.rows : [],
     absences: absences?.kind === "absences" ? absences.rows : [],
+    lates: lates?.kind === "lates" ? lates.rows : [],
   };
 }
 
@@ -88,6 +95,7 @@ const LOOPS = new Set([
   "paragraphs",
   "bands",
   "absences",
+  "lates",
   "text",
   "range",
   "name",

@@ -1,5 +1,5 @@
 import PDFDocument from "pdfkit";
-import type { LetterBlock } from "../../domain/letters/merge.ts";
+import { type LetterBlock, NO_ROWS } from "../../domain/letters/merge.ts";
 
 export interface PdfLetter {
   schoolName: string;
@@ -59,13 +59,17 @@ function writeBlock(doc: PDFKit.PDFDocument, block: LetterBlock): void {
     block.kind === "bands"
       ? block.rows.map((r) => [r.range, r.name])
       : block.rows.map((r) => [`${r.date} ${r.session}`, r.code, r.meaning]);
-  if (rows.length === 0) {
-    doc.text("No absences this year.", left, doc.y).moveDown(0.8);
+  if (block.kind !== "bands" && rows.length === 0) {
+    doc.text(NO_ROWS[block.kind], left, doc.y).moveDown(0.8);
     return;
   }
-  const widths = block.kind === "bands" ? [140, 300] : [110, 40, 290];
+  const widths = block.kind === "bands" ? [140, 300] : [130, 30, 280];
   for (const cells of rows) {
-    if (doc.y > doc.page.height - doc.page.margins.bottom - 20) doc.addPage();
+    // A row is as tall as its longest cell, so a wrapped meaning never runs into the next row.
+    const height = Math.max(
+      ...cells.map((cell, i) => doc.heightOfString(cell ?? "", { width: (widths[i] ?? 100) - 8 })),
+    );
+    if (doc.y + height > doc.page.height - doc.page.margins.bottom) doc.addPage();
     const y = doc.y;
     let x = left;
     cells.forEach((cell, i) => {
@@ -73,7 +77,7 @@ function writeBlock(doc: PDFKit.PDFDocument, block: LetterBlock): void {
       x += widths[i] ?? 100;
     });
     doc.x = left;
-    doc.y = y + 15;
+    doc.y = y + height + 3;
   }
   doc.moveDown(0.8);
 }

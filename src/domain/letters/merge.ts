@@ -2,7 +2,8 @@ import { RollbookError } from "../errors.ts";
 
 /**
  * Letter wording is plain text with merge fields in braces, `{forename}`, paragraphs separated by
- * a blank line. A paragraph that is only `{bands_table}` or `{absence_list}` becomes a table.
+ * a blank line. A paragraph that is only `{bands_table}`, `{absence_list}` or `{late_list}` becomes
+ * a table.
  * The same fields work in a school's own Word template.
  */
 export const MERGE_FIELDS = {
@@ -36,20 +37,30 @@ export const MERGE_FIELDS = {
   signatory: "who signs the letter",
   bands_table: "(on its own line) the policy's attendance bands",
   absence_list: "(on its own line) the pupil's absences this year, for a registration certificate",
+  late_list: "(on its own line) the pupil's late marks this half term, with the minutes late",
 } as const;
 
 export type MergeField = keyof typeof MERGE_FIELDS;
 export type MergeData = Partial<
-  Record<Exclude<MergeField, "bands_table" | "absence_list">, string>
+  Record<Exclude<MergeField, "bands_table" | "absence_list" | "late_list">, string>
 >;
 
 export type LetterBlock =
   | { kind: "text"; text: string }
   | { kind: "bands"; rows: { range: string; name: string }[] }
-  | { kind: "absences"; rows: { date: string; session: string; code: string; meaning: string }[] };
+  | { kind: "absences"; rows: MarkRow[] }
+  | { kind: "lates"; rows: MarkRow[] };
+
+/** One session in a letter's list: "Tue, 4 Nov 2025", "AM", "L", "Late: arrived ... (12 minutes)". */
+export interface MarkRow {
+  date: string;
+  session: string;
+  code: string;
+  meaning: string;
+}
 
 const FIELD = /\{([^{}]*)\}/g;
-const BLOCKS = new Set(["bands_table", "absence_list"]);
+const BLOCKS = new Set(["bands_table", "absence_list", "late_list"]);
 
 /** Every problem with a template's wording: unknown fields, unbalanced braces, misplaced tables. */
 export function templateProblems(body: string): string[] {
@@ -86,7 +97,9 @@ function paragraphsOf(body: string): string[] {
 export interface MergeInput {
   data: MergeData;
   bands: { range: string; name: string }[];
-  absences: { date: string; session: string; code: string; meaning: string }[];
+  absences: MarkRow[];
+  /** Late marks this half term; only letters with {late_list} need them. */
+  lates?: MarkRow[];
 }
 
 /** The letter's wording with every field filled in; a field with no value is an error naming it. */
@@ -101,6 +114,7 @@ export function mergeLetter(body: string, input: MergeInput): LetterBlock[] {
   const blocks = paragraphsOf(body).map((paragraph): LetterBlock => {
     if (paragraph === "{bands_table}") return { kind: "bands", rows: input.bands };
     if (paragraph === "{absence_list}") return { kind: "absences", rows: input.absences };
+    if (paragraph === "{late_list}") return { kind: "lates", rows: input.lates ?? [] };
     const text = paragraph.replace(FIELD, (_, raw: string) => {
       const value = input.data[raw.trim() as keyof MergeData];
       if (value === undefined) missing.add(raw.trim());
@@ -117,6 +131,12 @@ export function mergeLetter(body: string, input: MergeInput): LetterBlock[] {
   return blocks;
 }
 
+/** What a list with nothing in it says, in every rendering. */
+export const NO_ROWS = {
+  absences: "No absences this year.",
+  lates: "No late marks this half term.",
+} as const;
+
 /** The merged letter as plain text: what is stored as the exact content sent. */
 export function letterText(blocks: LetterBlock[]): string {
   return blocks
@@ -125,7 +145,7 @@ export function letterText(blocks: LetterBlock[]): string {
       if (b.kind === "bands") return b.rows.map((r) => `${r.range}\t${r.name}`).join("\n");
       return (
         b.rows.map((r) => `${r.date} ${r.session}\t${r.code}\t${r.meaning}`).join("\n") ||
-        "No absences."
+        NO_ROWS[b.kind]
       );
     })
     .join("\n\n");

@@ -116,6 +116,26 @@ Yours sincerely
 {signatory}`,
   },
   {
+    id: "trust_late_marks",
+    title: "Late marks: three this half term",
+    family: "trust",
+    body: `${header}
+
+${pupilLine}
+
+Arriving on time matters: a pupil who misses the start of the day misses work and the news of the day with their tutor, and late arrivals disrupt lessons for everyone. The register closes at 9am; pupils arriving after that are marked late, and after 9:30am the session counts as an unauthorised absence.
+
+{chosen_forename} has been late to school on the following occasions this half term:
+
+{late_list}
+
+Please help {chosen_forename} to arrive on time every day. If lateness continues this half term we will invite you to a meeting with our Education Welfare Officer and the Head of School to talk about the reasons and agree a plan. If something is making it hard for {chosen_forename} to arrive on time, please talk to us.
+
+Yours sincerely
+
+{signatory}`,
+  },
+  {
     id: "trust_lateness_warning",
     title: "Lateness warning: 5 sessions marked U this half term",
     family: "trust",

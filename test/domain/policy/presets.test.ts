@@ -149,6 +149,27 @@ describe("the trust policy", () => {
     ).toEqual(["stage_improved"]);
   });
 
+  it("writes with the dates at three late marks in a half term, and proposes a meeting at the fourth", () => {
+    const late = (d: string, code: string) => [d, "AM", code] as [string, "AM", string];
+    const three = [late("2025-11-04", "L"), late("2025-11-06", "U"), late("2025-11-11", "L")];
+    const marks = (lates: [string, "AM", string][]) => aPupilRegister(index, "2025-12-19", lates);
+    const lateness = only(trust, "late_marks_letter", "late_marks_meeting");
+    expect(triggered(evaluate(lateness, index, "2025-11-10", marks(three.slice(0, 2))))).toEqual(
+      [],
+    );
+    expect(triggered(evaluate(lateness, index, "2025-11-11", marks(three)))).toEqual([
+      "late_marks_letter",
+    ]);
+    const four = [...three, late("2025-11-13", "L")];
+    expect(triggered(evaluate(lateness, index, "2025-11-13", marks(four)))).toEqual([
+      "late_marks_letter",
+      "late_marks_meeting",
+    ]);
+    // Three in the autumn's first half term and one in its second are not three in a half term.
+    const across = [late("2025-10-16", "L"), late("2025-10-17", "L"), late("2025-11-04", "L")];
+    expect(triggered(evaluate(lateness, index, "2025-11-04", marks(across)))).toEqual([]);
+  });
+
   it("warns at 5 U in a half term and treats 10 U in 12 weeks as persistent lateness", () => {
     const lates = ["2025-11-04", "2025-11-06", "2025-11-11", "2025-11-13", "2025-11-18"].map(
       (d) => [d, "AM", "U"] as [string, "AM", string],

@@ -8,8 +8,10 @@ import { NATIONAL_PENALTY_NOTICE_RULES, STATUTORY_TRIGGERS } from "./national.ts
  * attendance plan (Letter 2) when there is no improvement; Stage 3 referral to the Education Welfare
  * Service (Letter 3) four weeks later without improvement; Stage 4 a penalty notice at 10 sessions of
  * O, U or G within 12 weeks; Stage 5 restarting from the relevant stage when attendance declines
- * again after improving. Lateness: a warning letter at 5 U in a half term; persistent lateness is
- * 10 U in 12 weeks.
+ * again after improving. Lateness: a letter listing the late marks at three in a half term, and a
+ * meeting with the EWO and Head of School when lateness goes on ("three to six late marks in a half
+ * term": proposed at the fourth, after the letter); a warning letter at 5 U in a half term;
+ * persistent lateness is 10 U in 12 weeks.
  */
 export const TRUST_POLICY: Policy = {
   name: "Trust attendance policy",
@@ -151,6 +153,20 @@ export const TRUST_POLICY: Policy = {
       actions: [{ type: "start_stage", stage: "stage_1" }],
       repeat: "once_per_term",
       discretionary: true,
+    },
+    {
+      id: "late_marks_letter",
+      name: "Three late marks this half term: letter with their dates",
+      when: { kind: "code_count", codes: ["L", "U"], atLeast: 3, window: { period: "half_term" } },
+      actions: [{ type: "letter", letter: "trust_late_marks" }],
+      repeat: "once_per_half_term",
+    },
+    {
+      id: "late_marks_meeting",
+      name: "Lateness goes on after the letter: meeting with the EWO and Head of School",
+      when: { kind: "code_count", codes: ["L", "U"], atLeast: 4, window: { period: "half_term" } },
+      actions: [{ type: "meeting", meeting: "lateness_meeting", noticeDays: 7 }],
+      repeat: "once_per_half_term",
     },
     {
       id: "lateness_warning",
