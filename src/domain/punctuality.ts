@@ -1,5 +1,6 @@
 import type { SessionName } from "./calendar.ts";
 import { type IsoDate, WEEKDAY_NAMES, weekday } from "./dates.ts";
+import type { Condition, Policy } from "./policy/types.ts";
 
 /**
  * Punctuality over a period, from the current late marks: `L` (arrived before the register
@@ -53,8 +54,25 @@ export interface Punctuality {
   frequentLateArrivers: FrequentLateArriver[];
 }
 
-/** The trust policy's trigger is "3 L in a half term"; schools may ask for another number. */
+/** Where a policy has no rule about late marks: "3 L in a half term", as the trust policy has. */
 export const DEFAULT_LATE_THRESHOLD = 3;
+
+/**
+ * How many lates make a frequent late arriver for this school: the smallest count of late marks
+ * (a code_count rule counting L) its policy acts on, so the dashboard lists the pupils its own
+ * rules are about to reach; the default where the policy counts only U or no lates at all.
+ */
+export function lateThresholdOf(policy: Policy | undefined): number {
+  const counts: number[] = [];
+  const visit = (condition: Condition): void => {
+    if (condition.kind === "code_count" && condition.codes.includes("L"))
+      counts.push(condition.atLeast);
+    else if (condition.kind === "all" || condition.kind === "any") condition.of.forEach(visit);
+    else if (condition.kind === "not") visit(condition.condition);
+  };
+  for (const trigger of policy?.triggers ?? []) visit(trigger.when);
+  return counts.length > 0 ? Math.min(...counts) : DEFAULT_LATE_THRESHOLD;
+}
 
 export const MINUTES_BANDS = ["1–5", "6–10", "11–15", "16–30", "over 30", "unknown"] as const;
 export type MinutesBand = (typeof MINUTES_BANDS)[number];

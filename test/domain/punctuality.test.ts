@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { TRUST_POLICY } from "../../src/domain/policy/presets/trust-policy.ts";
+import type { Condition, Policy } from "../../src/domain/policy/types.ts";
 import {
   type LateMark,
+  lateThresholdOf,
   medianMinutes,
   minutesBand,
   type PupilInYear,
@@ -209,5 +212,41 @@ describe("a period with no lates", () => {
       ["No year group", 1, 0],
     ]);
     expect(figures.frequentLateArrivers).toEqual([]);
+  });
+});
+
+describe("how many lates make a frequent late arriver", () => {
+  const withTriggers = (...when: Condition[]): Policy => ({
+    ...TRUST_POLICY,
+    triggers: when.map((w, i) => ({
+      id: `t${i}`,
+      name: "t",
+      when: w,
+      actions: [],
+      repeat: "once_per_term",
+    })),
+  });
+  const lates = (codes: string[], atLeast: number): Condition => ({
+    kind: "code_count",
+    codes,
+    atLeast,
+    window: { period: "half_term" },
+  });
+
+  it("is the smallest count of late marks the school's policy acts on", () => {
+    expect(lateThresholdOf(TRUST_POLICY)).toBe(3);
+    expect(
+      lateThresholdOf(
+        withTriggers(lates(["U"], 2), {
+          kind: "any",
+          of: [{ kind: "not", condition: lates(["L"], 6) }, lates(["L", "U"], 5)],
+        }),
+      ),
+    ).toBe(5);
+  });
+
+  it("falls back to three where the policy counts no L marks, or there is no policy", () => {
+    expect(lateThresholdOf(withTriggers(lates(["U"], 5)))).toBe(3);
+    expect(lateThresholdOf(undefined)).toBe(3);
   });
 });

@@ -7,7 +7,7 @@ import { schoolPunctuality } from "../../app/punctuality.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { currentPolicy } from "../../db/repositories/policies.ts";
-import { DEFAULT_LATE_THRESHOLD } from "../../domain/punctuality.ts";
+import { lateThresholdOf } from "../../domain/punctuality.ts";
 import type { RouteApp } from "../app.ts";
 import { absenceSpan, id, rangeQuery, schoolParams } from "../params.ts";
 import { visiblePupil } from "../pupils/pupils.routes.ts";
@@ -57,15 +57,18 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
           "Punctuality: late sessions (L, U), minutes lost, by weekday, minutes and year group, and the frequent late arrivers",
         params: schoolParams,
         querystring: rangeQuery.extend({
-          /** Lates in the period that make a frequent late arriver (the trust policy: 3 in a half term). */
-          lateThreshold: z.coerce.number().int().min(2).max(20).default(DEFAULT_LATE_THRESHOLD),
+          /** Lates in the period that make a frequent late arriver; by default the school's policy's. */
+          lateThreshold: z.coerce.number().int().min(2).max(20).optional(),
         }),
       },
     },
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
       const range = await dashboardPeriod(access, request.query);
-      return schoolPunctuality(db, access.schoolId, range, request.query.lateThreshold);
+      const threshold =
+        request.query.lateThreshold ??
+        Math.max(2, lateThresholdOf((await currentPolicy(db, access.schoolId))?.policy));
+      return schoolPunctuality(db, access.schoolId, range, threshold);
     },
   );
 
