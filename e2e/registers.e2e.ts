@@ -1,4 +1,5 @@
 import { beforeAll, expect, test } from "vitest";
+import { contactCheck } from "../src/app/follow-up/contact-check.ts";
 import {
   DEMO_TODAY,
   demoSchoolForThisFile,
@@ -120,6 +121,16 @@ test("the office amends yesterday's mark with a reason, and the pupil's history 
   const byCode = page.getByRole("table", { name: "Sessions by code" });
   await byCode.getByRole("row", { name: /^M Medical or dental appointment/ }).waitFor();
   await page.getByText(/^\d+ of \d+ possible sessions attended$/).waitFor();
+  // The demo gives this family one contact: the office sees it on the pupil's page too.
+  const check = await contactCheck(
+    e2e.school.database.db,
+    e2e.school.demo.school.id,
+    DEMO_TODAY,
+    2,
+  );
+  const mine = check.pupils.find((p) => p.pupilId === pupil.id);
+  expect(mine?.reasons).toEqual(["Only one contact recorded"]);
+  await page.getByText("Contact details to put right: Only one contact recorded.").waitFor();
   await screenshot(page, "pupil-profile-after-amendment");
   await expectAccessible(page, "pupil profile");
   expect(pageProblems(page)).toEqual([]);

@@ -183,6 +183,15 @@ describe("the contact check", () => {
     expect(names).toEqual(["Chloe Pupil", "Bilal Pupil"]);
   });
 
+  it("answers for one pupil, for their page", async () => {
+    const one = (await office.get(url(`?pupilId=${chloe.id}`))).json();
+    expect(one.pupils.map((p: { reasons: string[] }) => p.reasons)).toEqual([
+      ["No contacts recorded"],
+    ]);
+    expect(one.belowMinimum).toBe(1);
+    expect((await office.get(url("?pupilId=0"))).statusCode).toBe(400);
+  });
+
   it("takes the minimum from the query: 1 to 5", async () => {
     const one = (await office.get(url("?minimum=1"))).json();
     expect(one.minimum).toBe(1);

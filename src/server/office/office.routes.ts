@@ -8,7 +8,7 @@ import {
 } from "../../app/registers/office-views.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import type { RouteApp } from "../app.ts";
-import { isoDate, schoolParams } from "../params.ts";
+import { id, isoDate, schoolParams } from "../params.ts";
 
 export async function officeRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;
@@ -66,14 +66,22 @@ export async function officeRoutes(app: RouteApp): Promise<void> {
         summary:
           "Pupils on roll today with fewer than `minimum` working contacts (no phone or email, or known to have failed), with the reasons",
         params: schoolParams,
-        querystring: z.object({ minimum: z.coerce.number().int().min(1).max(5).default(2) }),
+        querystring: z.object({
+          minimum: z.coerce.number().int().min(1).max(5).default(2),
+          /** One pupil's answer, for their page. */
+          pupilId: id.optional(),
+        }),
       },
     },
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
       access.require("office.view");
       const today = momentOf(app.clock()).date;
-      return contactCheck(db, access.schoolId, today, request.query.minimum);
+      const { minimum, pupilId } = request.query;
+      const check = await contactCheck(db, access.schoolId, today, minimum);
+      if (pupilId === undefined) return check;
+      const pupils = check.pupils.filter((p) => p.pupilId === pupilId);
+      return { ...check, belowMinimum: pupils.filter((p) => p.belowMinimum).length, pupils };
     },
   );
 }

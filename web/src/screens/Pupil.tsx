@@ -10,7 +10,7 @@ import {
   YearHeatmap,
 } from "../ui/Attendance.tsx";
 import { Chart } from "../ui/Chart.tsx";
-import { ErrorNotice, Loading } from "../ui/Notice.tsx";
+import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { PupilRecordAccess } from "./PupilRecordAccess.tsx";
@@ -91,6 +91,9 @@ export function PupilProfile() {
     }[];
   }>(schoolId && office ? `${base}/contact-log` : null);
   const meaning = useCodeMeanings();
+  const contactCheck = useApi<{ pupils: { reasons: string[] }[] }>(
+    schoolId && office ? `/api/schools/${schoolId}/office/contact-check?pupilId=${pupilId}` : null,
+  );
   const policy = useApi<{
     policy: { target: number; bands: { id: string; name: string; colour: string; min: number }[] };
   }>(schoolId ? `/api/schools/${schoolId}/policy` : null);
@@ -210,6 +213,11 @@ export function PupilProfile() {
       {p.contacts && (
         <>
           <h2>Contacts</h2>
+          {contactCheck.data?.pupils[0] && (
+            <Notice tone="warning">
+              Contact details to put right: {contactCheck.data.pupils[0].reasons.join("; ")}.
+            </Notice>
+          )}
           <ol>
             {p.contacts.map((c) => (
               <li key={c.id}>
