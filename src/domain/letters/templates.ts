@@ -143,7 +143,9 @@ Yours sincerely
 
 ${pupilLine}
 
-The register closes 30 minutes after it opens. Pupils who arrive after it has closed are marked U, which counts as an unauthorised absence. {chosen_forename} has arrived after the register closed {late_sessions} times this year, and five times this half term.
+Pupils who arrive after the register has closed are marked U, which counts as an unauthorised absence. {chosen_forename} has now arrived after the register closed on five or more sessions this half term. These are this half term's late marks:
+
+{late_list}
 
 This letter is notification that a penalty notice may be issued if persistent lateness after the close of registration continues. Persistent lateness is 10 sessions marked U within 12 weeks.
 

@@ -244,6 +244,18 @@ describe("the primary school's termly RAG letters", () => {
     expect(triggered(evaluate(rules, index, "2026-03-13", worse, inMonitoring))).toEqual([
       "not_improved",
     ]);
+    // Early Help follows "where we feel additional support is required": proposed for a person.
+    const [earlyHelp] = evaluate(
+      only(primary, "early_help"),
+      index,
+      "2026-03-13",
+      worse,
+      inMonitoring,
+    );
+    expect(earlyHelp).toMatchObject({
+      manualReview: true,
+      actions: [{ type: "referral", to: "early_help" }],
+    });
   });
 });
 
@@ -273,6 +285,22 @@ describe("the local authority's Level 1 process", () => {
       context,
     );
     expect(toLevel2?.actions).toContainEqual({ type: "start_stage", stage: "level_2" });
+  });
+
+  it("counts holding steady in Level 1 as success, not as failing to improve", () => {
+    const steady = aPupilRegister(index, "2026-01-12", []);
+    const fromFull = { stage: stage("level_1_support", "2025-11-14", 100) };
+    const outcome = (id: string) =>
+      triggered(evaluate(only(levels, id), index, "2026-01-12", steady, fromFull));
+    expect(outcome("level_1_unsuccessful")).toEqual([]);
+    expect(outcome("level_1_successful")).toEqual(["level_1_successful"]);
+  });
+
+  it("does not call one absence on the first day of a half term a decline", () => {
+    const firstDay = aPupilRegister(index, "2025-12-19", [["2025-11-03", "AM", "I"]]);
+    expect(
+      triggered(evaluate(only(levels, "level_1_decline"), index, "2025-11-03", firstDay)),
+    ).toEqual([]);
   });
 });
 
@@ -374,5 +402,26 @@ describe("the DfE policy on a page", () => {
       stage: stage("early_support", "2025-10-10", 80),
     });
     expect(formal?.actions).toContainEqual({ type: "attendance_contract" });
+  });
+
+  it("ends support only when attendance reaches the agreed level; until then it monitors and reviews", () => {
+    const autumn = schoolDaysOf(calendar, "2025-09-15", 9, "O");
+    const inFormalSupport = { stage: stage("formal_support", "2025-10-13", 80) };
+    const atReview = (codes: ReturnType<typeof aPupilRegister>) =>
+      triggered(
+        evaluate(
+          only(dfe, "step_improved", "step_improving", "step_4_formal_review"),
+          index,
+          "2025-12-01",
+          codes,
+          inFormalSupport,
+        ),
+      ).sort();
+    expect(atReview(aPupilRegister(index, "2026-01-30", autumn))).toEqual(["step_improved"]);
+    const stillMissing = [...autumn, ...schoolDaysOf(calendar, "2025-11-10", 2, "O")];
+    expect(atReview(aPupilRegister(index, "2026-01-30", stillMissing))).toEqual([
+      "step_4_formal_review",
+      "step_improving",
+    ]);
   });
 });

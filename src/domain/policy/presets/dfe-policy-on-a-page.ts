@@ -1,4 +1,4 @@
-import type { Policy } from "../types.ts";
+import type { Condition, Policy } from "../types.ts";
 import {
   NATIONAL_PENALTY_NOTICE_RULES,
   NATIONAL_PENALTY_NOTICE_TRIGGER,
@@ -11,6 +11,17 @@ import {
  * preset fills them with 95% for early support and 90% (persistent absence) for formal support,
  * which a school changes to its own.
  */
+/**
+ * "If attendance improves, we will continue to monitor and support until it reaches the agreed
+ * level": the policy's target, over the weeks since the step began (ten school days at least).
+ */
+const AGREED_LEVEL_REACHED: Condition = {
+  kind: "attendance",
+  atOrAbove: 96,
+  period: "since_stage_start",
+  minimumSessions: 20,
+};
+
 export const DFE_POLICY_ON_A_PAGE: Policy = {
   name: "DfE attendance policy on a page (five steps)",
   preset: "dfe_policy_on_a_page",
@@ -72,7 +83,11 @@ export const DFE_POLICY_ON_A_PAGE: Policy = {
     {
       id: "step_4_formal_review",
       name: "Step 4: formal review meeting in the following half term",
-      when: { kind: "review_due" },
+      // Not once attendance since the contract has reached the agreed level: that case closes.
+      when: {
+        kind: "all",
+        of: [{ kind: "review_due" }, { kind: "not", condition: AGREED_LEVEL_REACHED }],
+      },
       inStage: "formal_support",
       actions: [
         { type: "letter", letter: "dfe_review_invite" },
@@ -97,11 +112,29 @@ export const DFE_POLICY_ON_A_PAGE: Policy = {
       discretionary: true,
     },
     {
-      id: "step_improved",
-      name: "Attendance has improved: continue to monitor and support",
+      id: "step_improving",
+      name: "Attendance is improving: continue to monitor and support",
       when: {
         kind: "all",
-        of: [{ kind: "review_due" }, { kind: "improvement", expect: "improved", minimumPoints: 1 }],
+        of: [
+          { kind: "review_due" },
+          { kind: "improvement", expect: "improved", minimumPoints: 1 },
+          { kind: "not", condition: AGREED_LEVEL_REACHED },
+        ],
+      },
+      actions: [{ type: "praise" }],
+      repeat: "once_per_stage",
+    },
+    {
+      id: "step_improved",
+      name: "Attendance has reached the agreed level: support ends",
+      when: {
+        kind: "all",
+        of: [
+          { kind: "review_due" },
+          { kind: "improvement", expect: "improved", minimumPoints: 1 },
+          AGREED_LEVEL_REACHED,
+        ],
       },
       actions: [{ type: "praise" }, { type: "close_stage", outcome: "improved" }],
       repeat: "once_per_stage",

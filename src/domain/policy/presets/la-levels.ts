@@ -40,7 +40,8 @@ export const LA_LEVELS_POLICY: Policy = {
     {
       id: "level_1_decline",
       name: "Level 1: attendance starting to decline (below the 96% target this half term)",
-      when: { kind: "attendance", below: 96, period: "half_term" },
+      // Not judged on the first day or two of a half term: one absence there is not a decline.
+      when: { kind: "attendance", below: 96, period: "half_term", minimumSessions: 20 },
       inStage: "none",
       actions: [
         { type: "meeting", meeting: "attendance_clinic", noticeDays: 7 },
@@ -59,7 +60,9 @@ export const LA_LEVELS_POLICY: Policy = {
           {
             kind: "any",
             of: [
-              { kind: "improvement", expect: "not_improved", minimumPoints: 0.1 },
+              // "Unsuccessful at maintaining attendance ... or preventing a decline": a fall, however
+              // small; holding steady in Level 1 is success.
+              { kind: "improvement", expect: "not_improved", minimumPoints: 0 },
               { kind: "band", in: ["level_2"] },
             ],
           },
@@ -74,12 +77,12 @@ export const LA_LEVELS_POLICY: Policy = {
     },
     {
       id: "level_1_successful",
-      name: "After 6 weeks of Level 1 support: attendance improving",
+      name: "After 6 weeks of Level 1 support: attendance maintained or improving",
       when: {
         kind: "all",
         of: [
           { kind: "review_due" },
-          { kind: "improvement", expect: "improved", minimumPoints: 0.1 },
+          { kind: "improvement", expect: "improved", minimumPoints: 0 },
           { kind: "band", in: ["level_1"] },
         ],
       },

@@ -1,4 +1,4 @@
-import type { Policy } from "../types.ts";
+import type { Condition, Policy } from "../types.ts";
 import {
   NATIONAL_PENALTY_NOTICE_RULES,
   NATIONAL_PENALTY_NOTICE_TRIGGER,
@@ -13,6 +13,16 @@ import {
  * improved, an invitation to an attendance meeting. Long-term illness and medical conditions are
  * taken into account: those pupils go to a person, not an automatic letter.
  */
+/** Next term's analysis: no better band, and no real rise in attendance. */
+const NOT_IMPROVED: Condition = {
+  kind: "all",
+  of: [
+    { kind: "review_due" },
+    { kind: "not", condition: { kind: "band_change", direction: "better" } },
+    { kind: "improvement", expect: "not_improved", minimumPoints: 0.5 },
+  ],
+};
+
 export const PRIMARY_RAG_POLICY: Policy = {
   name: "Primary school attendance on one page (termly RAG letters)",
   preset: "primary_rag",
@@ -93,25 +103,30 @@ export const PRIMARY_RAG_POLICY: Policy = {
     {
       id: "not_improved",
       name: "Next term: attendance has not improved",
-      when: {
-        kind: "all",
-        of: [
-          { kind: "review_due" },
-          { kind: "not", condition: { kind: "band_change", direction: "better" } },
-          { kind: "improvement", expect: "not_improved", minimumPoints: 0.5 },
-        ],
-      },
+      when: NOT_IMPROVED,
       inStage: "rag_monitoring",
       actions: [
         { type: "letter", letter: "primary_meeting_invite" },
         { type: "meeting", meeting: "attendance_meeting", noticeDays: 7 },
-        { type: "referral", to: "early_help" },
       ],
       repeat: "once_per_stage",
       manualReviewFlags: ["medical_condition"],
+    },
+    {
+      id: "early_help",
+      name: "Not improved: Early Help where we feel additional support is required",
+      when: NOT_IMPROVED,
+      inStage: "rag_monitoring",
+      actions: [{ type: "referral", to: "early_help" }],
+      repeat: "once_per_stage",
+      // "Where we feel additional support is required": the school's judgement, never automatic.
+      discretionary: true,
     },
     NATIONAL_PENALTY_NOTICE_TRIGGER,
     ...STATUTORY_TRIGGERS,
   ],
   penaltyNotices: NATIONAL_PENALTY_NOTICE_RULES,
+  // Day 1: a call before 9:30, a text if nobody answers; after that "a member of school staff will
+  // speak daily with parents": calls every day, no home-visit days of its own.
+  followUp: { callBefore: "09:30", textIfUnreachable: true, homeVisitOnDays: [] },
 };

@@ -165,7 +165,11 @@ export const TRUST_POLICY: Policy = {
       id: "late_marks_meeting",
       name: "Lateness goes on after the letter: meeting with the EWO and Head of School",
       when: { kind: "code_count", codes: ["L", "U"], atLeast: 4, window: { period: "half_term" } },
-      actions: [{ type: "meeting", meeting: "lateness_meeting", noticeDays: 7 }],
+      // "An action plan and monitoring period will be agreed at the meeting."
+      actions: [
+        { type: "meeting", meeting: "lateness_meeting", noticeDays: 7 },
+        { type: "attendance_contract" },
+      ],
       repeat: "once_per_half_term",
     },
     {
