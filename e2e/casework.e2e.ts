@@ -206,6 +206,44 @@ test("the attendance officer accepts a proposal, works the case and writes the l
   await context.close();
 });
 
+test("the office writes the half-termly colour-coded letters to every family by band", async () => {
+  const { page, context } = await signIn(e2e.school, "attendance@northfield.example");
+  await page.goto("/letters");
+  const byBand = page.getByRole("region", { name: "Letters by attendance band" });
+  // The trust policy names each band's letter: green for the best bands, red for the worst.
+  const outstanding = byBand.getByLabel(/^Outstanding attendance/);
+  await expect(outstanding.locator("option:checked").textContent()).resolves.toBe(
+    "Half-termly attendance letter: green",
+  );
+  await expect(
+    byBand
+      .getByLabel(/^Severely absent/)
+      .locator("option:checked")
+      .textContent(),
+  ).resolves.toBe("Half-termly attendance letter: red");
+  await expectAccessible(page, "letters by band");
+  await byBand.getByRole("button", { name: "Write to every family" }).click();
+  const done = byBand.getByRole("status").filter({ hasText: "The batches are below" });
+  await done.waitFor({ timeout: 60_000 });
+  await expect(done.textContent()).resolves.toMatch(
+    /Outstanding attendance: \d+ letter\(s\) for \d+ pupil\(s\)/,
+  );
+  const written = await e2e.school.database.db
+    .selectFrom("letters")
+    .select(({ fn }) => [fn.count<number>("pupil_id").distinct().as("pupils")])
+    .where("school_id", "=", e2e.school.demo.school.id)
+    .where("letter_id", "in", ["trust_rag_green", "trust_rag_amber", "trust_rag_red"])
+    .executeTakeFirstOrThrow();
+  expect(Number(written.pupils)).toBeGreaterThan(50);
+  await page
+    .getByText(/× trust rag red ·/)
+    .first()
+    .waitFor();
+  await screenshot(page, "letters-by-band");
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+});
+
 test("the head adjusts a threshold, simulates it against last term, then saves it", async () => {
   const { page, context } = await signIn(e2e.school, "head@northfield.example");
   await page.goto("/policy");

@@ -4,13 +4,14 @@ import { DEFAULT_LETTERS } from "../../src/domain/letters/templates.ts";
 import { PRESETS } from "../../src/domain/policy/presets/index.ts";
 
 describe("letter templates", () => {
-  it("exist for every letter the presets send, and are all valid", () => {
+  it("exist for every letter the presets send, by trigger or by band, and are all valid", () => {
     const used = new Set(
-      Object.values(PRESETS).flatMap((p) =>
-        p.triggers.flatMap((t) =>
+      Object.values(PRESETS).flatMap((p) => [
+        ...p.triggers.flatMap((t) =>
           t.actions.flatMap((a) => (a.type === "letter" ? [a.letter] : [])),
         ),
-      ),
+        ...Object.values(p.bandLetters ?? {}),
+      ]),
     );
     for (const id of used) expect(DEFAULT_LETTERS.has(id), id).toBe(true);
     for (const template of DEFAULT_LETTERS.values())

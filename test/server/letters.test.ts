@@ -245,4 +245,30 @@ describe("letters", () => {
       "No late marks this half term.",
     );
   });
+
+  it("writes every family the colour-coded letter of their child's band, one batch per band", async () => {
+    const written = await office.send("POST", url("/letters/by-band"), {});
+    expect(written.statusCode, written.body).toBe(201);
+    const { bands, withoutBand } = written.json();
+    // Amelia (75%) and Bilal (85%) are persistent absentees; pupils with no marks yet have no band.
+    expect(
+      bands.map((b: { bandId: string; letterId: string; pupils: number }) => [
+        b.bandId,
+        b.letterId,
+        b.pupils,
+      ]),
+    ).toEqual([["persistent_absentee", "trust_rag_red", 2]]);
+    expect(withoutBand).toBeGreaterThan(0);
+    const [first] = bands[0].batch.letters;
+    const pdf = pdfText((await office.get(url(`/letters/${first.id}/pdf`))).rawPayload);
+    expect(pdf).toMatch(/letter is red: attendance of (75|85)\.0% this year is below 90%/);
+
+    const chosen = await office.send("POST", url("/letters/by-band"), {
+      letters: { persistent_absentee: "trust_letter_1", nonsense: "trust_rag_red" },
+    });
+    expect(chosen.statusCode).toBe(400);
+    expect(chosen.json().error.message).toContain("No band nonsense in the policy");
+    const teacher = await server.as("teacher");
+    expect((await teacher.send("POST", url("/letters/by-band"), {})).statusCode).toBe(403);
+  });
 });

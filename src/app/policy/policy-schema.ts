@@ -207,6 +207,12 @@ const policyDocument = z.object({
     })
     .partial()
     .optional(),
+  bandLetters: z
+    .record(
+      z.string().min(1).max(60),
+      z.string().regex(/^[a-z0-9_]{2,60}$/, "must be a letter id such as trust_rag_green"),
+    )
+    .optional(),
   penaltyNotices: z
     .object({
       firstNotice: z.object({

@@ -172,6 +172,52 @@ Yours sincerely
 {signatory}`,
   },
   {
+    id: "trust_rag_green",
+    title: "Half-termly attendance letter: green",
+    family: "trust",
+    body: `${header}
+
+${pupilLine}
+
+Each half term we review every child's attendance and send a letter whose colour matches it. {chosen_forename}'s letter is green: attendance of {percentage_attendance}% this year is in line with our target of {target}% and gives {chosen_forename} the best chance of success in school. Thank you.
+
+Yours sincerely
+
+{signatory}`,
+  },
+  {
+    id: "trust_rag_amber",
+    title: "Half-termly attendance letter: amber",
+    family: "trust",
+    body: `${header}
+
+${pupilLine}
+
+Each half term we review every child's attendance and send a letter whose colour matches it. {chosen_forename}'s letter is amber: attendance of {percentage_attendance}% this year is between 90% and our target of {target}%. This causes some concern, as {chosen_forename} may not be getting the most out of school and their progress could be affected.
+
+We appreciate that some absence is due to illness; even so, we think it important that you know how the absences could affect {chosen_forename}'s education. If something is making it hard for {chosen_forename} to come to school, please talk to us: we want to help.
+
+Yours sincerely
+
+{signatory}`,
+  },
+  {
+    id: "trust_rag_red",
+    title: "Half-termly attendance letter: red",
+    family: "trust",
+    body: `${header}
+
+${pupilLine}
+
+Each half term we review every child's attendance and send a letter whose colour matches it. {chosen_forename}'s letter is red: attendance of {percentage_attendance}% this year is below 90%. This is a serious cause for concern: {chosen_forename}'s education is being seriously affected.
+
+Please contact us so that we can work together to improve {chosen_forename}'s attendance.
+
+Yours sincerely
+
+{signatory}`,
+  },
+  {
     id: "primary_green",
     title: "Green letter: attendance at or above our target",
     family: "primary",

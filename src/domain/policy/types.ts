@@ -187,6 +187,11 @@ export interface Policy {
   penaltyNotices?: PenaltyNoticeRules;
   casework?: Partial<CaseworkRules>;
   followUp?: Partial<FollowUpRules>;
+  /**
+   * The letter each band's families get when the school writes to every family by band ("we issue
+   * every child with a colour coded letter" each half term); bands not listed get none.
+   */
+  bandLetters?: Record<string, string>;
 }
 
 /** First-day absence follow-up: the escalation ladder for an absence with no reason. */

@@ -21,6 +21,9 @@ export function policyProblems(policy: Policy): string[] {
   if (policy.bands.length === 0) problems.push("bands: at least one band is needed");
   else if (policy.bands.at(-1)?.min !== 0)
     problems.push("bands: the last (worst) band must start at 0% so every pupil has a band");
+  for (const bandId of Object.keys(policy.bandLetters ?? {}))
+    if (!bandIds.has(bandId))
+      problems.push(`bandLetters.${bandId}: there is no band "${bandId}" in the policy`);
   const stageIds = new Set<string>();
   policy.stages.forEach((stage, i) => {
     if (stageIds.has(stage.id)) problems.push(`stages[${i}]: the id "${stage.id}" is used twice`);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { issueLettersByBand } from "../../app/letters/band-letters.ts";
 import {
   batchFiles,
   issueLetters,
@@ -168,6 +169,35 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
       const issued = await issueLetters(db, access, request.body, today());
       reply.status(201);
       return issued;
+    },
+  );
+
+  app.post(
+    "/:schoolId/letters/by-band",
+    {
+      schema: {
+        tags: ["letters"],
+        summary:
+          "Write to every pupil's family the letter of the band their attendance this year is in (the half-termly colour-coded letters); one batch per band",
+        params: schoolParams,
+        body: z.object({
+          /** Band id to letter id; by default the policy's own bandLetters. */
+          letters: z.record(z.string().min(1).max(60), letterId).optional(),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const chosen =
+        request.body.letters ?? (await currentPolicy(db, access.schoolId))?.policy.bandLetters;
+      if (!chosen)
+        throw new RollbookError(
+          "invalid_input",
+          "The policy names no letter for its bands: choose a letter for each band to write to",
+        );
+      const written = await issueLettersByBand(db, access, chosen, today());
+      reply.status(201);
+      return written;
     },
   );
 

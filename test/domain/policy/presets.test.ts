@@ -33,6 +33,7 @@ describe("every preset", () => {
     const broken = {
       ...trust,
       bands: [trust.bands[1], trust.bands[0]].filter((b) => b !== undefined),
+      bandLetters: { good: "trust_rag_green", gold: "trust_rag_green" },
       triggers: [
         {
           ...trust.triggers[1],
@@ -55,6 +56,7 @@ describe("every preset", () => {
     expect(policyProblems(broken)).toEqual([
       'bands[1]: "Outstanding attendance" starts at 98%, not below "Good attendance" (97%): list bands from best to worst',
       "bands: the last (worst) band must start at 0% so every pupil has a band",
+      'bandLetters.gold: there is no band "gold" in the policy',
       'triggers[0] ("stage_1").inStage: there is no stage "stage_9"',
       'triggers[0] ("stage_1").actions[0]: there is no stage "stage_9"',
       'triggers[0] ("stage_1").when.codes: "Q9" is not an attendance code',

@@ -3,6 +3,7 @@ import { api } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
+import { BandLetters } from "./BandLetters.tsx";
 
 interface Template {
   letterId: string;
@@ -187,6 +188,11 @@ export function Letters() {
           )}
         </div>
       </div>
+      <BandLetters
+        base={base}
+        letters={templates.data?.templates ?? []}
+        onWritten={() => batches.reload()}
+      />
       <h2>Batches</h2>
       <button
         type="button"

@@ -126,6 +126,7 @@ export const PRIMARY_RAG_POLICY: Policy = {
     ...STATUTORY_TRIGGERS,
   ],
   penaltyNotices: NATIONAL_PENALTY_NOTICE_RULES,
+  bandLetters: { green: "primary_green", amber: "primary_amber", red: "primary_red" },
   // Day 1: a call before 9:30, a text if nobody answers; after that "a member of school staff will
   // speak daily with parents": calls every day, no home-visit days of its own.
   followUp: { callBefore: "09:30", textIfUnreachable: true, homeVisitOnDays: [] },

@@ -194,4 +194,15 @@ export const TRUST_POLICY: Policy = {
     ...STATUTORY_TRIGGERS,
   ],
   penaltyNotices: NATIONAL_PENALTY_NOTICE_RULES,
+  // "We issue every child with a colour coded letter" each half term: green over 97%, amber 90% to
+  // 96.9%, red below 90% (the bands' own edges; the seed's "90% or below" overlaps its amber).
+  bandLetters: {
+    outstanding: "trust_rag_green",
+    good: "trust_rag_green",
+    requires_improvement: "trust_rag_amber",
+    cause_for_concern: "trust_rag_amber",
+    at_risk: "trust_rag_amber",
+    persistent_absentee: "trust_rag_red",
+    severely_absent: "trust_rag_red",
+  },
 };

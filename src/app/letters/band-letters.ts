@@ -1,0 +1,73 @@
+import type { Kysely } from "kysely";
+import { currentPolicy } from "../../db/repositories/policies.ts";
+import { pupilsOnRollWithGroup } from "../../db/repositories/pupils.ts";
+import type { DB } from "../../db/schema.ts";
+import { academicYearBounds, academicYearOf } from "../../domain/calendar.ts";
+import type { IsoDate } from "../../domain/dates.ts";
+import { RollbookError } from "../../domain/errors.ts";
+import { bandOf } from "../../domain/policy/bands.ts";
+import { pupilStatistics } from "../../domain/statistics.ts";
+import type { SchoolAccess } from "../access/access.ts";
+import { talliesOver } from "../attendance-statistics.ts";
+import { type IssuedLetters, issueLetters } from "./issue-letters.ts";
+import { letterTemplate } from "./letter-templates.ts";
+
+export interface BandLetters {
+  /** For each band written to: how many pupils are in it, and the batch of its letter. */
+  bands: { bandId: string; band: string; letterId: string; pupils: number; batch: IssuedLetters }[];
+  /** Pupils on roll with no attendance yet this year: no band, so no letter. */
+  withoutBand: number;
+}
+
+/**
+ * "We review each child's attendance each half term and issue every child with a colour coded
+ * letter": every pupil on roll gets the letter chosen for the band their attendance this year puts
+ * them in, one batch per letter. Bands with no letter chosen are left out.
+ */
+export async function issueLettersByBand(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  lettersByBand: Record<string, string>,
+  today: IsoDate,
+): Promise<BandLetters> {
+  access.require("marks.amend");
+  const stored = await currentPolicy(db, access.schoolId);
+  if (!stored) throw new RollbookError("invalid_input", "The school has no attendance policy yet");
+  const bands = stored.policy.bands;
+  const unknown = Object.keys(lettersByBand).filter((id) => !bands.some((b) => b.id === id));
+  if (unknown.length > 0)
+    throw new RollbookError(
+      "invalid_input",
+      `No band ${unknown.join(", ")} in the policy; its bands are ${bands.map((b) => b.id).join(", ")}`,
+    );
+  if (Object.keys(lettersByBand).length === 0)
+    throw new RollbookError("invalid_input", "Choose a letter for at least one band");
+  for (const letterId of new Set(Object.values(lettersByBand)))
+    await letterTemplate(db, access.schoolId, letterId);
+
+  const year = { from: academicYearBounds(academicYearOf(today)).from, to: today };
+  const pupils = await pupilsOnRollWithGroup(db, access.schoolId, { from: today, to: today });
+  const tallies = await talliesOver(
+    db,
+    access.schoolId,
+    year,
+    pupils.map((p) => p.id),
+  );
+  const inBand = new Map<string, number[]>();
+  let withoutBand = 0;
+  for (const pupil of pupils) {
+    const tally = tallies.get(pupil.id);
+    const band = tally ? bandOf(bands, pupilStatistics(tally).attendanceRate) : undefined;
+    if (!band) withoutBand++;
+    else inBand.set(band.id, [...(inBand.get(band.id) ?? []), pupil.id]);
+  }
+  const written: BandLetters["bands"] = [];
+  for (const band of bands) {
+    const letterId = lettersByBand[band.id];
+    const pupilIds = inBand.get(band.id) ?? [];
+    if (!letterId || pupilIds.length === 0) continue;
+    const batch = await issueLetters(db, access, { letterId, pupilIds }, today);
+    written.push({ bandId: band.id, band: band.name, letterId, pupils: pupilIds.length, batch });
+  }
+  return { bands: written, withoutBand };
+}
