@@ -406,6 +406,33 @@ describe("the DfE policy on a page", () => {
     expect(formal?.actions).toContainEqual({ type: "attendance_contract" });
   });
 
+  it("reviews a notice to improve after three weeks, proposing legal action when nothing improved", () => {
+    const noShow = aPupilRegister(
+      index,
+      "2026-01-30",
+      schoolDaysOf(calendar, "2025-12-01", 10, "O"),
+    );
+    const afterNotice = { stage: stage("notice_to_improve", "2025-11-24", 80) };
+    const [legal] = evaluate(
+      only(dfe, "step_5_legal_action"),
+      index,
+      "2025-12-15",
+      noShow,
+      afterNotice,
+    );
+    expect(legal).toMatchObject({
+      manualReview: true,
+      actions: [
+        { type: "referral", to: "legal_intervention" },
+        { type: "start_stage", stage: "legal_action" },
+      ],
+    });
+    // Not before the three weeks are up.
+    expect(
+      evaluate(only(dfe, "step_5_legal_action"), index, "2025-12-05", noShow, afterNotice),
+    ).toEqual([]);
+  });
+
   it("ends support only when attendance reaches the agreed level; until then it monitors and reviews", () => {
     const autumn = schoolDaysOf(calendar, "2025-09-15", 9, "O");
     const inFormalSupport = { stage: stage("formal_support", "2025-10-13", 80) };

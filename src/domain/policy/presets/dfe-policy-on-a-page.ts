@@ -41,10 +41,12 @@ export const DFE_POLICY_ON_A_PAGE: Policy = {
       review: { weeks: 6 },
     },
     { id: "formal_review", name: "Step 4: formal review", order: 4, review: { weeks: 6 } },
+    // A notice to improve is reviewed after three weeks, as the 2024 framework's notices are.
+    { id: "notice_to_improve", name: "Step 4: notice to improve", order: 5, review: { weeks: 3 } },
     {
       id: "legal_action",
       name: "Step 5: legal action requested from the local authority",
-      order: 5,
+      order: 6,
     },
   ],
   triggers: [
@@ -107,7 +109,7 @@ export const DFE_POLICY_ON_A_PAGE: Policy = {
         ],
       },
       inStage: "formal_review",
-      actions: [{ type: "notice_to_improve" }, { type: "start_stage", stage: "legal_action" }],
+      actions: [{ type: "notice_to_improve" }, { type: "start_stage", stage: "notice_to_improve" }],
       repeat: "once_per_stage",
       discretionary: true,
     },
@@ -138,6 +140,24 @@ export const DFE_POLICY_ON_A_PAGE: Policy = {
       },
       actions: [{ type: "praise" }, { type: "close_stage", outcome: "improved" }],
       repeat: "once_per_stage",
+    },
+    {
+      id: "step_5_legal_action",
+      name: "Step 5: support has failed or not been engaged with: ask the local authority for legal action",
+      when: {
+        kind: "all",
+        of: [
+          { kind: "review_due" },
+          { kind: "improvement", expect: "not_improved", minimumPoints: 1 },
+        ],
+      },
+      inStage: "notice_to_improve",
+      actions: [
+        { type: "referral", to: "legal_intervention" },
+        { type: "start_stage", stage: "legal_action" },
+      ],
+      repeat: "once_per_stage",
+      discretionary: true,
     },
     {
       id: "step_5_holiday",
