@@ -73,6 +73,21 @@ describe("setting up a school through the API", () => {
     });
   });
 
+  it("records the school's DfE establishment number, and refuses an empty change", async () => {
+    const url = `/api/schools/${server.school.id}/settings`;
+    expect((await head.send("PATCH", url, { estab: "4123" })).json()).toEqual({ estab: "4123" });
+    const stored = await server.database.db
+      .selectFrom("schools")
+      .select(["estab", "am_register_opens"])
+      .where("id", "=", server.school.id)
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ estab: "4123", am_register_opens: "08:30" });
+    const empty = await head.send("PATCH", url, {});
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.message).toContain("give registerTimes, estab or both");
+    expect((await head.send("PATCH", url, { estab: "41" })).statusCode).toBe(400);
+  });
+
   it("sets term dates, refusing overlapping half terms", async () => {
     const url = `/api/schools/${server.school.id}/calendar`;
     const bad = await head.send("PUT", url, {

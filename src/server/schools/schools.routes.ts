@@ -163,33 +163,47 @@ export async function schoolRoutes(app: RouteApp): Promise<void> {
     {
       schema: {
         tags: ["schools"],
-        summary: "Change register opening and closing times (at most 30 minutes open)",
+        summary:
+          "Change register opening and closing times (at most 30 minutes open) and the school's DfE establishment number",
         params: schoolParams,
-        body: z.object({
-          registerTimes: z.object({
-            amOpens: clock,
-            amCloses: clock,
-            pmOpens: clock,
-            pmCloses: clock,
+        body: z
+          .object({
+            registerTimes: z
+              .object({ amOpens: clock, amCloses: clock, pmOpens: clock, pmCloses: clock })
+              .optional(),
+            estab: z
+              .string()
+              .regex(/^\d{4}$/, "must be the four-digit DfE establishment number")
+              .optional(),
+          })
+          .refine((b) => b.registerTimes !== undefined || b.estab !== undefined, {
+            message: "give registerTimes, estab or both",
           }),
-        }),
       },
     },
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
       access.require("school.setup");
-      const times = validateRegisterTimes(request.body.registerTimes);
+      const { estab } = request.body;
+      const times = request.body.registerTimes
+        ? validateRegisterTimes(request.body.registerTimes)
+        : undefined;
       await db
         .updateTable("schools")
         .set({
-          am_register_opens: times.amOpens,
-          am_register_closes: times.amCloses,
-          pm_register_opens: times.pmOpens,
-          pm_register_closes: times.pmCloses,
+          ...(times
+            ? {
+                am_register_opens: times.amOpens,
+                am_register_closes: times.amCloses,
+                pm_register_opens: times.pmOpens,
+                pm_register_closes: times.pmCloses,
+              }
+            : {}),
+          ...(estab ? { estab } : {}),
         })
         .where("id", "=", access.schoolId)
         .execute();
-      return { registerTimes: times };
+      return { ...(times ? { registerTimes: times } : {}), ...(estab ? { estab } : {}) };
     },
   );
 
