@@ -207,8 +207,10 @@ export function demoContacts(random: Random, pupils: DemoPupil[]): DemoContact[]
         if (used.has(relationship))
           relationship = relationship === "Mother" ? "Father" : "Grandfather";
         used.add(relationship);
+        // The coin is tossed exactly as before (same seed, same school); fathers are never women.
         const female =
-          ["Mother", "Grandmother", "Aunt"].includes(relationship) || random.chance(0.5);
+          ["Mother", "Grandmother", "Aunt"].includes(relationship) ||
+          (random.chance(0.5) && !["Father", "Grandfather", "Stepfather"].includes(relationship));
         const forename = random.pick(female ? GIRLS_NAMES : BOYS_NAMES);
         const surname =
           relationship === "Mother" || relationship === "Father"
