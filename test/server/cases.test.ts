@@ -246,6 +246,16 @@ describe("the attendance contract process", () => {
     const notice = await office.send("POST", url(`/cases/${chloeCase.id}/notice-to-improve`));
     expect(notice.json()).toMatchObject({ reviewOn: "2025-12-15" });
     expect((await caseOf(chloe)).stage_id).toBe("notice_to_improve");
+    // Letter 8 details the efforts made so far: the support agreed in her contract.
+    const preview = await office.send("POST", url("/letters/preview"), {
+      letterId: "la_8_notice_to_improve",
+      pupilId: chloe.id,
+      body: "The support agreed so far: {support_given}.",
+    });
+    expect(preview.statusCode, preview.body).toBe(200);
+    expect(JSON.stringify(preview.json())).toContain(
+      "The support agreed so far: Weekly check-in with the attendance officer (the school); No term-time trips (the family); Family support worker (Early Help).",
+    );
   });
 });
 

@@ -132,6 +132,7 @@ export async function letterInput(
         }
       : {}),
     ...(occasion.reviewDate ? { review_date: longDate(occasion.reviewDate) } : {}),
+    support_given: await supportGiven(db, schoolId, pupilId),
   };
   return {
     input: {
@@ -199,4 +200,29 @@ async function latesThisHalfTerm(
           : `Arrived after the register closed${minutes}: an unauthorised absence`,
     };
   });
+}
+
+/**
+ * "Letter 8 will detail all efforts made by the school so far": every support action agreed in the
+ * pupil's contracts and plans, oldest first, each with who gives it.
+ */
+async function supportGiven(db: Kysely<DB>, schoolId: number, pupilId: number): Promise<string> {
+  const contracts = await db
+    .selectFrom("contracts as k")
+    .innerJoin("attendance_cases as c", (j) =>
+      j.onRef("c.school_id", "=", "k.school_id").onRef("c.id", "=", "k.case_id"),
+    )
+    .select(["k.support", "k.agreed_on"])
+    .where("k.school_id", "=", schoolId)
+    .where("c.pupil_id", "=", pupilId)
+    .orderBy("k.agreed_on")
+    .orderBy("k.id")
+    .execute();
+  const given = contracts.flatMap((k) =>
+    (k.support as { by: string; partner?: string; action: string }[]).map(
+      (s) =>
+        `${s.action} (${s.by === "partner" ? (s.partner ?? "a partner") : s.by === "parent" ? "the family" : "the school"})`,
+    ),
+  );
+  return given.length > 0 ? given.join("; ") : "none recorded in an attendance contract or plan";
 }

@@ -34,6 +34,7 @@ export const MERGE_FIELDS = {
   meeting_time: "its time",
   meeting_format: "in person, online or by telephone",
   review_date: "the next review date",
+  support_given: "the support agreed in the pupil's attendance contracts and plans, who gives each",
   signatory: "who signs the letter",
   bands_table: "(on its own line) the policy's attendance bands",
   absence_list: "(on its own line) the pupil's absences this year, for a registration certificate",
