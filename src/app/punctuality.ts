@@ -23,7 +23,7 @@ export interface SchoolPunctuality extends Omit<Punctuality, "frequentLateArrive
 /**
  * The dashboard's punctuality figures for a date range: the school's current L and U marks (one
  * per session: `session_marks` holds the mark in force, amendments included) and its pupils on
- * roll with their form and year group, in three queries.
+ * roll with their form and year group, in two queries.
  */
 export async function schoolPunctuality(
   db: Kysely<DB>,
@@ -31,7 +31,7 @@ export async function schoolPunctuality(
   range: DateRange,
   lateThreshold: number,
 ): Promise<SchoolPunctuality> {
-  const [marks, onRoll, yearGroups] = await Promise.all([
+  const [marks, onRoll] = await Promise.all([
     db
       .selectFrom("session_marks")
       .select(["pupil_id", "date", "session", "code", "minutes_late"])
@@ -41,17 +41,7 @@ export async function schoolPunctuality(
       .where("date", "<=", range.to)
       .execute(),
     pupilsOnRollWithGroup(db, schoolId, range),
-    // Year groups of the school's pupils; the roll above decides who is counted.
-    db
-      .selectFrom("pupils as p")
-      .innerJoin("year_groups as y", (j) =>
-        j.onRef("y.school_id", "=", "p.school_id").onRef("y.id", "=", "p.year_group_id"),
-      )
-      .select(["p.id", "y.name", "y.nc_year"])
-      .where("p.school_id", "=", schoolId)
-      .execute(),
   ]);
-  const yearOf = new Map(yearGroups.map((y) => [y.id, y]));
   const lates: LateMark[] = marks.map((m) => ({
     pupilId: m.pupil_id,
     date: m.date,
@@ -63,8 +53,8 @@ export async function schoolPunctuality(
     lates,
     onRoll.map((p) => ({
       pupilId: p.id,
-      yearGroup: yearOf.get(p.id)?.name ?? null,
-      ncYear: yearOf.get(p.id)?.nc_year ?? null,
+      yearGroup: p.year_group,
+      ncYear: p.nc_year,
     })),
     lateThreshold,
   );

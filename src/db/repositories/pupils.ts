@@ -118,7 +118,7 @@ export async function contactsOf(
 
 /**
  * Pupils on roll at some time between two days (admitted by `to`, not left before `from`), with
- * their registration group, by surname.
+ * their registration group and year group, by surname.
  */
 export function pupilsOnRollWithGroup(
   db: Kysely<DB>,
@@ -130,6 +130,9 @@ export function pupilsOnRollWithGroup(
     .leftJoin("registration_groups as r", (j) =>
       j.onRef("r.school_id", "=", "p.school_id").onRef("r.id", "=", "p.registration_group_id"),
     )
+    .leftJoin("year_groups as y", (j) =>
+      j.onRef("y.school_id", "=", "p.school_id").onRef("y.id", "=", "p.year_group_id"),
+    )
     .select([
       "p.id",
       "p.upn",
@@ -139,6 +142,8 @@ export function pupilsOnRollWithGroup(
       "p.preferred_surname",
       "r.id as group_id",
       "r.name as group_name",
+      "y.name as year_group",
+      "y.nc_year",
     ])
     .where("p.school_id", "=", schoolId)
     .where("p.admission_date", "<=", between.to)
