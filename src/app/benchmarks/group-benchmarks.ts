@@ -55,7 +55,8 @@ export async function groupBenchmarks(
     // An all-through school is compared with all phases together, on its own page only.
     if (!educationPhase || educationPhase === "Total")
       notCompared.push(`${school.name}: no single DfE phase (${school.phase})`);
-    else byPhase.set(educationPhase, [...(byPhase.get(educationPhase) ?? []), school]);
+    else if (byPhase.has(educationPhase)) byPhase.get(educationPhase)?.push(school);
+    else byPhase.set(educationPhase, [school]);
   }
   const comparisons: PhaseComparison[] = [];
   for (const [educationPhase, members] of byPhase) {

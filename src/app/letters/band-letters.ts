@@ -59,7 +59,8 @@ export async function issueLettersByBand(
     const tally = tallies.get(pupil.id);
     const band = tally ? bandOf(bands, pupilStatistics(tally).attendanceRate) : undefined;
     if (!band) withoutBand++;
-    else inBand.set(band.id, [...(inBand.get(band.id) ?? []), pupil.id]);
+    else if (inBand.has(band.id)) inBand.get(band.id)?.push(pupil.id);
+    else inBand.set(band.id, [pupil.id]);
   }
   const written: BandLetters["bands"] = [];
   for (const band of bands) {

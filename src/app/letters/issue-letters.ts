@@ -103,6 +103,7 @@ export async function issueLetters(
         stored?.policy,
         today,
         occasion,
+        template.body,
       );
       let blocks: LetterBlock[];
       try {

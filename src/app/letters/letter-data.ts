@@ -41,7 +41,10 @@ export interface Occasion {
   reviewDate?: IsoDate | null;
 }
 
-/** Everything a letter about a pupil, to a contact, on a day, can merge in. */
+/**
+ * Everything a letter about a pupil, to a contact, on a day, can merge in. The late marks are read
+ * only for wording that lists them: most letters do not, and a batch writes hundreds.
+ */
 export async function letterInput(
   db: Kysely<DB>,
   schoolId: number,
@@ -50,6 +53,7 @@ export async function letterInput(
   policy: Policy | undefined,
   today: IsoDate,
   occasion: Occasion,
+  wording: string,
 ): Promise<{
   input: MergeInput;
   school: { name: string; address: string; logo: Uint8Array | null };
@@ -139,7 +143,9 @@ export async function letterInput(
       data,
       bands: bandRows(policy),
       absences: await absencesThisYear(db, schoolId, pupilId, today),
-      lates: await latesThisHalfTerm(db, schoolId, pupilId, today),
+      ...(wording.includes("{late_list}")
+        ? { lates: await latesThisHalfTerm(db, schoolId, pupilId, today) }
+        : {}),
     },
     school: { name: row.school, address: row.address, logo: row.logo_png },
     pupilName: `${data.chosen_forename} ${data.chosen_surname}`,

@@ -105,6 +105,7 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
         .where("pupil_id", "=", pupil.id)
         .orderBy("priority")
         .executeTakeFirst();
+      const wording = request.body.body ?? template.body;
       const { input } = await letterInput(
         db,
         access.schoolId,
@@ -116,11 +117,9 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
           meeting: { scheduledFor: new Date(`${today()}T14:00:00Z`), format: "in_person" },
           reviewDate: today(),
         },
+        wording,
       );
-      return {
-        title: template.title,
-        text: letterText(mergeLetter(request.body.body ?? template.body, input)),
-      };
+      return { title: template.title, text: letterText(mergeLetter(wording, input)) };
     },
   );
 
