@@ -100,6 +100,7 @@ describe("subject access export", () => {
     const response = await head.get(url(`/pupils/${bilal.id}/subject-access`));
     expect(response.statusCode, response.body).toBe(200);
     expect(response.headers["content-disposition"]).toContain(`subject-access-${bilal.upn}.json`);
+    expect(response.headers["content-type"]).toBe("application/json; charset=utf-8");
     const held = response.json();
     expect(held.pupil).toMatchObject({ id: bilal.id, upn: bilal.upn });
     expect(held.register.marks).toEqual([

@@ -10,6 +10,7 @@ import { subjectAccessExport } from "../../app/audit/subject-access.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import type { RetentionKind } from "../../db/schema.ts";
 import type { RouteApp } from "../app.ts";
+import { asDownload } from "../download.ts";
 import { id, schoolParams } from "../params.ts";
 import { visiblePupil } from "../pupils/pupils.routes.ts";
 
@@ -31,10 +32,7 @@ export async function auditRoutes(app: RouteApp): Promise<void> {
       const access = await request.schoolAccess(request.params.schoolId);
       access.require("pupils.subject_access");
       const pupil = await visiblePupil(db, access, request.params.pupilId);
-      reply.header(
-        "content-disposition",
-        `attachment; filename="subject-access-${pupil.upn}.json"`,
-      );
+      asDownload(reply, "application/json; charset=utf-8", `subject-access-${pupil.upn}.json`);
       return subjectAccessExport(db, access.schoolId, pupil.id, app.clock());
     },
   );

@@ -21,6 +21,7 @@ import { currentPolicy } from "../../db/repositories/policies.ts";
 import { londonToday } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import type { RouteApp } from "../app.ts";
+import { asDownload } from "../download.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
 import { visiblePupil } from "../pupils/pupils.routes.ts";
 
@@ -616,13 +617,9 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
       const pack = await evidencePack(db, access, request.params.caseId, today());
       if (request.query.format === "json") return pack;
       const pdf = await evidencePackPdf(pack);
-      reply
-        .header("content-type", "application/pdf")
-        .header(
-          "content-disposition",
-          `attachment; filename="evidence-pack-case-${pack.case.id}.pdf"`,
-        );
-      return reply.send(pdf);
+      return asDownload(reply, "application/pdf", `evidence-pack-case-${pack.case.id}.pdf`).send(
+        pdf,
+      );
     },
   );
 

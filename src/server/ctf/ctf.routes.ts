@@ -2,6 +2,7 @@ import { z } from "zod";
 import { exportCtf } from "../../app/ctf/export-ctf.ts";
 import { importCtf } from "../../app/ctf/import-ctf.ts";
 import type { RouteApp } from "../app.ts";
+import { asDownload } from "../download.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
 import { visiblePupil } from "../pupils/pupils.routes.ts";
 
@@ -50,9 +51,7 @@ export async function ctfRoutes(app: RouteApp): Promise<void> {
         at: app.clock(),
         destination: destLea && destEstab ? { lea: destLea, estab: destEstab } : null,
       });
-      reply
-        .type("application/xml; charset=utf-8")
-        .header("content-disposition", `attachment; filename="CTF_${pupil.upn}.xml"`);
+      asDownload(reply, "application/xml; charset=utf-8", `CTF_${pupil.upn}.xml`);
       return result.xml;
     },
   );

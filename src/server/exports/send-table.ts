@@ -1,6 +1,7 @@
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
 import { type ExportTable, fileNameOf, tableCsv, tableXlsx } from "../../app/exports/table.ts";
+import { asDownload } from "../download.ts";
 
 /** How a report leaves: JSON for the app, CSV or XLSX for a spreadsheet. */
 export const formatQuery = z.enum(["json", "csv", "xlsx"]).default("json");
@@ -14,9 +15,11 @@ export async function sendTable(
   format: "csv" | "xlsx",
 ): Promise<FastifyReply> {
   const body = format === "csv" ? tableCsv(table) : await tableXlsx(table);
-  return reply
-    .header("content-type", format === "csv" ? "text/csv; charset=utf-8" : XLSX_TYPE)
-    .header("content-disposition", `attachment; filename="${fileNameOf(table.title, format)}"`)
+  return asDownload(
+    reply,
+    format === "csv" ? "text/csv; charset=utf-8" : XLSX_TYPE,
+    fileNameOf(table.title, format),
+  )
     .header("cache-control", "no-store")
     .send(body);
 }

@@ -16,8 +16,11 @@ import { currentPolicy } from "../../db/repositories/policies.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { letterText, MERGE_FIELDS, mergeLetter } from "../../domain/letters/merge.ts";
 import type { RouteApp } from "../app.ts";
+import { asDownload } from "../download.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
 import { visiblePupil } from "../pupils/pupils.routes.ts";
+
+const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 const letterId = z.string().regex(/^[a-z0-9_]{2,60}$/, "a letter id such as trust_letter_1");
 
@@ -273,18 +276,11 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
         throw new RollbookError("not_found", `No letter ${request.params.letterRecordId}`);
       await visiblePupil(db, access, letter.pupil_id);
       const pdf = request.params.format === "pdf";
-      reply
-        .header(
-          "content-type",
-          pdf
-            ? "application/pdf"
-            : "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-        .header(
-          "content-disposition",
-          `attachment; filename="${letter.letter_id}-${letter.id}.${request.params.format}"`,
-        );
-      return reply.send(Buffer.from(pdf ? letter.pdf : letter.docx));
+      return asDownload(
+        reply,
+        pdf ? "application/pdf" : DOCX_TYPE,
+        `${letter.letter_id}-${letter.id}.${request.params.format}`,
+      ).send(Buffer.from(pdf ? letter.pdf : letter.docx));
     },
   );
 
@@ -306,16 +302,11 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
         request.params.batchId,
         request.params.format,
       );
-      reply
-        .header(
-          "content-type",
-          request.params.format === "pdf" ? "application/pdf" : "application/zip",
-        )
-        .header(
-          "content-disposition",
-          `attachment; filename="letters-${request.params.batchId}.${request.params.format}"`,
-        );
-      return reply.send(file);
+      return asDownload(
+        reply,
+        request.params.format === "pdf" ? "application/pdf" : "application/zip",
+        `letters-${request.params.batchId}.${request.params.format}`,
+      ).send(file);
     },
   );
 }

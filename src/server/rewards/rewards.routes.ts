@@ -3,6 +3,7 @@ import { momentOf } from "../../app/registers/register.ts";
 import { classCertificate, pupilCertificate } from "../../app/reward-certificates.ts";
 import { schoolRewards } from "../../app/rewards.ts";
 import type { RouteApp } from "../app.ts";
+import { asDownload } from "../download.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
 import { visiblePupil } from "../pupils/pupils.routes.ts";
 
@@ -65,10 +66,7 @@ export async function rewardRoutes(app: RouteApp): Promise<void> {
         week: request.query.week ?? today(),
         today: today(),
       });
-      return reply
-        .header("content-type", "application/pdf")
-        .header("content-disposition", `attachment; filename="${certificate.fileName}"`)
-        .send(certificate.pdf);
+      return asDownload(reply, "application/pdf", certificate.fileName).send(certificate.pdf);
     },
   );
 
@@ -96,10 +94,7 @@ export async function rewardRoutes(app: RouteApp): Promise<void> {
         week: request.query.week ?? today(),
         today: today(),
       });
-      return reply
-        .header("content-type", "application/pdf")
-        .header("content-disposition", `attachment; filename="${certificate.fileName}"`)
-        .send(certificate.pdf);
+      return asDownload(reply, "application/pdf", certificate.fileName).send(certificate.pdf);
     },
   );
 }
