@@ -2,13 +2,21 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    // Database tests start an embedded Postgres per file; the machine has two cores.
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
-    maxWorkers: 2,
+    // Each file's database is cloned from a template migrated once per run.
+    globalSetup: ["test/support/global-setup.ts"],
     projects: [
-      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/load/**"] },
+      },
+      {
+        extends: true,
+        // Minutes of sustained load: run on its own (npm run test:load), not with every change.
+        test: { name: "load", include: ["test/load/**/*.test.ts"], testTimeout: 600_000 },
+      },
       {
         extends: true,
         test: {

@@ -16,6 +16,8 @@ export interface Database {
   location: string;
   /** The PostgreSQL schema in use when not the default (tests, benchmarks). */
   schema?: string;
+  /** The embedded database's whole data directory as an uncompressed tarball (tests clone it). */
+  dumpDataDir?(): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -39,10 +41,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.url ? openPostgres(options.url, options) : openPGlite(options.dataDir);
 }
 
-async function openPGlite(dataDir: string | undefined): Promise<Database> {
+async function openPGlite(dataDir: string | undefined, from?: Uint8Array): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = new PGlite({
     ...(dataDir ? { dataDir } : {}),
+    ...(from
+      ? { loadDataDir: new Blob([new Uint8Array(from)], { type: "application/x-tar" }) }
+      : {}),
     parsers: { [INT8]: Number, [DATE]: asIsoDate },
   });
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
@@ -50,8 +55,14 @@ async function openPGlite(dataDir: string | undefined): Promise<Database> {
     db,
     kind: "pglite",
     location: dataDir ?? "memory",
+    dumpDataDir: async () => new Uint8Array(await (await pglite.dumpDataDir("none")).arrayBuffer()),
     close: () => db.destroy(),
   };
+}
+
+/** An in-memory embedded database started from a dump of another's data directory. */
+export function openPGliteFrom(dump: Uint8Array): Promise<Database> {
+  return openPGlite(undefined, dump);
 }
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
