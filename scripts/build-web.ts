@@ -4,7 +4,6 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "vite";
 
 const web = join(import.meta.dirname, "../web");
 const built = join(web, "dist/index.html");
@@ -22,6 +21,8 @@ function newestSource(dir: string): number {
 const force = process.argv.includes("--force");
 if (force || !existsSync(built) || statSync(built).mtimeMs < newestSource(web)) {
   console.log("Building the web app…");
+  // Imported only when a build is due: loading the build tool costs about two seconds of start-up.
+  const { build } = await import("vite");
   await build({ configFile: join(web, "vite.config.ts"), logLevel: "warn" });
   console.log("Web app built into web/dist.");
 }
