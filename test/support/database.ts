@@ -10,6 +10,7 @@ import {
 import { join } from "node:path";
 import pg from "pg";
 import { type Database, migrate, openDatabase, openPGliteFrom } from "../../src/db/database.ts";
+import { migrations } from "../../src/db/migrations/index.ts";
 
 /**
  * Test databases are cloned from one migrated template per set of migrations, made once per test
@@ -20,17 +21,21 @@ import { type Database, migrate, openDatabase, openPGliteFrom } from "../../src/
 const MIGRATIONS = join(import.meta.dirname, "../../src/db/migrations");
 const CACHE = join(import.meta.dirname, "../../node_modules/.cache/rollbook-test");
 
-/** Names the migrations' contents, so a changed migration gets a template of its own. */
-export function migrationsHash(): string {
-  const hash = createHash("sha256");
+/**
+ * Names the migrations this process loaded, so a changed migration gets a template of its own.
+ * Read once, as the module loads with them: a run that outlives an edit keeps the name of the
+ * migrations it actually runs.
+ */
+const MIGRATIONS_HASH = (() => {
+  const hash = createHash("sha256").update(Object.keys(migrations).join());
   for (const file of readdirSync(MIGRATIONS).sort()) {
     hash.update(file).update(readFileSync(join(MIGRATIONS, file)));
   }
   return hash.digest("hex").slice(0, 16);
-}
+})();
 
-const pgliteDumpPath = () => join(CACHE, `pglite-${migrationsHash()}.tar`);
-const templateName = () => `rollbook_template_${migrationsHash()}`;
+const pgliteDumpPath = () => join(CACHE, `pglite-${MIGRATIONS_HASH}.tar`);
+const templateName = () => `rollbook_template_${MIGRATIONS_HASH}`;
 
 /** Writes the migrated embedded database's dump once for these migrations. */
 export async function preparePGliteTemplate(): Promise<string> {

@@ -63,45 +63,70 @@ export async function deliverDue(
   batch = 25,
 ): Promise<DeliveryReport> {
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
-  const { rows } = await sql<{
-    school_id: number;
-    id: number;
-    idempotency_key: string;
-    channel: "email" | "sms";
-    to_address: string;
-    subject: string | null;
-    body: string;
-    attempts: number;
-  }>`
+  const due = await sql<{ school_id: number }>`
+    select distinct school_id from outbox
+    where (status in ('queued', 'retry') and next_attempt_at <= ${now})
+       or (status = 'sending' and claimed_until < ${now})`.execute(db);
+  let left = batch;
+  for (const { school_id } of due.rows) {
+    if (left <= 0) break;
+    const claimed = await claimDue(db, school_id, now, left);
+    left -= claimed.length;
+    await deliverClaimed(db, transports, now, school_id, claimed, report);
+  }
+  return report;
+}
+
+interface ClaimedMessage {
+  school_id: number;
+  id: number;
+  idempotency_key: string;
+  channel: "email" | "sms";
+  to_address: string;
+  subject: string | null;
+  body: string;
+  attempts: number;
+}
+
+/** Claims one school's due messages: a claim never spans schools, so it stays on one shard. */
+async function claimDue(
+  db: Kysely<DB>,
+  schoolId: number,
+  now: Date,
+  limit: number,
+): Promise<ClaimedMessage[]> {
+  const { rows } = await sql<ClaimedMessage>`
     update outbox set status = 'sending', attempts = attempts + 1,
                       claimed_until = ${new Date(now.getTime() + CLAIM_SECONDS * 1000)}
-    where (school_id, id) in (
-      select school_id, id from outbox
-      where (status in ('queued', 'retry') and next_attempt_at <= ${now})
-         or (status = 'sending' and claimed_until < ${now})
+    where school_id = ${schoolId} and id in (
+      select id from outbox
+      where school_id = ${schoolId}
+        and ((status in ('queued', 'retry') and next_attempt_at <= ${now})
+          or (status = 'sending' and claimed_until < ${now}))
       order by next_attempt_at, id
-      limit ${batch}
+      limit ${limit}
       for update skip locked)
     returning school_id, id, idempotency_key, channel, to_address, subject, body, attempts`.execute(
     db,
   );
-  const schools = new Map(
-    (
-      await db
-        .selectFrom("schools")
-        .select([
-          "id",
-          "email_from",
-          "email_reply_to",
-          "sms_provider",
-          "sms_webhook_url",
-          "sms_sender",
-        ])
-        .execute()
-    ).map((s) => [s.id, s]),
-  );
+  return rows;
+}
+
+async function deliverClaimed(
+  db: Kysely<DB>,
+  transports: Transports,
+  now: Date,
+  schoolId: number,
+  rows: ClaimedMessage[],
+  report: DeliveryReport,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const school = await db
+    .selectFrom("schools")
+    .select(["id", "email_from", "email_reply_to", "sms_provider", "sms_webhook_url", "sms_sender"])
+    .where("id", "=", schoolId)
+    .executeTakeFirst();
   for (const message of rows) {
-    const school = schools.get(message.school_id);
     try {
       const transport =
         message.channel === "email"
@@ -149,5 +174,4 @@ export async function deliverDue(
       else report.retried++;
     }
   }
-  return report;
 }
