@@ -26,7 +26,7 @@ export interface FieldDescription {
   conditions?: "one" | "list";
 }
 
-/** Where a condition is in the document, and the ids it may refer to, for its cross-checks. */
+/** The ids of the policy a condition may refer to, for its cross-checks. */
 export interface References {
   bands: ReadonlySet<string>;
   stages: ReadonlySet<string>;
