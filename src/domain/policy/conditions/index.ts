@@ -18,30 +18,12 @@ import { weekdayPattern, schema as weekdayPatternSchema } from "./weekday-patter
 /**
  * The registry of condition kinds: the one place the schema, the evaluator and the validator
  * learn which kinds there are. A new kind is a module beside this one (its schema, evaluator,
- * checks and description) and a line in each of the two lists below; the compiler refuses a kind
- * that is in one list and not the other.
+ * checks and description) named in both lists below, SHAPES and KINDS; the compiler refuses a
+ * kind that is in one and not the other.
  */
 
-/** A condition that holds no other condition; its type is its schema's. */
-type SimpleCondition =
-  | z.infer<typeof attendanceSchema>
-  | z.infer<typeof bandSchema>
-  | z.infer<typeof codeCountSchema>
-  | z.infer<typeof absenceDaysSchema>
-  | z.infer<typeof weekdayPatternSchema>
-  | z.infer<typeof spellsSchema>
-  | z.infer<typeof improvementSchema>
-  | z.infer<typeof bandChangeSchema>
-  | z.infer<typeof reviewDueSchema>
-  | z.infer<typeof flagSchema>;
-
-/** Conditions compose through all, any and not; those three are typed by hand (a type cannot infer itself). */
-export type Condition = SimpleCondition | AllCondition | AnyCondition | NotCondition;
-
-/** A condition in the policy document. Lazy, because all, any and not hold conditions. */
-export const conditionSchema: z.ZodType<Condition> = z.lazy(() => union);
-
-const union = z.discriminatedUnion("kind", [
+/** The shapes of the conditions that hold no other condition: their types are their schemas'. */
+const SHAPES = [
   attendanceSchema,
   bandSchema,
   codeCountSchema,
@@ -52,17 +34,31 @@ const union = z.discriminatedUnion("kind", [
   bandChangeSchema,
   reviewDueSchema,
   flagSchema,
+] as const;
+
+/** Conditions compose through all, any and not; those three are typed by hand (a type cannot infer itself). */
+export type Condition =
+  | z.infer<(typeof SHAPES)[number]>
+  | AllCondition
+  | AnyCondition
+  | NotCondition;
+
+/** A condition in the policy document. Lazy, because all, any and not hold conditions. */
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() => union);
+
+const union = z.discriminatedUnion("kind", [
+  ...SHAPES,
   allSchemaOf(conditionSchema),
   anySchemaOf(conditionSchema),
   notSchemaOf(conditionSchema),
 ]);
 
-// The hand-written composite types and the schema must agree both ways, or this fails to compile.
-type Parsed = z.output<typeof union>;
-const _parsedIsCondition = (parsed: Parsed): Condition => parsed;
-const _conditionIsParsed = (condition: Condition): Parsed => condition;
-void _parsedIsCondition;
-void _conditionIsParsed;
+// The hand-written composite types and the schema must be the same type, field for field
+// (optional ones too), or this fails to compile.
+type Same<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const schemaAndTypeAgree: Same<z.output<typeof union>, Condition> = true;
+void schemaAndTypeAgree;
 
 const KINDS: { [K in Condition["kind"]]: ConditionKind<Extract<Condition, { kind: K }>> } = {
   attendance,
