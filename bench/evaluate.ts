@@ -9,8 +9,8 @@
 import { parseArgs } from "node:util";
 import { TYPICAL_TERM_DATES } from "../src/app/demo/term-dates.ts";
 import { SchoolCalendar } from "../src/domain/calendar.ts";
-import { attendanceOver } from "../src/domain/policy/conditions.ts";
 import { evaluatePupil } from "../src/domain/policy/evaluate.ts";
+import { attendanceOver } from "../src/domain/policy/evaluation.ts";
 import { TRUST_POLICY } from "../src/domain/policy/presets/trust-policy.ts";
 import { evaluationSpan, SessionIndex } from "../src/domain/policy/timeline.ts";
 import { syntheticYear } from "./support/synthetic-year.ts";

@@ -141,6 +141,16 @@ export const CATEGORY_OF_INDEX: readonly (Category | undefined)[] = BY_INDEX.map
   (c) => c?.category,
 );
 
+/** The symbols of every code in the categories, each once, in register order. */
+function symbolsIn(categories: readonly Category[]): readonly string[] {
+  return [...new Set(CODES.filter((c) => categories.includes(c.category)).map((c) => c.symbol))];
+}
+
+/** Every absence code, authorised and unauthorised, of both Regulations: what "absent" means. */
+export const ABSENCE_SYMBOLS = symbolsIn(["authorised", "unauthorised"]);
+/** The unauthorised absence codes (G, N, O, U): the absences the office follows up. */
+export const UNAUTHORISED_SYMBOLS = symbolsIn(["unauthorised"]);
+
 export function codeByIndex(index: number): AttendanceCode {
   const code = BY_INDEX[index];
   if (!code) throw new RollbookError("unknown_code", `No attendance code has index ${index}`);

@@ -208,6 +208,16 @@ const mutations: fc.Arbitrary<Mutation> = fc.oneof(
     }),
   ),
   mutate(
+    "notice to improve moving cases to a missing stage",
+    (d) => pathsOf(d).filter((p) => p.length === 1 && p[0] === "stages"),
+    fc.constantFrom("no_such_stage", "notice_to_improve_2").map((stage) => (d) => {
+      const document = d as Record<string, Json>;
+      const casework = (document.casework ?? {}) as Record<string, Json>;
+      document.casework = { ...casework, noticeToImproveStage: stage };
+      return { mustName: "casework.noticeToImproveStage" };
+    }),
+  ),
+  mutate(
     "condition naming a missing band",
     (d) => pathsOf(d).filter(isCondition(d)),
     fc.constant((d, path) => {

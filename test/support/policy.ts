@@ -1,7 +1,7 @@
 import type { SchoolCalendar } from "../../src/domain/calendar.ts";
 import { codeOn, presentSymbolFor } from "../../src/domain/codes.ts";
 import type { IsoDate } from "../../src/domain/dates.ts";
-import type { PupilContext } from "../../src/domain/policy/conditions.ts";
+import type { PupilContext } from "../../src/domain/policy/conditions/index.ts";
 import {
   evaluatePupil,
   type PreviousProposal,

@@ -7,7 +7,7 @@ import { addDays, dayLabel, type IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { comparePercent } from "../../domain/policy/bands.ts";
 import { caseworkRules } from "../../domain/policy/casework.ts";
-import { evaluateCondition, type Outcome } from "../../domain/policy/conditions.ts";
+import { evaluateCondition, type Outcome } from "../../domain/policy/conditions/index.ts";
 import { penaltyNoticeTerms } from "../../domain/policy/penalty-notices.ts";
 import {
   NATIONAL_PENALTY_NOTICE_RULES,
@@ -149,7 +149,7 @@ async function supportOffered(db: Kysely<DB>, schoolId: number, caseId: number):
 /**
  * A notice to improve: the parents' last chance to engage before a penalty notice, after support
  * has been offered (a contract, or meetings they did not attend). Starts its review (3 weeks by
- * default) and, where the policy has the stage, moves the case to it.
+ * default) and, where the policy names a notice-to-improve stage, moves the case to it.
  */
 export async function issueNoticeToImprove(
   db: Kysely<DB>,
@@ -174,10 +174,10 @@ export async function issueNoticeToImprove(
     );
   if (reasons.length > 0) refuse("A notice to improve", reasons);
   const reviewOn = addDays(today, rules.noticeToImproveReviewWeeks * 7);
-  if (stored.policy.stages.some((s) => s.id === "notice_to_improve")) {
+  if (rules.noticeToImproveStage) {
     await startStage(db, access.schoolId, stored, {
       pupilId: caseRecord.pupilId,
-      stageId: "notice_to_improve",
+      stageId: rules.noticeToImproveStage,
       today,
       by: access.signature(),
     });

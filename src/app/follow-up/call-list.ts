@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { currentPolicy } from "../../db/repositories/policies.ts";
 import type { DB } from "../../db/schema.ts";
+import { UNAUTHORISED_SYMBOLS } from "../../domain/codes.ts";
 import type { Contact } from "../../domain/contact-check.ts";
 import { type IsoDate, londonClock } from "../../domain/dates.ts";
 import { followUpRules, followUpSteps, type Step } from "../../domain/follow-up/escalation.ts";
@@ -24,7 +25,7 @@ export interface FollowUpPupil {
   steps: Step[];
 }
 
-const UNEXPLAINED = codeSet(["N", "O", "G", "U"]);
+const UNEXPLAINED = codeSet(UNAUTHORISED_SYMBOLS);
 /** Outcomes of a contact attempt that mean someone was reached. */
 export const REACHED = new Set(["reached", "reason given", "spoke to parent", "parent called in"]);
 

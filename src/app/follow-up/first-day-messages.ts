@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
+import { UNAUTHORISED_SYMBOLS } from "../../domain/codes.ts";
 import { dayLabel, type IsoDate } from "../../domain/dates.ts";
 import { registerState } from "../../domain/register-times.ts";
 import { enqueue } from "../messages/outbox.ts";
@@ -44,7 +45,7 @@ export async function queueFirstDayMessages(
     .where("m.school_id", "=", schoolId)
     .where("m.date", "=", date)
     .where("m.session", "in", closed)
-    .where("m.code", "in", ["N", "O", "G", "U"])
+    .where("m.code", "in", UNAUTHORISED_SYMBOLS)
     .execute();
   if (absences.length === 0) return { families: 0, socialWorkers: 0 };
   const ids = [...new Set(absences.map((a) => a.pupil_id))];

@@ -6,7 +6,7 @@ import type { DB } from "../../db/schema.ts";
 import { academicYearOf } from "../../domain/calendar.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import type { YearMarks } from "../../domain/marks.ts";
-import type { PupilContext } from "../../domain/policy/conditions.ts";
+import type { PupilContext } from "../../domain/policy/conditions/index.ts";
 import { evaluationSpan, SessionIndex } from "../../domain/policy/timeline.ts";
 import type { PupilFlagName } from "../../domain/policy/types.ts";
 

@@ -2,7 +2,7 @@ import { academicYearOf } from "../calendar.ts";
 import { codeByIndex } from "../codes.ts";
 import type { IsoDate } from "../dates.ts";
 import { bandOf } from "./bands.ts";
-import { type Evaluation, evaluateCondition, type PupilContext } from "./conditions.ts";
+import { type Evaluation, evaluateCondition, type PupilContext } from "./conditions/index.ts";
 import { reviewDueDate } from "./review.ts";
 import type { SessionIndex } from "./timeline.ts";
 import type { Action, Policy, PupilFlagName, Trigger } from "./types.ts";

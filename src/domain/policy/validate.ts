@@ -1,5 +1,5 @@
-import { isKnownSymbol } from "../codes.ts";
-import type { Action, Condition, Policy } from "./types.ts";
+import { checkCondition, usesStage } from "./conditions/index.ts";
+import type { Action, Policy } from "./types.ts";
 
 /**
  * Checks a policy hangs together: bands from best to worst ending at 0%, unique ids, every stage,
@@ -55,60 +55,15 @@ export function policyProblems(policy: Policy): string[] {
     trigger.actions.forEach((action, j) => {
       checkAction(action, `${at}.actions[${j}]`, stageIds, problems);
     });
-    checkCondition(trigger.when, `${at}.when`, bandIds, problems);
+    checkCondition(trigger.when, `${at}.when`, { bands: bandIds, stages: stageIds }, problems);
   });
+  const noticeToImproveStage = policy.casework?.noticeToImproveStage;
+  if (noticeToImproveStage !== undefined && !stageIds.has(noticeToImproveStage))
+    problems.push(`casework.noticeToImproveStage: there is no stage "${noticeToImproveStage}"`);
   return problems;
-}
-
-function usesStage(condition: Condition): boolean {
-  switch (condition.kind) {
-    case "review_due":
-    case "improvement":
-      return true;
-    case "all":
-    case "any":
-      return condition.of.some(usesStage);
-    case "not":
-      return usesStage(condition.condition);
-    default:
-      return false;
-  }
 }
 
 function checkAction(action: Action, at: string, stages: Set<string>, problems: string[]): void {
   if (action.type === "start_stage" && !stages.has(action.stage))
     problems.push(`${at}: there is no stage "${action.stage}"`);
-}
-
-function checkCondition(
-  condition: Condition,
-  at: string,
-  bands: Set<string>,
-  problems: string[],
-): void {
-  switch (condition.kind) {
-    case "band":
-      for (const id of condition.in)
-        if (!bands.has(id)) problems.push(`${at}.in: there is no band "${id}"`);
-      break;
-    case "code_count":
-    case "absence_days":
-    case "weekday_pattern":
-    case "spells":
-      for (const code of condition.codes ?? [])
-        if (!isKnownSymbol(code)) problems.push(`${at}.codes: "${code}" is not an attendance code`);
-      break;
-    case "all":
-    case "any":
-      if (condition.of.length === 0) problems.push(`${at}.of: needs at least one condition`);
-      condition.of.forEach((part, i) => {
-        checkCondition(part, `${at}.of[${i}]`, bands, problems);
-      });
-      break;
-    case "not":
-      checkCondition(condition.condition, `${at}.condition`, bands, problems);
-      break;
-    default:
-      break;
-  }
 }

@@ -1,7 +1,7 @@
 import { academicYearBounds, academicYearOf } from "../calendar.ts";
 import { codeByIndex } from "../codes.ts";
 import type { IsoDate } from "../dates.ts";
-import { type Evaluation, evaluateCondition, type Outcome } from "../policy/conditions.ts";
+import { type Evaluation, evaluateCondition, type Outcome } from "../policy/conditions/index.ts";
 import type { SessionIndex } from "../policy/timeline.ts";
 import type { Condition, Policy, Trigger } from "../policy/types.ts";
 

@@ -11,6 +11,7 @@ import {
 } from "../../db/repositories/policies.ts";
 import { codesValidOn } from "../../domain/codes.ts";
 import { RollbookError } from "../../domain/errors.ts";
+import { conditionKinds } from "../../domain/policy/conditions/index.ts";
 import { PRESETS } from "../../domain/policy/presets/index.ts";
 import type { RouteApp } from "../app.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
@@ -38,7 +39,13 @@ export async function policyRoutes(app: RouteApp): Promise<void> {
 
   app.get(
     "/policy-presets",
-    { schema: { tags: ["policy"], summary: "The ready-made policies a school can start from" } },
+    {
+      schema: {
+        tags: ["policy"],
+        summary:
+          "The ready-made policies a school can start from, and the kinds of condition policies are built from (described for the editor)",
+      },
+    },
     async () => ({
       presets: Object.entries(PRESETS).map(([preset, policy]) => ({
         preset,
@@ -48,6 +55,7 @@ export async function policyRoutes(app: RouteApp): Promise<void> {
         stages: policy.stages.map((s) => s.name),
         triggers: policy.triggers.map((t) => t.name),
       })),
+      conditionKinds: conditionKinds(),
     }),
   );
 

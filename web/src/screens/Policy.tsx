@@ -46,60 +46,66 @@ interface Term {
   to: string;
 }
 
-const FIELD_LABELS: Record<string, string> = {
-  below: "below (%)",
-  atOrBelow: "at or below (%)",
-  atOrAbove: "at or above (%)",
-  atLeast: "at least",
-  length: "window length",
-  minimumSessions: "judged after sessions",
-  minimumPoints: "rise of at least (points)",
-  shareOfGap: "share of the gap to target",
-};
+/** A kind of condition as the server describes it (GET /api/policy-presets): the editor knows no kind itself. */
+export interface ConditionKind {
+  kind: string;
+  /** `{field}` is filled from the condition: "Attendance ({period})". */
+  title: string;
+  summary: string;
+  fields: {
+    path: string;
+    label: string;
+    meaning: string;
+    adjustable?: boolean;
+    conditions?: "one" | "list";
+  }[];
+}
 
-function describe(condition: Condition): string {
-  switch (condition.kind) {
-    case "attendance":
-      return `Attendance (${String(condition.period).replaceAll("_", " ")})`;
-    case "code_count": {
-      const window = condition.window as { unit?: string; period?: string };
-      return `${(condition.codes as string[]).join(" ")} sessions in ${window.unit?.replace("_", " ") ?? window.period?.replaceAll("_", " ")}`;
-    }
-    case "absence_days":
-      return `Days absent (${condition.mode}) with ${(condition.codes as string[]).join(" ")}`;
-    default:
-      return condition.kind.replaceAll("_", " ");
-  }
+/** A field's value in a heading: codes joined, a window by its unit or period, words spaced. */
+function shown(value: unknown): string {
+  if (Array.isArray(value)) return value.join(" ");
+  if (value && typeof value === "object")
+    return Object.values(value)
+      .filter((v) => typeof v === "string")
+      .map((v) => v.replaceAll("_", " "))
+      .join(" ");
+  return String(value).replaceAll("_", " ");
+}
+
+function heading(condition: Condition, kind: ConditionKind | undefined): string {
+  if (!kind) return condition.kind.replaceAll("_", " ");
+  return kind.title.replace(/\{(\w+)\}/g, (_, field: string) => shown(condition[field]));
 }
 
 /** Every number in a condition tree a school would want to adjust, with where it lives. */
 export function thresholdsOf(
   condition: Condition,
+  kinds: readonly ConditionKind[],
   path: Path = [],
 ): { path: Path; label: string; value: number }[] {
+  const kind = kinds.find((k) => k.kind === condition.kind);
+  const fields = new Map((kind?.fields ?? []).map((f) => [f.path, f]));
   const found: { path: Path; label: string; value: number }[] = [];
-  for (const [key, value] of Object.entries(condition)) {
-    if (typeof value === "number" && FIELD_LABELS[key])
+  const offer = (at: Path, value: unknown) => {
+    const field = fields.get(at.join("."));
+    if (field?.adjustable && typeof value === "number")
       found.push({
-        path: [...path, key],
-        label: `${describe(condition)}: ${FIELD_LABELS[key]}`,
+        path: [...path, ...at],
+        label: `${heading(condition, kind)}: ${field.label}`,
         value,
       });
-    else if (
-      key === "window" &&
-      value &&
-      typeof (value as { length?: unknown }).length === "number"
-    )
-      found.push({
-        path: [...path, "window", "length"],
-        label: `${describe(condition)}: ${FIELD_LABELS.length}`,
-        value: (value as { length: number }).length,
-      });
-    else if (key === "of" && Array.isArray(value))
+  };
+  // In the condition's own order, so the boxes follow the document.
+  for (const [key, value] of Object.entries(condition)) {
+    const field = fields.get(key);
+    if (field?.conditions === "list" && Array.isArray(value))
       for (const [i, c] of (value as Condition[]).entries())
-        found.push(...thresholdsOf(c, [...path, "of", i]));
-    else if (key === "condition" && value && typeof value === "object")
-      found.push(...thresholdsOf(value as Condition, [...path, "condition"]));
+        found.push(...thresholdsOf(c, kinds, [...path, key, i]));
+    else if (field?.conditions === "one" && value && typeof value === "object")
+      found.push(...thresholdsOf(value as Condition, kinds, [...path, key]));
+    else if (value && typeof value === "object" && !Array.isArray(value))
+      for (const [inner, v] of Object.entries(value)) offer([key, inner], v);
+    else offer([key], value);
   }
   return found;
 }
@@ -178,7 +184,10 @@ export function PolicyEditor() {
   const stored = useApi<{ version: number; createdBy: string; createdAt: string; policy: Policy }>(
     schoolId ? `${base}/policy` : null,
   );
-  const presets = useApi<{ presets: { preset: string; name: string }[] }>("/api/policy-presets");
+  const presets = useApi<{
+    presets: { preset: string; name: string }[];
+    conditionKinds: ConditionKind[];
+  }>("/api/policy-presets");
   const calendar = useApi<{
     academicYears: {
       startYear: number;
@@ -251,6 +260,7 @@ export function PolicyEditor() {
   if (stored.error && !draft && !(stored.error as { status?: number }).status)
     return <ErrorNotice error={stored.error} />;
   if (!presets.data || (!draft && !stored.error)) return <Loading what="the policy" />;
+  const { conditionKinds } = presets.data;
   return (
     <section>
       <h1>Attendance policy</h1>
@@ -413,7 +423,7 @@ export function PolicyEditor() {
                     .join("; ")}
                 </p>
                 <div className="row">
-                  {thresholdsOf(trigger.when, ["triggers", i, "when"]).map((t) => (
+                  {thresholdsOf(trigger.when, conditionKinds, ["triggers", i, "when"]).map((t) => (
                     <label key={t.path.join(".")}>
                       {t.label}
                       <input

@@ -175,4 +175,6 @@ export const DFE_POLICY_ON_A_PAGE: Policy = {
     ...STATUTORY_TRIGGERS,
   ],
   penaltyNotices: NATIONAL_PENALTY_NOTICE_RULES,
+  // Issuing a notice to improve moves the case to its stage and its three-week review.
+  casework: { noticeToImproveStage: "notice_to_improve" },
 };

@@ -170,4 +170,6 @@ export const LA_CONTRACT_PROCESS_POLICY: Policy = {
     ...STATUTORY_TRIGGERS,
   ],
   penaltyNotices: NATIONAL_PENALTY_NOTICE_RULES,
+  // Issuing a notice to improve moves the case to its stage and its three-week review.
+  casework: { noticeToImproveStage: "notice_to_improve" },
 };

@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+/**
+ * The small field types the policy document is built from, shared by the document's schema
+ * (schema.ts) and by each condition kind (conditions/): one definition of what a percentage, an
+ * id, a period or a list of codes may be.
+ */
+
+/** Percentages are written as in the policy (97, 92.5) and compared exactly against integer counts. */
+export const percent = z.number().min(0).max(100);
+export type Percent = z.infer<typeof percent>;
+
+/** Stable ids for bands, stages, triggers, letters and meetings: "persistent_absentee". */
+export const id = z
+  .string()
+  .regex(/^[a-z0-9_]{1,60}$/, "must be lower-case letters, digits and underscores");
+
+export const period = z.enum(["year_to_date", "term", "half_term", "since_stage_start"]);
+export type Period = z.infer<typeof period>;
+
+/** Register symbols; each is checked against the code registry when the policy is validated. */
+export const codes = z.array(z.string().min(1).max(3)).min(1);
+
+/** A count a condition needs: sessions, days, spells. */
+export const positive = z.number().int().min(1).max(1000);
+
+/** Possible sessions before a measure is judged (400: about a school year). */
+export const minimumSessions = z.number().int().min(0).max(400);
+
+export const pupilFlag = z.enum([
+  "medical_condition",
+  "sen_support",
+  "ehcp",
+  "has_social_worker",
+  "looked_after",
+  "fsm",
+  "pupil_premium",
+]);
+export type PupilFlagName = z.infer<typeof pupilFlag>;
+
+/** A window of school weeks or school days ending on the day evaluated, or a period. */
+export const window = z.union(
+  [
+    z.object({ unit: z.enum(["school_weeks", "school_days"]), length: positive }),
+    z.object({ period }),
+  ],
+  { error: "must be { unit: school_weeks or school_days, length } or { period }" },
+);
+export type Window = z.infer<typeof window>;
