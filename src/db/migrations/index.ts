@@ -11,6 +11,7 @@ import * as transferredAttendance from "./20261125_1700_transferred_attendance.t
 import * as benchmarks from "./20261125_1710_benchmarks.ts";
 import * as schoolSnapshots from "./20261125_1720_school_snapshots.ts";
 import * as integrity from "./20261201_1300_integrity.ts";
+import * as noticeToImproveStage from "./20261201_1310_notice_to_improve_stage.ts";
 
 /** Every migration in order. Forward-only: a landed migration is never edited, only followed. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   "20261125_1710_benchmarks": benchmarks,
   "20261125_1720_school_snapshots": schoolSnapshots,
   "20261201_1300_integrity": integrity,
+  "20261201_1310_notice_to_improve_stage": noticeToImproveStage,
 };
