@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { AccessAction, DB } from "../../db/schema.ts";
 
 export interface AccessEntry {
@@ -8,6 +8,8 @@ export interface AccessEntry {
   actor: string;
   action: AccessAction;
   pupilId: number | null;
+  /** Every pupil of this school a list showed (oversight lists, registers, letter batches). */
+  pupilIds?: number[] | null;
   what: string;
   status: number;
 }
@@ -23,6 +25,7 @@ export async function logAccess(db: Kysely<DB>, entry: AccessEntry): Promise<voi
       actor: entry.actor,
       action: entry.action,
       pupil_id: entry.pupilId,
+      pupil_ids: entry.pupilIds && entry.pupilIds.length > 0 ? entry.pupilIds : null,
       what: entry.what,
       status: entry.status,
     })
@@ -35,7 +38,7 @@ export async function accessToPupil(db: Kysely<DB>, schoolId: number, pupilId: n
     .selectFrom("access_log")
     .select(["at", "actor", "action", "what", "status"])
     .where("school_id", "=", schoolId)
-    .where("pupil_id", "=", pupilId)
+    .where((eb) => eb.or([eb("pupil_id", "=", pupilId), sql<boolean>`${pupilId} = any(pupil_ids)`]))
     .orderBy("at", "desc")
     .orderBy("id", "desc")
     .execute();

@@ -26,7 +26,7 @@ export async function logContact(
   entry: ContactEntry & { corrects?: number | null },
   now: Date,
 ): Promise<number> {
-  access.require("marks.amend");
+  access.require("follow_up.record");
   if (entry.happenedAt.getTime() > now.getTime() + 60_000)
     throw new RollbookError("invalid_input", "A contact cannot be logged for a time still to come");
   const pupil = await db
@@ -37,6 +37,7 @@ export async function logContact(
     .executeTakeFirst();
   if (!pupil || !access.canSeePupil(pupil))
     throw new RollbookError("not_found", `No pupil ${entry.pupilId} in this school`);
+  access.audit.subject(pupil.id);
   if (entry.contactId) {
     const contact = await db
       .selectFrom("contacts")

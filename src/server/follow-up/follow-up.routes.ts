@@ -3,9 +3,9 @@ import { z } from "zod";
 import { logContact } from "../../app/cases/contact-log.ts";
 import {
   acceptAbsenceReport,
+  fileAbsenceReport,
   receiveReply,
   rejectAbsenceReport,
-  reportAbsence,
 } from "../../app/follow-up/absence-reports.ts";
 import { callList, REACHED } from "../../app/follow-up/call-list.ts";
 import { amendMark } from "../../app/registers/amend-mark.ts";
@@ -104,8 +104,7 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
           .execute();
         for (const mark of marks) {
           await amendMark(
-            db,
-            access,
+            { db, access, clock: app.clock, audit: access.audit },
             {
               pupilId: pupil.id,
               date: now.date,
@@ -114,8 +113,6 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
               reason: `${request.body.withWhom} by ${request.body.method.replace("_", " ")}: ${request.body.reason ?? "reason given"}`,
               baseVersion: mark.version,
             },
-            instant,
-            now,
           );
           amended++;
         }
@@ -166,21 +163,11 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
     async (request, reply) => {
       const access = await request.schoolAccess(request.params.schoolId);
       const pupil = await visiblePupil(db, access, request.params.pupilId);
-      const now = moment();
-      if (request.body.fromDate < now.date && !access.can("marks.amend"))
-        throw new RollbookError(
-          "invalid_input",
-          "Absences can be reported for today or later; for earlier days please contact the school",
-        );
-      const created = await reportAbsence(
+      const created = await fileAbsenceReport(
         db,
-        access.schoolId,
-        {
-          pupilId: pupil.id,
-          ...request.body,
-          source: access.roles.includes("parent") ? "portal" : "phone",
-          reportedBy: access.signature(),
-        },
+        access,
+        { pupilId: pupil.id, ...request.body },
+        moment().date,
         app.clock(),
       );
       reply.status(201);

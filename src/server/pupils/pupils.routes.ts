@@ -89,6 +89,7 @@ export async function visiblePupil(
     .executeTakeFirst();
   if (!pupil || !access.canSeePupil(pupil))
     throw new RollbookError("not_found", `No pupil ${pupilId} in this school`);
+  access.audit.subject(pupil.id);
   return pupil;
 }
 

@@ -106,16 +106,9 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
+      const ctx = await request.useCaseContext(request.params.schoolId);
       const { groupId, date, session: name } = request.params;
-      const instant = app.clock();
-      return saveRegister(
-        db,
-        access,
-        { groupId, date, session: name, ...request.body },
-        instant,
-        momentOf(instant),
-      );
+      return saveRegister(ctx, { groupId, date, session: name, ...request.body });
     },
   );
 
@@ -138,9 +131,7 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const instant = app.clock();
-      return amendMark(db, access, request.body, instant, momentOf(instant));
+      return amendMark(await request.useCaseContext(request.params.schoolId), request.body);
     },
   );
 
