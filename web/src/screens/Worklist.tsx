@@ -26,7 +26,7 @@ interface Proposal {
 }
 
 export function Worklist() {
-  const { schoolId } = useSession();
+  const { schoolId, can } = useSession();
   const [range, setRange] = useState<"today" | "week">("today");
   const [owner, setOwner] = useState<"me" | "all">("all");
   const work = useApi<{ items: WorkItem[] }>(
@@ -71,6 +71,7 @@ export function Worklist() {
         <button
           type="button"
           className="secondary"
+          hidden={!can("letters.send")}
           onClick={() =>
             void act(
               () => api.post(`${base}/letters/from-proposals`, {}),
@@ -115,7 +116,7 @@ export function Worklist() {
               <Link to={`/pupils/${p.pupil_id}`}>{p.pupil}</Link>: {p.trigger_name}
             </h3>
             <p>{p.explanation}</p>
-            <div className="row">
+            <div className="row" hidden={!can("proposals.decide")}>
               <button
                 type="button"
                 onClick={() =>
