@@ -190,6 +190,7 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
     },
     async (request, reply) => {
       const access = await request.schoolAccess(request.params.schoolId);
+      access.require("letters.send");
       const chosen =
         request.body.letters ?? (await currentPolicy(db, access.schoolId))?.policy.bandLetters;
       if (!chosen)
