@@ -68,19 +68,20 @@ export function Worklist() {
             <option value="me">Mine and unassigned</option>
           </select>
         </label>
-        <button
-          type="button"
-          className="secondary"
-          hidden={!can("letters.send")}
-          onClick={() =>
-            void act(
-              () => api.post(`${base}/letters/from-proposals`, {}),
-              "Letters written: download them from Letters.",
-            )
-          }
-        >
-          Write every letter due
-        </button>
+        {can("letters.send") && (
+          <button
+            type="button"
+            className="secondary"
+            onClick={() =>
+              void act(
+                () => api.post(`${base}/letters/from-proposals`, {}),
+                "Letters written: download them from Letters.",
+              )
+            }
+          >
+            Write every letter due
+          </button>
+        )}
       </div>
       {message && <Notice tone="success">{message}</Notice>}
       <ErrorNotice error={error ?? work.error} />
