@@ -264,11 +264,26 @@ describe("an access log that cannot be steered or lost", () => {
         reason: "Dentist",
       });
       expect(amended.statusCode, amended.body).toBeGreaterThanOrEqual(500);
+      const contact = await office.send("POST", url(`/pupils/${amelia.id}/contact-log`), {
+        happenedAt: "2025-09-03T07:30:00Z",
+        method: "phone",
+        withWhom: "Mother",
+        outcome: "no answer",
+      });
+      expect(contact.statusCode, contact.body).toBeGreaterThanOrEqual(500);
     } finally {
       await sql`drop trigger access_log_down on access_log`.execute(db);
       await sql`drop function refuse_access_log_for_test()`.execute(db);
     }
     expect(await ameliaAm()).toEqual(before);
+    expect(
+      await db
+        .selectFrom("contact_log")
+        .select("id")
+        .where("school_id", "=", server.school.id)
+        .where("pupil_id", "=", amelia.id)
+        .execute(),
+    ).toEqual([]);
 
     // With the log back, the save and its row are there together when the answer arrives.
     const saved = await teacher.send("PUT", register, {

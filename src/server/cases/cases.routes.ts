@@ -587,17 +587,11 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const logged = await logContact(
-        db,
-        access,
-        {
-          ...request.body,
-          pupilId: request.params.pupilId,
-          happenedAt: new Date(request.body.happenedAt),
-        },
-        app.clock(),
-      );
+      const logged = await logContact(await request.useCaseContext(request.params.schoolId), {
+        ...request.body,
+        pupilId: request.params.pupilId,
+        happenedAt: new Date(request.body.happenedAt),
+      });
       reply.status(201);
       return { id: logged };
     },

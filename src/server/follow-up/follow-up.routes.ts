@@ -72,21 +72,17 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
       const pupil = await visiblePupil(db, access, request.params.pupilId);
       const instant = app.clock();
       const now = momentOf(instant);
-      const logged = await logContact(
-        db,
-        access,
-        {
-          pupilId: pupil.id,
-          happenedAt: instant,
-          method: request.body.method,
-          direction: "outgoing",
-          contactId: request.body.contactId,
-          withWhom: request.body.withWhom,
-          outcome: request.body.outcome,
-          notes: request.body.reason,
-        },
-        instant,
-      );
+      const ctx = { db, access, clock: app.clock, audit: access.audit };
+      const logged = await logContact(ctx, {
+        pupilId: pupil.id,
+        happenedAt: instant,
+        method: request.body.method,
+        direction: "outgoing",
+        contactId: request.body.contactId,
+        withWhom: request.body.withWhom,
+        outcome: request.body.outcome,
+        notes: request.body.reason,
+      });
       let amended = 0;
       if (request.body.code) {
         if (!REACHED.has(request.body.outcome))
@@ -103,17 +99,14 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
           .where("code", "=", "N")
           .execute();
         for (const mark of marks) {
-          await amendMark(
-            { db, access, clock: app.clock, audit: access.audit },
-            {
-              pupilId: pupil.id,
-              date: now.date,
-              session: mark.session,
-              code: request.body.code,
-              reason: `${request.body.withWhom} by ${request.body.method.replace("_", " ")}: ${request.body.reason ?? "reason given"}`,
-              baseVersion: mark.version,
-            },
-          );
+          await amendMark(ctx, {
+            pupilId: pupil.id,
+            date: now.date,
+            session: mark.session,
+            code: request.body.code,
+            reason: `${request.body.withWhom} by ${request.body.method.replace("_", " ")}: ${request.body.reason ?? "reason given"}`,
+            baseVersion: mark.version,
+          });
           amended++;
         }
       }
