@@ -2,12 +2,13 @@ import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../db/schema.ts";
 import type { SchoolAccess } from "./access/access.ts";
 import { logAccess } from "./audit/access-log.ts";
-import { AccessRecord } from "./audit/access-record.ts";
+import type { AccessRecord } from "./audit/access-record.ts";
 
 /**
  * What every use case is given: the database, who is asking (their access to one school), the
  * clock, and where the pupils it resolves are recorded for the access log. The server builds one
- * per request (`request.useCaseContext(schoolId)`); the CLI and jobs build their own.
+ * per request (`request.useCaseContext(schoolId)`); the CLI and jobs build their own, with a
+ * `new AccessRecord()` whose rows are named by the change (`inTransaction`'s `what`).
  */
 export interface UseCaseContext {
   db: Kysely<DB>;
@@ -15,15 +16,6 @@ export interface UseCaseContext {
   clock: () => Date;
   /** Use cases call `subject` and `listed`; `inTransaction` and the request's hook read it. */
   audit: AccessRecord;
-}
-
-/** A context for work done outside a request (the CLI, a job): its log rows name `what`. */
-export function contextFor(
-  db: Kysely<DB>,
-  access: SchoolAccess,
-  clock: () => Date,
-): UseCaseContext {
-  return { db, access, clock, audit: new AccessRecord() };
 }
 
 /**
