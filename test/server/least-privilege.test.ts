@@ -166,6 +166,61 @@ describe("absence reports and leave requests", () => {
   });
 });
 
+describe("the permissions the server sends", () => {
+  it("say what the caller may do in the school, so the web app shows only that", async () => {
+    const of = async (person: "dsl" | "office" | "teacher" | "parent") =>
+      (await (await server.as(person)).get(`/api/schools/${server.school.id}`)).json().permissions;
+    const dsl = await of("dsl");
+    expect(dsl).toContain("pupils.safeguarding");
+    expect(dsl).not.toContain("cases.manage");
+    expect(dsl).not.toContain("absence_reports.decide");
+    expect(await of("office")).toEqual(
+      expect.arrayContaining(["cases.manage", "letters.send", "marks.amend", "follow_up.record"]),
+    );
+    expect(await of("teacher")).toEqual(["school.view", "registers.take_own"]);
+    expect(await of("parent")).toEqual([]);
+  });
+});
+
+describe("the access log of a list", () => {
+  it("names every pupil a register and the pupil list showed", async () => {
+    const teacher = await server.as("teacher");
+    const register = await teacher.get(url(`/registers/${server.groups.g8C}/2025-09-10/AM`));
+    expect(register.statusCode, register.body).toBe(200);
+    const inRegister = register
+      .json()
+      .pupils.map((p: { pupilId: number }) => p.pupilId)
+      .sort((a: number, b: number) => a - b);
+    expect(inRegister).toContain(bilal.id);
+    const list = await teacher.get(url(`/pupils?groupId=${server.groups.g8C}`));
+    const inList = list
+      .json()
+      .pupils.map((p: { id: number }) => p.id)
+      .sort((a: number, b: number) => a - b);
+    await vi.waitFor(async () => {
+      const rows = await server.database.db
+        .selectFrom("access_log")
+        .select(["what", "pupil_ids"])
+        .where("school_id", "=", server.school.id)
+        .where("actor", "=", "Ms K. Tutor")
+        .where("what", "in", [
+          "GET /api/schools/:schoolId/registers/:groupId/:date/:session",
+          "GET /api/schools/:schoolId/pupils",
+        ])
+        .execute();
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          {
+            what: "GET /api/schools/:schoolId/registers/:groupId/:date/:session",
+            pupil_ids: inRegister,
+          },
+          { what: "GET /api/schools/:schoolId/pupils", pupil_ids: inList },
+        ]),
+      );
+    });
+  });
+});
+
 describe("the access log of a case action", () => {
   it("names the case's pupil, whatever pupil the body names", async () => {
     const response = await office.send("POST", url(`/cases/${caseId}/missing-education-report`), {

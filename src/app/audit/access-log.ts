@@ -32,13 +32,21 @@ export async function logAccess(db: Kysely<DB>, entry: AccessEntry): Promise<voi
     .execute();
 }
 
-/** Who has looked at or changed a pupil's record, newest first. */
+/**
+ * Who has looked at or changed a pupil's record, newest first: rows about the pupil, and rows of
+ * lists that showed them (`@>` so the GIN index on pupil_ids answers it).
+ */
 export async function accessToPupil(db: Kysely<DB>, schoolId: number, pupilId: number) {
   return db
     .selectFrom("access_log")
     .select(["at", "actor", "action", "what", "status"])
     .where("school_id", "=", schoolId)
-    .where((eb) => eb.or([eb("pupil_id", "=", pupilId), sql<boolean>`${pupilId} = any(pupil_ids)`]))
+    .where((eb) =>
+      eb.or([
+        eb("pupil_id", "=", pupilId),
+        sql<boolean>`pupil_ids @> array[${pupilId}]::integer[]`,
+      ]),
+    )
     .orderBy("at", "desc")
     .orderBy("id", "desc")
     .execute();

@@ -76,7 +76,20 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
       await findGroup(db, access.schoolId, groupId);
       if (!access.canViewRegister(groupId))
         throw new RollbookError("forbidden", "You can only see the registers of your own groups");
-      return loadRegister(db, access.schoolId, groupId, date, name, momentOf(app.clock()));
+      const register = await loadRegister(
+        db,
+        access.schoolId,
+        groupId,
+        date,
+        name,
+        momentOf(app.clock()),
+      );
+      // The access log names every pupil the register showed.
+      access.audit.listed(
+        access.schoolId,
+        register.pupils.map((p) => p.pupilId),
+      );
+      return register;
     },
   );
 
