@@ -44,6 +44,18 @@ test("a parent on a phone reports this afternoon's absence, and the office accep
   expect(pageProblems(page)).toEqual([]);
   await context.close();
 
+  // The DSL sees the parent's reason on Today but not the office's buttons the server refuses them.
+  const dsl = await signIn(e2e.school, "dsl@northfield.example");
+  const seen = dsl.page
+    .getByRole("heading", { name: "Reasons sent by parents" })
+    .locator("xpath=following-sibling::ul[1]")
+    .getByRole("listitem")
+    .filter({ hasText: "going home poorly" });
+  await seen.waitFor();
+  await dsl.page.getByRole("link", { name: "Cases", exact: true }).waitFor();
+  await expect(seen.getByRole("button", { name: /^Accept as/ }).count()).resolves.toBe(0);
+  await dsl.context.close();
+
   const office = await signIn(e2e.school, "attendance@northfield.example");
   const reports = office.page
     .getByRole("heading", { name: "Reasons sent by parents" })

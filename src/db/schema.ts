@@ -105,6 +105,8 @@ export interface AccessLogTable {
   actor: string;
   action: AccessAction;
   pupil_id: number | null;
+  /** Every pupil of the school a list showed (migration 20261201_1200). */
+  pupil_ids: number[] | null;
   what: string;
   status: number;
 }

@@ -220,3 +220,129 @@ describe("retention", () => {
     ).rejects.toThrow(/append-only/);
   });
 });
+
+describe("an access log that cannot be steered or lost", () => {
+  const rowsFor = (what: string) =>
+    server.database.db
+      .selectFrom("access_log")
+      .select(["pupil_id", "pupil_ids", "status", "action"])
+      .where("school_id", "=", server.school.id)
+      .where("what", "=", what)
+      .orderBy("id")
+      .execute();
+  const ameliaAm = () =>
+    server.database.db
+      .selectFrom("session_marks")
+      .select(["code"])
+      .where("school_id", "=", server.school.id)
+      .where("pupil_id", "=", amelia.id)
+      .where("date", "=", "2025-09-03")
+      .where("session", "=", "AM")
+      .executeTakeFirstOrThrow();
+
+  it("writes a change's row in the change's own transaction: when the row cannot be written, nothing is saved", async () => {
+    const { db } = server.database;
+    server.setNow("2025-09-03", "08:50");
+    const teacher = await server.as("teacher");
+    const register = url(`/registers/${server.groups.g8C}/2025-09-03/AM`);
+    const before = await ameliaAm();
+    // The log cannot be written (a full disk, a lost connection between the two writes).
+    await sql`create function refuse_access_log_for_test() returns trigger language plpgsql as $$
+      begin raise exception 'the access log cannot be written'; end $$`.execute(db);
+    await sql`create trigger access_log_down before insert on access_log
+      for each row execute function refuse_access_log_for_test()`.execute(db);
+    try {
+      const saved = await teacher.send("PUT", register, {
+        marks: [{ pupilId: amelia.id, code: "N", baseVersion: 1 }],
+      });
+      expect(saved.statusCode, saved.body).toBeGreaterThanOrEqual(500);
+      const amended = await office.send("POST", url("/marks/amendments"), {
+        pupilId: amelia.id,
+        date: "2025-09-03",
+        session: "AM",
+        code: "M",
+        reason: "Dentist",
+      });
+      expect(amended.statusCode, amended.body).toBeGreaterThanOrEqual(500);
+      const contact = await office.send("POST", url(`/pupils/${amelia.id}/contact-log`), {
+        happenedAt: "2025-09-03T07:30:00Z",
+        method: "phone",
+        withWhom: "Mother",
+        outcome: "no answer",
+      });
+      expect(contact.statusCode, contact.body).toBeGreaterThanOrEqual(500);
+    } finally {
+      await sql`drop trigger access_log_down on access_log`.execute(db);
+      await sql`drop function refuse_access_log_for_test()`.execute(db);
+    }
+    expect(await ameliaAm()).toEqual(before);
+    expect(
+      await db
+        .selectFrom("contact_log")
+        .select("id")
+        .where("school_id", "=", server.school.id)
+        .where("pupil_id", "=", amelia.id)
+        .execute(),
+    ).toEqual([]);
+
+    // With the log back, the save and its row are there together when the answer arrives.
+    const saved = await teacher.send("PUT", register, {
+      marks: [{ pupilId: amelia.id, code: "N", baseVersion: 1 }],
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(await ameliaAm()).toEqual({ code: "N" });
+    expect(
+      await rowsFor("PUT /api/schools/:schoolId/registers/:groupId/:date/:session"),
+    ).toContainEqual({ pupil_id: null, pupil_ids: [amelia.id], status: 200, action: "change" });
+  });
+
+  it("logs a change whose body names a pupil id no database could hold", async () => {
+    const planned = await office.send("POST", url("/planned-absences"), {
+      pupilId: amelia.id,
+      startDate: "2025-09-10",
+      endDate: "2025-09-10",
+      code: "M",
+      reason: "Hospital appointment",
+    });
+    expect(planned.statusCode, planned.body).toBe(201);
+    const cancelled = await office.send(
+      "POST",
+      url(`/planned-absences/${planned.json().id}/cancel`),
+      { pupilId: 1e308 },
+    );
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    await vi.waitFor(async () =>
+      expect(
+        await rowsFor("POST /api/schools/:schoolId/planned-absences/:absenceId/cancel"),
+      ).toEqual([{ pupil_id: null, pupil_ids: null, status: 200, action: "change" }]),
+    );
+  });
+
+  it("records which pupils a trust's conversation list and a UPN look-up showed, in each school", async () => {
+    const trust = await server.as("trust");
+    const list = await trust.get("/api/oversight/conversation-list");
+    expect(list.statusCode, list.body).toBe(200);
+    const shown = list
+      .json()
+      .schools.find((s: { schoolId: number }) => s.schoolId === server.school.id)
+      .pupils.map((p: { pupilId: number }) => p.pupilId)
+      .sort((a: number, b: number) => a - b);
+    expect(shown).toContain(bilal.id);
+    await vi.waitFor(async () =>
+      expect(await rowsFor("GET /api/oversight/conversation-list")).toEqual([
+        { pupil_id: null, pupil_ids: shown, status: 200, action: "view" },
+      ]),
+    );
+    expect((await trust.get(`/api/oversight/pupils/${bilal.upn}`)).statusCode).toBe(200);
+    await vi.waitFor(async () =>
+      expect(await rowsFor("GET /api/oversight/pupils/:upn")).toEqual([
+        { pupil_id: null, pupil_ids: [bilal.id], status: 200, action: "view" },
+      ]),
+    );
+    // The head sees the trust's reads in Bilal's access log.
+    const seen = (await head.get(url(`/pupils/${bilal.id}/access-log`))).json().entries;
+    expect(seen).toContainEqual(
+      expect.objectContaining({ actor: "Ms T. Trust", what: "GET /api/oversight/pupils/:upn" }),
+    );
+  });
+});

@@ -17,17 +17,18 @@ import { Reports } from "./screens/Reports.tsx";
 import { Rewards } from "./screens/Rewards.tsx";
 import { Today } from "./screens/Today.tsx";
 import { Worklist } from "./screens/Worklist.tsx";
-import { OFFICE_ROLES, OVERSIGHT_ROLES, SessionProvider, useSession } from "./session.tsx";
+import { SessionProvider, useSession } from "./session.tsx";
 import { Layout } from "./ui/Layout.tsx";
 import { Loading } from "./ui/Notice.tsx";
 import "./styles.css";
 
 function Home() {
-  const { has } = useSession();
-  if (has(...OFFICE_ROLES)) return <Navigate to="/today" replace />;
-  if (has("teacher")) return <Navigate to="/registers" replace />;
-  if (has("trust_officer", "la_officer")) return <Navigate to="/oversight" replace />;
-  if (has(...OVERSIGHT_ROLES)) return <Navigate to="/dashboard" replace />;
+  const { can, oversees, permissions } = useSession();
+  if (permissions === null) return <Loading what="your school" />;
+  if (can("office.view")) return <Navigate to="/today" replace />;
+  if (can("registers.take_own")) return <Navigate to="/registers" replace />;
+  if (oversees) return <Navigate to="/oversight" replace />;
+  if (can("statistics.view")) return <Navigate to="/dashboard" replace />;
   return <Navigate to="/parent" replace />;
 }
 

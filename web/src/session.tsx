@@ -32,7 +32,12 @@ interface SessionState {
   setSchoolId: (id: number) => void;
   signIn: (email: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
-  has: (...roles: string[]) => boolean;
+  /** The caller's permissions in the chosen school, from the server (null while loading). */
+  permissions: readonly string[] | null;
+  /** Whether the server lets the caller do this in the chosen school. */
+  can: (permission: string) => boolean;
+  /** Whether the caller oversees schools as a trust, a local authority or an administrator. */
+  oversees: boolean;
 }
 
 const Session = createContext<SessionState | null>(null);
@@ -41,6 +46,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(null);
   const [loading, setLoading] = useState(true);
   const [schoolId, setSchool] = useState<number | null>(null);
+  const [permissions, setPermissions] = useState<{
+    schoolId: number | null;
+    list: string[];
+  } | null>(null);
 
   const adopt = useCallback((next: { user: User; csrfToken: string }) => {
     setCsrfToken(next.csrfToken);
@@ -61,6 +70,23 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       .finally(() => setLoading(false));
   }, [adopt]);
 
+  // The server decides what each role may do; the app asks it once per school chosen.
+  useEffect(() => {
+    if (!user) return;
+    if (schoolId === null) {
+      setPermissions({ schoolId: null, list: [] });
+      return;
+    }
+    let current = true;
+    api
+      .get<{ permissions: string[] }>(`/api/schools/${schoolId}`)
+      .then((school) => current && setPermissions({ schoolId, list: school.permissions }))
+      .catch(() => current && setPermissions({ schoolId, list: [] }));
+    return () => {
+      current = false;
+    };
+  }, [user, schoolId]);
+
   const value = useMemo<SessionState>(
     () => ({
       user,
@@ -79,9 +105,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         setCsrfToken(null);
         setUser(null);
       },
-      has: (...roles) => Boolean(user?.roles.some((r) => roles.includes(r.role))),
+      permissions: permissions && permissions.schoolId === schoolId ? permissions.list : null,
+      can: (permission) =>
+        Boolean(permissions?.schoolId === schoolId && permissions?.list.includes(permission)),
+      // A grant with no school of its own covers a trust's, an LA's, or (admin) every school.
+      oversees: Boolean(user?.roles.some((r) => r.schoolId === null)),
     }),
-    [user, loading, schoolId, adopt],
+    [user, loading, schoolId, adopt, permissions],
   );
   return <Session.Provider value={value}>{children}</Session.Provider>;
 }
@@ -91,7 +121,3 @@ export function useSession(): SessionState {
   if (!session) throw new Error("useSession outside SessionProvider");
   return session;
 }
-
-/** Staff who run the office day (or oversee it). */
-export const OFFICE_ROLES = ["attendance_officer", "head_of_school", "admin", "dsl"];
-export const OVERSIGHT_ROLES = [...OFFICE_ROLES, "trust_officer", "la_officer"];

@@ -2,7 +2,8 @@ import { type Kysely, sql } from "kysely";
 import { childrenOf, type Grant } from "../../db/repositories/users.ts";
 import type { DB, Role } from "../../db/schema.ts";
 import { RollbookError } from "../../domain/errors.ts";
-import { type Permission, ROLE_LABELS, ROLE_PERMISSIONS } from "./permissions.ts";
+import { AccessRecord } from "../audit/access-record.ts";
+import { PERMISSIONS, type Permission, ROLE_LABELS, ROLE_PERMISSIONS } from "./permissions.ts";
 
 export interface Actor {
   userId: number;
@@ -20,7 +21,26 @@ export class SchoolAccess {
     private readonly permissions: Set<Permission>,
     readonly ownGroups: number[],
     readonly children: number[],
+    /** The pupils this request resolved, for the access log. */
+    readonly audit: AccessRecord = new AccessRecord(),
   ) {}
+
+  /** Everything the caller may do here, in the table's order: what the web app shows. */
+  permissionList(): Permission[] {
+    return PERMISSIONS.filter((p) => this.permissions.has(p));
+  }
+
+  isParentOf(pupilId: number): boolean {
+    return this.children.includes(pupilId);
+  }
+
+  /**
+   * A parent acts for their own child without any permission (reading the letters sent to them,
+   * reporting an absence, asking for leave); anyone else needs `permission`.
+   */
+  requireForPupil(permission: Permission, pupilId: number): void {
+    if (!this.isParentOf(pupilId)) this.require(permission);
+  }
 
   can(permission: Permission): boolean {
     return this.permissions.has(permission);
@@ -98,6 +118,7 @@ export async function accessToSchool(
   db: Kysely<DB>,
   actor: Actor,
   schoolId: number,
+  audit: AccessRecord = new AccessRecord(),
 ): Promise<SchoolAccess> {
   const { rows } = await sql<{
     id: number;
@@ -124,5 +145,13 @@ export async function accessToSchool(
   }
   const permissions = new Set([...roles].flatMap((role) => ROLE_PERMISSIONS[role]));
   const children = roles.has("parent") ? await childrenOf(db, schoolId, actor.userId) : [];
-  return new SchoolAccess(actor, schoolId, [...roles], permissions, school.own_groups, children);
+  return new SchoolAccess(
+    actor,
+    schoolId,
+    [...roles],
+    permissions,
+    school.own_groups,
+    children,
+    audit,
+  );
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { AccessAction, DB } from "../../db/schema.ts";
 
 export interface AccessEntry {
@@ -8,6 +8,8 @@ export interface AccessEntry {
   actor: string;
   action: AccessAction;
   pupilId: number | null;
+  /** Every pupil of this school a list showed (oversight lists, registers, letter batches). */
+  pupilIds?: number[] | null;
   what: string;
   status: number;
 }
@@ -23,19 +25,28 @@ export async function logAccess(db: Kysely<DB>, entry: AccessEntry): Promise<voi
       actor: entry.actor,
       action: entry.action,
       pupil_id: entry.pupilId,
+      pupil_ids: entry.pupilIds && entry.pupilIds.length > 0 ? entry.pupilIds : null,
       what: entry.what,
       status: entry.status,
     })
     .execute();
 }
 
-/** Who has looked at or changed a pupil's record, newest first. */
+/**
+ * Who has looked at or changed a pupil's record, newest first: rows about the pupil, and rows of
+ * lists that showed them (`@>` so the GIN index on pupil_ids answers it).
+ */
 export async function accessToPupil(db: Kysely<DB>, schoolId: number, pupilId: number) {
   return db
     .selectFrom("access_log")
     .select(["at", "actor", "action", "what", "status"])
     .where("school_id", "=", schoolId)
-    .where("pupil_id", "=", pupilId)
+    .where((eb) =>
+      eb.or([
+        eb("pupil_id", "=", pupilId),
+        sql<boolean>`pupil_ids @> array[${pupilId}]::integer[]`,
+      ]),
+    )
     .orderBy("at", "desc")
     .orderBy("id", "desc")
     .execute();

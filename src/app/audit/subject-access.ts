@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
 import { caseContracts, caseEvents, caseMeetings } from "../../db/repositories/cases.ts";
 import type { DB } from "../../db/schema.ts";
+import type { SchoolAccess } from "../access/access.ts";
+import { caseEventFor, mayReadSafeguarding, WITHHELD } from "../access/safeguarding.ts";
 import { accessToPupil } from "./access-log.ts";
 
 /** Tables whose rows belong to one pupil and go into the export whole. */
@@ -21,10 +23,13 @@ type PupilTable =
  */
 export async function subjectAccessExport(
   db: Kysely<DB>,
-  schoolId: number,
+  access: SchoolAccess,
   pupilId: number,
   at: Date,
 ) {
+  access.require("pupils.subject_access");
+  const { schoolId } = access;
+  access.audit.subject(pupilId);
   const whole = (table: PupilTable) =>
     db
       .selectFrom(table)
@@ -88,18 +93,25 @@ export async function subjectAccessExport(
       .where("pupil_id", "=", pupilId)
       .orderBy("id")
       .execute(),
-    caseFiles(db, schoolId, pupilId),
+    caseFiles(db, access, pupilId),
     accessToPupil(db, schoolId, pupilId),
   ]);
+  // Whoever answers the request sees the safeguarding notes only if their role may read them;
+  // without it they are left out (and the export says so) for the DSL to review and add.
+  const safeguarding = mayReadSafeguarding(access);
   return {
     exportedAt: at.toISOString(),
-    pupil,
+    ...(safeguarding ? {} : { withheld: `Safeguarding notes: ${WITHHELD}` }),
+    pupil:
+      pupil && !safeguarding
+        ? { ...pupil, looked_after: null, has_social_worker: null, safeguarding_concern: null }
+        : pupil,
     contacts,
     register: { marks, history, plannedAbsences: planned, fromPreviousSchools: transferred },
     fromParents: { absenceReports: reports, leaveRequests: leave },
     policy: { proposedActions: proposals },
     cases,
-    contactLog,
+    contactLog: safeguarding ? contactLog : [],
     letters,
     messages,
     accessLog,
@@ -107,7 +119,8 @@ export async function subjectAccessExport(
 }
 
 /** Each of the pupil's cases whole, as its page shows it. */
-async function caseFiles(db: Kysely<DB>, schoolId: number, pupilId: number) {
+async function caseFiles(db: Kysely<DB>, access: SchoolAccess, pupilId: number) {
+  const { schoolId } = access;
   const cases = await db
     .selectFrom("attendance_cases")
     .selectAll()
@@ -118,7 +131,7 @@ async function caseFiles(db: Kysely<DB>, schoolId: number, pupilId: number) {
   return Promise.all(
     cases.map(async (c) => ({
       ...c,
-      events: await caseEvents(db, schoolId, c.id),
+      events: (await caseEvents(db, schoolId, c.id)).map((e) => caseEventFor(access, e)),
       meetings: await caseMeetings(db, schoolId, c.id),
       contracts: await caseContracts(db, schoolId, c.id),
       interventions: await db
@@ -127,7 +140,8 @@ async function caseFiles(db: Kysely<DB>, schoolId: number, pupilId: number) {
         .where("school_id", "=", schoolId)
         .where("case_id", "=", c.id)
         .orderBy("id")
-        .execute(),
+        .execute()
+        .then((rows) => rows.map((i) => caseEventFor(access, i))),
     })),
   );
 }

@@ -12,7 +12,7 @@ export async function caseToWork(
   caseId: number,
   { mustBeOpen = true } = {},
 ): Promise<{ caseRecord: CaseRecord; stored: StoredPolicy }> {
-  access.require("marks.amend");
+  access.require("cases.manage");
   const row = await db
     .selectFrom("attendance_cases")
     .selectAll()
@@ -20,6 +20,8 @@ export async function caseToWork(
     .where("id", "=", caseId)
     .executeTakeFirst();
   if (!row) throw new RollbookError("not_found", `No case ${caseId} in this school`);
+  // The case's pupil is the subject of whatever is done to the case, whatever a body names.
+  access.audit.subject(row.pupil_id);
   if (mustBeOpen && row.status !== "open")
     throw new RollbookError(
       "conflict",

@@ -13,6 +13,7 @@ import {
   tallyMarks,
 } from "../../domain/statistics.ts";
 import type { SchoolAccess } from "../access/access.ts";
+import { caseEventFor, contactSummaryFor } from "../access/safeguarding.ts";
 import { pupilReport } from "../attendance-statistics.ts";
 import { contactLogOf } from "./contact-log.ts";
 
@@ -125,6 +126,7 @@ export async function evidencePack(
     .where("c.id", "=", caseId)
     .executeTakeFirst();
   if (!row) throw new RollbookError("not_found", `No case ${caseId} in this school`);
+  access.audit.subject(row.pupil_id);
   const caseIds = [row.id, ...(row.reopened_from ? [row.reopened_from] : [])];
   const until = row.closed_on ?? today;
   const yearStart = academicYearBounds(academicYearOf(today)).from;
@@ -169,16 +171,18 @@ export async function evidencePack(
       pupilReport(db, access.schoolId, row.pupil_id, { from: row.opened_on, to: until }),
     ]);
   const chronology: ChronologyEntry[] = [
-    ...events.map((e) => ({
-      date: e.happened_on,
-      kind: e.kind,
-      summary: e.summary,
-      by: e.recorded_by,
-    })),
+    ...events
+      .map((e) => caseEventFor(access, e))
+      .map((e) => ({
+        date: e.happened_on,
+        kind: e.kind,
+        summary: e.summary,
+        by: e.recorded_by,
+      })),
     ...contacts.map((c) => ({
       date: c.happenedAt.toISOString().slice(0, 10),
       kind: c.corrects ? "contact_correction" : "contact",
-      summary: `${c.direction === "outgoing" ? "Contact with" : "Contact from"} ${c.withWhom} by ${c.method.replace("_", " ")}: ${c.outcome}${c.notes ? ` (${c.notes})` : ""}${c.corrects ? ` [corrects entry ${c.corrects}]` : ""}${c.correctedBy ? ` [corrected by entry ${c.correctedBy}]` : ""}`,
+      summary: contactSummaryFor(access, c),
       by: c.recordedBy,
     })),
   ].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));

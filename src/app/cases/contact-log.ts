@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { openCaseOf } from "../../db/repositories/cases.ts";
 import type { ContactMethod, DB } from "../../db/schema.ts";
 import { RollbookError } from "../../domain/errors.ts";
-import type { SchoolAccess } from "../access/access.ts";
+import { inTransaction, type UseCaseContext } from "../context.ts";
 
 export interface ContactEntry {
   pupilId: number;
@@ -21,12 +21,12 @@ export interface ContactEntry {
  * mistake is put right with a correcting entry that points at the one it corrects.
  */
 export async function logContact(
-  db: Kysely<DB>,
-  access: SchoolAccess,
+  ctx: UseCaseContext,
   entry: ContactEntry & { corrects?: number | null },
-  now: Date,
 ): Promise<number> {
-  access.require("marks.amend");
+  const { db, access } = ctx;
+  const now = ctx.clock();
+  access.require("follow_up.record");
   if (entry.happenedAt.getTime() > now.getTime() + 60_000)
     throw new RollbookError("invalid_input", "A contact cannot be logged for a time still to come");
   const pupil = await db
@@ -37,6 +37,7 @@ export async function logContact(
     .executeTakeFirst();
   if (!pupil || !access.canSeePupil(pupil))
     throw new RollbookError("not_found", `No pupil ${entry.pupilId} in this school`);
+  access.audit.subject(pupil.id);
   if (entry.contactId) {
     const contact = await db
       .selectFrom("contacts")
@@ -65,24 +66,26 @@ export async function logContact(
       );
   }
   const openCase = await openCaseOf(db, access.schoolId, pupil.id);
-  const { id } = await db
-    .insertInto("contact_log")
-    .values({
-      school_id: access.schoolId,
-      pupil_id: pupil.id,
-      case_id: openCase?.id ?? null,
-      happened_at: entry.happenedAt,
-      method: entry.method,
-      direction: entry.direction,
-      contact_id: entry.contactId ?? null,
-      with_whom: entry.withWhom,
-      outcome: entry.outcome,
-      notes: entry.notes ?? null,
-      corrects: entry.corrects ?? null,
-      recorded_by: access.signature(),
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  const { id } = await inTransaction(ctx, "log contact", (tx) =>
+    tx
+      .insertInto("contact_log")
+      .values({
+        school_id: access.schoolId,
+        pupil_id: pupil.id,
+        case_id: openCase?.id ?? null,
+        happened_at: entry.happenedAt,
+        method: entry.method,
+        direction: entry.direction,
+        contact_id: entry.contactId ?? null,
+        with_whom: entry.withWhom,
+        outcome: entry.outcome,
+        notes: entry.notes ?? null,
+        corrects: entry.corrects ?? null,
+        recorded_by: access.signature(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow(),
+  );
   return id;
 }
 

@@ -53,6 +53,33 @@ export async function reportAbsence(
 }
 
 /**
+ * An absence reported through Rollbook: by a parent for their own child (the portal), or by the
+ * office on a family's behalf (a phone call). Only the office may report a day already past;
+ * read-only roles and teachers file nothing that would become an amendment under their name.
+ */
+export async function fileAbsenceReport(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  report: Omit<NewAbsenceReport, "source" | "reportedBy">,
+  today: IsoDate,
+  receivedAt: Date,
+): Promise<number> {
+  access.requireForPupil("absence_reports.record", report.pupilId);
+  const forFamily = !access.isParentOf(report.pupilId);
+  if (report.fromDate < today && !access.can("absence_reports.record"))
+    throw new RollbookError(
+      "invalid_input",
+      "Absences can be reported for today or later; for earlier days please contact the school",
+    );
+  return reportAbsence(
+    db,
+    access.schoolId,
+    { ...report, source: forFamily ? "phone" : "portal", reportedBy: access.signature() },
+    receivedAt,
+  );
+}
+
+/**
  * A parent's text or email reply: found by the phone number or address it came from, it becomes a
  * pending report for today for each of that contact's children at the school.
  */
@@ -116,7 +143,7 @@ export async function acceptAbsenceReport(
   today: IsoDate,
   at: Date,
 ): Promise<{ amended: number; planned: number | null }> {
-  access.require("marks.amend");
+  access.require("absence_reports.decide");
   const report = await db
     .selectFrom("absence_reports")
     .selectAll()
@@ -215,7 +242,7 @@ export async function rejectAbsenceReport(
   why: string,
   at: Date,
 ): Promise<void> {
-  access.require("marks.amend");
+  access.require("absence_reports.decide");
   if (!why.trim()) throw new RollbookError("invalid_input", "Say why the reason is not accepted");
   const updated = await db
     .updateTable("absence_reports")

@@ -23,6 +23,9 @@ export async function requestLeave(
   today: IsoDate,
   at: Date,
 ): Promise<number> {
+  // Parents ask for their own children; the office may write a request down for a family.
+  // Read-only roles (trust, LA, DSL) and teachers ask for nothing under their own name.
+  access.requireForPupil("leave_requests.record", request.pupilId);
   if (request.fromDate <= today)
     throw new RollbookError(
       "invalid_input",

@@ -30,7 +30,7 @@ export async function issueLettersByBand(
   lettersByBand: Record<string, string>,
   today: IsoDate,
 ): Promise<BandLetters> {
-  access.require("marks.amend");
+  access.require("letters.send");
   const stored = await currentPolicy(db, access.schoolId);
   if (!stored) throw new RollbookError("invalid_input", "The school has no attendance policy yet");
   const bands = stored.policy.bands;

@@ -51,7 +51,7 @@ export async function issueLetters(
   request: LetterRequest,
   today: IsoDate,
 ): Promise<IssuedLetters> {
-  access.require("marks.amend");
+  access.require("letters.send");
   if (request.pupilIds.length === 0)
     throw new RollbookError("invalid_input", "Choose at least one pupil");
   const [template, stored] = await Promise.all([
@@ -81,6 +81,7 @@ export async function issueLetters(
       issued.skipped.push({ pupilId, reason: "not a pupil of this school" });
       continue;
     }
+    access.audit.listed(access.schoolId, [pupil.id]);
     const contacts = await recipients(db, access.schoolId, pupilId);
     if (contacts.length === 0) {
       issued.skipped.push({
@@ -169,6 +170,7 @@ export async function issueLettersForProposals(
   letterId: string | null,
   today: IsoDate,
 ): Promise<IssuedLetters[]> {
+  access.require("letters.send");
   const accepted = await db
     .selectFrom("proposed_actions")
     .select(["id", "pupil_id", "actions"])

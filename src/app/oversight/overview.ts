@@ -6,6 +6,7 @@ import { RollbookError } from "../../domain/errors.ts";
 import { type GroupStatistics, sumGroups } from "../../domain/statistics.ts";
 import { type Actor, visibleSchoolIds } from "../access/access.ts";
 import { pupilReport } from "../attendance-statistics.ts";
+import type { AccessRecorder } from "../audit/access-record.ts";
 import { displayName } from "../registers/register.ts";
 import { type FlaggedPupil, freshSnapshots } from "./snapshots.ts";
 
@@ -119,6 +120,7 @@ export async function conversationList(
   today: IsoDate,
   at: Date,
   atRiskBelow: number,
+  audit: AccessRecorder,
 ) {
   const snapshots = await freshSnapshots(db, schoolIds, today, at, OVERVIEW_MAX_AGE_MINUTES);
   const names = new Map(
@@ -144,6 +146,11 @@ export async function conversationList(
         (a, b) =>
           order[a.concern] - order[b.concern] || b.absence * a.possible - a.absence * b.possible,
       );
+    // Named pupils shown to someone outside the school: the school's access log says which.
+    audit.listed(
+      s.schoolId,
+      pupils.map((p) => p.pupilId),
+    );
     return {
       schoolId: s.schoolId,
       school: names.get(s.schoolId) ?? "",
@@ -167,6 +174,7 @@ export async function pupilAcrossSchools(
   schoolIds: number[],
   upn: string,
   today: IsoDate,
+  audit: AccessRecorder,
 ) {
   const enrolments =
     schoolIds.length === 0
@@ -182,6 +190,7 @@ export async function pupilAcrossSchools(
           .execute();
   if (enrolments.length === 0)
     throw new RollbookError("not_found", `No pupil with UPN ${upn} in the schools you oversee`);
+  for (const e of enrolments) audit.listed(e.school_id, [e.id]);
   const yearStart = academicYearBounds(academicYearOf(today)).from;
   const reports = await Promise.all(
     enrolments.map(async (e) => ({

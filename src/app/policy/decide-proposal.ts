@@ -40,7 +40,7 @@ export async function dismissProposal(
   reason: string,
   at: Date,
 ): Promise<Decision> {
-  access.require("marks.amend");
+  access.require("proposals.decide");
   if (!reason.trim()) throw new RollbookError("invalid_input", "Say why the proposal is dismissed");
   await pendingProposal(db, access.schoolId, id);
   await db
@@ -70,7 +70,7 @@ export async function acceptProposal(
   today: IsoDate,
   at: Date,
 ): Promise<Decision> {
-  access.require("marks.amend");
+  access.require("proposals.decide");
   const proposal = await pendingProposal(db, access.schoolId, id);
   const stored = await currentPolicy(db, access.schoolId);
   if (!stored) throw new RollbookError("not_found", "This school has no attendance policy");

@@ -1,13 +1,11 @@
-import type { Kysely } from "kysely";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { markKey, type RecordResult, recordMarks } from "../../db/repositories/marks.ts";
-import type { DB } from "../../db/schema.ts";
 import type { SessionName } from "../../domain/calendar.ts";
 import { codeOn, normaliseSymbol } from "../../domain/codes.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { isOnRoll } from "../../domain/pupil.ts";
-import type { SchoolAccess } from "../access/access.ts";
-import { assertSchoolSession, type Moment } from "./register.ts";
+import { inTransaction, type UseCaseContext } from "../context.ts";
+import { assertSchoolSession, momentOf } from "./register.ts";
 
 export interface Amendment {
   pupilId: number;
@@ -26,12 +24,12 @@ export interface Amendment {
  * pupil signs in after the register closed. The original stays in the history.
  */
 export async function amendMark(
-  db: Kysely<DB>,
-  access: SchoolAccess,
+  ctx: UseCaseContext,
   amendment: Amendment,
-  instant: Date,
-  now: Moment,
 ): Promise<Omit<RecordResult, "versions"> & { version: number }> {
+  const { db, access } = ctx;
+  const instant = ctx.clock();
+  const now = momentOf(instant);
   access.require("marks.amend");
   const reason = amendment.reason.trim();
   if (!reason) throw new RollbookError("invalid_input", "An amendment needs a reason");
@@ -49,6 +47,7 @@ export async function amendMark(
     .executeTakeFirst();
   if (!pupil || !access.canSeePupil(pupil))
     throw new RollbookError("not_found", `No pupil ${amendment.pupilId} in this school`);
+  access.audit.subject(pupil.id);
   const calendar = await loadCalendar(db, access.schoolId);
   assertSchoolSession(calendar, amendment.date, amendment.session);
   const code = codeOn(normaliseSymbol(amendment.code, amendment.session), amendment.date, {
@@ -69,7 +68,7 @@ export async function amendMark(
     code,
     minutesLate,
   };
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(ctx, "amend mark", async (tx) => {
     const result = await recordMarks(
       tx,
       access.schoolId,

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import { sql } from "kysely";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import {
   type ExistingMark,
@@ -7,13 +7,18 @@ import {
   type RecordResult,
   recordMarks,
 } from "../../db/repositories/marks.ts";
-import type { DB } from "../../db/schema.ts";
 import type { SessionName } from "../../domain/calendar.ts";
 import { codeOn, normaliseSymbol, presentSymbolFor } from "../../domain/codes.ts";
 import { isRollbookError, RollbookError } from "../../domain/errors.ts";
 import { lateMark, minutesOfDay, type RegisterTimes } from "../../domain/register-times.ts";
-import type { SchoolAccess } from "../access/access.ts";
-import { assertSchoolSession, loadRegister, type Moment, type Register } from "./register.ts";
+import { inTransaction, type UseCaseContext } from "../context.ts";
+import {
+  assertSchoolSession,
+  loadRegister,
+  type Moment,
+  momentOf,
+  type Register,
+} from "./register.ts";
 
 export interface RegisterEntry {
   pupilId: number;
@@ -48,13 +53,13 @@ export interface SaveRegisterResult extends Omit<RecordResult, "versions"> {
  * marks again changes nothing.
  */
 export async function saveRegister(
-  db: Kysely<DB>,
-  access: SchoolAccess,
+  ctx: UseCaseContext,
   input: SaveRegisterInput,
-  instant: Date,
-  now: Moment,
 ): Promise<SaveRegisterResult> {
+  const { db, access } = ctx;
   const { schoolId } = access;
+  const instant = ctx.clock();
+  const now = momentOf(instant);
   if (!access.canTakeRegister(input.groupId)) {
     throw new RollbookError(
       "forbidden",
@@ -135,7 +140,12 @@ export async function saveRegister(
   const closed = before.state === "closed";
   const reason = input.reason?.trim() || null;
   const signature = access.signature();
-  const { recorded, taken } = await db.transaction().execute(async (tx) => {
+  // The log names every pupil the save gave a mark, in the save's own transaction.
+  ctx.audit.listed(
+    schoolId,
+    marks.map((m) => m.pupilId),
+  );
+  const { recorded, taken } = await inTransaction(ctx, "save register", async (tx) => {
     const recorded = await recordMarks(
       tx,
       schoolId,

@@ -1,56 +1,78 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { logAccess } from "../../app/audit/access-log.ts";
+import { type AccessEntry, logAccess } from "../../app/audit/access-log.ts";
 import type { AccessAction } from "../../db/schema.ts";
+import { accessRecordOf } from "./request-record.ts";
 
 /** Addresses that hand over a whole record: logged as exports rather than views. */
 const EXPORTS =
   /\/(subject-access|evidence-pack|ctf)(\?|$)|\/(pdf|docx|zip)(\?|$)|\.pdf(\?|$)|[?&]format=(pdf|csv|xlsx)\b/;
 
-const positive = (value: unknown) => {
+/** A row id PostgreSQL's integer column can hold; anything else names no pupil. */
+const rowId = (value: unknown) => {
   const id = Number(value);
-  return Number.isInteger(id) && id > 0 ? id : null;
+  return Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647 ? id : null;
 };
 
-/** The pupil a request is about: named in the address or body, or the pupil of the case asked for. */
-async function pupilOf(app: FastifyInstance, request: FastifyRequest, schoolId: number) {
-  const params = request.params as Record<string, string | undefined>;
-  const body = request.body as Record<string, unknown> | null | undefined;
-  const named = positive(
-    params.pupilId ?? (body && typeof body === "object" ? body.pupilId : undefined),
-  );
-  if (named || !positive(params.caseId)) return named;
+/**
+ * The pupil of a request no use case resolved (typically one refused before anything was loaded):
+ * the pupil in the address, or the pupil of the case in the address. Never the body: a body's
+ * `pupilId` is whatever the caller wrote.
+ */
+async function addressedPupil(app: FastifyInstance, request: FastifyRequest, schoolId: number) {
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  const named = rowId(params.pupilId);
+  const caseId = rowId(params.caseId);
+  if (named || !caseId) return named;
   const found = await app.database.db
     .selectFrom("attendance_cases")
     .select("pupil_id")
     .where("school_id", "=", schoolId)
-    .where("id", "=", positive(params.caseId) as number)
+    .where("id", "=", caseId)
     .executeTakeFirst();
   return found?.pupil_id ?? null;
 }
 
 /**
- * Records every signed-in request to a school's data (who, which pupil where the address or body
- * names one, what, and the answer given), after the response has gone: logging never slows a
- * register save or blocks it, and a logging failure is itself logged.
+ * Records every signed-in request to pupils' data after the response has gone: who, what, the
+ * answer given, and the pupils the request resolved (the pupil a use case loaded, the case's
+ * pupil, every pupil a list showed, in each school it showed them). A change whose use case wrote
+ * its row in its own transaction (`inTransaction`) is not logged twice; what is logged here is
+ * reads, refusals and failures (which changed nothing), and the changes not yet converted.
+ * Logging never slows an answer, and a logging failure is itself logged.
  */
 export function recordAccess(app: FastifyInstance): void {
   app.addHook("onResponse", async (request, reply) => {
     const actor = request.actor;
-    const schoolId = Number((request.params as { schoolId?: string } | undefined)?.schoolId);
-    if (!actor || !Number.isInteger(schoolId) || schoolId <= 0) return;
+    if (!actor) return;
+    const record = accessRecordOf(request);
+    const schoolId = rowId((request.params as { schoolId?: unknown } | undefined)?.schoolId);
     const action: AccessAction =
       request.method === "GET" ? (EXPORTS.test(request.url) ? "export" : "view") : "change";
+    const entry = (school: number): Omit<AccessEntry, "pupilId"> => ({
+      schoolId: school,
+      at: app.clock(),
+      userId: actor.userId,
+      actor: actor.name,
+      action,
+      pupilIds: record.listedIn(school),
+      what: record.what ?? request.method,
+      status: reply.statusCode,
+    });
     try {
-      await logAccess(app.database.db, {
-        schoolId,
-        at: app.clock(),
-        userId: actor.userId,
-        actor: actor.name,
-        action,
-        pupilId: await pupilOf(app, request, schoolId),
-        what: `${request.method} ${request.routeOptions.url ?? request.url.split("?")[0]}`,
-        status: reply.statusCode,
-      });
+      // A change logged in its own transaction is not logged again, unless the request then
+      // failed (a later step refused): that failure is recorded too.
+      if (schoolId && !(record.changeLogged && reply.statusCode < 400)) {
+        await logAccess(app.database.db, {
+          ...entry(schoolId),
+          pupilId: record.subjectId ?? (await addressedPupil(app, request, schoolId)),
+        });
+      }
+      // Lists across schools (a trust's overview, a UPN looked up in every school overseen):
+      // one row in each school whose pupils were shown.
+      for (const listedSchool of record.lists.keys()) {
+        if (listedSchool === schoolId) continue;
+        await logAccess(app.database.db, { ...entry(listedSchool), pupilId: null });
+      }
     } catch (error) {
       request.log.error({ err: error }, "could not record access to pupil data");
     }

@@ -33,7 +33,7 @@ export async function auditRoutes(app: RouteApp): Promise<void> {
       access.require("pupils.subject_access");
       const pupil = await visiblePupil(db, access, request.params.pupilId);
       asDownload(reply, "application/json; charset=utf-8", `subject-access-${pupil.upn}.json`);
-      return subjectAccessExport(db, access.schoolId, pupil.id, app.clock());
+      return subjectAccessExport(db, access, pupil.id, app.clock());
     },
   );
 

@@ -3,7 +3,9 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { type Actor, accessToSchool, type SchoolAccess } from "../../app/access/access.ts";
 import { actorOfSession } from "../../app/accounts/sign-in.ts";
+import type { UseCaseContext } from "../../app/context.ts";
 import { RollbookError } from "../../domain/errors.ts";
+import { accessRecordOf } from "../audit/request-record.ts";
 
 export const SESSION_COOKIE = "rollbook_session";
 
@@ -13,6 +15,8 @@ declare module "fastify" {
     csrfToken: string | null;
     /** The signed-in user's access to a school (403 when they have none). */
     schoolAccess(schoolId: number): Promise<SchoolAccess>;
+    /** What a use case is given for this request in a school: access, database, clock, log. */
+    useCaseContext(schoolId: number): Promise<UseCaseContext>;
     /** The signed-in user, or 401. */
     requireActor(): Actor;
   }
@@ -43,8 +47,16 @@ export const sessionPlugin = fp(async (app: FastifyInstance, options: { clock: (
   app.decorateRequest("actor", null);
   app.decorateRequest("csrfToken", null);
   app.decorateRequest("schoolAccess", function (this: FastifyRequest, schoolId: number) {
-    return accessToSchool(app.database.db, this.requireActor(), schoolId);
+    // The access carries this request's record, so the pupils its use cases resolve are logged.
+    return accessToSchool(app.database.db, this.requireActor(), schoolId, accessRecordOf(this));
   });
+  app.decorateRequest(
+    "useCaseContext",
+    async function (this: FastifyRequest, schoolId: number): Promise<UseCaseContext> {
+      const access = await this.schoolAccess(schoolId);
+      return { db: app.database.db, access, clock: options.clock, audit: access.audit };
+    },
+  );
   app.decorateRequest("requireActor", function (this: FastifyRequest) {
     if (!this.actor) throw new RollbookError("unauthenticated", "Sign in first");
     return this.actor;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { caseEventFor } from "../../app/access/safeguarding.ts";
 import { caseToWork } from "../../app/cases/case-access.ts";
 import { closeCase, stageName, startStage } from "../../app/cases/case-stages.ts";
 import { evidencePack } from "../../app/cases/chronology.ts";
@@ -118,7 +119,7 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
     },
     async (request, reply) => {
       const access = await request.schoolAccess(request.params.schoolId);
-      access.require("marks.amend");
+      access.require("cases.manage");
       await visiblePupil(db, access, request.body.pupilId);
       const stored = await currentPolicy(db, access.schoolId);
       if (!stored) throw new RollbookError("not_found", "This school has no attendance policy");
@@ -165,7 +166,7 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         ...caseRecord,
         pupilName: displayName(pupil),
         stageName: stageName(stored.policy, caseRecord.stageId),
-        events,
+        events: events.map((e) => caseEventFor(access, e)),
         meetings,
         contracts,
       };
@@ -586,17 +587,11 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const logged = await logContact(
-        db,
-        access,
-        {
-          ...request.body,
-          pupilId: request.params.pupilId,
-          happenedAt: new Date(request.body.happenedAt),
-        },
-        app.clock(),
-      );
+      const logged = await logContact(await request.useCaseContext(request.params.schoolId), {
+        ...request.body,
+        pupilId: request.params.pupilId,
+        happenedAt: new Date(request.body.happenedAt),
+      });
       reply.status(201);
       return { id: logged };
     },

@@ -3,9 +3,9 @@ import { z } from "zod";
 import { logContact } from "../../app/cases/contact-log.ts";
 import {
   acceptAbsenceReport,
+  fileAbsenceReport,
   receiveReply,
   rejectAbsenceReport,
-  reportAbsence,
 } from "../../app/follow-up/absence-reports.ts";
 import { callList, REACHED } from "../../app/follow-up/call-list.ts";
 import { amendMark } from "../../app/registers/amend-mark.ts";
@@ -72,21 +72,17 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
       const pupil = await visiblePupil(db, access, request.params.pupilId);
       const instant = app.clock();
       const now = momentOf(instant);
-      const logged = await logContact(
-        db,
-        access,
-        {
-          pupilId: pupil.id,
-          happenedAt: instant,
-          method: request.body.method,
-          direction: "outgoing",
-          contactId: request.body.contactId,
-          withWhom: request.body.withWhom,
-          outcome: request.body.outcome,
-          notes: request.body.reason,
-        },
-        instant,
-      );
+      const ctx = { db, access, clock: app.clock, audit: access.audit };
+      const logged = await logContact(ctx, {
+        pupilId: pupil.id,
+        happenedAt: instant,
+        method: request.body.method,
+        direction: "outgoing",
+        contactId: request.body.contactId,
+        withWhom: request.body.withWhom,
+        outcome: request.body.outcome,
+        notes: request.body.reason,
+      });
       let amended = 0;
       if (request.body.code) {
         if (!REACHED.has(request.body.outcome))
@@ -103,20 +99,14 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
           .where("code", "=", "N")
           .execute();
         for (const mark of marks) {
-          await amendMark(
-            db,
-            access,
-            {
-              pupilId: pupil.id,
-              date: now.date,
-              session: mark.session,
-              code: request.body.code,
-              reason: `${request.body.withWhom} by ${request.body.method.replace("_", " ")}: ${request.body.reason ?? "reason given"}`,
-              baseVersion: mark.version,
-            },
-            instant,
-            now,
-          );
+          await amendMark(ctx, {
+            pupilId: pupil.id,
+            date: now.date,
+            session: mark.session,
+            code: request.body.code,
+            reason: `${request.body.withWhom} by ${request.body.method.replace("_", " ")}: ${request.body.reason ?? "reason given"}`,
+            baseVersion: mark.version,
+          });
           amended++;
         }
       }
@@ -166,21 +156,11 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
     async (request, reply) => {
       const access = await request.schoolAccess(request.params.schoolId);
       const pupil = await visiblePupil(db, access, request.params.pupilId);
-      const now = moment();
-      if (request.body.fromDate < now.date && !access.can("marks.amend"))
-        throw new RollbookError(
-          "invalid_input",
-          "Absences can be reported for today or later; for earlier days please contact the school",
-        );
-      const created = await reportAbsence(
+      const created = await fileAbsenceReport(
         db,
-        access.schoolId,
-        {
-          pupilId: pupil.id,
-          ...request.body,
-          source: access.roles.includes("parent") ? "portal" : "phone",
-          reportedBy: access.signature(),
-        },
+        access,
+        { pupilId: pupil.id, ...request.body },
+        moment().date,
         app.clock(),
       );
       reply.status(201);

@@ -39,7 +39,7 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
     },
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
-      access.require("marks.amend");
+      access.require("letters.send");
       const templates = await allLetterTemplates(db, access.schoolId);
       return {
         mergeFields: MERGE_FIELDS,
@@ -95,7 +95,7 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
     },
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
-      access.require("marks.amend");
+      access.require("letters.send");
       const pupil = await visiblePupil(db, access, request.body.pupilId);
       const [template, stored] = await Promise.all([
         letterTemplate(db, access.schoolId, request.body.letterId),
@@ -131,7 +131,7 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
     { schema: { tags: ["letters"], summary: "Recent batches of letters", params: schoolParams } },
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
-      access.require("marks.amend");
+      access.require("letters.send");
       const batches = await db
         .selectFrom("letters")
         .select([
@@ -190,6 +190,7 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
     },
     async (request, reply) => {
       const access = await request.schoolAccess(request.params.schoolId);
+      access.require("letters.send");
       const chosen =
         request.body.letters ?? (await currentPolicy(db, access.schoolId))?.policy.bandLetters;
       if (!chosen)
@@ -234,6 +235,8 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
       const pupil = await visiblePupil(db, access, request.params.pupilId);
+      // Letter text is the family's and the office's: a teacher sees the pupil, not the letters.
+      access.requireForPupil("letters.view", pupil.id);
       const letters = await db
         .selectFrom("letters")
         .select([
@@ -275,6 +278,7 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
       if (!letter)
         throw new RollbookError("not_found", `No letter ${request.params.letterRecordId}`);
       await visiblePupil(db, access, letter.pupil_id);
+      access.requireForPupil("letters.view", letter.pupil_id);
       const pdf = request.params.format === "pdf";
       return asDownload(
         reply,
@@ -295,7 +299,7 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
     },
     async (request, reply) => {
       const access = await request.schoolAccess(request.params.schoolId);
-      access.require("marks.amend");
+      access.require("letters.send");
       const file = await batchFiles(
         db,
         access.schoolId,

@@ -8,6 +8,7 @@ import {
 } from "../../app/oversight/overview.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import type { RouteApp } from "../app.ts";
+import { accessRecordOf } from "../audit/request-record.ts";
 import { id } from "../params.ts";
 
 const scope = z.object({
@@ -56,7 +57,14 @@ export async function oversightRoutes(app: RouteApp): Promise<void> {
       const schoolIds = await schoolsInScope(db, request.requireActor(), where);
       return {
         atRiskBelow,
-        schools: await conversationList(db, schoolIds, today(), app.clock(), atRiskBelow),
+        schools: await conversationList(
+          db,
+          schoolIds,
+          today(),
+          app.clock(),
+          atRiskBelow,
+          accessRecordOf(request),
+        ),
       };
     },
   );
@@ -73,7 +81,13 @@ export async function oversightRoutes(app: RouteApp): Promise<void> {
     },
     async (request) => {
       const schoolIds = await schoolsInScope(db, request.requireActor(), request.query);
-      return pupilAcrossSchools(db, schoolIds, request.params.upn, today());
+      return pupilAcrossSchools(
+        db,
+        schoolIds,
+        request.params.upn,
+        today(),
+        accessRecordOf(request),
+      );
     },
   );
 

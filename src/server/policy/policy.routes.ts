@@ -220,7 +220,7 @@ export async function policyRoutes(app: RouteApp): Promise<void> {
     },
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
-      access.require("marks.amend");
+      access.require("proposals.decide");
       const today = momentOf(app.clock()).date;
       const date = request.body.date ?? today;
       if (date > today)

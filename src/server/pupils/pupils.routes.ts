@@ -89,6 +89,7 @@ export async function visiblePupil(
     .executeTakeFirst();
   if (!pupil || !access.canSeePupil(pupil))
     throw new RollbookError("not_found", `No pupil ${pupilId} in this school`);
+  access.audit.subject(pupil.id);
   return pupil;
 }
 
@@ -152,11 +153,13 @@ export async function pupilRoutes(app: RouteApp): Promise<void> {
         );
       }
       const rows = await query.orderBy("legal_surname").orderBy("legal_forename").execute();
-      return {
-        pupils: rows
-          .filter((p) => access.canSeePupil(p) && isOnRoll(p, date))
-          .map((p) => pupilView(p, access)),
-      };
+      const shown = rows.filter((p) => access.canSeePupil(p) && isOnRoll(p, date));
+      // The access log names every pupil the list showed.
+      access.audit.listed(
+        access.schoolId,
+        shown.map((p) => p.id),
+      );
+      return { pupils: shown.map((p) => pupilView(p, access)) };
     },
   );
 

@@ -76,7 +76,20 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
       await findGroup(db, access.schoolId, groupId);
       if (!access.canViewRegister(groupId))
         throw new RollbookError("forbidden", "You can only see the registers of your own groups");
-      return loadRegister(db, access.schoolId, groupId, date, name, momentOf(app.clock()));
+      const register = await loadRegister(
+        db,
+        access.schoolId,
+        groupId,
+        date,
+        name,
+        momentOf(app.clock()),
+      );
+      // The access log names every pupil the register showed.
+      access.audit.listed(
+        access.schoolId,
+        register.pupils.map((p) => p.pupilId),
+      );
+      return register;
     },
   );
 
@@ -106,16 +119,9 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
+      const ctx = await request.useCaseContext(request.params.schoolId);
       const { groupId, date, session: name } = request.params;
-      const instant = app.clock();
-      return saveRegister(
-        db,
-        access,
-        { groupId, date, session: name, ...request.body },
-        instant,
-        momentOf(instant),
-      );
+      return saveRegister(ctx, { groupId, date, session: name, ...request.body });
     },
   );
 
@@ -138,9 +144,7 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const instant = app.clock();
-      return amendMark(db, access, request.body, instant, momentOf(instant));
+      return amendMark(await request.useCaseContext(request.params.schoolId), request.body);
     },
   );
 

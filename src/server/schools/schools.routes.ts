@@ -154,6 +154,8 @@ export async function schoolRoutes(app: RouteApp): Promise<void> {
         yearGroups,
         registrationGroups: registrationGroups.filter((g) => access.canViewRegister(g.id)),
         yourRoles: access.roles,
+        /** What the caller may do in this school: the web app shows only these. */
+        permissions: access.permissionList(),
       };
     },
   );

@@ -33,14 +33,18 @@ interface CaseDetail {
 
 export function CasePage() {
   const { caseId } = useParams();
-  const { schoolId } = useSession();
+  const { schoolId, can, permissions } = useSession();
   const base = `/api/schools/${schoolId}/cases/${caseId}`;
-  const { data, error, reload } = useApi<CaseDetail>(schoolId ? base : null);
+  // Working a case is the office's: other roles are told so rather than shown refused buttons.
+  const mayWork = can("cases.manage");
+  const { data, error, reload } = useApi<CaseDetail>(schoolId && mayWork ? base : null);
   const [when, setWhen] = useState("");
   const [format, setFormat] = useState("in_person");
   const [kind, setKind] = useState("attendance_contract_meeting");
   const [problem, setProblem] = useState<Error | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  if (permissions !== null && !mayWork)
+    return <Notice tone="warning">Cases are worked by the attendance office and the head.</Notice>;
   if (error) return <ErrorNotice error={error} />;
   if (!data) return <Loading what="the case" />;
   const run = async (action: () => Promise<unknown>, message: string) => {

@@ -179,7 +179,7 @@ function Comparison({ current, draft }: { current: Simulation | null; draft: Sim
 }
 
 export function PolicyEditor() {
-  const { schoolId, has } = useSession();
+  const { schoolId, can } = useSession();
   const base = `/api/schools/${schoolId}`;
   const stored = useApi<{ version: number; createdBy: string; createdAt: string; policy: Policy }>(
     schoolId ? `${base}/policy` : null,
@@ -204,7 +204,7 @@ export function PolicyEditor() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const canSave = has("head_of_school", "admin");
+  const canSave = can("school.setup");
   const today = londonToday();
   const terms = useMemo(
     () => termsOf(calendar.data?.academicYears ?? [], today),

@@ -1,6 +1,6 @@
 import { Link, useParams } from "react-router";
 import { dayLabel } from "../api.ts";
-import { OFFICE_ROLES, useSession } from "../session.tsx";
+import { useSession } from "../session.tsx";
 import {
   type CalendarDay,
   percent,
@@ -47,7 +47,7 @@ interface Stats {
 
 export function PupilProfile() {
   const { pupilId } = useParams();
-  const { schoolId, has } = useSession();
+  const { schoolId, can } = useSession();
   const base = `/api/schools/${schoolId}/pupils/${pupilId}`;
   const pupil = useApi<Pupil>(schoolId ? base : null);
   const stats = useApi<{ statistics: Stats; range: { from: string; to: string } }>(
@@ -67,7 +67,7 @@ export function PupilProfile() {
       reason: string | null;
     }[];
   }>(schoolId ? `${base}/marks` : null);
-  const office = has(...OFFICE_ROLES);
+  const office = can("office.view");
   const cases = useApi<{
     cases: {
       id: number;
@@ -76,10 +76,14 @@ export function PupilProfile() {
       opened_on: string;
       outcome: string | null;
     }[];
-  }>(schoolId && office ? `/api/schools/${schoolId}/cases?status=all&pupilId=${pupilId}` : null);
+  }>(
+    schoolId && can("cases.manage")
+      ? `/api/schools/${schoolId}/cases?status=all&pupilId=${pupilId}`
+      : null,
+  );
   const letters = useApi<{
     letters: { id: number; letter_id: string; addressee: string; issued_on: string }[];
-  }>(schoolId ? `${base}/letters` : null);
+  }>(schoolId && can("letters.view") ? `${base}/letters` : null);
   const contactLog = useApi<{
     contacts: {
       id: number;
@@ -89,7 +93,7 @@ export function PupilProfile() {
       outcome: string;
       recordedBy: string;
     }[];
-  }>(schoolId && office ? `${base}/contact-log` : null);
+  }>(schoolId && can("pupils.safeguarding") ? `${base}/contact-log` : null);
   const meaning = useCodeMeanings();
   const contactCheck = useApi<{ pupils: { reasons: string[] }[] }>(
     schoolId && office ? `/api/schools/${schoolId}/office/contact-check?pupilId=${pupilId}` : null,
@@ -247,7 +251,7 @@ export function PupilProfile() {
           )}
         </>
       )}
-      <h2>Letters</h2>
+      {letters.data && <h2>Letters</h2>}
       {letters.data?.letters.length === 0 && <p>No letters sent.</p>}
       <ul>
         {letters.data?.letters.map((l) => (

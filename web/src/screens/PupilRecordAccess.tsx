@@ -12,15 +12,15 @@ interface Entry {
 
 /** Data protection on the pupil's page: who has looked at the record, and the subject access export. */
 export function PupilRecordAccess({ pupilId }: { pupilId: string }) {
-  const { schoolId, has } = useSession();
+  const { schoolId, can } = useSession();
   const base = `/api/schools/${schoolId}/pupils/${pupilId}`;
-  const canAudit = has("head_of_school", "admin", "dsl");
+  const canAudit = can("audit.view");
   const log = useApi<{ entries: Entry[] }>(schoolId && canAudit ? `${base}/access-log` : null);
   if (!canAudit) return null;
   return (
     <>
       <h2>Who has seen this record</h2>
-      {has("head_of_school", "admin") && (
+      {can("pupils.subject_access") && (
         <p>
           <a href={`${base}/subject-access`}>
             Export everything held on this pupil (subject access request, JSON)

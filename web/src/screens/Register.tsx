@@ -1,7 +1,7 @@
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useParams } from "react-router";
 import { type ApiError, api, dayLabel, londonClock } from "../api.ts";
-import { OFFICE_ROLES, useSession } from "../session.tsx";
+import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
 
@@ -48,8 +48,9 @@ function codeFromKey(key: string, session: "AM" | "PM"): string | null {
 
 export function Register() {
   const params = useParams();
-  const { schoolId, has } = useSession();
-  const office = has(...OFFICE_ROLES);
+  const { schoolId, can } = useSession();
+  // Changing a closed register is an amendment: only those who may amend marks see the form.
+  const office = can("marks.amend");
   const path = schoolId
     ? `/api/schools/${schoolId}/registers/${params.groupId}/${params.date}/${params.session}`
     : null;

@@ -71,10 +71,13 @@ function CallCard({
   pupil,
   schoolId,
   onDone,
+  mayRecord,
 }: {
   pupil: FollowUp;
   schoolId: number;
   onDone: () => void;
+  /** Logging calls is the office's; others (the DSL) see the list without the buttons. */
+  mayRecord: boolean;
 }) {
   const [code, setCode] = useState("I");
   const [reason, setReason] = useState("");
@@ -130,7 +133,7 @@ function CallCard({
         </p>
       )}
       <ErrorNotice error={error} />
-      <div className="row">
+      <div className="row" hidden={!mayRecord}>
         <button type="button" className="secondary" onClick={() => void log("phone", "no answer")}>
           Called: no answer
         </button>
@@ -156,7 +159,7 @@ function CallCard({
           Home visit: no one in
         </button>
       </div>
-      <div className="row">
+      <div className="row" hidden={!mayRecord}>
         <label>
           Reason code
           <select value={code} onChange={(e) => setCode(e.target.value)}>
@@ -181,7 +184,7 @@ function CallCard({
 }
 
 export function Today() {
-  const { schoolId, has } = useSession();
+  const { schoolId, can } = useSession();
   const base = `/api/schools/${schoolId}`;
   const today = useApi<TodayData>(schoolId ? `${base}/office/today` : null);
   const calls = useApi<{ pupils: FollowUp[] }>(schoolId ? `${base}/office/call-list` : null);
@@ -253,7 +256,13 @@ export function Today() {
       ) : (
         <ul className="cards">
           {calls.data.pupils.map((p) => (
-            <CallCard key={p.pupilId} pupil={p} schoolId={schoolId} onDone={reloadAll} />
+            <CallCard
+              key={p.pupilId}
+              pupil={p}
+              schoolId={schoolId}
+              onDone={reloadAll}
+              mayRecord={can("follow_up.record")}
+            />
           ))}
         </ul>
       )}
@@ -267,7 +276,7 @@ export function Today() {
               {r.to_date !== r.from_date ? ` to ${dayLabel(r.to_date)}` : ""}. “{r.reason}” (
               {r.reported_by})
             </p>
-            <div className="row">
+            <div className="row" hidden={!can("absence_reports.decide")}>
               <button type="button" onClick={() => attempt(() => decide(r, true))}>
                 Accept as {r.suggested_code ?? "I"}
               </button>
@@ -282,7 +291,7 @@ export function Today() {
           </li>
         ))}
       </ul>
-      {has("head_of_school", "admin") && <LeaveDecisions schoolId={schoolId} />}
+      {can("leave.authorise") && <LeaveDecisions schoolId={schoolId} />}
       <h2>Lates</h2>
       {today.data && (
         <Table
@@ -335,7 +344,7 @@ export function Today() {
               label: "Resolve",
               value: () => null,
               render: (n) => (
-                <span className="row">
+                <span className="row" hidden={!can("marks.amend")}>
                   <button
                     type="button"
                     className="secondary small"

@@ -26,7 +26,7 @@ interface Proposal {
 }
 
 export function Worklist() {
-  const { schoolId } = useSession();
+  const { schoolId, can } = useSession();
   const [range, setRange] = useState<"today" | "week">("today");
   const [owner, setOwner] = useState<"me" | "all">("all");
   const work = useApi<{ items: WorkItem[] }>(
@@ -68,18 +68,20 @@ export function Worklist() {
             <option value="me">Mine and unassigned</option>
           </select>
         </label>
-        <button
-          type="button"
-          className="secondary"
-          onClick={() =>
-            void act(
-              () => api.post(`${base}/letters/from-proposals`, {}),
-              "Letters written: download them from Letters.",
-            )
-          }
-        >
-          Write every letter due
-        </button>
+        {can("letters.send") && (
+          <button
+            type="button"
+            className="secondary"
+            onClick={() =>
+              void act(
+                () => api.post(`${base}/letters/from-proposals`, {}),
+                "Letters written: download them from Letters.",
+              )
+            }
+          >
+            Write every letter due
+          </button>
+        )}
       </div>
       {message && <Notice tone="success">{message}</Notice>}
       <ErrorNotice error={error ?? work.error} />
@@ -115,7 +117,7 @@ export function Worklist() {
               <Link to={`/pupils/${p.pupil_id}`}>{p.pupil}</Link>: {p.trigger_name}
             </h3>
             <p>{p.explanation}</p>
-            <div className="row">
+            <div className="row" hidden={!can("proposals.decide")}>
               <button
                 type="button"
                 onClick={() =>

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { NavLink, useNavigate } from "react-router";
-import { OFFICE_ROLES, OVERSIGHT_ROLES, useSession } from "../session.tsx";
+import { useSession } from "../session.tsx";
 import { useApi } from "./useApi.ts";
 
 interface SchoolSummary {
@@ -8,39 +8,28 @@ interface SchoolSummary {
   name: string;
 }
 
-function navFor(has: (...roles: string[]) => boolean): { to: string; label: string }[] {
+/** The pages the caller may use in the chosen school, from the permissions the server sent. */
+function navFor(can: (permission: string) => boolean, oversees: boolean) {
   const items: { to: string; label: string }[] = [];
-  if (has("parent") && !has(...OVERSIGHT_ROLES, "teacher"))
-    return [{ to: "/parent", label: "My children" }];
-  if (has("trust_officer", "la_officer", "admin"))
-    items.push({ to: "/oversight", label: "Schools" });
-  if (has(...OFFICE_ROLES)) items.push({ to: "/today", label: "Today" });
-  if (
-    has(
-      "teacher",
-      "attendance_officer",
-      "head_of_school",
-      "admin",
-      "dsl",
-      "trust_officer",
-      "la_officer",
-    )
-  )
+  // Parents hold no staff permission: their children are their whole view.
+  if (!can("school.view") && !oversees) return [{ to: "/parent", label: "My children" }];
+  if (oversees) items.push({ to: "/oversight", label: "Schools" });
+  if (can("office.view")) items.push({ to: "/today", label: "Today" });
+  if (can("registers.take_own") || can("registers.view_all"))
     items.push({ to: "/registers", label: "Registers" });
-  if (has(...OVERSIGHT_ROLES)) items.push({ to: "/dashboard", label: "Dashboard" });
-  if (has(...OFFICE_ROLES))
+  if (can("statistics.view")) items.push({ to: "/dashboard", label: "Dashboard" });
+  if (can("office.view"))
     items.push({ to: "/rewards", label: "Rewards" }, { to: "/reports", label: "Reports" });
   items.push({ to: "/pupils", label: "Pupils" });
-  if (has(...OFFICE_ROLES))
+  if (can("office.view"))
     items.push({ to: "/worklist", label: "My actions" }, { to: "/cases", label: "Cases" });
-  if (has("attendance_officer", "head_of_school", "admin"))
-    items.push({ to: "/letters", label: "Letters" });
-  if (has(...OVERSIGHT_ROLES)) items.push({ to: "/policy", label: "Policy" });
+  if (can("letters.send")) items.push({ to: "/letters", label: "Letters" });
+  if (can("statistics.view")) items.push({ to: "/policy", label: "Policy" });
   return items;
 }
 
 export function Layout({ children }: { children: ReactNode }) {
-  const { user, signOut, has, schoolId, setSchoolId } = useSession();
+  const { user, signOut, can, oversees, schoolId, setSchoolId } = useSession();
   const navigate = useNavigate();
   const schools = useApi<{ schools: SchoolSummary[] }>(user ? "/api/schools" : null);
   return (
@@ -52,7 +41,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <div className="brand">Rollbook</div>
         <nav aria-label="Main">
           <ul>
-            {navFor(has).map((item) => (
+            {navFor(can, oversees).map((item) => (
               <li key={item.to}>
                 <NavLink to={item.to}>{item.label}</NavLink>
               </li>
