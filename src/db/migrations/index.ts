@@ -10,6 +10,7 @@ import * as auditAndRetention from "./20261125_1600_audit_and_retention.ts";
 import * as transferredAttendance from "./20261125_1700_transferred_attendance.ts";
 import * as benchmarks from "./20261125_1710_benchmarks.ts";
 import * as schoolSnapshots from "./20261125_1720_school_snapshots.ts";
+import * as accountsAndSignIn from "./20261201_1000_accounts_and_sign_in.ts";
 
 /** Every migration in order. Forward-only: a landed migration is never edited, only followed. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   "20261125_1700_transferred_attendance": transferredAttendance,
   "20261125_1710_benchmarks": benchmarks,
   "20261125_1720_school_snapshots": schoolSnapshots,
+  "20261201_1000_accounts_and_sign_in": accountsAndSignIn,
 };
