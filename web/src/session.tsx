@@ -25,13 +25,23 @@ export interface User {
   schoolIds: number[];
 }
 
+export interface Deployment {
+  /** A demo database: sample data and accounts sharing a published password. */
+  demo: boolean;
+  demoPassword?: string;
+  demoAccounts: { email: string; name: string; role: string; label: string }[];
+}
+
 interface SessionState {
   user: User | null;
+  deployment: Deployment | null;
   loading: boolean;
   schoolId: number | null;
   setSchoolId: (id: number) => void;
   signIn: (email: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
+  /** Ends every session of this user, on every device. */
+  signOutEverywhere: () => Promise<void>;
   /** The caller's permissions in the chosen school, from the server (null while loading). */
   permissions: readonly string[] | null;
   /** Whether the server lets the caller do this in the chosen school. */
@@ -50,6 +60,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     schoolId: number | null;
     list: string[];
   } | null>(null);
+  const [deployment, setDeployment] = useState<Deployment | null>(null);
+
+  useEffect(() => {
+    api
+      .get<Deployment>("/api/auth/deployment")
+      .then(setDeployment)
+      .catch((error: unknown) => console.error(error));
+  }, []);
 
   const adopt = useCallback((next: { user: User; csrfToken: string }) => {
     setCsrfToken(next.csrfToken);
@@ -90,6 +108,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const value = useMemo<SessionState>(
     () => ({
       user,
+      deployment,
       loading,
       schoolId,
       setSchoolId: (id) => {
@@ -105,13 +124,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         setCsrfToken(null);
         setUser(null);
       },
+      signOutEverywhere: async () => {
+        await api.post("/api/auth/logout-everywhere");
+        setCsrfToken(null);
+        setUser(null);
+      },
       permissions: permissions && permissions.schoolId === schoolId ? permissions.list : null,
       can: (permission) =>
         Boolean(permissions?.schoolId === schoolId && permissions?.list.includes(permission)),
       // A grant with no school of its own covers a trust's, an LA's, or (admin) every school.
       oversees: Boolean(user?.roles.some((r) => r.schoolId === null)),
     }),
-    [user, loading, schoolId, adopt, permissions],
+    [user, deployment, loading, schoolId, adopt, permissions],
   );
   return <Session.Provider value={value}>{children}</Session.Provider>;
 }

@@ -25,7 +25,21 @@ function navFor(can: (permission: string) => boolean, oversees: boolean) {
     items.push({ to: "/worklist", label: "My actions" }, { to: "/cases", label: "Cases" });
   if (can("letters.send")) items.push({ to: "/letters", label: "Letters" });
   if (can("statistics.view")) items.push({ to: "/policy", label: "Policy" });
+  // Heads manage their own school's staff; administrators everyone (they hold it everywhere).
+  if (can("staff.manage")) items.push({ to: "/users", label: "Users" });
   return items;
+}
+
+/** On every page of a demo database: nothing in it is real, and everyone knows its passwords. */
+export function DemoBanner() {
+  const { deployment } = useSession();
+  if (!deployment?.demo) return null;
+  return (
+    <div className="notice notice-warning" role="note" style={{ margin: 0, borderRadius: 0 }}>
+      <strong>Demo school: sample data, shared passwords.</strong> Do not enter real pupils or
+      families here.
+    </div>
+  );
 }
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -37,6 +51,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <a className="skip" href="#main">
         Skip to content
       </a>
+      <DemoBanner />
       <header className="top">
         <div className="brand">Rollbook</div>
         <nav aria-label="Main">
@@ -64,6 +79,9 @@ export function Layout({ children }: { children: ReactNode }) {
             <span>{schools.data?.schools[0]?.name}</span>
           )}
           <span className="muted">{user?.name}</span>
+          <NavLink to="/account" className="muted">
+            Change password
+          </NavLink>
           <button
             type="button"
             className="secondary"
