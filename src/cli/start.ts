@@ -23,6 +23,7 @@ export function registerStart(program: Command): void {
       const database = await openDatabase({
         url: global.databaseUrl ?? config.DATABASE_URL,
         dataDir: global.dataDir ?? config.ROLLBOOK_DATA_DIR,
+        statementTimeoutMs: config.ROLLBOOK_STATEMENT_TIMEOUT_MS,
       });
       await migrate(database);
       if ((await listSchools(database.db)).length === 0) {
@@ -37,7 +38,16 @@ export function registerStart(program: Command): void {
         });
         bar.stop();
       }
-      const app = await buildApp({ database, logLevel: config.LOG_LEVEL });
+      const app = await buildApp({
+        database,
+        logLevel: config.LOG_LEVEL,
+        queue: {
+          inProgress: config.ROLLBOOK_REQUESTS_IN_PROGRESS,
+          waiting: config.ROLLBOOK_REQUESTS_WAITING,
+          maxWaitMs: config.ROLLBOOK_QUEUE_WAIT_MS,
+        },
+        smsWebhookAllow: config.ROLLBOOK_SMS_WEBHOOK_ALLOW,
+      });
       const stopScheduler = startScheduler(
         database.db,
         transportsFrom(config, app.log),

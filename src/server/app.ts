@@ -24,7 +24,9 @@ import { handleError } from "./errors.ts";
 import { exportRoutes } from "./exports/exports.routes.ts";
 import { followUpRoutes } from "./follow-up/follow-up.routes.ts";
 import { letterRoutes } from "./letters/letters.routes.ts";
+import { DEFAULT_BODY_LIMIT, declarePublicRoutes, limitRequestBodies } from "./limits.ts";
 import { officeRoutes } from "./office/office.routes.ts";
+import { boundRequestQueue, type QueueLimits } from "./overload.ts";
 import { oversightRoutes } from "./oversight/oversight.routes.ts";
 import { policyRoutes } from "./policy/policy.routes.ts";
 import { pupilRoutes } from "./pupils/pupils.routes.ts";
@@ -40,6 +42,7 @@ declare module "fastify" {
   interface FastifyInstance {
     database: Database;
     clock: () => Date;
+    smsWebhookAllow: readonly string[];
   }
 }
 
@@ -54,6 +57,10 @@ export interface AppOptions {
   logStream?: { write(line: string): void };
   /** The built web app to serve (default web/dist when it exists). */
   webRoot?: string | null;
+  /** The bounded request queue (default 24 in progress, 100 waiting, 1 s wait at most). */
+  queue?: QueueLimits;
+  /** Hosts an SMS webhook may name though they are internal (ROLLBOOK_SMS_WEBHOOK_ALLOW). */
+  smsWebhookAllow?: readonly string[];
 }
 
 export type App = FastifyInstance;
@@ -84,17 +91,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
         }),
       },
     },
-    bodyLimit: 20 * 1024 * 1024,
+    bodyLimit: DEFAULT_BODY_LIMIT,
   });
   app.decorate("database", options.database);
   app.decorate("clock", clock);
+  app.decorate("smsWebhookAllow", options.smsWebhookAllow ?? []);
+  // First of all hooks: a request refused for overload costs no session look-up.
+  boundRequestQueue(app, options.queue ?? { inProgress: 24, waiting: 100, maxWaitMs: 1_000 });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   refuseUnstorableText(app);
-  app.addContentTypeParser("text/csv", { parseAs: "string" }, (_request, text, done) =>
-    done(null, text),
-  );
+  limitRequestBodies(app);
+  declarePublicRoutes(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -128,7 +137,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // Before any route plugin: children inherit the not-found handler in force when they register.
   await serveWebApp(app, options.webRoot);
 
-  app.get("/health", { config: { public: true } }, async () => ({ status: "ok" }));
+  app.get("/health", { config: { public: true, outsideQueue: true } }, async () => ({
+    status: "ok",
+  }));
   const api = app.withTypeProvider<ZodTypeProvider>();
   await api.register(authRoutes, {
     prefix: "/api/auth",

@@ -7,6 +7,7 @@ import { ensureGroups } from "../../db/repositories/pupils.ts";
 import { createUser, findUserByEmail } from "../../db/repositories/users.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import type { RouteApp } from "../app.ts";
+import { IMPORT_BODY_LIMIT } from "../limits.ts";
 import { id, schoolParams } from "../params.ts";
 
 const SCHOOL_ROLES = ["teacher", "attendance_officer", "head_of_school", "dsl"] as const;
@@ -124,6 +125,8 @@ export async function setupRoutes(app: RouteApp): Promise<void> {
   app.post(
     "/:schoolId/imports/:kind",
     {
+      bodyLimit: IMPORT_BODY_LIMIT,
+      config: { accepts: ["text/csv"] },
       schema: {
         tags: ["setup"],
         summary:
