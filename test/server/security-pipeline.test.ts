@@ -1,5 +1,9 @@
 import { request as httpRequest } from "node:http";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkSmsWebhookUrl } from "../../src/app/messages/webhook-address.ts";
+import { loadConfig } from "../../src/config.ts";
+import { openDatabase } from "../../src/db/database.ts";
 import { loadCalendar } from "../../src/db/repositories/calendar.ts";
 import type { Pupil } from "../../src/db/schema.ts";
 import { londonInstant } from "../../src/domain/dates.ts";
@@ -283,5 +287,110 @@ describe("overload answered at once, not queued (finding 8)", () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe("date ranges bounded to the school's academic years (finding 4)", () => {
+  it("refuses a parent's range over centuries on their child's statistics and calendar, quickly", async () => {
+    for (const path of ["statistics", "calendar"]) {
+      const started = performance.now();
+      const answer = await parent.get(
+        school(`/pupils/${amelia.id}/${path}?from=1000-01-01&to=9999-12-31`),
+      );
+      expect(answer.statusCode, answer.body).toBe(400);
+      expect(answer.json().error.message).toContain("2025-08-01 to 2026-07-31");
+      expect(performance.now() - started).toBeLessThan(1_000);
+    }
+    const within = await parent.get(
+      school(`/pupils/${amelia.id}/statistics?from=2025-09-01&to=2025-09-30`),
+    );
+    expect(within.statusCode, within.body).toBe(200);
+  });
+
+  it("applies the same rule to every route taking from and to", async () => {
+    const far = "from=0001-01-01&to=2025-09-30";
+    const asked = [
+      await head.get(school(`/dashboard?${far}`)),
+      await head.get(school(`/dashboard/punctuality?${far}`)),
+      await office.get(school(`/pupils/${amelia.id}/marks?${far}`)),
+      await office.get(school(`/planned-absences?${far}`)),
+      await head.send("POST", school("/policy/simulate"), { from: "0001-01-01", to: "2025-09-30" }),
+    ];
+    for (const answer of asked) {
+      expect(answer.statusCode, answer.body).toBe(400);
+      expect(answer.json().error.message).toContain("within the school's academic years");
+    }
+  });
+});
+
+describe("smaller findings (9)", () => {
+  it("answers PATCH /messaging with nothing to change with a 400 naming the problem", async () => {
+    const answer = await head.send("PATCH", school("/messaging"), {});
+    expect(answer.statusCode, answer.body).toBe(400);
+    expect(answer.json().error.message).toContain("give at least one setting to change");
+  });
+
+  it("refuses an SMS webhook pointing inside the server's network", async () => {
+    for (const url of [
+      "https://127.0.0.1/sms",
+      "https://2130706433/sms",
+      "https://localhost/sms",
+      "https://169.254.169.254/latest/meta-data",
+      "https://10.0.0.5/sms",
+      "https://192.168.1.1/sms",
+      "https://[::1]/sms",
+      "https://[fe80::1]/sms",
+      "https://[::ffff:127.0.0.1]/sms",
+      "http://93.184.215.14/sms",
+    ]) {
+      const answer = await head.send("PATCH", school("/messaging"), {
+        smsProvider: "webhook",
+        smsWebhookUrl: url,
+      });
+      expect(answer.statusCode, `${url}: ${answer.body}`).toBe(400);
+    }
+    const stored = await server.database.db
+      .selectFrom("schools")
+      .select("sms_webhook_url")
+      .where("id", "=", server.school.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.sms_webhook_url).toBeNull();
+    const outside = await head.send("PATCH", school("/messaging"), {
+      smsWebhookUrl: "https://93.184.215.14/sms",
+    });
+    expect(outside.statusCode, outside.body).toBe(200);
+  });
+
+  it("lets the operator allow an internal SMS gateway by name, and resolves host names", async () => {
+    await expect(checkSmsWebhookUrl("https://10.1.2.3/sms", ["10.1.2.3"])).resolves.toBeUndefined();
+    await expect(
+      checkSmsWebhookUrl("https://sms.example/send", [], async () => ["10.9.8.7"]),
+    ).rejects.toThrow("points inside the server's own network");
+    await expect(
+      checkSmsWebhookUrl("https://sms.example/send", [], async () => ["93.184.215.14"]),
+    ).resolves.toBeUndefined();
+  });
+});
+
+describe("query time bounded on PostgreSQL", () => {
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    "cancels a statement running past the statement timeout",
+    async () => {
+      const database = await openDatabase({
+        url: process.env.TEST_DATABASE_URL,
+        statementTimeoutMs: 200,
+      });
+      try {
+        await expect(sql`select pg_sleep(2)`.execute(database.db)).rejects.toMatchObject({
+          code: "57014",
+        });
+      } finally {
+        await database.close();
+      }
+    },
+  );
+
+  it("defaults to 15 seconds", () => {
+    expect(loadConfig({}).ROLLBOOK_STATEMENT_TIMEOUT_MS).toBe(15_000);
   });
 });

@@ -23,7 +23,6 @@ for (const [network, prefix] of [
   INTERNAL.addSubnet(network, prefix, "ipv4");
 for (const [network, prefix] of [
   ["::", 127],
-  ["::ffff:0:0", 96],
   ["64:ff9b::", 96],
   ["fc00::", 7],
   ["fe80::", 10],
@@ -34,7 +33,21 @@ for (const [network, prefix] of [
 export function isInternalAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
-  return INTERNAL.check(address, family === 4 ? "ipv4" : "ipv6");
+  if (family === 4) return INTERNAL.check(address, "ipv4");
+  // An IPv4 address written as IPv6 (::ffff:127.0.0.1, or ::ffff:7f00:1 once parsed) is judged as IPv4.
+  const mapped = /^::ffff:(?:([0-9a-f]{1,4}):([0-9a-f]{1,4})|(\d+\.\d+\.\d+\.\d+))$/i.exec(address);
+  if (mapped) {
+    const dotted =
+      mapped[3] ??
+      [mapped[1], mapped[2]]
+        .flatMap((h) => {
+          const n = Number.parseInt(h as string, 16);
+          return [n >> 8, n & 0xff];
+        })
+        .join(".");
+    return INTERNAL.check(dotted, "ipv4");
+  }
+  return INTERNAL.check(address, "ipv6");
 }
 
 /**
