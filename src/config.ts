@@ -39,6 +39,24 @@ const schema = z.object({
   ROLLBOOK_ADMIN_EMAIL: z.email({ error: "must be an email address" }).optional(),
   ROLLBOOK_ADMIN_PASSWORD: z.string().optional(),
   ROLLBOOK_ADMIN_NAME: z.string().min(1).max(200).default("Administrator"),
+  /** Longest a PostgreSQL statement may run before it is cancelled, so none holds a connection for ever. */
+  ROLLBOOK_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
+  /** Requests the server works on at once; more wait in a short queue (docs/security.md). */
+  ROLLBOOK_REQUESTS_IN_PROGRESS: z.coerce.number().int().min(1).max(10_000).default(24),
+  /** Requests allowed to wait for a place; past this they are answered 503 at once. */
+  ROLLBOOK_REQUESTS_WAITING: z.coerce.number().int().min(0).max(100_000).default(100),
+  /** Longest a request waits for a place before it is answered 503 with Retry-After. */
+  ROLLBOOK_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  /** Hosts an SMS webhook may name though they are internal (a gateway inside the network), comma-separated. */
+  ROLLBOOK_SMS_WEBHOOK_ALLOW: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    ),
 });
 
 export type Config = z.infer<typeof schema>;

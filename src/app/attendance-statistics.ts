@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { loadYearMarks } from "../db/repositories/marks.ts";
 import type { DB } from "../db/schema.ts";
 import {
+  academicYearBounds,
   academicYearOf,
   type DateRange,
   type Period,
@@ -45,21 +46,42 @@ export type RangeRequest =
   | { kind: "custom"; from: string; to: string }
   | { kind: "year_to_date"; date?: string | undefined };
 
+/**
+ * The one rule for every date range a request asks for (statistics, calendars, mark history,
+ * planned absences, policy simulations): it lies within the academic years the school's calendar
+ * holds. There are no marks outside them, and a range over centuries cost seconds of work.
+ */
+export function withinSchoolYears(
+  calendar: SchoolCalendar,
+  range: { from: string; to: string },
+): DateRange {
+  if (range.to < range.from) {
+    throw new RollbookError(
+      "invalid_input",
+      `The range ends (${range.to}) before it starts (${range.from})`,
+    );
+  }
+  const years = calendar.years.map((y) => y.startYear);
+  if (years.length === 0)
+    throw new RollbookError("invalid_input", "The school's calendar has no academic years yet");
+  const first = academicYearBounds(Math.min(...years)).from;
+  const last = academicYearBounds(Math.max(...years)).to;
+  if (range.from < first || range.to > last) {
+    throw new RollbookError(
+      "invalid_input",
+      `Dates must lie within the school's academic years, ${first} to ${last} (asked for ${range.from} to ${range.to})`,
+    );
+  }
+  return { from: range.from, to: range.to };
+}
+
 /** Turns "this term", "year to date" or explicit dates into a date range on the school calendar. */
 export function resolveRange(
   calendar: SchoolCalendar,
   request: RangeRequest,
   today = londonToday(),
 ): DateRange {
-  if (request.kind === "custom") {
-    if (request.to < request.from) {
-      throw new RollbookError(
-        "invalid_input",
-        `The range ends (${request.to}) before it starts (${request.from})`,
-      );
-    }
-    return { from: request.from, to: request.to };
-  }
+  if (request.kind === "custom") return withinSchoolYears(calendar, request);
   const date = request.date ?? today;
   if (request.kind === "year_to_date") {
     return { from: calendar.periodContaining("year", date).from, to: date };

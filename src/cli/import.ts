@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { basename } from "node:path";
 import type { Command } from "commander";
@@ -36,31 +37,45 @@ export function registerImport(program: Command): void {
             `Cannot import "${kind}": choose ${KINDS.join(", ")}`,
           );
         }
-        const csv = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
-          throw new RollbookError(
-            "invalid_input",
-            `Cannot read ${file}: ${error.code === "ENOENT" ? "no such file" : error.message}`,
-          );
-        });
+        const size = await stat(file).then(
+          (info) => info.size,
+          (error: NodeJS.ErrnoException) => {
+            throw new RollbookError(
+              "invalid_input",
+              `Cannot read ${file}: ${error.code === "ENOENT" ? "no such file" : error.message}`,
+            );
+          },
+        );
         await withDatabase(command.optsWithGlobals<DatabaseFlags>(), async ({ db }) => {
           const school = await resolveSchool(db, flags.school);
-          if (kind === "pupils") {
-            const result = await importPupils(db, school.id, csv);
-            process.stdout.write(`Pupils: ${result.created} admitted, ${result.updated} updated\n`);
-          } else if (kind === "contacts") {
-            const result = await importContacts(db, school.id, csv);
-            process.stdout.write(`Contacts: ${result.saved} saved\n`);
-          } else {
+          if (kind === "marks") {
+            // Streamed: a million rows are read, checked and written a batch at a time.
             const bar = progress();
-            const result = await importMarks(db, school.id, csv, {
+            const megabytes = (n: number) => Math.round(n / 1_000_000);
+            const stream = createReadStream(file);
+            const result = await importMarks(db, school.id, stream, {
               by: `import of ${basename(file)} by ${userInfo().username}`,
               amendReason: flags.amend ?? null,
-              onProgress: (done, total) => bar.update("Writing marks", done, total),
+              onProgress: () =>
+                bar.update(
+                  "Reading and writing marks (MB)",
+                  megabytes(stream.bytesRead),
+                  megabytes(size),
+                ),
             });
             bar.stop();
             process.stdout.write(
               `Marks: ${result.created} recorded, ${result.amended} amended, ${result.unchanged} already recorded as given\n`,
             );
+            return;
+          }
+          const csv = await readFile(file, "utf8");
+          if (kind === "pupils") {
+            const result = await importPupils(db, school.id, csv);
+            process.stdout.write(`Pupils: ${result.created} admitted, ${result.updated} updated\n`);
+          } else {
+            const result = await importContacts(db, school.id, csv);
+            process.stdout.write(`Contacts: ${result.saved} saved\n`);
           }
         });
       },

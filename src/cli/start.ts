@@ -24,6 +24,7 @@ export function registerStart(program: Command): void {
       const database = await openDatabase({
         url: global.databaseUrl ?? config.DATABASE_URL,
         dataDir: global.dataDir ?? config.ROLLBOOK_DATA_DIR,
+        statementTimeoutMs: config.ROLLBOOK_STATEMENT_TIMEOUT_MS,
       });
       await migrate(database);
       let bar: ReturnType<typeof progress> | null = null;
@@ -53,6 +54,12 @@ export function registerStart(program: Command): void {
         publicUrl: address.publicUrl,
         secureCookies: address.secureCookies,
         trustProxy: trustProxyOf(config),
+        queue: {
+          inProgress: config.ROLLBOOK_REQUESTS_IN_PROGRESS,
+          waiting: config.ROLLBOOK_REQUESTS_WAITING,
+          maxWaitMs: config.ROLLBOOK_QUEUE_WAIT_MS,
+        },
+        smsWebhookAllow: config.ROLLBOOK_SMS_WEBHOOK_ALLOW,
       });
       const stopScheduler = startScheduler(
         database.db,

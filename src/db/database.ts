@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
-import { Kysely, Migrator, PostgresDialect } from "kysely";
+import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { RollbookError } from "../domain/errors.ts";
 import { migrations } from "./migrations/index.ts";
@@ -29,7 +29,16 @@ export interface DatabaseOptions {
   /** PostgreSQL schema to work in (tests isolate themselves this way). */
   searchPath?: string | undefined;
   poolSize?: number | undefined;
+  /**
+   * PostgreSQL cancels any statement running longer (milliseconds), so no request or job holds a
+   * connection for ever (ROLLBOOK_STATEMENT_TIMEOUT_MS, 15 s by default). The embedded database
+   * runs in this process and has no such limit.
+   */
+  statementTimeoutMs?: number | undefined;
 }
+
+/** When the operator sets none. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
 
 const INT8 = 20;
 const DATE = 1082;
@@ -69,6 +78,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
+    statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
     ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") => {
@@ -104,8 +114,22 @@ export function redact(url: string): string {
 
 /** Brings the schema up to date; returns the names of the migrations it applied. */
 export async function migrate(database: Database): Promise<string[]> {
+  if (database.kind === "pglite") return migrateOn(database, database.db);
+  // A migration rewriting a large table may rightly run for minutes: the statement timeout is
+  // for requests and jobs, so it is lifted on the one connection the migrations use.
+  return database.db.connection().execute(async (db) => {
+    await sql`set statement_timeout = 0`.execute(db);
+    try {
+      return await migrateOn(database, db);
+    } finally {
+      await sql`reset statement_timeout`.execute(db);
+    }
+  });
+}
+
+async function migrateOn(database: Database, db: Kysely<DB>): Promise<string[]> {
   const migrator = new Migrator({
-    db: database.db,
+    db,
     provider: { getMigrations: async () => migrations },
     // Kysely looks for its bookkeeping tables in every schema; name ours so others never count.
     migrationTableSchema: database.schema ?? "public",

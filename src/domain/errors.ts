@@ -16,6 +16,9 @@ export type RollbookErrorCode =
   | "forbidden"
   | "unauthenticated"
   | "rate_limited"
+  | "unsupported_media_type"
+  | "too_large"
+  | "overloaded"
   | "database_unavailable";
 
 export class RollbookError extends Error {

@@ -24,7 +24,9 @@ import { handleError } from "./errors.ts";
 import { exportRoutes } from "./exports/exports.routes.ts";
 import { followUpRoutes } from "./follow-up/follow-up.routes.ts";
 import { letterRoutes } from "./letters/letters.routes.ts";
+import { DEFAULT_BODY_LIMIT, declarePublicRoutes, limitRequestBodies } from "./limits.ts";
 import { officeRoutes } from "./office/office.routes.ts";
+import { boundRequestQueue, type QueueLimits } from "./overload.ts";
 import { oversightRoutes } from "./oversight/oversight.routes.ts";
 import { policyRoutes } from "./policy/policy.routes.ts";
 import { pupilRoutes } from "./pupils/pupils.routes.ts";
@@ -41,6 +43,7 @@ declare module "fastify" {
   interface FastifyInstance {
     database: Database;
     clock: () => Date;
+    smsWebhookAllow: readonly string[];
   }
 }
 
@@ -61,6 +64,10 @@ export interface AppOptions {
   secureCookies?: boolean;
   /** Fastify's trustProxy (TRUST_PROXY): who may tell us the client's address and protocol. */
   trustProxy?: false | string;
+  /** The bounded request queue (default 24 in progress, 100 waiting, 1 s wait at most). */
+  queue?: QueueLimits;
+  /** Hosts an SMS webhook may name though they are internal (ROLLBOOK_SMS_WEBHOOK_ALLOW). */
+  smsWebhookAllow?: readonly string[];
 }
 
 export type App = FastifyInstance;
@@ -91,18 +98,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
         }),
       },
     },
-    bodyLimit: 20 * 1024 * 1024,
+    bodyLimit: DEFAULT_BODY_LIMIT,
     trustProxy: options.trustProxy ?? false,
   });
   app.decorate("database", options.database);
   app.decorate("clock", clock);
+  app.decorate("smsWebhookAllow", options.smsWebhookAllow ?? []);
+  // First of all hooks: a request refused for overload costs no session look-up.
+  boundRequestQueue(app, options.queue ?? { inProgress: 24, waiting: 100, maxWaitMs: 1_000 });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   refuseUnstorableText(app);
-  app.addContentTypeParser("text/csv", { parseAs: "string" }, (_request, text, done) =>
-    done(null, text),
-  );
+  limitRequestBodies(app);
+  declarePublicRoutes(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -136,7 +145,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // Before any route plugin: children inherit the not-found handler in force when they register.
   await serveWebApp(app, options.webRoot);
 
-  app.get("/health", { config: { public: true } }, async () => ({ status: "ok" }));
+  app.get("/health", { config: { public: true, outsideQueue: true } }, async () => ({
+    status: "ok",
+  }));
   const api = app.withTypeProvider<ZodTypeProvider>();
   await api.register(authRoutes, {
     prefix: "/api/auth",

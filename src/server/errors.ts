@@ -16,7 +16,18 @@ export const HTTP_STATUS: Record<RollbookErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   rate_limited: 429,
+  unsupported_media_type: 415,
+  too_large: 413,
+  overloaded: 503,
   database_unavailable: 503,
+};
+
+/** Statuses Fastify and its plugins raise themselves, under Rollbook's codes. */
+const FRAMEWORK_CODES: Record<number, RollbookErrorCode> = {
+  404: "not_found",
+  413: "too_large",
+  415: "unsupported_media_type",
+  429: "rate_limited",
 };
 
 export interface ErrorBody {
@@ -32,6 +43,9 @@ const DATABASE_DOWN = new Set([
   "08006",
   "08001",
 ]);
+
+/** PostgreSQL's query_canceled: here, the statement timeout (src/db/database.ts). */
+const STATEMENT_TIMED_OUT = "57014";
 
 /** node-postgres reports a connection lost mid-query by message only, without a code. */
 const CONNECTION_LOST =
@@ -75,13 +89,26 @@ export function handleError(
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
-    const code =
-      fastifyError.statusCode === 429
-        ? "rate_limited"
-        : fastifyError.statusCode === 404
-          ? "not_found"
-          : "invalid_input";
-    reply.status(fastifyError.statusCode).send(body(code, fastifyError.message));
+    const status = fastifyError.statusCode;
+    const code = FRAMEWORK_CODES[status] ?? "invalid_input";
+    const message =
+      status === 413
+        ? `The request body is larger than this address takes (${Math.round((request.routeOptions.bodyLimit ?? 0) / 1024)} KB)`
+        : fastifyError.message;
+    reply.status(status).send(body(code, message));
+    return;
+  }
+  if ((error as { code?: string }).code === STATEMENT_TIMED_OUT) {
+    request.log.warn({ err: error }, "statement timeout");
+    reply
+      .status(503)
+      .header("retry-after", "30")
+      .send(
+        body(
+          "database_unavailable",
+          "The database took too long to answer and the request was stopped; nothing was saved. Try a shorter date range, or again later.",
+        ),
+      );
     return;
   }
   if (isDatabaseDown(error)) {

@@ -165,7 +165,7 @@ describe("the CTF routes", () => {
 
   it("takes XML only, and only from those who manage pupils", async () => {
     const url = `/api/schools/${server.school.id}/ctf`;
-    expect((await office.send("POST", url, { not: "xml" })).statusCode).toBe(400);
+    expect((await office.send("POST", url, { not: "xml" })).statusCode).toBe(415);
     const teacher = await server.as("teacher");
     expect((await teacher.send("POST", url, "<CTfile/>", XML)).statusCode).toBe(403);
   });

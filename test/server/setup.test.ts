@@ -181,6 +181,6 @@ describe("setting up a school through the API", () => {
     expect(marks.statusCode, marks.body).toBe(200);
     expect(marks.json()).toMatchObject({ created: 1 });
     const json = await office.send("POST", `${url}/marks`, { not: "csv" });
-    expect(json.statusCode).toBe(400);
+    expect(json.statusCode).toBe(415);
   });
 });

@@ -6,9 +6,16 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    /** When the server is busy or down (503): the seconds it asks us to wait before trying again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
+}
+
+function retryAfter(response: Response): number | undefined {
+  const seconds = Number(response.headers.get("retry-after"));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 120) : undefined;
 }
 
 let csrfToken: string | null = null;
@@ -42,7 +49,12 @@ async function request<T>(
     );
   }
   const text = await response.text();
-  const data = text ? JSON.parse(text) : null;
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    // A proxy's HTML error page, say: the status still says what happened.
+  }
   if (!response.ok) {
     const error = (data as { error?: { code: string; message: string; details?: unknown } } | null)
       ?.error;
@@ -51,6 +63,7 @@ async function request<T>(
       error?.code ?? "error",
       error?.message ?? `Request failed (${response.status})`,
       error?.details,
+      retryAfter(response),
     );
   }
   return data as T;

@@ -9,6 +9,13 @@ export const CONTACTS_CSV = {
   optional: ["phone", "email", "address", "parental_responsibility", "lives_with_pupil"],
 };
 
+const MAX_LENGTH: Record<string, number> = {
+  name: 200,
+  relationship: 100,
+  address: 500,
+  email: 320,
+};
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[0-9 ()-]{7,20}$/;
 
@@ -37,8 +44,14 @@ export async function importContacts(
     if (seen.has(k)) bad(`${upn} priority ${priority} is also on line ${seen.get(k)}`);
     seen.set(k, line);
     if (!v.name) bad("name is empty");
+    // The same caps as the API's contact form.
+    for (const [field, max] of Object.entries(MAX_LENGTH)) {
+      const length = v[field]?.length ?? 0;
+      if (length > max) bad(`${field} is ${length} characters long; at most ${max}`);
+    }
     if (!v.relationship) bad("relationship is empty");
-    if (v.email && !EMAIL.test(v.email)) bad(`email "${v.email}" is not an email address`);
+    if (v.email && v.email.length <= 320 && !EMAIL.test(v.email))
+      bad(`email "${v.email}" is not an email address`);
     if (v.phone && !PHONE.test(v.phone)) bad(`phone "${v.phone}" is not a phone number`);
     const parentalResponsibility = parseFlag(v.parental_responsibility || "Y");
     const livesWith = parseFlag(v.lives_with_pupil || "Y");

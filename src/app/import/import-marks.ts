@@ -1,20 +1,21 @@
 import type { Kysely } from "kysely";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
-import {
-  chunks,
-  findMarks,
-  type MarkToRecord,
-  markKey,
-  recordMarks,
-} from "../../db/repositories/marks.ts";
+import { findMarks, type MarkToRecord, markKey, recordMarks } from "../../db/repositories/marks.ts";
 import { pupilsByUpn } from "../../db/repositories/pupils.ts";
 import type { DB, Pupil } from "../../db/schema.ts";
 import type { SchoolCalendar, SessionName } from "../../domain/calendar.ts";
 import { codeOn, normaliseSymbol } from "../../domain/codes.ts";
-import { isIsoDate } from "../../domain/dates.ts";
+import { isIsoDate, londonToday } from "../../domain/dates.ts";
 import { isRollbookError } from "../../domain/errors.ts";
 import { isOnRoll } from "../../domain/pupil.ts";
-import { type CsvRow, type RowProblem, readCsv, rejectIfProblems } from "./csv.ts";
+import {
+  type CsvRow,
+  hasNul,
+  ProblemList,
+  type RowProblem,
+  readCsvBatches,
+  rejectIfProblems,
+} from "./csv.ts";
 
 export const MARKS_CSV = {
   name: "marks",
@@ -27,7 +28,12 @@ export interface MarkImportOptions {
   by: string;
   /** Allow changing marks already recorded; the reason goes into every amendment's history. */
   amendReason?: string | null;
-  onProgress?: (done: number, total: number) => void;
+  /** The school's date today: a mark for a later day is refused (default: today in London). */
+  today?: string;
+  /** Rows checked and written together (default 10,000). */
+  batchSize?: number;
+  /** Called after each batch with the rows read so far. */
+  onProgress?: (rowsRead: number) => void;
 }
 
 export interface MarkImportResult {
@@ -36,34 +42,76 @@ export interface MarkImportResult {
   unchanged: number;
 }
 
+/** Rows checked and written together: small enough to hold, large enough to write quickly. */
+const BATCH = 10_000;
+
+/**
+ * Where each mark of the file was first given, to name repeats: per pupil, keyed by day and
+ * session as small integers, so a million marks cost tens of megabytes, not hundreds.
+ */
+export class MarksSeen {
+  private readonly byPupil = new Map<number, Map<number, number>>();
+
+  /** The line the same mark was on before, or undefined (and this line is remembered). */
+  earlierLine(
+    pupilId: number,
+    date: string,
+    session: SessionName,
+    line: number,
+  ): number | undefined {
+    let slots = this.byPupil.get(pupilId);
+    if (!slots) {
+      slots = new Map();
+      this.byPupil.set(pupilId, slots);
+    }
+    const slot = (Date.parse(`${date}T00:00:00Z`) / 86_400_000) * 2 + (session === "AM" ? 0 : 1);
+    const earlier = slots.get(slot);
+    if (earlier === undefined) slots.set(slot, line);
+    return earlier;
+  }
+}
+
 /**
  * Checks every row of a marks file against the school's calendar, roll and the code registry:
- * the pupil must be on roll, the date a school session, the code in force on that date.
+ * the pupil must be on roll, the date a school session no later than today, the code in force
+ * on that date.
  */
 export function parseMarkRows(
   rows: CsvRow[],
   calendar: SchoolCalendar,
   pupils: Map<string, Pupil>,
+  today: string,
+  seen: MarksSeen = new MarksSeen(),
 ): { marks: (MarkToRecord & { line: number })[]; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
   const marks: (MarkToRecord & { line: number })[] = [];
-  const seen = new Map<string, number>();
-  for (const { line, values: v } of rows) {
+  for (const row of rows) {
+    const { line, values: v } = row;
     const bad = (message: string) => problems.push({ line, message });
+    if (hasNul(row)) {
+      bad("has a NUL character, which is not text: save the file as CSV UTF-8");
+      continue;
+    }
     const upn = (v.upn ?? "").toUpperCase();
     const pupil = pupils.get(upn);
     const date = v.date ?? "";
     const session = (v.session ?? "").toUpperCase();
-    if (!pupil) bad(`no pupil with UPN "${v.upn}" in this school (import pupils first)`);
-    if (!isIsoDate(date)) bad(`date "${date}" is not a date (YYYY-MM-DD)`);
-    if (session !== "AM" && session !== "PM") bad(`session "${v.session}" must be AM or PM`);
+    if (!pupil)
+      bad(`no pupil with UPN "${v.upn?.slice(0, 20)}" in this school (import pupils first)`);
+    if (!isIsoDate(date)) bad(`date "${date.slice(0, 20)}" is not a date (YYYY-MM-DD)`);
+    if (session !== "AM" && session !== "PM")
+      bad(`session "${v.session?.slice(0, 20)}" must be AM or PM`);
     if (!pupil || !isIsoDate(date) || (session !== "AM" && session !== "PM")) continue;
     const where = `${upn} ${date} ${session}`;
+    if (date > today) {
+      bad(`${date} is after today (${today}): a register cannot be recorded in advance`);
+      continue;
+    }
     if (!calendar.isSchoolSession(date, session)) {
       bad(`${date} ${session} is not a school session in this school's calendar`);
       continue;
     }
-    const symbol = normaliseSymbol(v.code ?? "", session);
+    const symbol = normaliseSymbol((v.code ?? "").slice(0, 10), session);
     let code: string;
     try {
       code = codeOn(symbol, date, { pupil: upn, session }).symbol;
@@ -82,7 +130,9 @@ export function parseMarkRows(
     if (v.minutes_late) {
       minutesLate = Number(v.minutes_late);
       if (!Number.isInteger(minutesLate) || minutesLate < 0 || minutesLate > 600) {
-        bad(`minutes_late "${v.minutes_late}" must be a whole number of minutes from 0 to 600`);
+        bad(
+          `minutes_late "${v.minutes_late.slice(0, 20)}" must be a whole number of minutes from 0 to 600`,
+        );
         continue;
       }
       if (code !== "L" && code !== "U") {
@@ -92,73 +142,72 @@ export function parseMarkRows(
         continue;
       }
     }
-    const mark = {
-      line,
-      pupilId: pupil.id,
-      date,
-      session: session as SessionName,
-      code,
-      minutesLate,
-    };
-    const k = markKey(mark);
-    const earlier = seen.get(k);
+    const earlier = seen.earlierLine(pupil.id, date, session, line);
     if (earlier !== undefined) {
       bad(`${where} is also on line ${earlier}`);
       continue;
     }
-    seen.set(k, line);
-    marks.push(mark);
+    marks.push({ line, pupilId: pupil.id, date, session, code, minutesLate });
   }
   return { marks, problems };
 }
 
 /**
- * Imports a marks CSV (docs/formats.md) in one transaction: all or nothing. A mark that differs
- * from one already recorded is refused unless an amendment reason is given, and then kept in
- * the history as an amendment; identical marks are left alone, so importing twice is harmless.
+ * Imports a marks CSV (docs/formats.md) in one transaction: all or nothing. The file is read
+ * and written in batches as it arrives, so memory stays bounded however long it is; the first
+ * problem stops the writing, the rest of the file is still checked so every problem is named
+ * (the first hundred shown), and the transaction is rolled back. A mark that differs from one
+ * already recorded is refused unless an amendment reason is given, and then kept in the history
+ * as an amendment; identical marks are left alone, so importing twice is harmless.
  */
 export async function importMarks(
   db: Kysely<DB>,
   schoolId: number,
-  csv: string,
+  csv: string | AsyncIterable<string | Buffer>,
   options: MarkImportOptions,
 ): Promise<MarkImportResult> {
-  const rows = readCsv(csv, MARKS_CSV);
   const [calendar, pupils] = await Promise.all([
     loadCalendar(db, schoolId),
     pupilsByUpn(db, schoolId),
   ]);
-  const { marks, problems } = parseMarkRows(rows, calendar, pupils);
-  if (!options.amendReason) {
-    const existing = await findMarks(db, schoolId, marks);
-    for (const mark of marks) {
-      const before = existing.get(markKey(mark));
-      if (before && (before.code !== mark.code || before.minutesLate !== mark.minutesLate)) {
-        problems.push({
-          line: mark.line,
-          message: `${mark.date} ${mark.session} is already recorded as ${before.code}; give an amendment reason (--amend "reason") to change it to ${mark.code}`,
-        });
-      }
-    }
-  }
-  rejectIfProblems("marks", problems);
+  const today = options.today ?? londonToday();
+  const seen = new MarksSeen();
+  const problems = new ProblemList();
   const at = new Date();
   return db.transaction().execute(async (tx) => {
     const total: MarkImportResult = { created: 0, amended: 0, unchanged: 0 };
-    let done = 0;
-    for (const chunk of chunks(marks, 10_000)) {
-      const result = await recordMarks(tx, schoolId, chunk, {
-        by: options.by,
-        at,
-        source: "import",
-        reason: options.amendReason ?? null,
-      });
-      total.created += result.created;
-      total.amended += result.amended;
-      total.unchanged += result.unchanged;
-      done += chunk.length;
-      options.onProgress?.(done, marks.length);
+    let read = 0;
+    for await (const rows of readCsvBatches(csv, MARKS_CSV, options.batchSize ?? BATCH)) {
+      const batch = parseMarkRows(rows, calendar, pupils, today, seen);
+      for (const problem of batch.problems) problems.add(problem);
+      read += rows.length;
+      if (problems.total === 0 && !options.amendReason) {
+        const existing = await findMarks(tx, schoolId, batch.marks);
+        for (const mark of batch.marks) {
+          const before = existing.get(markKey(mark));
+          if (before && (before.code !== mark.code || before.minutesLate !== mark.minutesLate)) {
+            problems.add({
+              line: mark.line,
+              message: `${mark.date} ${mark.session} is already recorded as ${before.code}; give an amendment reason (--amend "reason") to change it to ${mark.code}`,
+            });
+          }
+        }
+      }
+      if (problems.total === 0) {
+        const result = await recordMarks(tx, schoolId, batch.marks, {
+          by: options.by,
+          at,
+          source: "import",
+          reason: options.amendReason ?? null,
+        });
+        total.created += result.created;
+        total.amended += result.amended;
+        total.unchanged += result.unchanged;
+      }
+      options.onProgress?.(read);
     }
+    // Thrown inside the transaction: whatever was written before the first problem is undone.
+    rejectIfProblems("marks", problems);
     return total;
   });
 }

@@ -23,6 +23,16 @@ export const PUPILS_CSV = {
   ],
 };
 
+const TEXT_FIELDS = [
+  "legal_forename",
+  "legal_surname",
+  "preferred_forename",
+  "preferred_surname",
+  "year_group",
+  "registration_group",
+];
+const MAX_TEXT = 100;
+
 type PupilRow = Omit<NewPupil, "school_id" | "year_group_id" | "registration_group_id"> & {
   yearGroup: string | null;
   registrationGroup: string | null;
@@ -48,6 +58,11 @@ export function parsePupilRows(rows: CsvRow[]): { pupils: PupilRow[]; problems: 
     seen.set(upn, line);
     for (const field of ["legal_forename", "legal_surname"])
       if (!v[field]) bad(`${field} is empty`);
+    // The same caps as the API's pupil form.
+    for (const field of TEXT_FIELDS) {
+      const length = v[field]?.length ?? 0;
+      if (length > MAX_TEXT) bad(`${field} is ${length} characters long; at most ${MAX_TEXT}`);
+    }
     for (const field of ["date_of_birth", "admission_date", "leaving_date"]) {
       const value = v[field] ?? "";
       if ((value || field !== "leaving_date") && !isIsoDate(value))

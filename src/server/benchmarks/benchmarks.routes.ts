@@ -4,6 +4,7 @@ import { schoolBenchmarks } from "../../app/benchmarks/school-benchmarks.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import type { RouteApp } from "../app.ts";
+import { IMPORT_BODY_LIMIT } from "../limits.ts";
 import { schoolParams } from "../params.ts";
 
 /** DfE's published attendance statistics: imported by an administrator, compared by schools. */
@@ -13,6 +14,8 @@ export async function benchmarkRoutes(app: RouteApp): Promise<void> {
   app.post(
     "/benchmarks",
     {
+      bodyLimit: IMPORT_BODY_LIMIT,
+      config: { accepts: ["text/csv"] },
       schema: {
         tags: ["statistics"],
         summary:

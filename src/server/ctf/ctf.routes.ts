@@ -3,6 +3,7 @@ import { exportCtf } from "../../app/ctf/export-ctf.ts";
 import { importCtf } from "../../app/ctf/import-ctf.ts";
 import type { RouteApp } from "../app.ts";
 import { asDownload } from "../download.ts";
+import { IMPORT_BODY_LIMIT } from "../limits.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
 import { visiblePupil } from "../pupils/pupils.routes.ts";
 
@@ -59,6 +60,8 @@ export async function ctfRoutes(app: RouteApp): Promise<void> {
   app.post(
     "/:schoolId/ctf",
     {
+      bodyLimit: IMPORT_BODY_LIMIT,
+      config: { accepts: XML_TYPES },
       schema: {
         tags: ["ctf"],
         summary:

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
+import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import { logContact } from "../../app/cases/contact-log.ts";
 import {
@@ -8,10 +9,12 @@ import {
   rejectAbsenceReport,
 } from "../../app/follow-up/absence-reports.ts";
 import { callList, REACHED } from "../../app/follow-up/call-list.ts";
+import { checkSmsWebhookUrl } from "../../app/messages/webhook-address.ts";
 import { amendMark } from "../../app/registers/amend-mark.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import type { RouteApp } from "../app.ts";
+import { MB } from "../limits.ts";
 import { absenceSpan, id, isoDate, schoolParams } from "../params.ts";
 import { visiblePupil } from "../pupils/pupils.routes.ts";
 
@@ -252,21 +255,28 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
   app.patch(
     "/schools/:schoolId/messaging",
     {
+      // The letterhead logo travels as base64 inside the JSON: up to 2 MB of it.
+      bodyLimit: 3 * MB,
       schema: {
         tags: ["follow-up"],
         summary:
           "The school's sender settings: email from and reply-to, SMS sender and provider, the token for inbound replies",
         params: schoolParams,
-        body: z.object({
-          emailFrom: z.string().max(200).nullable().optional(),
-          emailReplyTo: z.email().nullable().optional(),
-          smsSender: z.string().max(11).nullable().optional(),
-          smsProvider: z.enum(["log", "webhook"]).optional(),
-          smsWebhookUrl: z.url().nullable().optional(),
-          inboundToken: z.string().min(24).max(200).nullable().optional(),
-          signatory: z.string().min(1).max(200).optional(),
-          logoPngBase64: z.string().max(2_000_000).nullable().optional(),
-        }),
+        body: z
+          .object({
+            emailFrom: z.string().max(200).nullable().optional(),
+            emailReplyTo: z.email().nullable().optional(),
+            smsSender: z.string().max(11).nullable().optional(),
+            smsProvider: z.enum(["log", "webhook"]).optional(),
+            smsWebhookUrl: z.url().nullable().optional(),
+            inboundToken: z.string().min(24).max(200).nullable().optional(),
+            signatory: z.string().min(1).max(200).optional(),
+            logoPngBase64: z.string().max(2_000_000).nullable().optional(),
+          })
+          // An empty change would reach the database as UPDATE ... SET with nothing to set.
+          .refine((b) => Object.values(b).some((v) => v !== undefined), {
+            message: "give at least one setting to change",
+          }),
       },
     },
     async (request) => {
@@ -280,6 +290,7 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
           : undefined;
       if (logo && logo.subarray(0, 8).toString("hex") !== "89504e470d0a1a0a")
         throw new RollbookError("invalid_input", "The logo must be a PNG image");
+      if (b.smsWebhookUrl) await checkSmsWebhookUrl(b.smsWebhookUrl, app.smsWebhookAllow);
       await db
         .updateTable("schools")
         .set({
@@ -298,10 +309,38 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
     },
   );
 
+  /**
+   * The provider's token is checked before a byte of the body is read (preParsing, after the rate
+   * limit's onRequest): an anonymous caller cannot make the server parse anything, and every
+   * caller is held to a rate per address.
+   */
+  const inboundSchool = async (request: FastifyRequest) => {
+    const schoolId = id.safeParse((request.params as { schoolId?: string }).schoolId);
+    const school = schoolId.success
+      ? await db
+          .selectFrom("schools")
+          .select(["id", "inbound_token"])
+          .where("id", "=", schoolId.data)
+          .executeTakeFirst()
+      : undefined;
+    const header = request.headers["x-rollbook-token"];
+    const sent = Buffer.from(typeof header === "string" ? header : "");
+    const expected = Buffer.from(school?.inbound_token ?? "");
+    if (
+      !school?.inbound_token ||
+      sent.length !== expected.length ||
+      !timingSafeEqual(sent, expected)
+    ) {
+      throw new RollbookError("unauthenticated", "Unknown inbound token");
+    }
+  };
+
   app.post(
     "/inbound/:schoolId/:channel",
     {
-      config: { public: true },
+      config: { public: true, rateLimit: { max: 120, timeWindow: "1 minute" } },
+      bodyLimit: 32 * 1024,
+      preParsing: inboundSchool,
       schema: {
         tags: ["follow-up"],
         summary:
@@ -312,23 +351,9 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request, reply) => {
-      const school = await db
-        .selectFrom("schools")
-        .select(["id", "inbound_token"])
-        .where("id", "=", request.params.schoolId)
-        .executeTakeFirst();
-      const sent = Buffer.from(request.headers["x-rollbook-token"] as string);
-      const expected = Buffer.from(school?.inbound_token ?? "");
-      if (
-        !school?.inbound_token ||
-        sent.length !== expected.length ||
-        !timingSafeEqual(sent, expected)
-      ) {
-        throw new RollbookError("unauthenticated", "Unknown inbound token");
-      }
       const ids = await receiveReply(
         db,
-        school.id,
+        request.params.schoolId,
         { from: request.body.from, text: request.body.text, channel: request.params.channel },
         moment().date,
         app.clock(),

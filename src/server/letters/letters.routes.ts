@@ -17,6 +17,7 @@ import { RollbookError } from "../../domain/errors.ts";
 import { letterText, MERGE_FIELDS, mergeLetter } from "../../domain/letters/merge.ts";
 import type { RouteApp } from "../app.ts";
 import { asDownload } from "../download.ts";
+import { MB } from "../limits.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
 import { visiblePupil } from "../pupils/pupils.routes.ts";
 
@@ -51,6 +52,8 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
   app.put(
     "/:schoolId/letter-templates/:letterId",
     {
+      // A Word template travels as base64 inside the JSON: up to 10 MB of it.
+      bodyLimit: 11 * MB,
       schema: {
         tags: ["letters"],
         summary:

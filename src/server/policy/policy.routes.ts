@@ -1,9 +1,11 @@
 import { z } from "zod";
+import { withinSchoolYears } from "../../app/attendance-statistics.ts";
 import { acceptProposal, dismissProposal } from "../../app/policy/decide-proposal.ts";
 import { evaluateSchool } from "../../app/policy/evaluate-school.ts";
 import { parsePolicy, policySchema } from "../../app/policy/policy-schema.ts";
 import { simulatePolicy } from "../../app/policy/simulate-policy.ts";
 import { displayName, momentOf } from "../../app/registers/register.ts";
+import { loadCalendar } from "../../db/repositories/calendar.ts";
 import {
   currentPolicy,
   policyVersions,
@@ -185,6 +187,7 @@ export async function policyRoutes(app: RouteApp): Promise<void> {
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
       access.require("statistics.view");
+      const { from, to } = withinSchoolYears(await loadCalendar(db, access.schoolId), request.body);
       const policy = request.body.policy
         ? parsePolicy(request.body.policy)
         : (await currentPolicy(db, access.schoolId))?.policy;
@@ -193,13 +196,7 @@ export async function policyRoutes(app: RouteApp): Promise<void> {
           "not_found",
           "No policy to simulate: send a draft or adopt one first",
         );
-      const simulation = await simulatePolicy(
-        db,
-        access.schoolId,
-        policy,
-        request.body.from,
-        request.body.to,
-      );
+      const simulation = await simulatePolicy(db, access.schoolId, policy, from, to);
       return {
         ...simulation,
         proposals: simulation.proposals.slice(0, request.body.limit),

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { SchoolAccess } from "../../app/access/access.ts";
-import { pupilReport, resolveRange } from "../../app/attendance-statistics.ts";
+import { pupilReport, resolveRange, withinSchoolYears } from "../../app/attendance-statistics.ts";
 import { displayName, momentOf } from "../../app/registers/register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { markHistory } from "../../db/repositories/marks.ts";
@@ -302,12 +302,11 @@ export async function pupilRoutes(app: RouteApp): Promise<void> {
       const access = await request.schoolAccess(request.params.schoolId);
       const pupil = await visiblePupil(db, access, request.params.pupilId);
       const { from, to } = request.query;
-      const history = await markHistory(
-        db,
-        access.schoolId,
-        pupil.id,
-        from && to ? { from, to } : undefined,
-      );
+      const range =
+        from && to
+          ? withinSchoolYears(await loadCalendar(db, access.schoolId), { from, to })
+          : undefined;
+      const history = await markHistory(db, access.schoolId, pupil.id, range);
       return { pupilId: pupil.id, history };
     },
   );

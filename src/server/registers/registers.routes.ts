@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { withinSchoolYears } from "../../app/attendance-statistics.ts";
 import { amendMark } from "../../app/registers/amend-mark.ts";
 import {
   cancelPlannedAbsence,
@@ -7,6 +8,7 @@ import {
 } from "../../app/registers/planned-absences.ts";
 import { findGroup, loadRegister, momentOf } from "../../app/registers/register.ts";
 import { saveRegister } from "../../app/registers/save-register.ts";
+import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import type { RouteApp } from "../app.ts";
 import { clock, id, isoDate, schoolParams, session } from "../params.ts";
@@ -161,7 +163,8 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
       access.require("registers.view_all");
-      return { plannedAbsences: await listPlannedAbsences(db, access.schoolId, request.query) };
+      const range = withinSchoolYears(await loadCalendar(db, access.schoolId), request.query);
+      return { plannedAbsences: await listPlannedAbsences(db, access.schoolId, range) };
     },
   );
 

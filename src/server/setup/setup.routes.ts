@@ -3,10 +3,12 @@ import { hashPassword, MIN_PASSWORD_LENGTH } from "../../app/accounts/passwords.
 import { importContacts } from "../../app/import/import-contacts.ts";
 import { importMarks } from "../../app/import/import-marks.ts";
 import { importPupils } from "../../app/import/import-pupils.ts";
+import { momentOf } from "../../app/registers/register.ts";
 import { ensureGroups } from "../../db/repositories/pupils.ts";
 import { createUser, findUserByEmail } from "../../db/repositories/users.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import type { RouteApp } from "../app.ts";
+import { IMPORT_BODY_LIMIT } from "../limits.ts";
 import { id, schoolParams } from "../params.ts";
 
 const SCHOOL_ROLES = ["teacher", "attendance_officer", "head_of_school", "dsl"] as const;
@@ -124,6 +126,8 @@ export async function setupRoutes(app: RouteApp): Promise<void> {
   app.post(
     "/:schoolId/imports/:kind",
     {
+      bodyLimit: IMPORT_BODY_LIMIT,
+      config: { accepts: ["text/csv"] },
       schema: {
         tags: ["setup"],
         summary:
@@ -144,6 +148,7 @@ export async function setupRoutes(app: RouteApp): Promise<void> {
       if (request.query.amendReason) access.require("marks.amend");
       return importMarks(db, access.schoolId, csv, {
         by: `${access.signature()} by import`,
+        today: momentOf(app.clock()).date,
         amendReason: request.query.amendReason ?? null,
       });
     },

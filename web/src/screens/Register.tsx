@@ -116,11 +116,15 @@ export function Register() {
       } catch (e) {
         const problem = e as ApiError;
         if (problem.status === 0 || problem.status === 503) {
-          const delay = RETRY_DELAYS[Math.min(attempt.current, RETRY_DELAYS.length - 1)] as number;
+          // A busy server says when to come back (Retry-After); a little randomness keeps every
+          // tutor's browser from coming back in the same instant.
+          const delay = problem.retryAfterSeconds
+            ? problem.retryAfterSeconds * 1000 + Math.floor(Math.random() * 1000)
+            : (RETRY_DELAYS[Math.min(attempt.current, RETRY_DELAYS.length - 1)] as number);
           attempt.current++;
           setStatus({
             kind: "retrying",
-            message: `${problem.message} Trying again in ${delay / 1000} seconds; your marks are kept on this device.`,
+            message: `${problem.message} Trying again in ${Math.round(delay / 1000)} seconds; your marks are kept on this device.`,
           });
           setTimeout(() => void save(allPresent), delay);
           return;
