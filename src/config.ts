@@ -21,9 +21,52 @@ const schema = z.object({
     .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
     .optional(),
   EMAIL_FROM: z.string().default("Rollbook <attendance@rollbook.invalid>"),
+  /**
+   * The address people use to reach Rollbook, e.g. https://rollbook.school.example: links in
+   * emails point here, and an https address makes the session cookie Secure. Without it, links
+   * use http://HOST:PORT and the cookie is Secure unless HOST is this machine (the embedded start).
+   */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http:// or https:// address" })
+    .optional(),
+  /**
+   * Behind a reverse proxy: the proxies' addresses or ranges, comma-separated ("127.0.0.1",
+   * "10.0.0.0/8", "loopback"), whose X-Forwarded-For and -Proto are believed. Sign-in limits
+   * count per client address, so only a real proxy may be named (else anyone could claim any address).
+   */
+  TRUST_PROXY: z.string().optional(),
+  /** The first administrator of a real deployment, created once at the first start. */
+  ROLLBOOK_ADMIN_EMAIL: z.email({ error: "must be an email address" }).optional(),
+  ROLLBOOK_ADMIN_PASSWORD: z.string().optional(),
+  ROLLBOOK_ADMIN_NAME: z.string().min(1).max(200).default("Administrator"),
 });
 
 export type Config = z.infer<typeof schema>;
+
+/** Loopback addresses: a browser there reaches the server over plain HTTP on the same machine. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "");
+  return bare === "localhost" || bare === "::1" || /^127\.\d+\.\d+\.\d+$/.test(bare);
+}
+
+/** Where emailed links point and whether the cookie is Secure: from settings, never from a request. */
+export function publicAddress(config: Config): { publicUrl: string; secureCookies: boolean } {
+  if (config.PUBLIC_URL)
+    return {
+      publicUrl: config.PUBLIC_URL.replace(/\/$/, ""),
+      secureCookies: config.PUBLIC_URL.startsWith("https:"),
+    };
+  const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "127.0.0.1" : config.HOST;
+  return {
+    publicUrl: `http://${host.includes(":") ? `[${host}]` : host}:${config.PORT}`,
+    secureCookies: !isLoopbackHost(config.HOST),
+  };
+}
+
+/** Fastify's trustProxy from TRUST_PROXY: the proxies' addresses, never "trust everyone". */
+export function trustProxyOf(config: Config): false | string {
+  return config.TRUST_PROXY ?? false;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable (DATABASE_URL= in a shell or .env) means "not set".

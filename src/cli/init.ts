@@ -4,6 +4,7 @@ import { parseCalendarFile } from "../app/calendar-file.ts";
 import { TYPICAL_TERM_DATES } from "../app/demo/term-dates.ts";
 import { saveAcademicYear } from "../db/repositories/calendar.ts";
 import { createSchool, resolveSchool } from "../db/repositories/schools.ts";
+import { decideDeployment } from "../db/repositories/users.ts";
 import type { SchoolPhase } from "../db/schema.ts";
 import { RollbookError } from "../domain/errors.ts";
 import { type DatabaseFlags, withDatabase } from "./context.ts";
@@ -58,6 +59,8 @@ export function registerInit(program: Command): void {
         ? parseCalendarFile(await readFile(flags.calendar, "utf8"), flags.calendar)
         : [...TYPICAL_TERM_DATES];
       await withDatabase(command.optsWithGlobals<DatabaseFlags>(), async ({ db, location }) => {
+        // A database set up with init is a real deployment: it never receives the demo accounts.
+        await decideDeployment(db, false);
         if (!flags.school) {
           process.stdout.write(`Database ready at ${location}\n`);
           return;

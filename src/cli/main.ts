@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { loadConfig } from "../config.ts";
 import { isRollbookError } from "../domain/errors.ts";
+import { registerAdmin } from "./admin.ts";
 import { registerBackup } from "./backup.ts";
 import { registerBenchmarks } from "./benchmarks.ts";
 import { registerCtf } from "./ctf.ts";
@@ -34,6 +35,7 @@ registerDemo(program);
 registerStart(program);
 registerBackup(program);
 registerBenchmarks(program);
+registerAdmin(program);
 
 /** Errors a user can act on are printed plainly; anything else without a stack unless asked for. */
 function report(error: unknown): number {

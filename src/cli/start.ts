@@ -1,10 +1,9 @@
 import type { Command } from "commander";
-import { createDemoSchool } from "../app/demo/create-demo-school.ts";
+import { firstStart } from "../app/accounts/first-start.ts";
 import { DEMO_PASSWORD, demoAccountsToShow } from "../app/demo/demo-accounts.ts";
 import { transportsFrom } from "../app/messages/configure.ts";
-import { loadConfig } from "../config.ts";
+import { loadConfig, publicAddress, trustProxyOf } from "../config.ts";
 import { migrate, openDatabase } from "../db/database.ts";
-import { listSchools } from "../db/repositories/schools.ts";
 import { londonToday } from "../domain/dates.ts";
 import { startScheduler } from "../jobs/scheduler.ts";
 import { buildApp } from "../server/app.ts";
@@ -14,7 +13,9 @@ import { progress } from "./output.ts";
 export function registerStart(program: Command): void {
   program
     .command("start")
-    .description("start the Rollbook server; an empty database gets the demo school first")
+    .description(
+      "start the Rollbook server; an empty embedded database becomes the demo school, any other a real deployment",
+    )
     .option("--port <port>", "port to listen on (default PORT or 3000)")
     .option("--host <host>", "address to listen on (default HOST or 127.0.0.1)")
     .action(async (flags: { port?: string; host?: string }, command: Command) => {
@@ -25,35 +26,63 @@ export function registerStart(program: Command): void {
         dataDir: global.dataDir ?? config.ROLLBOOK_DATA_DIR,
       });
       await migrate(database);
-      if ((await listSchools(database.db)).length === 0) {
-        process.stdout.write(
-          `The database at ${database.location} is empty: loading the demo school (first start only)...\n`,
-        );
-        const bar = progress();
-        await createDemoSchool(database.db, {
-          seed: 2024,
-          today: londonToday(),
-          onProgress: bar.update,
-        });
-        bar.stop();
-      }
-      const app = await buildApp({ database, logLevel: config.LOG_LEVEL });
+      let bar: ReturnType<typeof progress> | null = null;
+      const prepared = await firstStart(database, {
+        today: londonToday(),
+        admin: {
+          email: config.ROLLBOOK_ADMIN_EMAIL,
+          password: config.ROLLBOOK_ADMIN_PASSWORD,
+          name: config.ROLLBOOK_ADMIN_NAME,
+        },
+        beforeDemo: () => {
+          process.stdout.write(
+            `The embedded database at ${database.location} is empty: loading the DEMO school (first start only)...\n`,
+          );
+          bar = progress();
+        },
+        onProgress: (step, done, total) => bar?.update(step, done, total),
+      });
+      (bar as ReturnType<typeof progress> | null)?.stop();
+      const first = prepared.administrator;
+      const port = flags.port ? Number(flags.port) : config.PORT;
+      const host = flags.host ?? config.HOST;
+      const address = publicAddress({ ...config, HOST: host, PORT: port });
+      const app = await buildApp({
+        database,
+        logLevel: config.LOG_LEVEL,
+        publicUrl: address.publicUrl,
+        secureCookies: address.secureCookies,
+        trustProxy: trustProxyOf(config),
+      });
       const stopScheduler = startScheduler(
         database.db,
         transportsFrom(config, app.log),
         app.log,
         () => new Date(),
       );
-      const port = flags.port ? Number(flags.port) : config.PORT;
-      const host = flags.host ?? config.HOST;
-      const address = await app.listen({ port, host });
+      const listening = await app.listen({ port, host });
       const accounts = await demoAccountsToShow(database.db);
       const lines = [
-        `Rollbook is running at ${address} (database: ${database.kind}, ${database.location})`,
-        `API documentation: ${address}/api/docs`,
+        `Rollbook is running at ${listening} (database: ${database.kind}, ${database.location})`,
+        `API documentation: ${listening}/api/docs`,
       ];
+      if (first.kind === "created")
+        lines.push(`Created the first administrator, ${first.email}, from ROLLBOOK_ADMIN_EMAIL.`);
+      if (first.kind === "missing")
+        lines.push(
+          "No administrator yet, so nobody can sign in. Create the first one on this server with",
+          '  rollbook admin create --email you@your-school.example --name "Your Name"',
+          "(it asks for a password), or set ROLLBOOK_ADMIN_EMAIL and ROLLBOOK_ADMIN_PASSWORD and start again.",
+        );
+      if (address.secureCookies && !config.PUBLIC_URL)
+        lines.push(
+          `Sign-in cookies are Secure (HOST ${host} is not this machine): reach Rollbook over HTTPS and set PUBLIC_URL to that address.`,
+        );
       if (accounts.length > 0) {
-        lines.push(`Demo accounts (password "${DEMO_PASSWORD}"):`);
+        lines.push(
+          "THIS IS A DEMO DATABASE: sample pupils, and accounts whose password is published. Never put real data in it.",
+          `Demo accounts (password "${DEMO_PASSWORD}"):`,
+        );
         for (const a of accounts)
           lines.push(`  ${a.role.padEnd(18)} ${a.email.padEnd(32)} ${a.name}`);
         lines.push(

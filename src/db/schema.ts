@@ -20,6 +20,9 @@ export interface DB {
   group_staff: GroupStaffTable;
   parent_links: ParentLinkTable;
   user_sessions: UserSessionTable;
+  deployment: DeploymentTable;
+  sign_in_attempts: SignInAttemptTable;
+  password_links: PasswordLinkTable;
   registers_taken: RegisterTakenTable;
   planned_absences: PlannedAbsenceTable;
   policies: PolicyTable;
@@ -621,6 +624,28 @@ export interface UserSessionTable {
   csrf_token: string;
   created_at: CreatedAt;
   expires_at: Date;
+}
+
+/** One row, once decided: whether this database is a demo with shared-password accounts. */
+export interface DeploymentTable {
+  id: Generated<boolean>;
+  demo: boolean;
+  decided_at: CreatedAt;
+}
+
+export interface SignInAttemptTable {
+  key: string;
+  attempts: number;
+  window_ends: Date;
+}
+
+export interface PasswordLinkTable {
+  token_hash: string;
+  user_id: number;
+  purpose: "reset" | "invitation";
+  created_at: CreatedAt;
+  expires_at: Date;
+  used_at: Date | null;
 }
 
 export interface RegisterTakenTable {

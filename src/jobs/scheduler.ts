@@ -10,6 +10,7 @@ import { loadCalendar } from "../db/repositories/calendar.ts";
 import type { DB } from "../db/schema.ts";
 import { runDailyEvaluation } from "./daily-evaluation.ts";
 import { runDailyPurge } from "./retention-purge.ts";
+import { runSessionPurge } from "./session-purge.ts";
 
 /**
  * Every scheduled job in one place, run each minute while the server is up: first-day absence
@@ -47,6 +48,9 @@ export function startScheduler(
       // Keep every school's overview figures fresher than an overview ever accepts.
       const schoolIds = (await db.selectFrom("schools").select("id").execute()).map((s) => s.id);
       await freshSnapshots(db, schoolIds, now.date, instant, OVERVIEW_MAX_AGE_MINUTES - 5);
+      const ended = await runSessionPurge(db, instant);
+      if (ended.sessions + ended.signInAttempts + ended.passwordLinks > 0)
+        log.info(ended, "ended sessions and sign-in counters purged");
       for (const { schoolId, purged } of await runDailyPurge(db, instant)) {
         log.info({ schoolId, purged }, "records past their retention period purged");
       }

@@ -34,6 +34,7 @@ import { refuseUnstorableText } from "./request-text.ts";
 import { rewardRoutes } from "./rewards/rewards.routes.ts";
 import { schoolRoutes } from "./schools/schools.routes.ts";
 import { setupRoutes } from "./setup/setup.routes.ts";
+import { userRoutes } from "./users/users.routes.ts";
 import { serveWebApp } from "./web-app.ts";
 
 declare module "fastify" {
@@ -54,6 +55,12 @@ export interface AppOptions {
   logStream?: { write(line: string): void };
   /** The built web app to serve (default web/dist when it exists). */
   webRoot?: string | null;
+  /** Where emailed links point (PUBLIC_URL; default http://127.0.0.1:3000). */
+  publicUrl?: string;
+  /** Whether the session cookie is Secure whatever the connection (default true; false only for the embedded start on this machine). */
+  secureCookies?: boolean;
+  /** Fastify's trustProxy (TRUST_PROXY): who may tell us the client's address and protocol. */
+  trustProxy?: false | string;
 }
 
 export type App = FastifyInstance;
@@ -85,6 +92,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       },
     },
     bodyLimit: 20 * 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
   });
   app.decorate("database", options.database);
   app.decorate("clock", clock);
@@ -133,6 +141,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await api.register(authRoutes, {
     prefix: "/api/auth",
     signInsPerMinute: options.signInsPerMinute ?? 10,
+    publicUrl: options.publicUrl ?? "http://127.0.0.1:3000",
+    secureCookies: options.secureCookies ?? true,
+  });
+  await api.register(userRoutes, {
+    prefix: "/api/users",
+    publicUrl: options.publicUrl ?? "http://127.0.0.1:3000",
   });
   await api.register(schoolRoutes, { prefix: "/api/schools" });
   await api.register(pupilRoutes, { prefix: "/api/schools" });

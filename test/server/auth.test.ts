@@ -19,6 +19,14 @@ const login = (email: string, password: string, headers: Record<string, string> 
     headers,
   });
 
+const loginFrom = (email: string, password: string, from: { remoteAddress: string }) =>
+  server.app.inject({
+    method: "POST",
+    url: "/api/auth/login",
+    payload: { email, password },
+    remoteAddress: from.remoteAddress,
+  });
+
 describe("signing in", () => {
   it("sets a secure, http-only, same-site session cookie and returns a CSRF token", async () => {
     const response = await login(EMAILS.office, PASSWORD, { host: "rollbook.school.example" });
@@ -34,11 +42,26 @@ describe("signing in", () => {
     });
   });
 
-  it("leaves out Secure only for a browser on this machine over plain HTTP (the embedded start)", async () => {
+  it("decides Secure from configuration, never from the Host header (finding 9)", async () => {
+    // The default (a deployment) is Secure even when a request claims to be for 127.0.0.1.
     for (const host of ["127.0.0.1:3000", "localhost:3000", "[::1]:3000"]) {
       const cookie = (await login(EMAILS.office, PASSWORD, { host })).cookies[0];
-      expect(cookie?.secure, host).toBeFalsy();
+      expect(cookie?.secure, host).toBe(true);
     }
+    // The embedded start on this machine is configured not Secure, whatever Host is sent.
+    const embedded = await buildApp({
+      database: server.database,
+      logLevel: "silent",
+      secureCookies: false,
+    });
+    const plain = await embedded.inject({
+      method: "POST",
+      url: "/api/auth/login",
+      payload: { email: EMAILS.office, password: PASSWORD },
+      headers: { host: "rollbook.school.example" },
+    });
+    await embedded.close();
+    expect(plain.cookies[0]?.secure).toBeFalsy();
   });
 
   it("gives the same answer for an unknown email and a wrong password", async () => {
@@ -50,18 +73,18 @@ describe("signing in", () => {
     expect(wrong.json().error.message).toBe("Email or password is wrong");
   });
 
-  it("locks an account for 15 minutes after five wrong passwords, even with the right one", async () => {
+  it("locks the (email, address) pair for 15 minutes after five wrong passwords, even against the right one", async () => {
     server.setNow("2025-09-03", "10:00");
+    const from = { remoteAddress: "203.0.113.5" };
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await login(EMAILS.dsl, `guess ${i}`)).statusCode);
-    expect(statuses).toEqual([401, 401, 401, 401, 429]);
-    const locked = await login(EMAILS.dsl, PASSWORD);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await loginFrom(EMAILS.dsl, `guess ${i}`, from)).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    const locked = await loginFrom(EMAILS.dsl, PASSWORD, from);
     expect(locked.statusCode).toBe(429);
-    expect(locked.json().error.message).toBe(
-      "Too many wrong passwords: this account is locked until 10:15. Try again then, or ask your administrator.",
-    );
+    expect(locked.json().error.message).toMatch(/^Too many sign-in attempts: wait 15 minutes/);
     server.setNow("2025-09-03", "10:16");
-    expect((await login(EMAILS.dsl, PASSWORD)).statusCode).toBe(200);
+    expect((await loginFrom(EMAILS.dsl, PASSWORD, from)).statusCode).toBe(200);
   });
 
   it("gives a new session at every sign-in, so a planted session id is never promoted", async () => {

@@ -12,7 +12,7 @@ import { evaluateSchool } from "../policy/evaluate-school.ts";
 import { type DemoMark, demoMarks, formOf } from "./attendance.ts";
 import { loadDemoBenchmarks } from "./benchmarks.ts";
 import { recordDemoContactProblems } from "./contact-problems.ts";
-import { createDemoAccounts, type DemoAccount } from "./demo-accounts.ts";
+import { claimDemoDatabase, createDemoAccounts, type DemoAccount } from "./demo-accounts.ts";
 import { BOYS_NAMES, GIRLS_NAMES, SURNAMES } from "./names.ts";
 import { type DemoPupil, demoContacts, demoPupils, FORMS } from "./pupils.ts";
 import { Random } from "./random.ts";
@@ -74,6 +74,8 @@ export async function createDemoSchool(db: Kysely<DB>, options: DemoOptions): Pr
   });
   const tutors = tutorNames(random);
 
+  // Before anything is written: a real deployment never receives the demo's shared-password accounts.
+  await claimDemoDatabase(db);
   const school = await createSchool(db, DEMO_SCHOOL);
   for (const year of years) await saveAcademicYear(db, school.id, year);
   const ids = await db.transaction().execute(async (tx) => {

@@ -1,6 +1,12 @@
 import type { Kysely } from "kysely";
-import { createUser, findUserByEmail } from "../../db/repositories/users.ts";
+import {
+  createUser,
+  decideDeployment,
+  findDeployment,
+  findUserByEmail,
+} from "../../db/repositories/users.ts";
 import type { DB, Role, School } from "../../db/schema.ts";
+import { RollbookError } from "../../domain/errors.ts";
 import { hashPassword } from "../accounts/passwords.ts";
 
 export const DEMO_PASSWORD = "northfield-demo";
@@ -12,15 +18,27 @@ export interface DemoAccount {
   note: string;
 }
 
+/** Records this database as a demo, or refuses when it is already recorded as a real deployment. */
+export async function claimDemoDatabase(db: Kysely<DB>): Promise<void> {
+  if (!(await decideDeployment(db, true)).demo)
+    throw new RollbookError(
+      "conflict",
+      "This database is a real deployment: the demo's accounts share a published password, so the demo goes in a database of its own (rollbook --data-dir ./demo demo)",
+    );
+}
+
 /**
  * One account per role for the demo school, all with DEMO_PASSWORD; a form tutor account for
  * every registration group; a parent linked to a pupil in 9C and that pupil's brother or sister.
+ * The password is published, so the database is recorded as a demo first (the web app then says
+ * so on every page), and a database already recorded as a real deployment is refused.
  */
 export async function createDemoAccounts(
   db: Kysely<DB>,
   school: School,
   tutors: Record<string, string>,
 ): Promise<DemoAccount[]> {
+  await claimDemoDatabase(db);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const groups = new Map(
     (
@@ -145,10 +163,11 @@ export async function createDemoAccounts(
   return accounts;
 }
 
-/** The demo accounts to print at start-up (tutors beyond one are summarised). */
+/** The demo accounts to print at start-up and on the sign-in page (tutors beyond one are summarised); none outside a demo. */
 export async function demoAccountsToShow(
   db: Kysely<DB>,
 ): Promise<{ email: string; name: string; role: Role }[]> {
+  if (!(await findDeployment(db))?.demo) return [];
   const rows = await db
     .selectFrom("users as u")
     .innerJoin("role_grants as g", "g.user_id", "u.id")

@@ -10,6 +10,7 @@ import * as auditAndRetention from "./20261125_1600_audit_and_retention.ts";
 import * as transferredAttendance from "./20261125_1700_transferred_attendance.ts";
 import * as benchmarks from "./20261125_1710_benchmarks.ts";
 import * as schoolSnapshots from "./20261125_1720_school_snapshots.ts";
+import * as accountsAndSignIn from "./20261201_1000_accounts_and_sign_in.ts";
 import * as integrity from "./20261201_1300_integrity.ts";
 import * as noticeToImproveStage from "./20261201_1310_notice_to_improve_stage.ts";
 
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   "20261125_1720_school_snapshots": schoolSnapshots,
   "20261201_1300_integrity": integrity,
   "20261201_1310_notice_to_improve_stage": noticeToImproveStage,
+  "20261201_1000_accounts_and_sign_in": accountsAndSignIn,
 };

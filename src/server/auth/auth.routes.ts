@@ -1,42 +1,52 @@
 import { z } from "zod";
 import { visibleSchoolIds } from "../../app/access/access.ts";
 import { ROLE_LABELS } from "../../app/access/permissions.ts";
-import { signIn, signOut } from "../../app/accounts/sign-in.ts";
+import { isDemo } from "../../app/accounts/deployment.ts";
+import {
+  changePassword,
+  checkPasswordLink,
+  requestPasswordReset,
+  resetPassword,
+} from "../../app/accounts/password-links.ts";
+import { MAX_PASSWORD_LENGTH } from "../../app/accounts/passwords.ts";
+import { signIn, signOut, signOutEverywhere } from "../../app/accounts/sign-in.ts";
+import { DEMO_PASSWORD, demoAccountsToShow } from "../../app/demo/demo-accounts.ts";
 import type { RouteApp } from "../app.ts";
 import { SESSION_COOKIE } from "./session.ts";
 
-const credentials = z.object({
-  email: z.string().trim().min(3).max(320),
-  password: z.string().min(1).max(1024),
-});
+const email = z.string().trim().min(3).max(320);
+const password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
+const credentials = z.object({ email, password });
+const token = z.string().min(20).max(200);
 
-export async function authRoutes(
-  app: RouteApp,
-  options: { signInsPerMinute: number },
-): Promise<void> {
+export interface AuthOptions {
+  signInsPerMinute: number;
+  /** Where emailed links point: configuration, never the request's Host header. */
+  publicUrl: string;
+  /** From configuration (PUBLIC_URL's scheme, or a HOST that is not this machine). */
+  secureCookies: boolean;
+}
+
+export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<void> {
+  const db = app.database.db;
+  const links = { publicUrl: options.publicUrl };
+  const limited = { max: options.signInsPerMinute, timeWindow: "1 minute" };
+
   app.post(
     "/login",
     {
-      config: {
-        public: true,
-        rateLimit: { max: options.signInsPerMinute, timeWindow: "1 minute" },
-      },
+      config: { public: true, rateLimit: limited },
       schema: { tags: ["auth"], summary: "Sign in with email and password", body: credentials },
     },
     async (request, reply) => {
       const previous = request.cookies[SESSION_COOKIE];
-      if (previous) await signOut(app.database.db, previous);
-      const session = await signIn(
-        app.database.db,
-        request.body.email,
-        request.body.password,
-        app.clock(),
-      );
+      if (previous) await signOut(db, previous);
+      const session = await signIn(db, { ...request.body, address: request.ip }, app.clock());
       reply.setCookie(SESSION_COOKIE, session.token, {
         httpOnly: true,
-        // Secure everywhere but a browser on this machine talking plain HTTP to 127.0.0.1 or
-        // localhost (the embedded start), where Chromium would otherwise drop the cookie.
-        secure: request.protocol === "https" || !isLoopback(request.hostname),
+        // Secure by configuration, or because this connection is HTTPS (request.protocol
+        // believes X-Forwarded-Proto only from a trusted proxy); never from the Host header.
+        secure: options.secureCookies || request.protocol === "https",
         sameSite: "lax",
         path: "/",
         // Max-Age, not Expires: the browser counts from its own clock, whatever the server says.
@@ -54,9 +64,19 @@ export async function authRoutes(
     { schema: { tags: ["auth"], summary: "Sign out" } },
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
-      if (token) await signOut(app.database.db, token);
+      if (token) await signOut(db, token);
       reply.clearCookie(SESSION_COOKIE, { path: "/" });
       return { signedOut: true };
+    },
+  );
+
+  app.post(
+    "/logout-everywhere",
+    { schema: { tags: ["auth"], summary: "Sign out on every device (ends all your sessions)" } },
+    async (request, reply) => {
+      const ended = await signOutEverywhere(db, request.requireActor());
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return { signedOut: true, sessionsEnded: ended };
     },
   );
 
@@ -66,6 +86,95 @@ export async function authRoutes(
     async (request) => ({
       user: await describeUser(app, request.requireActor()),
       csrfToken: request.csrfToken,
+    }),
+  );
+
+  app.get(
+    "/deployment",
+    {
+      config: { public: true },
+      schema: {
+        tags: ["auth"],
+        summary: "Whether this is a demo database, and then its shared-password accounts",
+      },
+    },
+    async () => {
+      if (!(await isDemo(db))) return { demo: false, demoAccounts: [] };
+      const accounts = await demoAccountsToShow(db);
+      return {
+        demo: true,
+        demoPassword: DEMO_PASSWORD,
+        demoAccounts: accounts.map((a) => ({ ...a, label: ROLE_LABELS[a.role] })),
+      };
+    },
+  );
+
+  app.post(
+    "/password",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Change your own password (your other sessions end)",
+        body: z.object({ currentPassword: password, newPassword: password }),
+      },
+    },
+    async (request) => {
+      await changePassword(
+        db,
+        request.requireActor(),
+        {
+          ...request.body,
+          address: request.ip,
+          sessionToken: request.cookies[SESSION_COOKIE] ?? "",
+        },
+        app.clock(),
+      );
+      return { changed: true };
+    },
+  );
+
+  app.post(
+    "/password-reset/request",
+    {
+      config: { public: true, rateLimit: limited },
+      schema: {
+        tags: ["auth"],
+        summary: "Email a link to choose a new password (the same answer for any email)",
+        body: z.object({ email }),
+      },
+    },
+    async (request, reply) => {
+      reply.status(202);
+      return requestPasswordReset(db, request.body, links, app.clock());
+    },
+  );
+
+  app.post(
+    "/password-reset/check",
+    {
+      config: { public: true, rateLimit: limited },
+      schema: {
+        tags: ["auth"],
+        summary: "Whether a password link still works",
+        body: z.object({ token }),
+      },
+    },
+    async (request) => checkPasswordLink(db, request.body.token, app.clock()),
+  );
+
+  app.post(
+    "/password-reset",
+    {
+      config: { public: true, rateLimit: limited },
+      schema: {
+        tags: ["auth"],
+        summary: "Choose a new password with an emailed link (every session of the account ends)",
+        body: z.object({ token, newPassword: password }),
+      },
+    },
+    async (request) => ({
+      ...(await resetPassword(db, request.body, app.clock())),
+      changed: true,
     }),
   );
 }
@@ -84,9 +193,4 @@ async function describeUser(app: RouteApp, actor: Parameters<typeof visibleSchoo
     })),
     schoolIds: await visibleSchoolIds(app.database.db, actor),
   };
-}
-
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
-  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

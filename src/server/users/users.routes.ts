@@ -1,0 +1,131 @@
+import { ROLE_LABELS } from "../../app/access/permissions.ts";
+import {
+  createAccount,
+  forcePasswordReset,
+  listAccounts,
+  setAccountAccess,
+  setAccountDisabled,
+} from "../../app/accounts/manage-users.ts";
+import type { UserListing } from "../../db/repositories/users.ts";
+import type { RouteApp } from "../app.ts";
+import { accessBody, listQuery, newUserBody, userParams } from "./users.schema.ts";
+
+/** Accounts: administrators manage everyone; a head their own school's staff and parents. */
+export async function userRoutes(app: RouteApp, options: { publicUrl: string }): Promise<void> {
+  const db = app.database.db;
+  const links = { publicUrl: options.publicUrl };
+
+  app.get(
+    "/",
+    {
+      schema: {
+        tags: ["users"],
+        summary: "Accounts you manage, with their roles (search by name or email)",
+        querystring: listQuery,
+      },
+    },
+    async (request) => ({
+      users: (await listAccounts(db, request.requireActor(), request.query)).map(describe),
+    }),
+  );
+
+  app.post(
+    "/",
+    {
+      schema: {
+        tags: ["users"],
+        summary: "Create an account (without a password, an invitation link is emailed)",
+        body: newUserBody,
+      },
+    },
+    async (request, reply) => {
+      const { roles, ...rest } = request.body;
+      const created = await createAccount(
+        db,
+        request.requireActor(),
+        { ...rest, grants: roles },
+        links,
+        app.clock(),
+      );
+      reply.status(201);
+      return { user: describe(created.user), invited: created.invited };
+    },
+  );
+
+  for (const [action, disabled] of [
+    ["disable", true],
+    ["enable", false],
+  ] as const) {
+    app.post(
+      `/:userId/${action}`,
+      {
+        schema: {
+          tags: ["users"],
+          summary: disabled
+            ? "Disable an account (its sessions end at once)"
+            : "Enable a disabled account again",
+          params: userParams,
+        },
+      },
+      async (request) => ({
+        user: describe(
+          await setAccountDisabled(db, request.requireActor(), {
+            userId: request.params.userId,
+            disabled,
+          }),
+        ),
+      }),
+    );
+  }
+
+  app.put(
+    "/:userId/roles",
+    {
+      schema: {
+        tags: ["users"],
+        summary: "Set an account's roles, registration groups and children (grants and revokes)",
+        params: userParams,
+        body: accessBody,
+      },
+    },
+    async (request) => {
+      const { roles, ...rest } = request.body;
+      return {
+        user: describe(
+          await setAccountAccess(db, request.requireActor(), {
+            userId: request.params.userId,
+            grants: roles,
+            ...rest,
+          }),
+        ),
+      };
+    },
+  );
+
+  app.post(
+    "/:userId/password-reset",
+    {
+      schema: {
+        tags: ["users"],
+        summary: "Force a new password: the old one stops working, sessions end, a link is emailed",
+        params: userParams,
+      },
+    },
+    async (request) =>
+      forcePasswordReset(
+        db,
+        request.requireActor(),
+        { userId: request.params.userId },
+        links,
+        app.clock(),
+      ),
+  );
+}
+
+function describe(user: UserListing) {
+  return {
+    ...user,
+    grants: undefined,
+    roles: user.grants.map((g) => ({ ...g, label: ROLE_LABELS[g.role] })),
+  };
+}

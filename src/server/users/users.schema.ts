@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../../app/accounts/passwords.ts";
+
+const id = z.coerce.number().int().positive().max(2_147_483_647);
+const ROLES = [
+  "teacher",
+  "attendance_officer",
+  "head_of_school",
+  "dsl",
+  "trust_officer",
+  "la_officer",
+  "parent",
+  "admin",
+] as const;
+
+export const userParams = z.object({ userId: id });
+
+export const listQuery = z.object({
+  search: z.string().trim().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+
+/** A role and where it holds: a school for school roles, a trust, a local authority, or nowhere (admin). */
+const grant = z.object({
+  role: z.enum(ROLES),
+  schoolId: id.optional(),
+  trustId: id.optional(),
+  laCode: z
+    .string()
+    .regex(/^\d{3}$/, "must be a three-digit local authority number")
+    .optional(),
+});
+
+export const accessBody = z.object({
+  roles: z.array(grant).min(1, "give at least one role").max(20),
+  /** A teacher's (or other staff member's) registration groups. */
+  groups: z
+    .array(z.object({ schoolId: id, registrationGroupId: id }))
+    .max(100)
+    .default([]),
+  /** A parent's children. */
+  children: z
+    .array(z.object({ schoolId: id, pupilId: id }))
+    .max(20)
+    .default([]),
+});
+
+export const newUserBody = accessBody.extend({
+  email: z.email("must be an email address").max(320),
+  name: z.string().trim().min(1, "must not be empty").max(200),
+  /** Without one, an invitation link is emailed and its first use sets the password. */
+  password: z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, `must have at least ${MIN_PASSWORD_LENGTH} characters`)
+    .max(MAX_PASSWORD_LENGTH)
+    .optional(),
+});
