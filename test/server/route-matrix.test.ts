@@ -12,7 +12,15 @@ let routes: { method: string; path: string }[];
 let amelia: Pupil;
 let bilal: Pupil;
 
-const PUBLIC = new Set(["POST /api/auth/login", "POST /api/auth/logout", "GET /health"]);
+const PUBLIC = new Set([
+  "POST /api/auth/login",
+  "POST /api/auth/logout",
+  "GET /api/auth/deployment",
+  "POST /api/auth/password-reset/request",
+  "POST /api/auth/password-reset/check",
+  "POST /api/auth/password-reset",
+  "GET /health",
+]);
 
 beforeAll(async () => {
   server = await testServer();
@@ -91,7 +99,7 @@ describe("every route", () => {
   it("never answers a parent with staff data", async () => {
     const parent = await server.as("parent");
     const allowed =
-      /\/(pupils|pupils\/\{pupilId\}(\/(statistics|calendar|letters|absence-reports|leave-requests|marks))?|leave-requests|policy|calendar|letters\/\{letterRecordId\}\/\{format\})$|^\/api\/(codes|policy-presets.*|schools\/?|schools\/\{schoolId\}|auth\/session)$/;
+      /\/(pupils|pupils\/\{pupilId\}(\/(statistics|calendar|letters|absence-reports|leave-requests|marks))?|leave-requests|policy|calendar|letters\/\{letterRecordId\}\/\{format\})$|^\/api\/(codes|policy-presets.*|schools\/?|schools\/\{schoolId\}|auth\/(session|deployment))$/;
     const staffOnly = routes.filter(
       (r) => r.method === "GET" && r.path.startsWith("/api/") && !allowed.test(r.path),
     );

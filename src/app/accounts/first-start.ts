@@ -26,6 +26,8 @@ export async function firstStart(
     admin: { email?: string | undefined; password?: string | undefined; name?: string };
     beforeDemo?: () => void;
     onProgress?: (step: string, done: number, total: number) => void;
+    /** A smaller demo school (tests). */
+    demoPupilsPerForm?: number;
   },
 ): Promise<FirstStart> {
   const { db } = database;
@@ -38,6 +40,7 @@ export async function firstStart(
         seed: 2024,
         today: options.today,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.demoPupilsPerForm ? { pupilsPerForm: options.demoPupilsPerForm } : {}),
       });
       loadedDemo = true;
     } else {
