@@ -46,6 +46,8 @@ export async function startSchool(): Promise<E2eSchool> {
     clock: () => new Date(start + (Date.now() - began)),
     logLevel: "silent",
     signInsPerMinute: 1000,
+    // Plain HTTP on this machine, as the embedded start is configured.
+    secureCookies: false,
   });
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
   const browser = await chromium.launch({

@@ -1,6 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { Account } from "./screens/Account.tsx";
 import { CasePage } from "./screens/Case.tsx";
 import { Cases } from "./screens/Cases.tsx";
 import { Dashboard } from "./screens/Dashboard.tsx";
@@ -8,6 +9,7 @@ import { Letters } from "./screens/Letters.tsx";
 import { Login } from "./screens/Login.tsx";
 import { Oversight } from "./screens/Oversight.tsx";
 import { Parent } from "./screens/Parent.tsx";
+import { ForgotPassword, ResetPassword } from "./screens/PasswordReset.tsx";
 import { PolicyEditor } from "./screens/Policy.tsx";
 import { PupilProfile } from "./screens/Pupil.tsx";
 import { Pupils } from "./screens/Pupils.tsx";
@@ -16,6 +18,7 @@ import { Registers } from "./screens/Registers.tsx";
 import { Reports } from "./screens/Reports.tsx";
 import { Rewards } from "./screens/Rewards.tsx";
 import { Today } from "./screens/Today.tsx";
+import { Users } from "./screens/Users.tsx";
 import { Worklist } from "./screens/Worklist.tsx";
 import { OFFICE_ROLES, OVERSIGHT_ROLES, SessionProvider, useSession } from "./session.tsx";
 import { Layout } from "./ui/Layout.tsx";
@@ -54,6 +57,8 @@ function Signed() {
         <Route path="/letters" element={<Letters />} />
         <Route path="/policy" element={<PolicyEditor />} />
         <Route path="/parent" element={<Parent />} />
+        <Route path="/users" element={<Users />} />
+        <Route path="/account" element={<Account />} />
         <Route path="*" element={<p>This page does not exist.</p>} />
       </Routes>
     </Layout>
@@ -66,6 +71,8 @@ createRoot(document.getElementById("root") as HTMLElement).render(
       <BrowserRouter>
         <Routes>
           <Route path="/login" element={<Login />} />
+          <Route path="/forgot-password" element={<ForgotPassword />} />
+          <Route path="/reset-password" element={<ResetPassword />} />
           <Route path="/*" element={<Signed />} />
         </Routes>
       </BrowserRouter>

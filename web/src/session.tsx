@@ -25,13 +25,23 @@ export interface User {
   schoolIds: number[];
 }
 
+export interface Deployment {
+  /** A demo database: sample data and accounts sharing a published password. */
+  demo: boolean;
+  demoPassword?: string;
+  demoAccounts: { email: string; name: string; role: string; label: string }[];
+}
+
 interface SessionState {
   user: User | null;
+  deployment: Deployment | null;
   loading: boolean;
   schoolId: number | null;
   setSchoolId: (id: number) => void;
   signIn: (email: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
+  /** Ends every session of this user, on every device. */
+  signOutEverywhere: () => Promise<void>;
   has: (...roles: string[]) => boolean;
 }
 
@@ -41,6 +51,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(null);
   const [loading, setLoading] = useState(true);
   const [schoolId, setSchool] = useState<number | null>(null);
+  const [deployment, setDeployment] = useState<Deployment | null>(null);
+
+  useEffect(() => {
+    api
+      .get<Deployment>("/api/auth/deployment")
+      .then(setDeployment)
+      .catch((error: unknown) => console.error(error));
+  }, []);
 
   const adopt = useCallback((next: { user: User; csrfToken: string }) => {
     setCsrfToken(next.csrfToken);
@@ -64,6 +82,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const value = useMemo<SessionState>(
     () => ({
       user,
+      deployment,
       loading,
       schoolId,
       setSchoolId: (id) => {
@@ -79,9 +98,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         setCsrfToken(null);
         setUser(null);
       },
+      signOutEverywhere: async () => {
+        await api.post("/api/auth/logout-everywhere");
+        setCsrfToken(null);
+        setUser(null);
+      },
       has: (...roles) => Boolean(user?.roles.some((r) => roles.includes(r.role))),
     }),
-    [user, loading, schoolId, adopt],
+    [user, deployment, loading, schoolId, adopt],
   );
   return <Session.Provider value={value}>{children}</Session.Provider>;
 }
@@ -91,6 +115,9 @@ export function useSession(): SessionState {
   if (!session) throw new Error("useSession outside SessionProvider");
   return session;
 }
+
+/** Who manages accounts: administrators everywhere, heads for their own school's staff. */
+export const ACCOUNT_MANAGERS = ["admin", "head_of_school"];
 
 /** Staff who run the office day (or oversee it). */
 export const OFFICE_ROLES = ["attendance_officer", "head_of_school", "admin", "dsl"];

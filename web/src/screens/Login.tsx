@@ -1,10 +1,11 @@
 import { type FormEvent, useState } from "react";
-import { Navigate, useNavigate } from "react-router";
+import { Link, Navigate, useNavigate } from "react-router";
 import { useSession } from "../session.tsx";
+import { DemoBanner } from "../ui/Layout.tsx";
 import { ErrorNotice } from "../ui/Notice.tsx";
 
 export function Login() {
-  const { signIn, user } = useSession();
+  const { signIn, user, deployment } = useSession();
   const navigate = useNavigate();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -24,35 +25,66 @@ export function Login() {
     }
   };
   return (
-    <main id="main" className="login">
-      <h1>Rollbook</h1>
-      <p className="muted">School attendance</p>
-      <form onSubmit={submit} aria-label="Sign in">
-        <ErrorNotice error={error} />
-        <label>
-          Email
-          <input
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </label>
-        <label>
-          Password
-          <input
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
-        <button type="submit" disabled={busy}>
-          {busy ? "Signing in…" : "Sign in"}
-        </button>
-      </form>
-    </main>
+    <>
+      <DemoBanner />
+      <main id="main" className="login">
+        <h1>Rollbook</h1>
+        <p className="muted">School attendance</p>
+        <form onSubmit={submit} aria-label="Sign in">
+          <ErrorNotice error={error} />
+          <label>
+            Email
+            <input
+              type="email"
+              autoComplete="username"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          </label>
+          <label>
+            Password
+            <input
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </label>
+          <button type="submit" disabled={busy}>
+            {busy ? "Signing in…" : "Sign in"}
+          </button>
+        </form>
+        <p>
+          <Link to="/forgot-password">Forgotten your password?</Link>
+        </p>
+        {deployment?.demo && deployment.demoAccounts.length > 0 ? (
+          <section aria-labelledby="demo-accounts">
+            <h2 id="demo-accounts">Demo accounts</h2>
+            <p>
+              Every demo account has the password <code>{deployment.demoPassword}</code>.
+            </p>
+            <ul>
+              {deployment.demoAccounts.map((a) => (
+                <li key={a.email}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => {
+                      setEmail(a.email);
+                      setPassword(deployment.demoPassword ?? "");
+                    }}
+                  >
+                    Use {a.email}
+                  </button>{" "}
+                  ({a.label}, {a.name})
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+      </main>
+    </>
   );
 }

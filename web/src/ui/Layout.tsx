@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { NavLink, useNavigate } from "react-router";
-import { OFFICE_ROLES, OVERSIGHT_ROLES, useSession } from "../session.tsx";
+import { ACCOUNT_MANAGERS, OFFICE_ROLES, OVERSIGHT_ROLES, useSession } from "../session.tsx";
 import { useApi } from "./useApi.ts";
 
 interface SchoolSummary {
@@ -36,7 +36,20 @@ function navFor(has: (...roles: string[]) => boolean): { to: string; label: stri
   if (has("attendance_officer", "head_of_school", "admin"))
     items.push({ to: "/letters", label: "Letters" });
   if (has(...OVERSIGHT_ROLES)) items.push({ to: "/policy", label: "Policy" });
+  if (has(...ACCOUNT_MANAGERS)) items.push({ to: "/users", label: "Users" });
   return items;
+}
+
+/** On every page of a demo database: nothing in it is real, and everyone knows its passwords. */
+export function DemoBanner() {
+  const { deployment } = useSession();
+  if (!deployment?.demo) return null;
+  return (
+    <div className="notice notice-warning" role="note" style={{ margin: 0, borderRadius: 0 }}>
+      <strong>Demo school: sample data, shared passwords.</strong> Do not enter real pupils or
+      families here.
+    </div>
+  );
 }
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -48,6 +61,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <a className="skip" href="#main">
         Skip to content
       </a>
+      <DemoBanner />
       <header className="top">
         <div className="brand">Rollbook</div>
         <nav aria-label="Main">
@@ -75,6 +89,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <span>{schools.data?.schools[0]?.name}</span>
           )}
           <span className="muted">{user?.name}</span>
+          <NavLink to="/account">Change password</NavLink>
           <button
             type="button"
             className="secondary"
