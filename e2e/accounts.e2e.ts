@@ -85,11 +85,11 @@ describe("an administrator manages users", () => {
       await page.getByRole("table").waitFor();
       const email = `new.teacher.${name}@northfield.example`;
       const create = page.getByRole("form", { name: "Create an account" });
-      await create.getByLabel("Name").fill(`Ms N. ${name}`);
-      await create.getByLabel("Email").fill(email);
-      await create.getByLabel("Role").selectOption("teacher");
-      await create.getByLabel("School").selectOption({ label: "Northfield Academy" });
-      await create.getByLabel("Registration group (optional)").selectOption({ label: "8A" });
+      await create.getByLabel("Name", { exact: true }).fill(`Ms N. ${name}`);
+      await create.getByLabel("Email", { exact: true }).fill(email);
+      await create.getByLabel(/^Role/).selectOption("teacher");
+      await create.getByLabel(/^School/).selectOption({ label: "Northfield Academy" });
+      await create.getByLabel(/^Registration group/).selectOption({ label: "8A" });
       await create.getByLabel(/^Password/).fill("a tall giraffe reading");
       await create.getByRole("button", { name: "Create account" }).click();
       await page.getByRole("status").filter({ hasText: "account is created" }).waitFor();
@@ -113,8 +113,8 @@ describe("an administrator manages users", () => {
 
       await row.getByRole("button", { name: /^Roles of/ }).click();
       const add = page.getByRole("form", { name: /^Add a role/ });
-      await add.getByLabel("Role").selectOption("attendance_officer");
-      await add.getByLabel("School").selectOption({ label: "Northfield Academy" });
+      await add.getByLabel(/^Role/).selectOption("attendance_officer");
+      await add.getByLabel(/^School/).selectOption({ label: "Northfield Academy" });
       await add.getByRole("button", { name: "Add role" }).click();
       await page.getByRole("status").filter({ hasText: "roles are saved" }).waitFor();
       await expect(row.textContent()).resolves.toMatch(/attendance officer/);

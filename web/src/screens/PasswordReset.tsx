@@ -126,7 +126,7 @@ export function ResetPassword() {
             </p>
           </>
         ) : (
-          <form onSubmit={submit} aria-label="New password">
+          <form onSubmit={submit} aria-label="Choose a new password">
             <p>
               For <strong>{link.email}</strong>. At least 12 characters; a few unrelated words work
               well.

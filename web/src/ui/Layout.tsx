@@ -89,7 +89,9 @@ export function Layout({ children }: { children: ReactNode }) {
             <span>{schools.data?.schools[0]?.name}</span>
           )}
           <span className="muted">{user?.name}</span>
-          <NavLink to="/account">Change password</NavLink>
+          <NavLink to="/account" className="muted">
+            Change password
+          </NavLink>
           <button
             type="button"
             className="secondary"
