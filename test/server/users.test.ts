@@ -292,3 +292,71 @@ describe("everyone's own password and sessions", () => {
     expect(await db.selectFrom("user_sessions").select("token_hash").execute()).toEqual([]);
   });
 });
+
+describe("parents invited from the contacts (issue 17)", () => {
+  it("get one account per email, linked to each of their children, emailed once", async () => {
+    const s = server.school.id;
+    const [chloe, dev] = [server.pupils[2]?.id as number, server.pupils[3]?.id as number];
+    await server.database.db
+      .insertInto("contacts")
+      .values([
+        {
+          school_id: s,
+          pupil_id: chloe,
+          priority: 1,
+          name: "Mrs C. Family",
+          relationship: "mother",
+          email: "Family@home.example",
+        },
+        {
+          school_id: s,
+          pupil_id: dev,
+          priority: 1,
+          name: "Mrs C. Family",
+          relationship: "mother",
+          email: "family@home.example",
+        },
+        {
+          school_id: s,
+          pupil_id: dev,
+          priority: 2,
+          name: "Mr N. Noemail",
+          relationship: "father",
+          email: null,
+        },
+        {
+          school_id: s,
+          pupil_id: dev,
+          priority: 3,
+          name: "Ms S. Staff",
+          relationship: "aunt",
+          email: EMAILS.office,
+        },
+      ])
+      .execute();
+    const head = await server.as("head");
+    const first = await head.send("POST", "/api/users/invitations/parents", { schoolId: s });
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toEqual({
+      invited: 1,
+      linked: 0,
+      skipped: [{ email: EMAILS.office, reason: "already has a staff or other school's account" }],
+    });
+    const family = (await head.get("/api/users?search=family@home")).json().users[0];
+    expect(family.children.map((c: { pupilId: number }) => c.pupilId).sort()).toEqual(
+      [chloe, dev].sort(),
+    );
+    const again = await head.send("POST", "/api/users/invitations/parents", { schoolId: s });
+    expect(again.json().invited).toBe(0);
+    const emails = await server.database.db
+      .selectFrom("outbox")
+      .select("id")
+      .where("to_address", "=", "family@home.example")
+      .execute();
+    expect(emails).toHaveLength(1);
+    // Another school's staff (otherHead changed their password above).
+    const outsider = await server.as("otherTeacher");
+    const refused = await outsider.send("POST", "/api/users/invitations/parents", { schoolId: s });
+    expect(refused.statusCode).toBe(403);
+  });
+});

@@ -1,4 +1,5 @@
 import { ROLE_LABELS } from "../../app/access/permissions.ts";
+import { inviteParentsFromContacts } from "../../app/accounts/invite-parents.ts";
 import {
   createAccount,
   forcePasswordReset,
@@ -8,7 +9,13 @@ import {
 } from "../../app/accounts/manage-users.ts";
 import type { UserListing } from "../../db/repositories/users.ts";
 import type { RouteApp } from "../app.ts";
-import { accessBody, listQuery, newUserBody, userParams } from "./users.schema.ts";
+import {
+  accessBody,
+  listQuery,
+  newUserBody,
+  parentInvitationsBody,
+  userParams,
+} from "./users.schema.ts";
 
 /** Accounts: administrators manage everyone; a head their own school's staff and parents. */
 export async function userRoutes(app: RouteApp, options: { publicUrl: string }): Promise<void> {
@@ -50,6 +57,20 @@ export async function userRoutes(app: RouteApp, options: { publicUrl: string }):
       reply.status(201);
       return { user: describe(created.user), invited: created.invited };
     },
+  );
+
+  app.post(
+    "/invitations/parents",
+    {
+      schema: {
+        tags: ["users"],
+        summary:
+          "Invite every contact with parental responsibility and an email to a parent account",
+        body: parentInvitationsBody,
+      },
+    },
+    async (request) =>
+      inviteParentsFromContacts(db, request.requireActor(), request.body, links, app.clock()),
   );
 
   for (const [action, disabled] of [

@@ -55,3 +55,5 @@ export const newUserBody = accessBody.extend({
     .max(MAX_PASSWORD_LENGTH)
     .optional(),
 });
+
+export const parentInvitationsBody = z.object({ schoolId: id });
