@@ -2,12 +2,15 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import PDFDocument from "pdfkit";
+import { addressLines } from "../../domain/letters/addressing.ts";
 import { type LetterBlock, NO_ROWS } from "../../domain/letters/merge.ts";
 
 export interface PdfLetter {
   schoolName: string;
   schoolAddress: string;
   logo: Uint8Array | null;
+  /** A band letter's heading, printed in the band's colour. */
+  heading?: { text: string; colour: string } | null;
   blocks: LetterBlock[];
 }
 
@@ -108,10 +111,20 @@ export function lettersPdf(letters: PdfLetter[], title: string): Promise<Buffer>
     doc.fontSize(14);
     write(doc, letter.schoolName, right, top, { width: 260, align: "right" }, true);
     doc.fontSize(9);
-    write(doc, letter.schoolAddress, right, doc.y, { width: 260, align: "right" });
+    const address = addressLines(letter.schoolAddress).join("\n");
+    write(doc, address, right, doc.y, { width: 260, align: "right" });
     doc.x = doc.page.margins.left;
     doc.y = Math.max(doc.y, top + 80);
-    doc.moveDown(1).fontSize(11);
+    doc.moveDown(1);
+    if (letter.heading) {
+      const left = doc.page.margins.left;
+      const width = doc.page.width - left - doc.page.margins.right;
+      doc.save().rect(left, doc.y, width, 4).fill(letter.heading.colour).restore();
+      doc.moveDown(0.5).fontSize(13).fillColor(letter.heading.colour);
+      write(doc, letter.heading.text, left, doc.y, {}, true);
+      doc.fillColor("black").moveDown(0.8);
+    }
+    doc.fontSize(11);
     for (const block of letter.blocks) writeBlock(doc, block);
   }
   doc.end();
