@@ -127,6 +127,7 @@ describe("letters", () => {
       priority: 1,
       name: "Mrs Amelia Senior",
       relationship: "Mother",
+      address: "2 Low Road, Leeds, LS2 2BB",
     });
     const issued = (
       await office.send("POST", url("/letters"), {
@@ -150,6 +151,28 @@ describe("letters", () => {
       (await office.get(url(`/letter-batches/${issued.batchId}/zip`))).rawPayload,
     );
     expect(Object.keys(zip.files).filter((f) => f.endsWith(".docx"))).toHaveLength(3);
+  });
+
+  it("names the contacts with no postal address, whose letter cannot go by post", async () => {
+    const charlie = server.pupils[2] as Pupil;
+    await office.send("POST", url(`/pupils/${charlie.id}/contacts`), {
+      priority: 1,
+      name: "Ms Jane Powell",
+      relationship: "Mother",
+    });
+    const issued = await office.send("POST", url("/letters"), {
+      letterId: "registration_certificate",
+      pupilIds: [charlie.id, bilal.id],
+    });
+    expect(issued.statusCode, issued.body).toBe(201);
+    // Bilal's parents have an address; Charlie's mother has none, and the office is told.
+    expect(issued.json().withoutAddress).toEqual([
+      { pupilId: charlie.id, contactId: expect.any(Number), addressee: "Ms Jane Powell" },
+    ]);
+    // Her letter is still written, to hand over or send another way.
+    expect(issued.json().letters.map((l: { addressee: string }) => l.addressee)).toContain(
+      "Ms Jane Powell",
+    );
   });
 
   it("lets the school change the wording, refusing unknown fields, and uses its Word template", async () => {

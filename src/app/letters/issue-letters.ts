@@ -5,7 +5,7 @@ import { currentPolicy } from "../../db/repositories/policies.ts";
 import type { Contact, DB } from "../../db/schema.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
-import { letterHeading } from "../../domain/letters/addressing.ts";
+import { addressLines, letterHeading } from "../../domain/letters/addressing.ts";
 import { type LetterBlock, letterText, mergeLetter } from "../../domain/letters/merge.ts";
 import type { Action } from "../../domain/policy/types.ts";
 import type { SchoolAccess } from "../access/access.ts";
@@ -28,6 +28,8 @@ export interface IssuedLetters {
   batchId: string;
   letters: { id: number; pupilId: number; addressee: string }[];
   skipped: { pupilId: number; reason: string }[];
+  /** Contacts written to who have no postal address: their letter cannot go by post as it is. */
+  withoutAddress: { pupilId: number; contactId: number; addressee: string }[];
 }
 
 /** The sender's role as the signature names it: "Attendance officer". */
@@ -77,7 +79,7 @@ export async function issueLetters(
   if (request.meetingId && !meeting)
     throw new RollbookError("not_found", `No meeting ${request.meetingId} in this school`);
   const batchId = randomUUID();
-  const issued: IssuedLetters = { batchId, letters: [], skipped: [] };
+  const issued: IssuedLetters = { batchId, letters: [], skipped: [], withoutAddress: [] };
   for (const pupilId of request.pupilIds) {
     const pupil = await db
       .selectFrom("pupils")
@@ -104,6 +106,10 @@ export async function issueLetters(
       sender: { name: access.actor.name, role: senderRole(access) },
     };
     for (const contact of contacts) {
+      // A letter with a blank address block cannot be posted: it is still written (to hand over or
+      // email), and the answer names the contact so the office can add the address or send it so.
+      if (addressLines(contact.address).length === 0)
+        issued.withoutAddress.push({ pupilId, contactId: contact.id, addressee: contact.name });
       const { input, school } = await letterInput(
         db,
         access.schoolId,
