@@ -1,8 +1,9 @@
+import { inflateSync } from "node:zlib";
 import PizZip from "pizzip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pupil } from "../../src/db/schema.ts";
 import { aCalendar } from "../support/builders.ts";
-import { pdfText } from "../support/pdf-text.ts";
+import { pdfLines, pdfText } from "../support/pdf-text.ts";
 import { type Client, type TestServer, testServer } from "../support/server.ts";
 
 let server: TestServer;
@@ -14,8 +15,23 @@ const url = (path: string) => `/api/schools/${server.school.id}${path}`;
 function docxText(docx: Buffer): string {
   const xml = new PizZip(docx).file("word/document.xml")?.asText() ?? "";
   return xml
+    .replace(/<w:br\/>/g, "\n")
     .replace(/<w:p[ >][\s\S]*?<\/w:p>/g, (p) => `${p.replace(/<[^>]+>/g, "")}\n`)
     .replace(/<[^>]+>/g, "");
+}
+
+/** The PDF's drawing operators, to check a colour a text reader cannot see. */
+function inflatedStreams(pdf: Buffer): string {
+  const raw = pdf.toString("latin1");
+  return [...raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)]
+    .map((m) => {
+      try {
+        return inflateSync(Buffer.from(m[1] as string, "latin1")).toString("latin1");
+      } catch {
+        return "";
+      }
+    })
+    .join("\n");
 }
 
 beforeAll(async () => {
@@ -72,14 +88,28 @@ describe("letters", () => {
     expect(pdf.headers["content-type"]).toBe("application/pdf");
     const text = pdfText(pdf.rawPayload);
     expect(text).toContain("School A");
-    expect(text).toContain("Dear Mrs Bilal Senior");
+    expect(text).toContain("Dear Mrs Senior");
+    // The postal address block is the contact's name and address, a line each.
+    const lines = pdfLines(pdf.rawPayload);
+    const at = lines.indexOf("Mrs Bilal Senior");
+    expect(lines.slice(at, at + 3)).toEqual(["Mrs Bilal Senior", "1 High Street", "Leeds"]);
+    // Signed by the sender, with their role, above the school's signatory.
+    const signed = lines.indexOf("Yours sincerely");
+    expect(lines.slice(signed, signed + 4)).toEqual([
+      "Yours sincerely",
+      "Mrs S. Office",
+      "Attendance officer",
+      "The Attendance Team",
+    ]);
     expect(text).toContain("Bilal Pupil 8C Attendance figure 85.0%");
     expect(text).toContain("98% and above");
     expect(text).toContain("Persistent absentee");
     expect(text).toContain("has now missed 3 school days this year");
     const docx = await office.get(url(`/letters/${first.id}/docx`));
     const words = docxText(docx.rawPayload);
-    expect(words).toContain("Dear Mrs Bilal Senior");
+    expect(words).toContain("Dear Mrs Senior");
+    expect(words).toContain("Mrs Bilal Senior\n1 High Street\nLeeds");
+    expect(words).toContain("Mrs S. Office\nAttendance officer\nThe Attendance Team");
     expect(words).toContain("Attendance figure 85.0%");
     expect(words).toContain("has now missed 3 school days this year");
   });
@@ -87,7 +117,7 @@ describe("letters", () => {
   it("records each letter against the pupil with its exact content", async () => {
     const letters = (await office.get(url(`/pupils/${bilal.id}/letters`))).json().letters;
     expect(letters).toHaveLength(2);
-    expect(letters[0].content).toContain("Dear Mr Bilal Senior");
+    expect(letters[0].content).toContain("Dear Mr Senior");
     expect(letters[0].content).toContain("30 September 2025");
   });
 
@@ -97,6 +127,7 @@ describe("letters", () => {
       priority: 1,
       name: "Mrs Amelia Senior",
       relationship: "Mother",
+      address: "2 Low Road, Leeds, LS2 2BB",
     });
     const issued = (
       await office.send("POST", url("/letters"), {
@@ -120,6 +151,28 @@ describe("letters", () => {
       (await office.get(url(`/letter-batches/${issued.batchId}/zip`))).rawPayload,
     );
     expect(Object.keys(zip.files).filter((f) => f.endsWith(".docx"))).toHaveLength(3);
+  });
+
+  it("names the contacts with no postal address, whose letter cannot go by post", async () => {
+    const charlie = server.pupils[2] as Pupil;
+    await office.send("POST", url(`/pupils/${charlie.id}/contacts`), {
+      priority: 1,
+      name: "Ms Jane Powell",
+      relationship: "Mother",
+    });
+    const issued = await office.send("POST", url("/letters"), {
+      letterId: "registration_certificate",
+      pupilIds: [charlie.id, bilal.id],
+    });
+    expect(issued.statusCode, issued.body).toBe(201);
+    // Bilal's parents have an address; Charlie's mother has none, and the office is told.
+    expect(issued.json().withoutAddress).toEqual([
+      { pupilId: charlie.id, contactId: expect.any(Number), addressee: "Ms Jane Powell" },
+    ]);
+    // Her letter is still written, to hand over or send another way.
+    expect(issued.json().letters.map((l: { addressee: string }) => l.addressee)).toContain(
+      "Ms Jane Powell",
+    );
   });
 
   it("lets the school change the wording, refusing unknown fields, and uses its Word template", async () => {
@@ -262,6 +315,17 @@ describe("letters", () => {
     const [first] = bands[0].batch.letters;
     const pdf = pdfText((await office.get(url(`/letters/${first.id}/pdf`))).rawPayload);
     expect(pdf).toMatch(/letter is red: attendance of (75|85)\.0% this year is below 90%/);
+    // The red letter says so in red at its head, in the PDF and in Word.
+    const redPdf = (await office.get(url(`/letters/${first.id}/pdf`))).rawPayload;
+    expect(pdfLines(redPdf)).toContain("Half-termly attendance letter: red");
+    // #C62828 as pdfkit writes an RGB fill colour.
+    expect(inflatedStreams(redPdf)).toContain(
+      "0.7764705882352941 0.1568627450980392 0.1568627450980392 scn",
+    );
+    const redDocx = (await office.get(url(`/letters/${first.id}/docx`))).rawPayload;
+    expect(new PizZip(redDocx).file("word/document.xml")?.asText()).toContain(
+      '<w:color w:val="C62828"/>',
+    );
 
     const chosen = await office.send("POST", url("/letters/by-band"), {
       letters: { persistent_absentee: "trust_letter_1", nonsense: "trust_rag_red" },

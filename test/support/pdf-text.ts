@@ -1,29 +1,22 @@
-import { inflateSync } from "node:zlib";
+import { execFileSync } from "node:child_process";
 
 /**
- * The text drawn in a PDF made with pdfkit's standard fonts: content streams are inflated and the
- * hex strings of their text operators decoded. Enough to check what a letter says.
+ * The text of a PDF as poppler's pdftotext reads it (Debian's poppler-utils), one string per line
+ * of the page. Letters embed their fonts, so only a real PDF reader can say what a family sees.
  */
+export function pdfLines(pdf: Buffer): string[] {
+  const text = execFileSync("pdftotext", ["-enc", "UTF-8", "-", "-"], { input: pdf }).toString(
+    "utf8",
+  );
+  // pdftotext marks right-to-left runs with embedding controls (U+202A..U+202E): not letters.
+  return text
+    .replace(/[\u202A-\u202E]/g, "")
+    .split(/\r?\n|\f/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+}
+
+/** The text drawn in a PDF; lines wrap where the page does, so whitespace is compared as single spaces. */
 export function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString("latin1");
-  const out: string[] = [];
-  const streams = /stream\r?\n([\s\S]*?)\r?\nendstream/g;
-  for (const match of raw.matchAll(streams)) {
-    const bytes = Buffer.from(match[1] as string, "latin1");
-    let content: string;
-    try {
-      content = inflateSync(bytes).toString("latin1");
-    } catch {
-      continue;
-    }
-    for (const line of content.split("\n")) {
-      if (!/T[Jj]\s*$/.test(line)) continue;
-      const pieces = [...line.matchAll(/<([0-9a-fA-F]+)>/g)].map((m) =>
-        Buffer.from(m[1] as string, "hex").toString("latin1"),
-      );
-      out.push(pieces.join(""));
-    }
-  }
-  // Lines wrap where the page does: compare text with all whitespace as single spaces.
-  return out.join(" ").replace(/\s+/g, " ");
+  return pdfLines(pdf).join(" ").replace(/\s+/g, " ");
 }

@@ -5,9 +5,11 @@ import { currentPolicy } from "../../db/repositories/policies.ts";
 import type { Contact, DB } from "../../db/schema.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
+import { addressLines, letterHeading } from "../../domain/letters/addressing.ts";
 import { type LetterBlock, letterText, mergeLetter } from "../../domain/letters/merge.ts";
 import type { Action } from "../../domain/policy/types.ts";
 import type { SchoolAccess } from "../access/access.ts";
+import { ROLE_LABELS } from "../access/permissions.ts";
 import { letterInput, type Occasion } from "./letter-data.ts";
 import { letterTemplate } from "./letter-templates.ts";
 import { letterDocx, zipOf } from "./render-docx.ts";
@@ -26,6 +28,14 @@ export interface IssuedLetters {
   batchId: string;
   letters: { id: number; pupilId: number; addressee: string }[];
   skipped: { pupilId: number; reason: string }[];
+  /** Contacts written to who have no postal address: their letter cannot go by post as it is. */
+  withoutAddress: { pupilId: number; contactId: number; addressee: string }[];
+}
+
+/** The sender's role as the signature names it: "Attendance officer". */
+function senderRole(access: SchoolAccess): string {
+  const role = access.roles.map((r) => ROLE_LABELS[r]).join(", ") || "staff";
+  return role.charAt(0).toUpperCase() + role.slice(1);
 }
 
 /** Contacts who receive letters: those with parental responsibility, in priority order. */
@@ -69,7 +79,7 @@ export async function issueLetters(
   if (request.meetingId && !meeting)
     throw new RollbookError("not_found", `No meeting ${request.meetingId} in this school`);
   const batchId = randomUUID();
-  const issued: IssuedLetters = { batchId, letters: [], skipped: [] };
+  const issued: IssuedLetters = { batchId, letters: [], skipped: [], withoutAddress: [] };
   for (const pupilId of request.pupilIds) {
     const pupil = await db
       .selectFrom("pupils")
@@ -94,8 +104,13 @@ export async function issueLetters(
     const occasion: Occasion = {
       meeting: meeting ? { scheduledFor: meeting.scheduled_for, format: meeting.format } : null,
       reviewDate: request.reviewDate ?? openCase?.nextReviewOn ?? null,
+      sender: { name: access.actor.name, role: senderRole(access) },
     };
     for (const contact of contacts) {
+      // A letter with a blank address block cannot be posted: it is still written (to hand over or
+      // email), and the answer names the contact so the office can add the address or send it so.
+      if (addressLines(contact.address).length === 0)
+        issued.withoutAddress.push({ pupilId, contactId: contact.id, addressee: contact.name });
       const { input, school } = await letterInput(
         db,
         access.schoolId,
@@ -113,13 +128,28 @@ export async function issueLetters(
         issued.skipped.push({ pupilId, reason: (error as Error).message });
         break;
       }
+      const heading = letterHeading(template.letterId, template.title);
       const [pdf, docx] = [
         await lettersPdf(
-          [{ schoolName: school.name, schoolAddress: school.address, logo: school.logo, blocks }],
+          [
+            {
+              schoolName: school.name,
+              schoolAddress: school.address,
+              logo: school.logo,
+              heading,
+              blocks,
+            },
+          ],
           template.title,
         ),
         letterDocx(
-          { schoolName: school.name, schoolAddress: school.address, data: input.data, blocks },
+          {
+            schoolName: school.name,
+            schoolAddress: school.address,
+            heading,
+            data: input.data,
+            blocks,
+          },
           template.docx,
         ),
       ];
@@ -262,6 +292,7 @@ export async function batchFiles(
       schoolName: l.name,
       schoolAddress: l.address,
       logo: l.logo_png,
+      heading: letterHeading(l.letter_id, (l.merge_data as { title?: string }).title ?? ""),
       blocks: (l.merge_data as { blocks: LetterBlock[] }).blocks,
     })),
     `Letters ${batchId}`,

@@ -6,6 +6,7 @@ import { academicYearBounds, academicYearOf } from "../../domain/calendar.ts";
 import { codeByIndex } from "../../domain/codes.ts";
 import { dayLabel, type IsoDate, londonClock } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
+import { addressLines, salutation } from "../../domain/letters/addressing.ts";
 import type { MergeData, MergeInput } from "../../domain/letters/merge.ts";
 import { sessionOfSlot } from "../../domain/marks.ts";
 import { bandOf } from "../../domain/policy/bands.ts";
@@ -39,6 +40,8 @@ export function bandRows(policy: Policy | undefined): { range: string; name: str
 export interface Occasion {
   meeting?: { scheduledFor: Date; format: string } | null;
   reviewDate?: IsoDate | null;
+  /** Who sends the letter: their name and role sign it, above the school's signatory. */
+  sender?: { name: string; role: string } | null;
 }
 
 /**
@@ -107,7 +110,9 @@ export async function letterInput(
     late_sessions: String(statistics.late),
     school_name: row.school,
     school_address: row.address,
-    signatory: row.letter_signatory,
+    signatory: occasion.sender
+      ? `${occasion.sender.name}\n${occasion.sender.role}\n${row.letter_signatory}`
+      : row.letter_signatory,
     ...(band ? { band: band.name } : {}),
     ...(policy ? { target: String(policy.target) } : {}),
     ...(policy?.localAuthorityTarget !== undefined
@@ -116,8 +121,8 @@ export async function letterInput(
     ...(contact
       ? {
           addressee: contact.name,
-          addressee_address: contact.address ?? "",
-          salutation: `Dear ${contact.name}`,
+          addressee_address: addressLines(contact.address).join("\n"),
+          salutation: salutation([contact.name]),
         }
       : {
           addressee:
@@ -126,7 +131,7 @@ export async function letterInput(
             " " +
             row.legal_surname,
           addressee_address: "",
-          salutation: "Dear Parent or Carer",
+          salutation: salutation([]),
         }),
     ...(occasion.meeting
       ? {

@@ -11,6 +11,8 @@ import {
 export interface LetterDocument {
   schoolName: string;
   schoolAddress: string;
+  /** A band letter's heading, in the band's colour, as in the PDF. */
+  heading?: { text: string; colour: string } | null;
   data: MergeData;
   blocks: LetterBlock[];
 }
@@ -33,7 +35,7 @@ const paragraph = (text: string, bold = false) =>
 /** Rollbook's own letter layout as a Word template: letterhead, then one paragraph per block line. */
 const DOCUMENT = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>
-${paragraph("{school_name}", true)}${paragraph("{school_address}")}${paragraph("")}${paragraph("{#paragraphs}")}${paragraph("{text}")}${paragraph("{/paragraphs}")}
+${paragraph("{school_name}", true)}${paragraph("{school_address}")}${paragraph("")}${paragraph("{@heading}")}${paragraph("{#paragraphs}")}${paragraph("{text}")}${paragraph("{/paragraphs}")}
 <w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1134" w:header="708" w:footer="708" w:gutter="0"/></w:sectPr>
 </w:body></w:document>`;
 
@@ -69,11 +71,22 @@ function templateData(letter: LetterDocument) {
     ...letter.data,
     school_name: letter.schoolName,
     school_address: letter.schoolAddress,
+    heading: headingXml(letter.heading),
     paragraphs: lines,
     bands: bands?.kind === "bands" ? bands.rows : [],
     absences: absences?.kind === "absences" ? absences.rows : [],
     lates: lates?.kind === "lates" ? lates.rows : [],
   };
+}
+
+const escapeXml = (text: string) =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+/** A band letter's heading as a Word paragraph in the band's colour (a raw tag: colour is markup). */
+function headingXml(heading: LetterDocument["heading"]): string {
+  if (!heading) return "";
+  const colour = heading.colour.replace("#", "").replace(/[^0-9A-Fa-f]/g, "");
+  return `<w:p><w:r><w:rPr><w:b/><w:color w:val="${colour}"/><w:sz w:val="26"/></w:rPr><w:t xml:space="preserve">${escapeXml(heading.text)}</w:t></w:r></w:p>`;
 }
 
 function render(template: Buffer | Uint8Array, data: object): Buffer {
@@ -92,6 +105,7 @@ export function letterDocx(letter: LetterDocument, schoolTemplate?: Uint8Array |
 }
 
 const LOOPS = new Set([
+  "heading",
   "paragraphs",
   "bands",
   "absences",
@@ -119,7 +133,7 @@ export function docxTemplateProblems(template: Uint8Array): string[] {
   }
   const problems: string[] = [];
   const text = doc.getFullText();
-  for (const match of text.matchAll(/\{([#/^]?)([^{}]*)\}/g)) {
+  for (const match of text.matchAll(/\{([#/^@]?)([^{}]*)\}/g)) {
     const name = (match[2] ?? "").trim();
     if (!Object.hasOwn(MERGE_FIELDS, name) && !LOOPS.has(name))
       problems.push(`{${name}} is not a merge field`);

@@ -1,11 +1,83 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import PDFDocument from "pdfkit";
+import { addressLines } from "../../domain/letters/addressing.ts";
 import { type LetterBlock, NO_ROWS } from "../../domain/letters/merge.ts";
 
 export interface PdfLetter {
   schoolName: string;
   schoolAddress: string;
   logo: Uint8Array | null;
+  /** A band letter's heading, printed in the band's colour. */
+  heading?: { text: string; colour: string } | null;
   blocks: LetterBlock[];
+}
+
+/**
+ * The fonts letters are printed in, embedded (subset) in every PDF: PDF's built-in fonts have no
+ * "ł", "ễ", "Ş", Cyrillic, Greek or Arabic, so many families' names printed as garbage. Noto Sans
+ * covers Latin (with Vietnamese), Cyrillic and Greek; Noto Naskh Arabic covers Arabic and Urdu.
+ * They ship in npm packages, so nothing is fetched at run time.
+ */
+const require = createRequire(import.meta.url);
+const fontFile = (pkg: string, file: string) =>
+  readFileSync(join(dirname(require.resolve(pkg)), "..", "fonts", file));
+const FONTS = {
+  regular: fontFile("@embedpdf/fonts-latin", "NotoSans-Regular.ttf"),
+  bold: fontFile("@embedpdf/fonts-latin", "NotoSans-Bold.ttf"),
+  arabic: fontFile("@embedpdf/fonts-arabic", "NotoNaskhArabic-Regular.ttf"),
+  arabicBold: fontFile("@embedpdf/fonts-arabic", "NotoNaskhArabic-Bold.ttf"),
+};
+
+/**
+ * Font features per font. Noto Sans's `ccmp` splits "ị" into "i" and a combining dot, and the PDF
+ * then maps that "i" glyph back to plain "i" wherever else it appears: off, the precomposed glyph
+ * is drawn and reads back as "ị". Naskh's optional `liga` draws "الله" as one glyph that text
+ * extraction reads back with its letters out of order; the required ligatures (lam-alef) stay.
+ */
+const FEATURES = {
+  main: { ccmp: false },
+  arabic: { liga: false },
+} as const;
+
+const ARABIC_SCRIPT = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/;
+/** Runs of Arabic script (with the spaces and digits between its words) and of everything else. */
+const RUNS =
+  /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF](?:[\s\d\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]*[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF])?|[^\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+/g;
+
+/** The text cut into runs, each with the font that has its glyphs. */
+export function fontRuns(text: string): { text: string; arabic: boolean }[] {
+  return [...text.matchAll(RUNS)].map((m) => ({ text: m[0], arabic: ARABIC_SCRIPT.test(m[0]) }));
+}
+
+type TextOptions = PDFKit.Mixins.TextOptions;
+
+/** Writes text at (x, y), switching to the Arabic font for Arabic-script runs. */
+function write(
+  doc: PDFKit.PDFDocument,
+  text: string,
+  x: number,
+  y: number,
+  options: TextOptions = {},
+  bold = false,
+): void {
+  // Line by line: a line break at the end of a run that continues in another font is lost.
+  text.split("\n").forEach((line, n) => {
+    const runs = fontRuns(line);
+    if (runs.length === 0) runs.push({ text: "", arabic: false });
+    runs.forEach((run, i) => {
+      const font = run.arabic ? (bold ? "arabicBold" : "arabic") : bold ? "bold" : "regular";
+      doc.font(font);
+      const more = i < runs.length - 1;
+      const features = run.arabic ? FEATURES.arabic : FEATURES.main;
+      // pdfkit's types list features to turn on; fontkit also takes { feature: false } to turn off.
+      const opts = { ...options, continued: more, features } as unknown as TextOptions;
+      if (i === 0) doc.text(run.text, x, n === 0 ? y : doc.y, opts);
+      else doc.text(run.text, opts);
+    });
+  });
+  doc.font(bold ? "bold" : "regular");
 }
 
 /** One or more letters in one PDF, each on its own pages, with the school's name, address and logo. */
@@ -16,6 +88,10 @@ export function lettersPdf(letters: PdfLetter[], title: string): Promise<Buffer>
     autoFirstPage: false,
     info: { Title: title },
   });
+  doc.registerFont("regular", FONTS.regular);
+  doc.registerFont("bold", FONTS.bold);
+  doc.registerFont("arabic", FONTS.arabic);
+  doc.registerFont("arabicBold", FONTS.arabicBold);
   const chunks: Buffer[] = [];
   doc.on("data", (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve) =>
@@ -32,17 +108,23 @@ export function lettersPdf(letters: PdfLetter[], title: string): Promise<Buffer>
       }
     }
     const right = doc.page.width - doc.page.margins.right - 260;
-    doc
-      .font("Helvetica-Bold")
-      .fontSize(14)
-      .text(letter.schoolName, right, top, { width: 260, align: "right" });
-    doc
-      .font("Helvetica")
-      .fontSize(9)
-      .text(letter.schoolAddress, right, doc.y, { width: 260, align: "right" });
+    doc.fontSize(14);
+    write(doc, letter.schoolName, right, top, { width: 260, align: "right" }, true);
+    doc.fontSize(9);
+    const address = addressLines(letter.schoolAddress).join("\n");
+    write(doc, address, right, doc.y, { width: 260, align: "right" });
     doc.x = doc.page.margins.left;
     doc.y = Math.max(doc.y, top + 80);
-    doc.moveDown(1).fontSize(11);
+    doc.moveDown(1);
+    if (letter.heading) {
+      const left = doc.page.margins.left;
+      const width = doc.page.width - left - doc.page.margins.right;
+      doc.save().rect(left, doc.y, width, 4).fill(letter.heading.colour).restore();
+      doc.moveDown(0.5).fontSize(13).fillColor(letter.heading.colour);
+      write(doc, letter.heading.text, left, doc.y, {}, true);
+      doc.fillColor("black").moveDown(0.8);
+    }
+    doc.fontSize(11);
     for (const block of letter.blocks) writeBlock(doc, block);
   }
   doc.end();
@@ -51,8 +133,10 @@ export function lettersPdf(letters: PdfLetter[], title: string): Promise<Buffer>
 
 function writeBlock(doc: PDFKit.PDFDocument, block: LetterBlock): void {
   const left = doc.page.margins.left;
+  doc.font("regular");
   if (block.kind === "text") {
-    doc.font("Helvetica").text(block.text, left, doc.y, { align: "left" }).moveDown(0.8);
+    write(doc, block.text, left, doc.y, { align: "left" });
+    doc.moveDown(0.8);
     return;
   }
   const rows =
@@ -60,7 +144,8 @@ function writeBlock(doc: PDFKit.PDFDocument, block: LetterBlock): void {
       ? block.rows.map((r) => [r.range, r.name])
       : block.rows.map((r) => [`${r.date} ${r.session}`, r.code, r.meaning]);
   if (block.kind !== "bands" && rows.length === 0) {
-    doc.text(NO_ROWS[block.kind], left, doc.y).moveDown(0.8);
+    write(doc, NO_ROWS[block.kind], left, doc.y);
+    doc.moveDown(0.8);
     return;
   }
   const widths = block.kind === "bands" ? [140, 300] : [130, 30, 280];
@@ -73,7 +158,7 @@ function writeBlock(doc: PDFKit.PDFDocument, block: LetterBlock): void {
     const y = doc.y;
     let x = left;
     cells.forEach((cell, i) => {
-      doc.text(cell ?? "", x, y, { width: (widths[i] ?? 100) - 8 });
+      write(doc, cell ?? "", x, y, { width: (widths[i] ?? 100) - 8 });
       x += widths[i] ?? 100;
     });
     doc.x = left;
