@@ -18,6 +18,10 @@ const SHARED = new Set([
   "users",
   "role_grants",
   "user_sessions",
+  "sign_in_attempts",
+  "password_links",
+  // One row: whether this database is a demo.
+  "deployment",
   // The migrator's own bookkeeping.
   "kysely_migration",
   "kysely_migration_lock",
