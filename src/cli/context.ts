@@ -15,6 +15,7 @@ export async function withDatabase<T>(
   const database = await openDatabase({
     url: flags.databaseUrl ?? config.DATABASE_URL,
     dataDir: flags.dataDir ?? config.ROLLBOOK_DATA_DIR,
+    statementTimeoutMs: config.ROLLBOOK_STATEMENT_TIMEOUT_MS,
   });
   try {
     await migrate(database);

@@ -18,7 +18,9 @@ export async function serveWebApp(
   const present = root !== null && existsSync(join(root, "index.html"));
   if (present) await app.register(fastifyStatic, { root, wildcard: false, index: ["index.html"] });
   app.setNotFoundHandler((request, reply) => {
-    if (!present || request.url.startsWith("/api/") || request.method !== "GET") {
+    // Judged as the router reads the address, decoded once: /%61pi/... is an API address too.
+    const path = decodedPath(request.url);
+    if (!present || path === "/api" || path.startsWith("/api/") || request.method !== "GET") {
       reply
         .status(404)
         .send(body("not_found", `No route ${request.method} ${request.url.split("?")[0]}`));
@@ -26,4 +28,13 @@ export async function serveWebApp(
     }
     reply.type("text/html").sendFile("index.html");
   });
+}
+
+function decodedPath(url: string): string {
+  const path = url.split("?")[0] ?? "";
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
