@@ -2,6 +2,7 @@ import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router";
 import { api } from "../api.ts";
 import { useSession } from "../session.tsx";
+import { NewPasswordFields } from "../ui/NewPasswordFields.tsx";
 import { ErrorNotice, Notice } from "../ui/Notice.tsx";
 
 /** Everyone's own account: change the password (the current one needed), sign out everywhere. */
@@ -59,27 +60,13 @@ export function Account() {
             onChange={(e) => setCurrent(e.target.value)}
           />
         </label>
-        <label>
-          New password (at least 12 characters)
-          <input
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={12}
-            value={next}
-            onChange={(e) => setNext(e.target.value)}
-          />
-        </label>
-        <label>
-          New password again
-          <input
-            type="password"
-            autoComplete="new-password"
-            required
-            value={again}
-            onChange={(e) => setAgain(e.target.value)}
-          />
-        </label>
+        <NewPasswordFields
+          label="New password (at least 12 characters)"
+          password={next}
+          again={again}
+          onPassword={setNext}
+          onAgain={setAgain}
+        />
         <button type="submit" disabled={busy}>
           {busy ? "Saving…" : "Change password"}
         </button>

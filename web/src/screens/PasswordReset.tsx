@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useState } from "react";
 import { Link } from "react-router";
 import { api } from "../api.ts";
 import { DemoBanner } from "../ui/Layout.tsx";
+import { NewPasswordFields } from "../ui/NewPasswordFields.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 
 /** "Forgotten your password?": the same answer whether or not the email has an account. */
@@ -132,27 +133,13 @@ export function ResetPassword() {
               well.
             </p>
             <input type="hidden" autoComplete="username" value={link.email} readOnly />
-            <label>
-              New password
-              <input
-                type="password"
-                autoComplete="new-password"
-                required
-                minLength={12}
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            </label>
-            <label>
-              New password again
-              <input
-                type="password"
-                autoComplete="new-password"
-                required
-                value={again}
-                onChange={(e) => setAgain(e.target.value)}
-              />
-            </label>
+            <NewPasswordFields
+              label="New password"
+              password={password}
+              again={again}
+              onPassword={setPassword}
+              onAgain={setAgain}
+            />
             <button type="submit" disabled={busy}>
               {busy ? "Saving…" : "Set my password"}
             </button>
