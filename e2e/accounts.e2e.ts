@@ -98,16 +98,16 @@ describe("an administrator manages users", () => {
       await page.getByRole("button", { name: "Search" }).click();
       await page.getByRole("caption").filter({ hasText: "1 accounts" }).waitFor();
       const row = page.getByRole("row", { name: new RegExp(email) });
-      await expect(row.textContent()).resolves.toMatch(
-        /teacher \(Northfield Academy\).*8A.*Active/,
-      );
+      await expect
+        .poll(() => row.textContent())
+        .toMatch(/teacher \(Northfield Academy\).*8A.*Active/);
       await page.waitForLoadState("networkidle");
       await expectAccessible(page, `users (${name})`);
       await screenshot(page, `users-${name}`);
 
       await row.getByRole("button", { name: /^Disable/ }).click();
       await page.getByRole("status").filter({ hasText: "signed out everywhere" }).waitFor();
-      await expect(row.textContent()).resolves.toMatch(/Disabled/);
+      await expect.poll(() => row.textContent()).toMatch(/Disabled/);
       await row.getByRole("button", { name: /^Enable/ }).click();
       await page.getByRole("status").filter({ hasText: "is enabled" }).waitFor();
 
@@ -117,7 +117,7 @@ describe("an administrator manages users", () => {
       await add.getByLabel(/^School/).selectOption({ label: "Northfield Academy" });
       await add.getByRole("button", { name: "Add role" }).click();
       await page.getByRole("status").filter({ hasText: "roles are saved" }).waitFor();
-      await expect(row.textContent()).resolves.toMatch(/attendance officer/);
+      await expect.poll(() => row.textContent()).toMatch(/attendance officer/);
 
       await row.getByRole("button", { name: /^Force a password reset/ }).click();
       await page.getByRole("status").filter({ hasText: "has been emailed" }).waitFor();

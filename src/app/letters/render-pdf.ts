@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+// @ts-expect-error fontkit ships no types; only create() is used, its result handed to pdfkit.
+import { create } from "fontkit";
 import PDFDocument from "pdfkit";
 import { addressLines } from "../../domain/letters/addressing.ts";
 import { type LetterBlock, NO_ROWS } from "../../domain/letters/merge.ts";
@@ -23,11 +25,16 @@ export interface PdfLetter {
 const require = createRequire(import.meta.url);
 const fontFile = (pkg: string, file: string) =>
   readFileSync(join(dirname(require.resolve(pkg)), "..", "fonts", file));
+/**
+ * Parsed once for the process and handed to every document: pdfkit parses a font given as bytes
+ * anew for each PDF, which cost about 60 ms a letter (a term's letters by band took 37 s).
+ */
+const parsed = (file: Buffer) => create(file) as unknown as PDFKit.Mixins.PDFFontSource;
 const FONTS = {
-  regular: fontFile("@embedpdf/fonts-latin", "NotoSans-Regular.ttf"),
-  bold: fontFile("@embedpdf/fonts-latin", "NotoSans-Bold.ttf"),
-  arabic: fontFile("@embedpdf/fonts-arabic", "NotoNaskhArabic-Regular.ttf"),
-  arabicBold: fontFile("@embedpdf/fonts-arabic", "NotoNaskhArabic-Bold.ttf"),
+  regular: parsed(fontFile("@embedpdf/fonts-latin", "NotoSans-Regular.ttf")),
+  bold: parsed(fontFile("@embedpdf/fonts-latin", "NotoSans-Bold.ttf")),
+  arabic: parsed(fontFile("@embedpdf/fonts-arabic", "NotoNaskhArabic-Regular.ttf")),
+  arabicBold: parsed(fontFile("@embedpdf/fonts-arabic", "NotoNaskhArabic-Bold.ttf")),
 };
 
 /**
@@ -41,6 +48,8 @@ const FEATURES = {
   arabic: { liga: false },
 } as const;
 
+/** Beyond printable ASCII (and tab and line breaks): where the main font's features matter. */
+const NOT_ASCII = /[^\t\n\r\x20-\x7E]/;
 const ARABIC_SCRIPT = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/;
 /** Runs of Arabic script (with the spaces and digits between its words) and of everything else. */
 const RUNS =
@@ -70,9 +79,19 @@ function write(
       const font = run.arabic ? (bold ? "arabicBold" : "arabic") : bold ? "bold" : "regular";
       doc.font(font);
       const more = i < runs.length - 1;
-      const features = run.arabic ? FEATURES.arabic : FEATURES.main;
+      // Features only where they change a glyph: pdfkit caches the layout of text drawn with the
+      // font's defaults, and lays out anew (every word, every wrap) any text given features.
+      const features = run.arabic
+        ? FEATURES.arabic
+        : NOT_ASCII.test(run.text)
+          ? FEATURES.main
+          : undefined;
       // pdfkit's types list features to turn on; fontkit also takes { feature: false } to turn off.
-      const opts = { ...options, continued: more, features } as unknown as TextOptions;
+      const opts = {
+        ...options,
+        continued: more,
+        ...(features ? { features } : {}),
+      } as unknown as TextOptions;
       if (i === 0) doc.text(run.text, x, n === 0 ? y : doc.y, opts);
       else doc.text(run.text, opts);
     });
