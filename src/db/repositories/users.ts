@@ -13,8 +13,6 @@ export interface UserRecord {
   email: string;
   name: string;
   passwordHash: string;
-  failedLogins: number;
-  lockedUntil: Date | null;
   disabled: boolean;
 }
 
@@ -23,8 +21,6 @@ function toUser(row: {
   email: string;
   name: string;
   password_hash: string;
-  failed_logins: number;
-  locked_until: Date | null;
   disabled: boolean;
 }): UserRecord {
   return {
@@ -32,8 +28,6 @@ function toUser(row: {
     email: row.email,
     name: row.name,
     passwordHash: row.password_hash,
-    failedLogins: row.failed_logins,
-    lockedUntil: row.locked_until,
     disabled: row.disabled,
   };
 }
@@ -120,26 +114,6 @@ export async function createUser(db: Kysely<DB>, user: NewUser): Promise<number>
     }
     return id;
   });
-}
-
-export async function recordFailedLogin(
-  db: Kysely<DB>,
-  userId: number,
-  lockUntil: Date | null,
-): Promise<void> {
-  await db
-    .updateTable("users")
-    .set((eb) => ({ failed_logins: eb("failed_logins", "+", 1), locked_until: lockUntil }))
-    .where("id", "=", userId)
-    .execute();
-}
-
-export async function clearFailedLogins(db: Kysely<DB>, userId: number): Promise<void> {
-  await db
-    .updateTable("users")
-    .set({ failed_logins: 0, locked_until: null })
-    .where("id", "=", userId)
-    .execute();
 }
 
 export async function createSession(
