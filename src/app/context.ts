@@ -22,12 +22,16 @@ export interface UseCaseContext {
  * Runs a change and writes its access-log row inside the same transaction, before commit: the
  * change and the record that it was made stand or fall together (a crash after the answer can no
  * longer leave an acknowledged save without its log row, nor a logged save that never happened).
+ * Reads a use case makes before its change may use `ctx.db`; the change itself uses `tx`.
  */
 export async function inTransaction<T>(
   ctx: UseCaseContext,
   what: string,
   work: (tx: Transaction<DB>) => Promise<T>,
 ): Promise<T> {
+  // A use case called inside another's change (a call logged and its marks amended together)
+  // joins that transaction; the outer change writes the one row for both.
+  if (ctx.db.isTransaction) return work(ctx.db as Transaction<DB>);
   const { access, audit } = ctx;
   const result = await ctx.db.transaction().execute(async (tx) => {
     const done = await work(tx);

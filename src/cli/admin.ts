@@ -1,20 +1,11 @@
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
-import type { Actor } from "../app/access/access.ts";
 import { createAdministrator } from "../app/accounts/deployment.ts";
 import { setAccountDisabled } from "../app/accounts/manage-users.ts";
 import { setPasswordByOperator } from "../app/accounts/password-links.ts";
 import { findUserByEmail } from "../db/repositories/users.ts";
 import { RollbookError } from "../domain/errors.ts";
-import { type DatabaseFlags, withDatabase } from "./context.ts";
-
-/** Whoever runs a command on the server: they hold the database already, so they act as an administrator. */
-const OPERATOR: Actor = {
-  userId: 0,
-  name: "operator (command line)",
-  email: "",
-  grants: [{ role: "admin", schoolId: null, trustId: null, laCode: null }],
-};
+import { type DatabaseFlags, OPERATOR, withDatabase } from "./context.ts";
 
 /**
  * A password from the first line of standard input (--password-stdin, for scripts), or asked for

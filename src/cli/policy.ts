@@ -1,15 +1,16 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { evaluateSchool } from "../app/policy/evaluate-school.ts";
+import { evaluatePolicy } from "../app/policy/evaluate-school.ts";
 import { parsePolicy } from "../app/policy/policy-schema.ts";
+import { adoptPreset, savePolicy } from "../app/policy/save-policy.ts";
 import { simulatePolicy } from "../app/policy/simulate-policy.ts";
-import { currentPolicy, savePolicyVersion } from "../db/repositories/policies.ts";
+import { currentPolicy } from "../db/repositories/policies.ts";
 import { resolveSchool } from "../db/repositories/schools.ts";
 import { londonToday, parseIsoDate } from "../domain/dates.ts";
 import { RollbookError } from "../domain/errors.ts";
 import { PRESETS } from "../domain/policy/presets/index.ts";
 import type { Policy } from "../domain/policy/types.ts";
-import { type DatabaseFlags, withDatabase } from "./context.ts";
+import { type DatabaseFlags, operatorContext, withDatabase } from "./context.ts";
 import { table } from "./output.ts";
 
 async function readPolicyFile(file: string): Promise<Policy> {
@@ -27,8 +28,6 @@ async function readPolicyFile(file: string): Promise<Policy> {
   }
   return parsePolicy(json);
 }
-
-const who = "rollbook command line";
 
 export function registerPolicy(program: Command): void {
   const policy = program
@@ -77,7 +76,7 @@ export function registerPolicy(program: Command): void {
         );
       await withDatabase(command.optsWithGlobals<DatabaseFlags>(), async ({ db }) => {
         const school = await resolveSchool(db, flags.school);
-        const version = await savePolicyVersion(db, school.id, chosen, who);
+        const { version } = await adoptPreset(await operatorContext(db, school.id), { preset });
         process.stdout.write(
           `${school.name} now follows "${chosen.name}" (policy version ${version})\n`,
         );
@@ -92,7 +91,7 @@ export function registerPolicy(program: Command): void {
       const document = await readPolicyFile(file);
       await withDatabase(command.optsWithGlobals<DatabaseFlags>(), async ({ db }) => {
         const school = await resolveSchool(db, flags.school);
-        const version = await savePolicyVersion(db, school.id, document, who);
+        const version = await savePolicy(await operatorContext(db, school.id), document);
         process.stdout.write(
           `Saved "${document.name}" as policy version ${version} of ${school.name}\n`,
         );
@@ -109,7 +108,7 @@ export function registerPolicy(program: Command): void {
       await withDatabase(command.optsWithGlobals<DatabaseFlags>(), async ({ db }) => {
         const school = await resolveSchool(db, flags.school);
         const started = Date.now();
-        const summary = await evaluateSchool(db, school.id, date);
+        const summary = await evaluatePolicy(await operatorContext(db, school.id), { date });
         process.stdout.write(
           `${school.name}, ${date}: ${summary.pupils} pupils evaluated against policy version ${summary.policyVersion} in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
             `${summary.proposed} new proposals, ${summary.alreadyProposed} already proposed before\n`,

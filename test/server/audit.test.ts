@@ -314,7 +314,8 @@ describe("an access log that cannot be steered or lost", () => {
     await vi.waitFor(async () =>
       expect(
         await rowsFor("POST /api/schools/:schoolId/planned-absences/:absenceId/cancel"),
-      ).toEqual([{ pupil_id: null, pupil_ids: null, status: 200, action: "change" }]),
+        // The pupil is the planned absence's, as the use case found it; never the body's.
+      ).toEqual([{ pupil_id: amelia.id, pupil_ids: null, status: 200, action: "change" }]),
     );
   });
 

@@ -4,11 +4,12 @@ import { findMarks, markKey, recordMarks } from "../../db/repositories/marks.ts"
 import type { DB } from "../../db/schema.ts";
 import type { SessionName } from "../../domain/calendar.ts";
 import { codeOn, normaliseSymbol } from "../../domain/codes.ts";
-import type { IsoDate } from "../../domain/dates.ts";
+import { earlierDate, type IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { suggestCode } from "../../domain/follow-up/escalation.ts";
-import type { SchoolAccess } from "../access/access.ts";
-import { PLANNABLE_CODES, planAbsence } from "../registers/planned-absences.ts";
+import { inTransaction, type UseCaseContext } from "../context.ts";
+import { insertPlannedAbsence, PLANNABLE_CODES } from "../registers/planned-absences.ts";
+import { momentOf } from "../registers/register.ts";
 
 export interface NewAbsenceReport {
   pupilId: number;
@@ -58,24 +59,26 @@ export async function reportAbsence(
  * read-only roles and teachers file nothing that would become an amendment under their name.
  */
 export async function fileAbsenceReport(
-  db: Kysely<DB>,
-  access: SchoolAccess,
+  ctx: UseCaseContext,
   report: Omit<NewAbsenceReport, "source" | "reportedBy">,
-  today: IsoDate,
-  receivedAt: Date,
 ): Promise<number> {
+  const { access } = ctx;
+  const receivedAt = ctx.clock();
   access.requireForPupil("absence_reports.record", report.pupilId);
+  access.audit.subject(report.pupilId);
   const forFamily = !access.isParentOf(report.pupilId);
-  if (report.fromDate < today && !access.can("absence_reports.record"))
+  if (report.fromDate < momentOf(receivedAt).date && !access.can("absence_reports.record"))
     throw new RollbookError(
       "invalid_input",
       "Absences can be reported for today or later; for earlier days please contact the school",
     );
-  return reportAbsence(
-    db,
-    access.schoolId,
-    { ...report, source: forFamily ? "phone" : "portal", reportedBy: access.signature() },
-    receivedAt,
+  return inTransaction(ctx, "file absence report", (tx) =>
+    reportAbsence(
+      tx,
+      access.schoolId,
+      { ...report, source: forFamily ? "phone" : "portal", reportedBy: access.signature() },
+      receivedAt,
+    ),
   );
 }
 
@@ -137,12 +140,12 @@ export async function receiveReply(
  * unmarked are amended with the reason in their history; later sessions become a planned absence.
  */
 export async function acceptAbsenceReport(
-  db: Kysely<DB>,
-  access: SchoolAccess,
+  ctx: UseCaseContext,
   decision: { reportId: number; code: string },
-  today: IsoDate,
-  at: Date,
 ): Promise<{ amended: number; planned: number | null }> {
+  const { db, access } = ctx;
+  const at = ctx.clock();
+  const today = momentOf(at).date;
   access.require("absence_reports.decide");
   const report = await db
     .selectFrom("absence_reports")
@@ -151,6 +154,7 @@ export async function acceptAbsenceReport(
     .where("id", "=", decision.reportId)
     .executeTakeFirst();
   if (!report) throw new RollbookError("not_found", `No absence report ${decision.reportId}`);
+  access.audit.subject(report.pupil_id);
   if (report.status !== "pending")
     throw new RollbookError(
       "conflict",
@@ -160,10 +164,7 @@ export async function acceptAbsenceReport(
   codeOn(code, report.from_date);
   const calendar = await loadCalendar(db, access.schoolId);
   const sessions: { date: IsoDate; session: SessionName }[] = [];
-  for (const date of calendar.schoolDays(
-    report.from_date,
-    report.to_date < today ? report.to_date : today,
-  )) {
+  for (const date of calendar.schoolDays(report.from_date, earlierDate(report.to_date, today))) {
     for (const session of calendar.sessionsOn(date)) {
       const key = `${date}${session}`;
       if (
@@ -174,7 +175,8 @@ export async function acceptAbsenceReport(
     }
   }
   const reason = `${report.source === "portal" ? "Reported in the parent portal" : `Reported by ${report.source}`} by ${report.reported_by}: ${report.reason}`;
-  const result = await db.transaction().execute(async (tx) => {
+  // The amendments, the decision and any planned absence stand or fall together, with their log row.
+  return inTransaction(ctx, "accept absence report", async (tx) => {
     const existing = await findMarks(
       tx,
       access.schoolId,
@@ -209,53 +211,55 @@ export async function acceptAbsenceReport(
       .where("school_id", "=", access.schoolId)
       .where("id", "=", report.id)
       .execute();
-    return recorded.created + recorded.amended;
+    let planned: number | null = null;
+    if (report.to_date > today && PLANNABLE_CODES.includes(code)) {
+      const start =
+        report.from_date > today
+          ? { date: report.from_date, session: report.from_session }
+          : { date: calendar.schoolDayAfter(today, 1) ?? report.to_date, session: "AM" as const };
+      planned = await insertPlannedAbsence(
+        tx,
+        access.schoolId,
+        {
+          pupilId: report.pupil_id,
+          startDate: start.date,
+          startSession: start.session,
+          endDate: report.to_date,
+          endSession: report.to_session,
+          code,
+          reason,
+        },
+        access.signature(),
+      );
+    }
+    return { amended: recorded.created + recorded.amended, planned };
   });
-  let planned: number | null = null;
-  if (report.to_date > today && PLANNABLE_CODES.includes(code)) {
-    const start =
-      report.from_date > today
-        ? { date: report.from_date, session: report.from_session }
-        : { date: calendar.schoolDayAfter(today, 1) ?? report.to_date, session: "AM" as const };
-    planned = await planAbsence(
-      db,
-      access.schoolId,
-      {
-        pupilId: report.pupil_id,
-        startDate: start.date,
-        startSession: start.session,
-        endDate: report.to_date,
-        endSession: report.to_session,
-        code,
-        reason,
-      },
-      access.signature(),
-    );
-  }
-  return { amended: result, planned };
 }
 
 export async function rejectAbsenceReport(
-  db: Kysely<DB>,
-  access: SchoolAccess,
-  reportId: number,
-  why: string,
-  at: Date,
+  ctx: UseCaseContext,
+  decision: { reportId: number; reason: string },
 ): Promise<void> {
+  const { access } = ctx;
+  const { reportId } = decision;
+  const why = decision.reason.trim();
   access.require("absence_reports.decide");
-  if (!why.trim()) throw new RollbookError("invalid_input", "Say why the reason is not accepted");
-  const updated = await db
-    .updateTable("absence_reports")
-    .set({
-      status: "rejected",
-      decided_by: access.signature(),
-      decided_at: at,
-      decision: why.trim(),
-    })
-    .where("school_id", "=", access.schoolId)
-    .where("id", "=", reportId)
-    .where("status", "=", "pending")
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 0)
-    throw new RollbookError("not_found", `No pending absence report ${reportId}`);
+  if (!why) throw new RollbookError("invalid_input", "Say why the reason is not accepted");
+  await inTransaction(ctx, "reject absence report", async (tx) => {
+    const rejected = await tx
+      .updateTable("absence_reports")
+      .set({
+        status: "rejected",
+        decided_by: access.signature(),
+        decided_at: ctx.clock(),
+        decision: why,
+      })
+      .where("school_id", "=", access.schoolId)
+      .where("id", "=", reportId)
+      .where("status", "=", "pending")
+      .returning("pupil_id")
+      .executeTakeFirst();
+    if (!rejected) throw new RollbookError("not_found", `No pending absence report ${reportId}`);
+    access.audit.subject(rejected.pupil_id);
+  });
 }

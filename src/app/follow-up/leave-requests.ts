@@ -1,10 +1,9 @@
-import type { Kysely } from "kysely";
-import type { DB } from "../../db/schema.ts";
 import type { SessionName } from "../../domain/calendar.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
-import type { SchoolAccess } from "../access/access.ts";
-import { planAbsence } from "../registers/planned-absences.ts";
+import { inTransaction, type UseCaseContext } from "../context.ts";
+import { insertPlannedAbsence } from "../registers/planned-absences.ts";
+import { momentOf } from "../registers/register.ts";
 
 export interface LeaveRequest {
   pupilId: number;
@@ -16,16 +15,14 @@ export interface LeaveRequest {
 }
 
 /** A parent asks for leave in exceptional circumstances, in advance; the head of school decides. */
-export async function requestLeave(
-  db: Kysely<DB>,
-  access: SchoolAccess,
-  request: LeaveRequest,
-  today: IsoDate,
-  at: Date,
-): Promise<number> {
+export async function requestLeave(ctx: UseCaseContext, request: LeaveRequest): Promise<number> {
+  const { access } = ctx;
+  const at = ctx.clock();
+  const today: IsoDate = momentOf(at).date;
   // Parents ask for their own children; the office may write a request down for a family.
   // Read-only roles (trust, LA, DSL) and teachers ask for nothing under their own name.
   access.requireForPupil("leave_requests.record", request.pupilId);
+  access.audit.subject(request.pupilId);
   if (request.fromDate <= today)
     throw new RollbookError(
       "invalid_input",
@@ -38,21 +35,23 @@ export async function requestLeave(
       "invalid_input",
       "Describe the exceptional circumstances (at least a sentence)",
     );
-  const { id } = await db
-    .insertInto("leave_requests")
-    .values({
-      school_id: access.schoolId,
-      pupil_id: request.pupilId,
-      from_date: request.fromDate,
-      from_session: request.fromSession,
-      to_date: request.toDate,
-      to_session: request.toSession,
-      reason: request.reason.trim(),
-      requested_by: access.signature(),
-      requested_at: at,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  const { id } = await inTransaction(ctx, "request leave", (tx) =>
+    tx
+      .insertInto("leave_requests")
+      .values({
+        school_id: access.schoolId,
+        pupil_id: request.pupilId,
+        from_date: request.fromDate,
+        from_session: request.fromSession,
+        to_date: request.toDate,
+        to_session: request.toSession,
+        reason: request.reason.trim(),
+        requested_by: access.signature(),
+        requested_at: at,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow(),
+  );
   return id;
 }
 
@@ -62,11 +61,11 @@ export async function requestLeave(
  * records when the absence happens.
  */
 export async function decideLeave(
-  db: Kysely<DB>,
-  access: SchoolAccess,
+  ctx: UseCaseContext,
   decision: { requestId: number; authorise: boolean; reason: string },
-  at: Date,
 ): Promise<{ status: "authorised" | "refused"; plannedAbsenceId: number | null }> {
+  const { access } = ctx;
+  const at = ctx.clock();
   access.require("leave.authorise");
   if (!decision.reason.trim())
     throw new RollbookError(
@@ -74,7 +73,7 @@ export async function decideLeave(
       "Give the reason for the decision; the family is told it",
     );
   // One decision per request, even when two people press the button at once: the row is locked.
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(ctx, "decide leave", async (trx) => {
     const request = await trx
       .selectFrom("leave_requests")
       .selectAll()
@@ -83,13 +82,14 @@ export async function decideLeave(
       .forUpdate()
       .executeTakeFirst();
     if (!request) throw new RollbookError("not_found", `No leave request ${decision.requestId}`);
+    access.audit.subject(request.pupil_id);
     if (request.status !== "pending")
       throw new RollbookError(
         "conflict",
         `Leave request ${request.id} was already ${request.status}`,
       );
     const planned = decision.authorise
-      ? await planAbsence(
+      ? await insertPlannedAbsence(
           trx,
           access.schoolId,
           {

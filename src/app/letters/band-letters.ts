@@ -1,15 +1,13 @@
-import type { Kysely } from "kysely";
 import { currentPolicy } from "../../db/repositories/policies.ts";
 import { pupilsOnRollWithGroup } from "../../db/repositories/pupils.ts";
-import type { DB } from "../../db/schema.ts";
 import { academicYearBounds, academicYearOf } from "../../domain/calendar.ts";
-import type { IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { bandOf } from "../../domain/policy/bands.ts";
 import { pupilStatistics } from "../../domain/statistics.ts";
-import type { SchoolAccess } from "../access/access.ts";
 import { talliesOver } from "../attendance-statistics.ts";
-import { type IssuedLetters, issueLetters } from "./issue-letters.ts";
+import type { UseCaseContext } from "../context.ts";
+import { momentOf } from "../registers/register.ts";
+import { type IssuedLetters, issueBatches } from "./issue-letters.ts";
 import { letterTemplate } from "./letter-templates.ts";
 
 export interface BandLetters {
@@ -25,11 +23,11 @@ export interface BandLetters {
  * them in, one batch per letter. Bands with no letter chosen are left out.
  */
 export async function issueLettersByBand(
-  db: Kysely<DB>,
-  access: SchoolAccess,
+  ctx: UseCaseContext,
   lettersByBand: Record<string, string>,
-  today: IsoDate,
 ): Promise<BandLetters> {
+  const { db, access } = ctx;
+  const today = momentOf(ctx.clock()).date;
   access.require("letters.send");
   const stored = await currentPolicy(db, access.schoolId);
   if (!stored) throw new RollbookError("invalid_input", "The school has no attendance policy yet");
@@ -62,13 +60,27 @@ export async function issueLettersByBand(
     else if (inBand.has(band.id)) inBand.get(band.id)?.push(pupil.id);
     else inBand.set(band.id, [pupil.id]);
   }
-  const written: BandLetters["bands"] = [];
-  for (const band of bands) {
+  const chosen = bands.flatMap((band) => {
     const letterId = lettersByBand[band.id];
     const pupilIds = inBand.get(band.id) ?? [];
-    if (!letterId || pupilIds.length === 0) continue;
-    const batch = await issueLetters(db, access, { letterId, pupilIds }, today);
-    written.push({ bandId: band.id, band: band.name, letterId, pupils: pupilIds.length, batch });
-  }
-  return { bands: written, withoutBand };
+    return letterId && pupilIds.length > 0 ? [{ band, letterId, pupilIds }] : [];
+  });
+  // Every band's letters are recorded together: a failure part-way leaves none half-sent.
+  const batches =
+    chosen.length > 0
+      ? await issueBatches(
+          ctx,
+          chosen.map(({ letterId, pupilIds }) => ({ letterId, pupilIds })),
+        )
+      : [];
+  return {
+    bands: chosen.map(({ band, letterId, pupilIds }, i) => ({
+      bandId: band.id,
+      band: band.name,
+      letterId,
+      pupils: pupilIds.length,
+      batch: batches[i] as IssuedLetters,
+    })),
+    withoutBand,
+  };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
+import type { Insertable, Kysely, Transaction } from "kysely";
 import { addCaseEvent, openCaseOf } from "../../db/repositories/cases.ts";
 import { currentPolicy } from "../../db/repositories/policies.ts";
 import type { Contact, DB } from "../../db/schema.ts";
@@ -10,6 +10,8 @@ import { type LetterBlock, letterText, mergeLetter } from "../../domain/letters/
 import type { Action } from "../../domain/policy/types.ts";
 import type { SchoolAccess } from "../access/access.ts";
 import { ROLE_LABELS } from "../access/permissions.ts";
+import { inTransaction, type UseCaseContext } from "../context.ts";
+import { momentOf } from "../registers/register.ts";
 import { letterInput, type Occasion } from "./letter-data.ts";
 import { letterTemplate } from "./letter-templates.ts";
 import { letterDocx, zipOf } from "./render-docx.ts";
@@ -50,18 +52,30 @@ async function recipients(db: Kysely<DB>, schoolId: number, pupilId: number): Pr
     .execute();
 }
 
+/** A letter written and rendered, waiting to be recorded with the rest of its change. */
+interface WrittenLetter {
+  row: Insertable<DB["letters"]>;
+  caseId: number | null;
+  summary: string;
+}
+
+/** Letters written for one request: what will be recorded, and what could not be written. */
+interface WrittenBatch {
+  issued: IssuedLetters;
+  letters: WrittenLetter[];
+}
+
 /**
- * Writes a letter to every contact with parental responsibility of each pupil, records each one
- * sent with its exact content (and the PDF and Word files made from it) against the pupil and
- * their case, and returns the batch. A pupil the letter cannot go to is listed with the reason.
+ * Writes (merges and renders) a letter to every contact with parental responsibility of each
+ * pupil, without recording anything yet: rendering a big batch takes seconds, and no transaction
+ * (on the embedded database, the only connection) is held open while it happens.
  */
-export async function issueLetters(
+async function writeLetters(
   db: Kysely<DB>,
   access: SchoolAccess,
   request: LetterRequest,
   today: IsoDate,
-): Promise<IssuedLetters> {
-  access.require("letters.send");
+): Promise<WrittenBatch> {
   if (request.pupilIds.length === 0)
     throw new RollbookError("invalid_input", "Choose at least one pupil");
   const [template, stored] = await Promise.all([
@@ -80,6 +94,7 @@ export async function issueLetters(
     throw new RollbookError("not_found", `No meeting ${request.meetingId} in this school`);
   const batchId = randomUUID();
   const issued: IssuedLetters = { batchId, letters: [], skipped: [], withoutAddress: [] };
+  const letters: WrittenLetter[] = [];
   for (const pupilId of request.pupilIds) {
     const pupil = await db
       .selectFrom("pupils")
@@ -153,10 +168,10 @@ export async function issueLetters(
           template.docx,
         ),
       ];
-      const proposalId = request.proposalIds?.get(pupilId) ?? null;
-      const { id } = await db
-        .insertInto("letters")
-        .values({
+      letters.push({
+        caseId: openCase?.id ?? null,
+        summary: `Letter sent to ${contact.name}: ${template.title}`,
+        row: {
           school_id: access.schoolId,
           pupil_id: pupilId,
           case_id: openCase?.id ?? null,
@@ -169,25 +184,72 @@ export async function issueLetters(
           pdf,
           docx,
           batch_id: batchId,
-          proposal_id: proposalId,
+          proposal_id: request.proposalIds?.get(pupilId) ?? null,
           issued_on: today,
           issued_by: access.signature(),
-        })
+        },
+      });
+    }
+  }
+  return { issued, letters };
+}
+
+/** Records written letters, each with its case's chronology entry: every letter or none. */
+async function recordLetters(
+  tx: Transaction<DB>,
+  access: SchoolAccess,
+  batches: WrittenBatch[],
+): Promise<IssuedLetters[]> {
+  for (const { issued, letters } of batches) {
+    for (const letter of letters) {
+      const { id } = await tx
+        .insertInto("letters")
+        .values(letter.row)
         .returning("id")
         .executeTakeFirstOrThrow();
-      issued.letters.push({ id, pupilId, addressee: contact.name });
-      if (openCase) {
-        await addCaseEvent(db, access.schoolId, openCase.id, {
-          on: today,
+      issued.letters.push({ id, pupilId: letter.row.pupil_id, addressee: letter.row.addressee });
+      if (letter.caseId) {
+        await addCaseEvent(tx, access.schoolId, letter.caseId, {
+          on: letter.row.issued_on,
           by: access.signature(),
           kind: "letter_sent",
-          summary: `Letter sent to ${contact.name}: ${template.title}`,
-          detail: { letter: template.letterId, letterRecordId: id, proposalId },
+          summary: letter.summary,
+          detail: {
+            letter: letter.row.letter_id,
+            letterRecordId: id,
+            proposalId: letter.row.proposal_id,
+          },
         });
       }
     }
   }
-  return issued;
+  return batches.map((b) => b.issued);
+}
+
+/** Writes the batches, then records them all and their access-log row as one change. */
+export async function issueBatches(
+  ctx: UseCaseContext,
+  requests: LetterRequest[],
+): Promise<IssuedLetters[]> {
+  const { access } = ctx;
+  access.require("letters.send");
+  const today = momentOf(ctx.clock()).date;
+  const written: WrittenBatch[] = [];
+  for (const request of requests) written.push(await writeLetters(ctx.db, access, request, today));
+  return inTransaction(ctx, "issue letters", (tx) => recordLetters(tx, access, written));
+}
+
+/**
+ * Writes a letter to every contact with parental responsibility of each pupil, records each one
+ * sent with its exact content (and the PDF and Word files made from it) against the pupil and
+ * their case, and returns the batch. A pupil the letter cannot go to is listed with the reason.
+ */
+export async function issueLetters(
+  ctx: UseCaseContext,
+  request: LetterRequest,
+): Promise<IssuedLetters> {
+  const [issued] = await issueBatches(ctx, [request]);
+  return issued as IssuedLetters;
 }
 
 /**
@@ -195,11 +257,11 @@ export async function issueLetters(
  * letters for this half term" in one batch per letter.
  */
 export async function issueLettersForProposals(
-  db: Kysely<DB>,
-  access: SchoolAccess,
-  letterId: string | null,
-  today: IsoDate,
+  ctx: UseCaseContext,
+  choice: { letterId: string | null },
 ): Promise<IssuedLetters[]> {
+  const { db, access } = ctx;
+  const { letterId } = choice;
   access.require("letters.send");
   const accepted = await db
     .selectFrom("proposed_actions")
@@ -231,18 +293,15 @@ export async function issueLettersForProposals(
       byLetter.set(action.letter, pupils);
     }
   }
-  const batches: IssuedLetters[] = [];
-  for (const [id, pupils] of byLetter) {
-    batches.push(
-      await issueLetters(
-        db,
-        access,
-        { letterId: id, pupilIds: [...pupils.keys()], proposalIds: pupils },
-        today,
-      ),
-    );
-  }
-  return batches;
+  if (byLetter.size === 0) return [];
+  return issueBatches(
+    ctx,
+    [...byLetter].map(([id, pupils]) => ({
+      letterId: id,
+      pupilIds: [...pupils.keys()],
+      proposalIds: pupils,
+    })),
+  );
 }
 
 /** A batch as one PDF (every letter, each on its own pages) or a zip of Word documents. */

@@ -30,7 +30,9 @@ export function transportsFrom(config: Config, log: FastifyBaseLogger): Transpor
     email,
     sms: (school) =>
       school.smsProvider === "webhook" && school.webhookUrl
-        ? new WebhookSmsTransport(school.webhookUrl, school.sender)
+        ? new WebhookSmsTransport(school.webhookUrl, school.sender, {
+            allowedHosts: config.ROLLBOOK_SMS_WEBHOOK_ALLOW,
+          })
         : smsLog,
   };
 }

@@ -1,4 +1,5 @@
 import { createTransport, type Transporter } from "nodemailer";
+import { type GuardedPostOptions, guardedPostJson } from "./guarded-post.ts";
 
 export interface OutgoingMessage {
   /** Stable per message: sent as Message-ID / Idempotency-Key so a resend after a crash is recognised downstream. */
@@ -72,17 +73,24 @@ export class WebhookSmsTransport implements Transport {
   constructor(
     private readonly url: string,
     private readonly sender: string | null,
+    private readonly guard: GuardedPostOptions = { allowedHosts: [] },
   ) {}
 
   async send(message: OutgoingMessage): Promise<string> {
-    const response = await fetch(this.url, {
-      method: "POST",
-      headers: { "content-type": "application/json", "idempotency-key": message.idempotencyKey },
-      body: JSON.stringify({ to: message.to, from: this.sender, body: message.body }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!response.ok) throw new Error(`SMS provider answered ${response.status}`);
-    const answer = (await response.json().catch(() => ({}))) as { id?: string };
-    return answer.id ?? `webhook-${message.idempotencyKey}`;
+    const response = await guardedPostJson(
+      this.url,
+      { to: message.to, from: this.sender, body: message.body },
+      { "idempotency-key": message.idempotencyKey },
+      this.guard,
+    );
+    if (response.status < 200 || response.status > 299)
+      throw new Error(`SMS provider answered ${response.status}`);
+    let answer: { id?: unknown } = {};
+    try {
+      answer = JSON.parse(response.text) as { id?: unknown };
+    } catch {
+      // An answer that is not JSON still means sent; the message keeps its own key as the id.
+    }
+    return typeof answer.id === "string" ? answer.id : `webhook-${message.idempotencyKey}`;
   }
 }

@@ -6,8 +6,9 @@ import type { IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { letterName } from "../../domain/letters/templates.ts";
 import type { Action } from "../../domain/policy/types.ts";
-import type { SchoolAccess } from "../access/access.ts";
 import { closeCase, startStage } from "../cases/case-stages.ts";
+import { inTransaction, type UseCaseContext } from "../context.ts";
+import { momentOf } from "../registers/register.ts";
 
 export interface Decision {
   proposalId: number;
@@ -34,27 +35,32 @@ async function pendingProposal(db: Kysely<DB>, schoolId: number, id: number) {
 
 /** Dismisses a proposal with the reason, which stays on record; it is not proposed again. */
 export async function dismissProposal(
-  db: Kysely<DB>,
-  access: SchoolAccess,
-  id: number,
-  reason: string,
-  at: Date,
+  ctx: UseCaseContext,
+  decision: { proposalId: number; reason: string },
 ): Promise<Decision> {
+  const { access } = ctx;
+  const id = decision.proposalId;
+  const reason = decision.reason.trim();
   access.require("proposals.decide");
-  if (!reason.trim()) throw new RollbookError("invalid_input", "Say why the proposal is dismissed");
-  await pendingProposal(db, access.schoolId, id);
-  await db
-    .updateTable("proposed_actions")
-    .set({
-      status: "dismissed",
-      decided_by: access.signature(),
-      decided_at: at,
-      decision_reason: reason.trim(),
-    })
-    .where("school_id", "=", access.schoolId)
-    .where("id", "=", id)
-    .where("status", "=", "proposed")
-    .execute();
+  if (!reason) throw new RollbookError("invalid_input", "Say why the proposal is dismissed");
+  const proposal = await pendingProposal(ctx.db, access.schoolId, id);
+  access.audit.subject(proposal.pupil_id);
+  await inTransaction(ctx, "dismiss proposal", async (tx) => {
+    const dismissed = await tx
+      .updateTable("proposed_actions")
+      .set({
+        status: "dismissed",
+        decided_by: access.signature(),
+        decided_at: ctx.clock(),
+        decision_reason: reason,
+      })
+      .where("school_id", "=", access.schoolId)
+      .where("id", "=", id)
+      .where("status", "=", "proposed")
+      .executeTakeFirst();
+    // Someone else decided it between the check and this change.
+    if (Number(dismissed.numUpdatedRows) === 0) await pendingProposal(tx, access.schoolId, id);
+  });
   return { proposalId: id, status: "dismissed", caseId: null };
 }
 
@@ -64,14 +70,16 @@ export async function dismissProposal(
  * and referrals are recorded on the case for the people who do them.
  */
 export async function acceptProposal(
-  db: Kysely<DB>,
-  access: SchoolAccess,
-  id: number,
-  today: IsoDate,
-  at: Date,
+  ctx: UseCaseContext,
+  decision: { proposalId: number },
 ): Promise<Decision> {
+  const { db, access } = ctx;
+  const id = decision.proposalId;
+  const at = ctx.clock();
+  const today: IsoDate = momentOf(at).date;
   access.require("proposals.decide");
   const proposal = await pendingProposal(db, access.schoolId, id);
+  access.audit.subject(proposal.pupil_id);
   const stored = await currentPolicy(db, access.schoolId);
   if (!stored) throw new RollbookError("not_found", "This school has no attendance policy");
   // Stage changes first, so the letters and meetings that go with them are recorded on the case.
@@ -79,7 +87,7 @@ export async function acceptProposal(
     (a, b) => Number(b.type === "start_stage") - Number(a.type === "start_stage"),
   );
   const by = access.signature();
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(ctx, "accept proposal", async (tx) => {
     let current = await openCaseOf(tx, access.schoolId, proposal.pupil_id);
     for (const action of actions) {
       if (action.type === "start_stage") {
@@ -101,12 +109,15 @@ export async function acceptProposal(
         });
       }
     }
-    await tx
+    const accepted = await tx
       .updateTable("proposed_actions")
       .set({ status: "accepted", decided_by: by, decided_at: at, case_id: current?.id ?? null })
       .where("school_id", "=", access.schoolId)
       .where("id", "=", id)
-      .execute();
+      .where("status", "=", "proposed")
+      .executeTakeFirst();
+    // Decided by someone else meanwhile: their decision stands and this one's stage moves roll back.
+    if (Number(accepted.numUpdatedRows) === 0) await pendingProposal(tx, access.schoolId, id);
     return { proposalId: id, status: "accepted" as const, caseId: current?.id ?? null };
   });
 }

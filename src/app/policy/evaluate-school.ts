@@ -6,6 +6,8 @@ import type { DB } from "../../db/schema.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { evaluatePupil, type PreviousProposal } from "../../domain/policy/evaluate.ts";
+import type { UseCaseContext } from "../context.ts";
+import { momentOf } from "../registers/register.ts";
 import { contextFrom, loadEvaluationData } from "./evaluation-data.ts";
 
 export interface EvaluationSummary {
@@ -15,6 +17,25 @@ export interface EvaluationSummary {
   proposed: number;
   alreadyProposed: number;
   byTrigger: Record<string, number>;
+}
+
+/**
+ * Someone asks for the policy to be evaluated now (the daily job does it each evening): as of
+ * today or a past day, never a day whose registers have not happened.
+ */
+export async function evaluatePolicy(
+  ctx: UseCaseContext,
+  request: { date?: IsoDate },
+): Promise<EvaluationSummary> {
+  ctx.access.require("proposals.decide");
+  const today = momentOf(ctx.clock()).date;
+  const date = request.date ?? today;
+  if (date > today)
+    throw new RollbookError(
+      "invalid_input",
+      "A policy cannot be evaluated for a day that has not happened yet",
+    );
+  return evaluateSchool(ctx.db, ctx.access.schoolId, date);
 }
 
 /**

@@ -3,6 +3,8 @@ import type { DB } from "../../db/schema.ts";
 import type { SessionName } from "../../domain/calendar.ts";
 import { codeOn, normaliseSymbol } from "../../domain/codes.ts";
 import { RollbookError } from "../../domain/errors.ts";
+import { visiblePupil } from "../access/visible-pupil.ts";
+import { inTransaction, type UseCaseContext } from "../context.ts";
 
 /**
  * Absences known in advance pre-fill the register: leave of absence (C, C1, C2, J1, S), medical
@@ -55,7 +57,21 @@ export interface NewPlannedAbsence {
   reason: string;
 }
 
+/** The office plans an absence for a pupil it can see. */
 export async function planAbsence(
+  ctx: UseCaseContext,
+  absence: NewPlannedAbsence,
+): Promise<number> {
+  const { access } = ctx;
+  access.require("marks.amend");
+  await visiblePupil(ctx.db, access, absence.pupilId);
+  return inTransaction(ctx, "plan absence", (tx) =>
+    insertPlannedAbsence(tx, access.schoolId, absence, access.signature()),
+  );
+}
+
+/** Checks and stores a planned absence, inside the change that decided it (a report, leave). */
+export async function insertPlannedAbsence(
   db: Kysely<DB>,
   schoolId: number,
   absence: NewPlannedAbsence,
@@ -92,23 +108,22 @@ export async function planAbsence(
 }
 
 /** Cancels (never deletes) a planned absence; marks already recorded from it stay in the register. */
-export async function cancelPlannedAbsence(
-  db: Kysely<DB>,
-  schoolId: number,
-  id: number,
-  by: string,
-  at: Date,
-): Promise<void> {
-  const result = await db
-    .updateTable("planned_absences")
-    .set({ cancelled_by: by, cancelled_at: at })
-    .where("school_id", "=", schoolId)
-    .where("id", "=", id)
-    .where("cancelled_at", "is", null)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 0) {
-    throw new RollbookError("not_found", `No current planned absence ${id} in this school`);
-  }
+export async function cancelPlannedAbsence(ctx: UseCaseContext, id: number): Promise<void> {
+  const { access } = ctx;
+  access.require("marks.amend");
+  await inTransaction(ctx, "cancel planned absence", async (tx) => {
+    const cancelled = await tx
+      .updateTable("planned_absences")
+      .set({ cancelled_by: access.signature(), cancelled_at: ctx.clock() })
+      .where("school_id", "=", access.schoolId)
+      .where("id", "=", id)
+      .where("cancelled_at", "is", null)
+      .returning("pupil_id")
+      .executeTakeFirst();
+    if (!cancelled)
+      throw new RollbookError("not_found", `No current planned absence ${id} in this school`);
+    access.audit.subject(cancelled.pupil_id);
+  });
 }
 
 export async function listPlannedAbsences(

@@ -47,7 +47,7 @@ export async function savePolicyVersion(
   policy: Policy,
   by: string,
 ): Promise<number> {
-  return db.transaction().execute(async (tx) => {
+  const save = async (tx: Kysely<DB>) => {
     const latest = await tx
       .selectFrom("policies")
       .select((eb) => eb.fn.max("version").as("version"))
@@ -66,5 +66,7 @@ export async function savePolicyVersion(
       })
       .execute();
     return version;
-  });
+  };
+  // Inside a use case's change it joins that transaction; alone it makes its own.
+  return db.isTransaction ? save(db) : db.transaction().execute(save);
 }

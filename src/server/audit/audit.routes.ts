@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { visiblePupil } from "../../app/access/visible-pupil.ts";
 import { accessToPupil } from "../../app/audit/access-log.ts";
 import {
   purgeExpired,
@@ -12,7 +13,6 @@ import type { RetentionKind } from "../../db/schema.ts";
 import type { RouteApp } from "../app.ts";
 import { asDownload } from "../download.ts";
 import { id, schoolParams } from "../params.ts";
-import { visiblePupil } from "../pupils/pupils.routes.ts";
 
 const pupilParams = schoolParams.extend({ pupilId: id });
 

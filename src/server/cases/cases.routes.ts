@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { caseEventFor } from "../../app/access/safeguarding.ts";
+import { visiblePupil } from "../../app/access/visible-pupil.ts";
 import { caseToWork } from "../../app/cases/case-access.ts";
 import { closeCase, stageName, startStage } from "../../app/cases/case-stages.ts";
 import { evidencePack } from "../../app/cases/chronology.ts";
@@ -24,7 +25,6 @@ import { RollbookError } from "../../domain/errors.ts";
 import type { RouteApp } from "../app.ts";
 import { asDownload } from "../download.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
-import { visiblePupil } from "../pupils/pupils.routes.ts";
 
 const caseParams = schoolParams.extend({ caseId: id });
 const meetingKind = z

@@ -1,11 +1,11 @@
 import { z } from "zod";
+import { visiblePupil } from "../../app/access/visible-pupil.ts";
 import { exportCtf } from "../../app/ctf/export-ctf.ts";
 import { importCtf } from "../../app/ctf/import-ctf.ts";
 import type { RouteApp } from "../app.ts";
 import { asDownload } from "../download.ts";
 import { IMPORT_BODY_LIMIT } from "../limits.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
-import { visiblePupil } from "../pupils/pupils.routes.ts";
 
 const XML_TYPES = ["application/xml", "text/xml"];
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { SchoolAccess } from "../../app/access/access.ts";
+import { visiblePupil } from "../../app/access/visible-pupil.ts";
 import { resolveRange } from "../../app/attendance-statistics.ts";
 import { pupilCalendar, schoolDashboard } from "../../app/dashboard.ts";
 import { decideLeave, requestLeave } from "../../app/follow-up/leave-requests.ts";
@@ -10,7 +11,6 @@ import { currentPolicy } from "../../db/repositories/policies.ts";
 import { lateThresholdOf } from "../../domain/punctuality.ts";
 import type { RouteApp } from "../app.ts";
 import { absenceSpan, id, rangeQuery, schoolParams } from "../params.ts";
-import { visiblePupil } from "../pupils/pupils.routes.ts";
 import { rangeRequestOf } from "../schools/schools.routes.ts";
 
 export async function dashboardRoutes(app: RouteApp): Promise<void> {
@@ -133,15 +133,9 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const pupil = await visiblePupil(db, access, request.params.pupilId);
-      const created = await requestLeave(
-        db,
-        access,
-        { pupilId: pupil.id, ...request.body },
-        today(),
-        app.clock(),
-      );
+      const ctx = await request.useCaseContext(request.params.schoolId);
+      const pupil = await visiblePupil(ctx.db, ctx.access, request.params.pupilId);
+      const created = await requestLeave(ctx, { pupilId: pupil.id, ...request.body });
       reply.status(201);
       return { id: created };
     },
@@ -158,13 +152,10 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      return decideLeave(
-        db,
-        access,
-        { requestId: request.params.requestId, ...request.body },
-        app.clock(),
-      );
+      return decideLeave(await request.useCaseContext(request.params.schoolId), {
+        requestId: request.params.requestId,
+        ...request.body,
+      });
     },
   );
 }

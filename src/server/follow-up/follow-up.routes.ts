@@ -1,22 +1,21 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
-import { logContact } from "../../app/cases/contact-log.ts";
+import { visiblePupil } from "../../app/access/visible-pupil.ts";
 import {
   acceptAbsenceReport,
   fileAbsenceReport,
   receiveReply,
   rejectAbsenceReport,
 } from "../../app/follow-up/absence-reports.ts";
-import { callList, REACHED } from "../../app/follow-up/call-list.ts";
+import { callList } from "../../app/follow-up/call-list.ts";
+import { recordCallOutcome } from "../../app/follow-up/call-outcome.ts";
 import { checkSmsWebhookUrl } from "../../app/messages/webhook-address.ts";
-import { amendMark } from "../../app/registers/amend-mark.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import type { RouteApp } from "../app.ts";
 import { MB } from "../limits.ts";
 import { absenceSpan, id, isoDate, schoolParams } from "../params.ts";
-import { visiblePupil } from "../pupils/pupils.routes.ts";
 
 export async function followUpRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;
@@ -71,50 +70,13 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const pupil = await visiblePupil(db, access, request.params.pupilId);
-      const instant = app.clock();
-      const now = momentOf(instant);
-      const ctx = { db, access, clock: app.clock, audit: access.audit };
-      const logged = await logContact(ctx, {
-        pupilId: pupil.id,
-        happenedAt: instant,
-        method: request.body.method,
-        direction: "outgoing",
-        contactId: request.body.contactId,
-        withWhom: request.body.withWhom,
-        outcome: request.body.outcome,
-        notes: request.body.reason,
+      const ctx = await request.useCaseContext(request.params.schoolId);
+      const recorded = await recordCallOutcome(ctx, {
+        pupilId: request.params.pupilId,
+        ...request.body,
       });
-      let amended = 0;
-      if (request.body.code) {
-        if (!REACHED.has(request.body.outcome))
-          throw new RollbookError(
-            "invalid_input",
-            "A reason can only be recorded when the family was reached",
-          );
-        const marks = await db
-          .selectFrom("session_marks")
-          .select(["session", "version"])
-          .where("school_id", "=", access.schoolId)
-          .where("pupil_id", "=", pupil.id)
-          .where("date", "=", now.date)
-          .where("code", "=", "N")
-          .execute();
-        for (const mark of marks) {
-          await amendMark(ctx, {
-            pupilId: pupil.id,
-            date: now.date,
-            session: mark.session,
-            code: request.body.code,
-            reason: `${request.body.withWhom} by ${request.body.method.replace("_", " ")}: ${request.body.reason ?? "reason given"}`,
-            baseVersion: mark.version,
-          });
-          amended++;
-        }
-      }
       reply.status(201);
-      return { contactLogId: logged, amended };
+      return recorded;
     },
   );
 
@@ -157,15 +119,9 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const pupil = await visiblePupil(db, access, request.params.pupilId);
-      const created = await fileAbsenceReport(
-        db,
-        access,
-        { pupilId: pupil.id, ...request.body },
-        moment().date,
-        app.clock(),
-      );
+      const ctx = await request.useCaseContext(request.params.schoolId);
+      const pupil = await visiblePupil(ctx.db, ctx.access, request.params.pupilId);
+      const created = await fileAbsenceReport(ctx, { pupilId: pupil.id, ...request.body });
       reply.status(201);
       return { id: created };
     },
@@ -183,14 +139,10 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      return acceptAbsenceReport(
-        db,
-        access,
-        { reportId: request.params.reportId, code: request.body.code },
-        moment().date,
-        app.clock(),
-      );
+      return acceptAbsenceReport(await request.useCaseContext(request.params.schoolId), {
+        reportId: request.params.reportId,
+        code: request.body.code,
+      });
     },
   );
   app.post(
@@ -204,14 +156,10 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      await rejectAbsenceReport(
-        db,
-        access,
-        request.params.reportId,
-        request.body.reason,
-        app.clock(),
-      );
+      await rejectAbsenceReport(await request.useCaseContext(request.params.schoolId), {
+        reportId: request.params.reportId,
+        reason: request.body.reason,
+      });
       return { rejected: request.params.reportId };
     },
   );

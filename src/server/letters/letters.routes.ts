@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { visiblePupil } from "../../app/access/visible-pupil.ts";
 import { issueLettersByBand } from "../../app/letters/band-letters.ts";
 import {
   batchFiles,
@@ -19,7 +20,6 @@ import type { RouteApp } from "../app.ts";
 import { asDownload } from "../download.ts";
 import { MB } from "../limits.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
-import { visiblePupil } from "../pupils/pupils.routes.ts";
 
 const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
@@ -169,9 +169,10 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      await letterTemplate(db, access.schoolId, request.body.letterId);
-      const issued = await issueLetters(db, access, request.body, today());
+      const issued = await issueLetters(
+        await request.useCaseContext(request.params.schoolId),
+        request.body,
+      );
       reply.status(201);
       return issued;
     },
@@ -192,16 +193,16 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("letters.send");
+      const ctx = await request.useCaseContext(request.params.schoolId);
+      ctx.access.require("letters.send");
       const chosen =
-        request.body.letters ?? (await currentPolicy(db, access.schoolId))?.policy.bandLetters;
+        request.body.letters ?? (await currentPolicy(db, ctx.access.schoolId))?.policy.bandLetters;
       if (!chosen)
         throw new RollbookError(
           "invalid_input",
           "The policy names no letter for its bands: choose a letter for each band to write to",
         );
-      const written = await issueLettersByBand(db, access, chosen, today());
+      const written = await issueLettersByBand(ctx, chosen);
       reply.status(201);
       return written;
     },
@@ -219,8 +220,10 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const batches = await issueLettersForProposals(db, access, request.body.letterId, today());
+      const batches = await issueLettersForProposals(
+        await request.useCaseContext(request.params.schoolId),
+        { letterId: request.body.letterId },
+      );
       reply.status(201);
       return { batches };
     },

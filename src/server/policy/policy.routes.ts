@@ -1,16 +1,13 @@
 import { z } from "zod";
 import { withinSchoolYears } from "../../app/attendance-statistics.ts";
 import { acceptProposal, dismissProposal } from "../../app/policy/decide-proposal.ts";
-import { evaluateSchool } from "../../app/policy/evaluate-school.ts";
+import { evaluatePolicy } from "../../app/policy/evaluate-school.ts";
 import { parsePolicy, policySchema } from "../../app/policy/policy-schema.ts";
+import { adoptPreset, savePolicy } from "../../app/policy/save-policy.ts";
 import { simulatePolicy } from "../../app/policy/simulate-policy.ts";
 import { displayName, momentOf } from "../../app/registers/register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
-import {
-  currentPolicy,
-  policyVersions,
-  savePolicyVersion,
-} from "../../db/repositories/policies.ts";
+import { currentPolicy, policyVersions } from "../../db/repositories/policies.ts";
 import { codesValidOn } from "../../domain/codes.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { conditionKinds } from "../../domain/policy/conditions/index.ts";
@@ -134,10 +131,10 @@ export async function policyRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("school.setup");
-      const policy = parsePolicy(request.body);
-      const version = await savePolicyVersion(db, access.schoolId, policy, access.signature());
+      const version = await savePolicy(
+        await request.useCaseContext(request.params.schoolId),
+        request.body,
+      );
       reply.status(201);
       return { version };
     },
@@ -154,17 +151,12 @@ export async function policyRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("school.setup");
-      const preset = PRESETS[request.body.preset];
-      if (!preset)
-        throw new RollbookError(
-          "not_found",
-          `No preset "${request.body.preset}"; presets: ${Object.keys(PRESETS).join(", ")}`,
-        );
-      const version = await savePolicyVersion(db, access.schoolId, preset, access.signature());
+      const adopted = await adoptPreset(
+        await request.useCaseContext(request.params.schoolId),
+        request.body,
+      );
       reply.status(201);
-      return { version, name: preset.name };
+      return adopted;
     },
   );
 
@@ -216,16 +208,7 @@ export async function policyRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("proposals.decide");
-      const today = momentOf(app.clock()).date;
-      const date = request.body.date ?? today;
-      if (date > today)
-        throw new RollbookError(
-          "invalid_input",
-          "A policy cannot be evaluated for a day that has not happened yet",
-        );
-      return evaluateSchool(db, access.schoolId, date);
+      return evaluatePolicy(await request.useCaseContext(request.params.schoolId), request.body);
     },
   );
 
@@ -308,9 +291,9 @@ export async function policyRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const now = app.clock();
-      return acceptProposal(db, access, request.params.proposalId, momentOf(now).date, now);
+      return acceptProposal(await request.useCaseContext(request.params.schoolId), {
+        proposalId: request.params.proposalId,
+      });
     },
   );
 
@@ -325,14 +308,10 @@ export async function policyRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      return dismissProposal(
-        db,
-        access,
-        request.params.proposalId,
-        request.body.reason,
-        app.clock(),
-      );
+      return dismissProposal(await request.useCaseContext(request.params.schoolId), {
+        proposalId: request.params.proposalId,
+        reason: request.body.reason,
+      });
     },
   );
 }

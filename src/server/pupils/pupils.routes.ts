@@ -1,13 +1,13 @@
-import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { SchoolAccess } from "../../app/access/access.ts";
+import { visiblePupil } from "../../app/access/visible-pupil.ts";
 import { pupilReport, resolveRange, withinSchoolYears } from "../../app/attendance-statistics.ts";
+import { admitPupil, changePupil, saveContact } from "../../app/pupils/manage-pupils.ts";
 import { displayName, momentOf } from "../../app/registers/register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { markHistory } from "../../db/repositories/marks.ts";
 import { contactsOf } from "../../db/repositories/pupils.ts";
-import type { DB, Pupil } from "../../db/schema.ts";
-import { RollbookError } from "../../domain/errors.ts";
+import type { Pupil } from "../../db/schema.ts";
 import { isOnRoll, upnProblem } from "../../domain/pupil.ts";
 import type { RouteApp } from "../app.ts";
 import { id, isoDate, rangeQuery, schoolParams } from "../params.ts";
@@ -75,47 +75,8 @@ export function pupilView(pupil: Pupil, access: SchoolAccess) {
   };
 }
 
-/** The pupil, if the caller may see them; otherwise "not found", so nothing leaks about other children. */
-export async function visiblePupil(
-  db: Kysely<DB>,
-  access: SchoolAccess,
-  pupilId: number,
-): Promise<Pupil> {
-  const pupil = await db
-    .selectFrom("pupils")
-    .selectAll()
-    .where("school_id", "=", access.schoolId)
-    .where("id", "=", pupilId)
-    .executeTakeFirst();
-  if (!pupil || !access.canSeePupil(pupil))
-    throw new RollbookError("not_found", `No pupil ${pupilId} in this school`);
-  access.audit.subject(pupil.id);
-  return pupil;
-}
-
-function toRow(schoolId: number, b: z.infer<typeof pupilBody>) {
-  return {
-    school_id: schoolId,
-    upn: b.upn,
-    legal_forename: b.legalForename,
-    legal_surname: b.legalSurname,
-    preferred_forename: b.preferredForename,
-    preferred_surname: b.preferredSurname,
-    date_of_birth: b.dateOfBirth,
-    sex: b.sex,
-    year_group_id: b.yearGroupId,
-    registration_group_id: b.registrationGroupId,
-    admission_date: b.admissionDate,
-    leaving_date: b.leavingDate,
-    sen_support: b.senSupport,
-    ehcp: b.ehcp,
-    fsm: b.fsm,
-    pupil_premium: b.pupilPremium,
-    looked_after: b.lookedAfter,
-    has_social_worker: b.hasSocialWorker,
-    medical_condition: b.medicalCondition,
-  };
-}
+// Branches written before the move import it from here.
+export { visiblePupil } from "../../app/access/visible-pupil.ts";
 
 export async function pupilRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;
@@ -192,26 +153,10 @@ export async function pupilRoutes(app: RouteApp): Promise<void> {
       schema: { tags: ["pupils"], summary: "Admit a pupil", params: schoolParams, body: pupilBody },
     },
     async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("pupils.manage");
-      const exists = await db
-        .selectFrom("pupils")
-        .select("id")
-        .where("school_id", "=", access.schoolId)
-        .where("upn", "=", request.body.upn)
-        .executeTakeFirst();
-      if (exists)
-        throw new RollbookError(
-          "conflict",
-          `A pupil with UPN ${request.body.upn} is already on this school's roll (pupil ${exists.id})`,
-        );
-      const pupil = await db
-        .insertInto("pupils")
-        .values(toRow(access.schoolId, request.body))
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const ctx = await request.useCaseContext(request.params.schoolId);
+      const pupil = await admitPupil(ctx, request.body);
       reply.status(201);
-      return pupilView(pupil, access);
+      return pupilView(pupil, ctx.access);
     },
   );
 
@@ -226,17 +171,12 @@ export async function pupilRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("pupils.manage");
-      await visiblePupil(db, access, request.params.pupilId);
-      const pupil = await db
-        .updateTable("pupils")
-        .set(toRow(access.schoolId, request.body))
-        .where("school_id", "=", access.schoolId)
-        .where("id", "=", request.params.pupilId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return pupilView(pupil, access);
+      const ctx = await request.useCaseContext(request.params.schoolId);
+      const pupil = await changePupil(ctx, {
+        pupilId: request.params.pupilId,
+        details: request.body,
+      });
+      return pupilView(pupil, ctx.access);
     },
   );
 
@@ -265,25 +205,11 @@ export async function pupilRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("pupils.manage");
-      const pupil = await visiblePupil(db, access, request.params.pupilId);
-      const b = request.body;
-      const values = {
-        name: b.name,
-        relationship: b.relationship,
-        phone: b.phone,
-        email: b.email,
-        address: b.address,
-        parental_responsibility: b.parentalResponsibility,
-        lives_with_pupil: b.livesWithPupil,
-      };
-      await db
-        .insertInto("contacts")
-        .values({ school_id: access.schoolId, pupil_id: pupil.id, priority: b.priority, ...values })
-        .onConflict((oc) => oc.columns(["school_id", "pupil_id", "priority"]).doUpdateSet(values))
-        .execute();
-      return { contacts: await contactsOf(db, access.schoolId, pupil.id) };
+      const contacts = await saveContact(await request.useCaseContext(request.params.schoolId), {
+        pupilId: request.params.pupilId,
+        contact: request.body,
+      });
+      return { contacts };
     },
   );
 

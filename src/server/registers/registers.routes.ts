@@ -12,7 +12,6 @@ import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import type { RouteApp } from "../app.ts";
 import { clock, id, isoDate, schoolParams, session } from "../params.ts";
-import { visiblePupil } from "../pupils/pupils.routes.ts";
 
 const registerParams = schoolParams.extend({ groupId: id, date: isoDate, session });
 const codeField = z.string().trim().min(1).max(3);
@@ -187,10 +186,10 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("marks.amend");
-      await visiblePupil(db, access, request.body.pupilId);
-      const created = await planAbsence(db, access.schoolId, request.body, access.signature());
+      const created = await planAbsence(
+        await request.useCaseContext(request.params.schoolId),
+        request.body,
+      );
       reply.status(201);
       return { id: created };
     },
@@ -206,14 +205,9 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("marks.amend");
       await cancelPlannedAbsence(
-        db,
-        access.schoolId,
+        await request.useCaseContext(request.params.schoolId),
         request.params.absenceId,
-        access.signature(),
-        app.clock(),
       );
       return { cancelled: request.params.absenceId };
     },
