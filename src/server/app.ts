@@ -163,7 +163,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await api.register(pupilRoutes, { prefix: "/api/schools" });
   await api.register(registerRoutes, { prefix: "/api/schools" });
   await api.register(officeRoutes, { prefix: "/api/schools" });
-  await api.register(setupRoutes, { prefix: "/api/schools" });
+  await api.register(setupRoutes, {
+    prefix: "/api/schools",
+    publicUrl: options.publicUrl ?? "http://127.0.0.1:3000",
+  });
   await api.register(policyRoutes, { prefix: "/api" });
   await api.register(caseRoutes, { prefix: "/api/schools" });
   await api.register(letterRoutes, { prefix: "/api/schools" });

@@ -295,6 +295,19 @@ const CHANGES: Change[] = [
     pupil: () => amelia.id,
   },
   {
+    name: "set how long a kind of record is kept",
+    send: () => head.send("PUT", url("/retention/messages"), { keepYears: 2 }),
+    look: async () =>
+      JSON.stringify(
+        await server.database.db
+          .selectFrom("retention_rules")
+          .select(["kind", "keep_years"])
+          .where("school_id", "=", server.school.id)
+          .execute(),
+      ),
+    pupil: () => 0,
+  },
+  {
     name: "write a letter",
     send: () =>
       office.send("POST", url("/letters"), { letterId: "trust_letter_1", pupilIds: [amelia.id] }),

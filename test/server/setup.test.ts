@@ -141,6 +141,15 @@ describe("setting up a school through the API", () => {
       role: "teacher",
     });
     expect(weak.json().error.message).toContain("body.password: must have at least 12 characters");
+    // The same rules as every other account: a password from breach lists is refused here too.
+    const breached = await head.send("POST", `/api/schools/${server.school.id}/staff`, {
+      email: "y@a.example",
+      name: "Y",
+      password: "password1234",
+      role: "teacher",
+    });
+    expect(breached.statusCode).toBe(400);
+    expect(breached.json().error.message).toContain("most often found in data breaches");
     const list = (await head.get(`/api/schools/${server.school.id}/staff`)).json().staff;
     expect(list.find((s: { email: string }) => s.email === "new.teacher@a.example")).toMatchObject({
       role: "teacher",

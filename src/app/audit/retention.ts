@@ -2,7 +2,7 @@ import { type Kysely, sql, type Transaction } from "kysely";
 import type { DB, RetentionKind } from "../../db/schema.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
-import type { SchoolAccess } from "../access/access.ts";
+import { inTransaction, type UseCaseContext } from "../context.ts";
 
 /** Register entries must be kept six years (School Attendance (Pupil Registration) Regulations). */
 export const REGISTER_MINIMUM_YEARS = 6;
@@ -26,35 +26,37 @@ export async function retentionRules(db: Kysely<DB>, schoolId: number) {
 
 /** Sets how long one kind of record is kept; registers never less than six years. */
 export async function setRetention(
-  db: Kysely<DB>,
-  access: SchoolAccess,
-  kind: RetentionKind,
-  keepYears: number,
-  at: Date,
+  ctx: UseCaseContext,
+  rule: { kind: RetentionKind; keepYears: number },
 ): Promise<void> {
+  const { access } = ctx;
+  const { kind, keepYears } = rule;
+  const at = ctx.clock();
   access.require("school.setup");
   if (kind === "registers" && keepYears < REGISTER_MINIMUM_YEARS)
     throw new RollbookError(
       "invalid_input",
       `Register entries must be kept at least ${REGISTER_MINIMUM_YEARS} years; ${keepYears} was asked for`,
     );
-  await db
-    .insertInto("retention_rules")
-    .values({
-      school_id: access.schoolId,
-      kind,
-      keep_years: keepYears,
-      set_by: access.signature(),
-      set_at: at,
-    })
-    .onConflict((oc) =>
-      oc.columns(["school_id", "kind"]).doUpdateSet({
+  await inTransaction(ctx, "set retention", (tx) =>
+    tx
+      .insertInto("retention_rules")
+      .values({
+        school_id: access.schoolId,
+        kind,
         keep_years: keepYears,
         set_by: access.signature(),
         set_at: at,
-      }),
-    )
-    .execute();
+      })
+      .onConflict((oc) =>
+        oc.columns(["school_id", "kind"]).doUpdateSet({
+          keep_years: keepYears,
+          set_by: access.signature(),
+          set_at: at,
+        }),
+      )
+      .execute(),
+  );
 }
 
 /** The first day still kept: records from before it may go. */

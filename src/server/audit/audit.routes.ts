@@ -83,8 +83,9 @@ export async function auditRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      await setRetention(db, access, request.params.kind, request.body.keepYears, app.clock());
+      const ctx = await request.useCaseContext(request.params.schoolId);
+      await setRetention(ctx, { kind: request.params.kind, keepYears: request.body.keepYears });
+      const { access } = ctx;
       return {
         rules: await retentionRules(db, access.schoolId),
         // What the next purge would remove, counted without removing it.

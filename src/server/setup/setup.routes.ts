@@ -1,19 +1,18 @@
 import { z } from "zod";
-import { hashPassword, MIN_PASSWORD_LENGTH } from "../../app/accounts/passwords.ts";
+import { createAccount } from "../../app/accounts/manage-users.ts";
+import { MIN_PASSWORD_LENGTH } from "../../app/accounts/passwords.ts";
 import { importContacts } from "../../app/import/import-contacts.ts";
 import { importMarks } from "../../app/import/import-marks.ts";
 import { importPupils } from "../../app/import/import-pupils.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { ensureGroups } from "../../db/repositories/pupils.ts";
-import { createUser, findUserByEmail } from "../../db/repositories/users.ts";
-import { RollbookError } from "../../domain/errors.ts";
 import type { RouteApp } from "../app.ts";
 import { IMPORT_BODY_LIMIT } from "../limits.ts";
 import { id, schoolParams } from "../params.ts";
 
 const SCHOOL_ROLES = ["teacher", "attendance_officer", "head_of_school", "dsl"] as const;
 
-export async function setupRoutes(app: RouteApp): Promise<void> {
+export async function setupRoutes(app: RouteApp, options: { publicUrl: string }): Promise<void> {
   const { db } = app.database;
 
   app.post(
@@ -94,30 +93,25 @@ export async function setupRoutes(app: RouteApp): Promise<void> {
       const access = await request.schoolAccess(request.params.schoolId);
       access.require("staff.manage");
       const b = request.body;
-      if (await findUserByEmail(db, b.email))
-        throw new RollbookError("conflict", `An account for ${b.email} already exists`);
-      const known = await db
-        .selectFrom("registration_groups")
-        .select("id")
-        .where("school_id", "=", access.schoolId)
-        .where("id", "in", b.registrationGroupIds.length > 0 ? b.registrationGroupIds : [-1])
-        .execute();
-      const missing = b.registrationGroupIds.filter((g) => !known.some((k) => k.id === g));
-      if (missing.length > 0)
-        throw new RollbookError(
-          "invalid_input",
-          `No registration group(s) ${missing.join(", ")} in this school`,
-        );
-      const userId = await createUser(db, {
-        email: b.email,
-        name: b.name,
-        passwordHash: await hashPassword(b.password),
-        grants: [{ role: b.role, schoolId: access.schoolId }],
-        groups: b.registrationGroupIds.map((g) => ({
-          schoolId: access.schoolId,
-          registrationGroupId: g,
-        })),
-      });
+      // The same account rules as the users screen: breached passwords refused, groups checked.
+      const { user } = await createAccount(
+        db,
+        request.requireActor(),
+        {
+          email: b.email,
+          name: b.name,
+          password: b.password,
+          grants: [{ role: b.role, schoolId: access.schoolId }],
+          groups: b.registrationGroupIds.map((g) => ({
+            schoolId: access.schoolId,
+            registrationGroupId: g,
+          })),
+          children: [],
+        },
+        { publicUrl: options.publicUrl },
+        app.clock(),
+      );
+      const userId = user.id;
       reply.status(201);
       return { id: userId, email: b.email, role: b.role };
     },
