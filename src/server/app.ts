@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import {
   type FastifyPluginAsyncZod,
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -134,6 +135,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       },
     },
     transform: jsonSchemaTransform,
+    // Schemas the routes share are written once under components and referred to by $ref.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, {
     routePrefix: "/api/docs",

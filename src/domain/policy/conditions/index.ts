@@ -43,8 +43,13 @@ export type Condition =
   | AnyCondition
   | NotCondition;
 
-/** A condition in the policy document. Lazy, because all, any and not hold conditions. */
-export const conditionSchema: z.ZodType<Condition> = z.lazy(() => union);
+/**
+ * A condition in the policy document. Lazy, because all, any and not hold conditions; named, so
+ * the OpenAPI document holds it once under components and its nested uses refer to it.
+ */
+export const conditionSchema: z.ZodType<Condition> = z
+  .lazy(() => union)
+  .meta({ id: "PolicyCondition" });
 
 const union = z.discriminatedUnion("kind", [
   ...SHAPES,
