@@ -119,7 +119,8 @@ export type RetentionKind =
   | "access_log"
   | "messages"
   | "absence_reports"
-  | "leave_requests";
+  | "leave_requests"
+  | "casework";
 
 export interface RetentionRuleTable {
   school_id: number;

@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from "kysely";
+import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import type { DB, RetentionKind } from "../../db/schema.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
@@ -13,6 +13,7 @@ export const RETENTION_KINDS: readonly RetentionKind[] = [
   "messages",
   "absence_reports",
   "leave_requests",
+  "casework",
 ];
 
 export async function retentionRules(db: Kysely<DB>, schoolId: number) {
@@ -181,6 +182,8 @@ async function purgeKind(
             .executeTakeFirst()
         ).numDeletedRows,
       );
+    case "casework":
+      return purgeCasework(trx, schoolId, before, startOfDay);
     case "leave_requests":
       return Number(
         (
@@ -193,4 +196,111 @@ async function purgeKind(
         ).numDeletedRows,
       );
   }
+}
+
+/**
+ * Casework kept long enough: cases closed before the cut-off with everything recorded on them,
+ * and the calls, letters and dismissed proposals about no case from before it. Open cases and
+ * cases closed since are kept whole, and a later case that reopened a purged one keeps its own
+ * record (only its pointer to the purged case goes).
+ */
+async function purgeCasework(
+  trx: Transaction<DB>,
+  schoolId: number,
+  before: IsoDate,
+  startOfDay: RawBuilder<Date>,
+): Promise<number> {
+  const closed = (
+    await trx
+      .selectFrom("attendance_cases")
+      .select("id")
+      .where("school_id", "=", schoolId)
+      .where("status", "=", "closed")
+      .where("closed_on", "<", before)
+      .execute()
+  ).map((c) => c.id);
+  const cases = closed.length > 0 ? closed : [-1];
+  let removed = 0;
+  const count = (result: { numDeletedRows: bigint }) => {
+    removed += Number(result.numDeletedRows);
+  };
+  // Only the calls themselves, and never one a kept entry corrects.
+  const { rows } = await sql<{ n: string }>`
+    with doomed as (
+      select id from contact_log
+      where school_id = ${schoolId}
+        and (case_id = any(${cases}::int[]) or (case_id is null and happened_at < ${startOfDay})))
+    , gone as (
+      delete from contact_log c
+      where c.school_id = ${schoolId} and c.id in (select id from doomed)
+        and not exists (
+          select 1 from contact_log k
+          where k.school_id = ${schoolId} and k.corrects = c.id and k.id not in (select id from doomed))
+      returning 1)
+    select count(*) as n from gone`.execute(trx);
+  removed += Number(rows[0]?.n ?? 0);
+  count(
+    await trx
+      .deleteFrom("letters")
+      .where("school_id", "=", schoolId)
+      .where((eb) =>
+        eb.or([
+          eb("case_id", "in", cases),
+          eb.and([eb("case_id", "is", null), eb("issued_on", "<", before)]),
+        ]),
+      )
+      .executeTakeFirst(),
+  );
+  count(
+    await trx
+      .deleteFrom("proposed_actions")
+      .where("school_id", "=", schoolId)
+      .where((eb) =>
+        eb.or([
+          eb("case_id", "in", cases),
+          eb.and([
+            eb("case_id", "is", null),
+            eb("status", "=", "dismissed"),
+            eb("proposed_on", "<", before),
+          ]),
+        ]),
+      )
+      .executeTakeFirst(),
+  );
+  if (closed.length === 0) return removed;
+  count(
+    await trx
+      .deleteFrom("contract_reviews")
+      .where("school_id", "=", schoolId)
+      .where("contract_id", "in", (eb) =>
+        eb
+          .selectFrom("contracts")
+          .select("id")
+          .where("school_id", "=", schoolId)
+          .where("case_id", "in", closed),
+      )
+      .executeTakeFirst(),
+  );
+  for (const table of ["case_events", "interventions", "contracts", "meetings"] as const)
+    count(
+      await trx
+        .deleteFrom(table)
+        .where("school_id", "=", schoolId)
+        .where("case_id", "in", closed)
+        .executeTakeFirst(),
+    );
+  await trx
+    .updateTable("attendance_cases")
+    .set({ reopened_from: null })
+    .where("school_id", "=", schoolId)
+    .where("reopened_from", "in", closed)
+    .execute();
+  count(
+    await trx
+      .deleteFrom("attendance_cases")
+      .where("school_id", "=", schoolId)
+      .where("id", "in", closed)
+      .executeTakeFirst(),
+  );
+  return removed;
 }
