@@ -124,6 +124,28 @@ describe("subject access export", () => {
     );
   });
 
+  it("tells exports from views by the route matched, not by how the address is spelt", async () => {
+    const dsl = await server.as("dsl");
+    // An address dressed up as an export is still a view of the pupil page...
+    const dressed = await dsl.get(url(`/pupils/${amelia.id}?then=/subject-access&format=pdf.x`));
+    expect(dressed.statusCode, dressed.body).toBe(200);
+    // ...and the head's export is an export, however the query is written.
+    const exported = await head.get(url(`/pupils/${amelia.id}/subject-access?`));
+    expect(exported.statusCode, exported.body).toBe(200);
+    await vi.waitFor(async () => {
+      const rows = (await logFor(amelia.id)).filter((r) => r.actor !== "Mrs S. Office");
+      expect(rows).toContainEqual(
+        expect.objectContaining({ actor: "Ms D. Lead", action: "view", status: 200 }),
+      );
+      expect(rows).toContainEqual(
+        expect.objectContaining({ actor: "Mr H. Head", action: "export", status: 200 }),
+      );
+    });
+    expect(
+      (await logFor(amelia.id)).filter((r) => r.actor === "Ms D. Lead" && r.action === "export"),
+    ).toEqual([]);
+  });
+
   it("is refused to the office, teachers and parents", async () => {
     for (const person of ["office", "teacher", "parent"] as const) {
       const response = await (await server.as(person)).get(

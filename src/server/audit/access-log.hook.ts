@@ -3,9 +3,19 @@ import { type AccessEntry, logAccess } from "../../app/audit/access-log.ts";
 import type { AccessAction } from "../../db/schema.ts";
 import { accessRecordOf } from "./request-record.ts";
 
-/** Addresses that hand over a whole record: logged as exports rather than views. */
-const EXPORTS =
-  /\/(subject-access|evidence-pack|ctf)(\?|$)|\/(pdf|docx|zip)(\?|$)|\.pdf(\?|$)|[?&]format=(pdf|csv|xlsx)\b/;
+/**
+ * Routes that hand over a whole record or a file: logged as exports rather than views. Judged on
+ * the route the router matched and the parsed query, never the address as sent (which an
+ * encoded or padded spelling could make look like something else).
+ */
+const EXPORT_ROUTES = /\/(subject-access|evidence-pack|ctf|:format|certificate\.pdf)$/;
+const EXPORT_FORMATS = new Set(["pdf", "csv", "xlsx", "docx", "zip"]);
+
+function isExport(request: FastifyRequest): boolean {
+  if (EXPORT_ROUTES.test(request.routeOptions.url ?? "")) return true;
+  const format = (request.query as { format?: unknown } | undefined)?.format;
+  return typeof format === "string" && EXPORT_FORMATS.has(format);
+}
 
 /** A row id PostgreSQL's integer column can hold; anything else names no pupil. */
 const rowId = (value: unknown) => {
@@ -47,7 +57,7 @@ export function recordAccess(app: FastifyInstance): void {
     const record = accessRecordOf(request);
     const schoolId = rowId((request.params as { schoolId?: unknown } | undefined)?.schoolId);
     const action: AccessAction =
-      request.method === "GET" ? (EXPORTS.test(request.url) ? "export" : "view") : "change";
+      request.method === "GET" ? (isExport(request) ? "export" : "view") : "change";
     const entry = (school: number): Omit<AccessEntry, "pupilId"> => ({
       schoolId: school,
       at: app.clock(),
