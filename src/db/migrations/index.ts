@@ -13,8 +13,8 @@ import * as schoolSnapshots from "./20261125_1720_school_snapshots.ts";
 import * as accountsAndSignIn from "./20261201_1000_accounts_and_sign_in.ts";
 import * as accessLogLists from "./20261201_1200_access_log_lists.ts";
 import * as integrity from "./20261201_1300_integrity.ts";
-import * as caseworkRetention from "./20261202_1000_casework_retention.ts";
 import * as noticeToImproveStage from "./20261201_1310_notice_to_improve_stage.ts";
+import * as caseworkRetention from "./20261202_1000_casework_retention.ts";
 
 /** Every migration in order. Forward-only: a landed migration is never edited, only followed. */
 export const migrations: Record<string, Migration> = {
