@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { addCaseEvent, type CaseRecord } from "../../db/repositories/cases.ts";
 import type { DB, InterventionKind } from "../../db/schema.ts";
+import { notOfCompulsorySchoolAge } from "../../domain/age.ts";
 import { academicYearBounds, academicYearOf } from "../../domain/calendar.ts";
 import { codeByIndex } from "../../domain/codes.ts";
 import { addDays, dayLabel, type IsoDate } from "../../domain/dates.ts";
@@ -88,6 +89,22 @@ async function record(
   return id;
 }
 
+/** The age rule's refusal when the pupil is not of compulsory school age today, else null. */
+async function ageRuleRefusal(
+  db: Kysely<DB>,
+  schoolId: number,
+  pupilId: number,
+  today: IsoDate,
+): Promise<string | null> {
+  const pupil = await db
+    .selectFrom("pupils")
+    .select("date_of_birth")
+    .where("school_id", "=", schoolId)
+    .where("id", "=", pupilId)
+    .executeTakeFirstOrThrow();
+  return notOfCompulsorySchoolAge(pupil.date_of_birth, today);
+}
+
 /** Evaluates a condition for one pupil as of a day, as the policy engine would, with the evidence's codes. */
 async function checkFor(
   db: Kysely<DB>,
@@ -160,6 +177,8 @@ export async function issueNoticeToImprove(
   const { caseRecord, stored } = await caseToWork(db, access, caseId);
   const rules = caseworkRules(stored.policy);
   const reasons: string[] = [];
+  const age = await ageRuleRefusal(db, access.schoolId, caseRecord.pupilId, today);
+  if (age) reasons.push(age);
   if (!(await supportOffered(db, access.schoolId, caseRecord.id))) {
     reasons.push(
       "support comes first: agree an attendance contract or plan, or offer the family meetings, before a notice to improve",
@@ -212,6 +231,8 @@ export async function referForPenaltyNotice(
   const { caseRecord, stored } = await caseToWork(db, access, request.caseId);
   const rules = caseworkRules(stored.policy);
   const reasons: string[] = [];
+  const age = await ageRuleRefusal(db, access.schoolId, caseRecord.pupilId, today);
+  if (age) reasons.push(age);
   const outcomes = await Promise.all(
     penaltyThresholds(stored.policy).map((c) =>
       checkFor(db, access.schoolId, stored.policy, caseRecord.pupilId, c, today),

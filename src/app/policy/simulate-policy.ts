@@ -62,7 +62,7 @@ export async function simulatePolicy(
   const proposals: SimulatedProposal[] = [];
   for (const pupil of pupils) {
     const previous: PreviousProposal[] = [];
-    let context: PupilContext = { flags: pupil.flags };
+    let context: PupilContext = { flags: pupil.flags, dateOfBirth: pupil.dateOfBirth };
     for (const day of days) {
       for (const proposal of evaluatePupil(policy, index, day, {
         codes: pupil.codes,

@@ -16,6 +16,8 @@ import type { Policy } from "./types.ts";
 /** What the engine knows about a pupil besides their marks: flags, the stage they are in, the last review. */
 export interface PupilContext {
   flags: Partial<Record<PupilFlagName, boolean>>;
+  /** For the law's age rule: legal steps only for a child of compulsory school age. */
+  dateOfBirth?: IsoDate;
   stage?: { id: string; startedOn: IsoDate; baseline: Ratio; reviewDue: IsoDate | null };
   lastReview?: { on: IsoDate; band: string };
 }
