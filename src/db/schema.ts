@@ -45,6 +45,8 @@ export interface DB {
   transferred_attendance: TransferredAttendanceTable;
   school_snapshots: SchoolSnapshotTable;
   attendance_benchmarks: AttendanceBenchmarkTable;
+  pupil_flag_changes: PupilFlagChangeTable;
+  roll_deletions: RollDeletionTable;
 }
 
 export type AccessAction = "view" | "change" | "export";
@@ -442,6 +444,8 @@ export interface SchoolTable {
   sms_provider: Generated<"log" | "webhook">;
   sms_webhook_url: string | null;
   inbound_token: string | null;
+  /** The local authority's address for deletion returns and missing-child notices. */
+  la_notifications_email: string | null;
 }
 
 export interface AcademicYearTable {
@@ -502,6 +506,41 @@ export interface PupilTable {
   medical_condition: Generated<boolean>;
   created_at: CreatedAt;
   safeguarding_concern: Generated<boolean>;
+  child_protection_plan: Generated<boolean>;
+  child_in_need_plan: Generated<boolean>;
+}
+
+/** The flags only the DSL's permission (pupils.safeguarding) sets, each change kept with its reason. */
+export type SafeguardingFlag =
+  | "safeguarding_concern"
+  | "has_social_worker"
+  | "looked_after"
+  | "child_protection_plan"
+  | "child_in_need_plan";
+
+export interface PupilFlagChangeTable {
+  school_id: number;
+  id: Generated<number>;
+  pupil_id: number;
+  flag: SafeguardingFlag;
+  value: boolean;
+  reason: string;
+  changed_by: string;
+  changed_by_user_id: number | null;
+  changed_at: CreatedAt;
+}
+
+export interface RollDeletionTable {
+  school_id: number;
+  id: Generated<number>;
+  pupil_id: number;
+  ground: string;
+  leaving_date: string;
+  details: string;
+  enquiries: string | null;
+  recorded_by: string;
+  recorded_by_user_id: number | null;
+  recorded_at: CreatedAt;
 }
 
 export interface ContactTable {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { SchoolAccess } from "../../app/access/access.ts";
 import { pupilReport, resolveRange, withinSchoolYears } from "../../app/attendance-statistics.ts";
 import { displayName, momentOf } from "../../app/registers/register.ts";
+import { recordFlagChange } from "../../app/safeguarding/flags.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { markHistory } from "../../db/repositories/marks.ts";
 import { contactsOf } from "../../db/repositories/pupils.ts";
@@ -69,6 +70,9 @@ export function pupilView(pupil: Pupil, access: SchoolAccess) {
           safeguarding: {
             lookedAfter: pupil.looked_after,
             hasSocialWorker: pupil.has_social_worker,
+            childProtectionPlan: pupil.child_protection_plan,
+            childInNeedPlan: pupil.child_in_need_plan,
+            safeguardingConcern: pupil.safeguarding_concern,
           },
         }
       : {}),
@@ -228,14 +232,39 @@ export async function pupilRoutes(app: RouteApp): Promise<void> {
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
       access.require("pupils.manage");
-      await visiblePupil(db, access, request.params.pupilId);
-      const pupil = await db
-        .updateTable("pupils")
-        .set(toRow(access.schoolId, request.body))
-        .where("school_id", "=", access.schoolId)
-        .where("id", "=", request.params.pupilId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const before = await visiblePupil(db, access, request.params.pupilId);
+      if (request.body.leavingDate !== before.leaving_date)
+        throw new RollbookError(
+          "invalid_input",
+          before.leaving_date === null
+            ? "A pupil leaves the roll by deletion from the admission register, on one of the 2024 Regulations' grounds: POST /pupils/:pupilId/deletion"
+            : `The pupil was deleted from the admission register on ${before.leaving_date}; that is kept as recorded`,
+        );
+      const row = toRow(access.schoolId, request.body);
+      const pupil = await db.transaction().execute(async (tx) => {
+        // Safeguarding flags changed here keep their history too, as if set on their own.
+        for (const [flag, value] of [
+          ["looked_after", row.looked_after],
+          ["has_social_worker", row.has_social_worker],
+        ] as const) {
+          if (before[flag] !== value)
+            await recordFlagChange(
+              tx,
+              access,
+              before.id,
+              flag,
+              value,
+              "changed with the pupil's details",
+            );
+        }
+        return tx
+          .updateTable("pupils")
+          .set(row)
+          .where("school_id", "=", access.schoolId)
+          .where("id", "=", request.params.pupilId)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+      });
       return pupilView(pupil, access);
     },
   );
