@@ -14,6 +14,7 @@ import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { PupilRecordAccess } from "./PupilRecordAccess.tsx";
+import { SafeguardingFlags } from "./SafeguardingFlags.tsx";
 
 interface Pupil {
   id: number;
@@ -281,6 +282,7 @@ export function PupilProfile() {
           ]}
         />
       )}
+      <SafeguardingFlags pupilId={pupilId as string} />
       <PupilRecordAccess pupilId={pupilId as string} />
     </section>
   );
