@@ -353,6 +353,8 @@ export interface AttendanceCaseTable {
   policy_version: number;
   owner_user_id: number | null;
   reopened_from: number | null;
+  /** The last day of the evidence that began the stage; null when started by hand. */
+  stage_evidence_end: Generated<string | null>;
 }
 
 export interface CaseEventTable {

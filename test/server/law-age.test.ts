@@ -127,6 +127,10 @@ describe("compulsory school age", () => {
     expect(row(dev)).toMatchObject({ persistentlyAbsent: false, severelyAbsent: false });
     expect(dashboard.overall.persistentAbsentees).toBe(1);
     expect(dashboard.overall.persistentAbsenceRate).toEqual({ numerator: 1, denominator: 1 });
+    const office = await server.as("office");
+    const own = await office.get(url(`/pupils/${dev.id}/statistics?from=2025-09-03&to=2025-09-19`));
+    expect(own.statusCode, own.body).toBe(200);
+    expect(own.json().statistics).toMatchObject({ persistentlyAbsent: false, absence: 16 });
     // Their absence still counts in the school's absence rate.
     expect(dashboard.overall.absence).toBe(32);
   });

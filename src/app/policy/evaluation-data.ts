@@ -81,6 +81,7 @@ export function contextFrom(
     context.stage = {
       id: open.stageId,
       startedOn: open.stageStartedOn,
+      evidenceEnd: open.stageEvidenceEnd,
       baseline: open.baseline,
       reviewDue: open.nextReviewOn,
     };
