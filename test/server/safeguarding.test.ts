@@ -1,7 +1,10 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pupil } from "../../src/db/schema.ts";
+import { policyDocumentSchema } from "../../src/domain/policy/schema.ts";
 import { daysOf, writeAttendance } from "../support/attendance.ts";
+import { aCalendar } from "../support/builders.ts";
+import { aPupilRegister, evaluate, indexFor } from "../support/policy.ts";
 import { type Client, type TestServer, testServer } from "../support/server.ts";
 
 /**
@@ -299,5 +302,45 @@ describe("deletion from the admission register", () => {
     expect(body).toContain("Enquiries made to find the child: Home visits 10 and 15 Sep");
     expect(body).toContain("Continuous unauthorised absence: 10 school days.");
     expect(body).toContain("- Dana Parent (Mother)");
+  });
+});
+
+describe("safeguarding flags in the policy", () => {
+  it("can be named by a flag condition and route a proposal to a person", () => {
+    const index = indexFor(aCalendar());
+    const policy = policyDocumentSchema.parse({
+      name: "risk groups",
+      target: 96,
+      bands: [{ id: "all", name: "All", colour: "#000", min: 0 }],
+      stages: [],
+      triggers: [
+        {
+          id: "cp_absent",
+          name: "Child on a protection plan absent",
+          when: {
+            kind: "all",
+            of: [
+              { kind: "flag", flag: "child_protection_plan" },
+              {
+                kind: "code_count",
+                codes: ["N"],
+                atLeast: 1,
+                window: { unit: "school_days", length: 1 },
+              },
+            ],
+          },
+          actions: [{ type: "referral", to: "social_care" }],
+          repeat: "each_new_breach",
+          manualReviewFlags: ["safeguarding_concern"],
+        },
+      ],
+    });
+    const codes = aPupilRegister(index, "2025-09-08", [["2025-09-08", "AM", "N"]]);
+    expect(evaluate(policy, index, "2025-09-08", codes)).toEqual([]);
+    const [proposal] = evaluate(policy, index, "2025-09-08", codes, {
+      flags: { child_protection_plan: true, safeguarding_concern: true },
+    });
+    expect(proposal?.manualReview).toBe(true);
+    expect(proposal?.explanation).toContain("the pupil has a safeguarding concern");
   });
 });

@@ -63,6 +63,9 @@ export async function loadEvaluationData(
         looked_after: p.looked_after,
         fsm: p.fsm,
         pupil_premium: p.pupil_premium,
+        child_protection_plan: p.child_protection_plan,
+        child_in_need_plan: p.child_in_need_plan,
+        safeguarding_concern: p.safeguarding_concern,
       },
       codes: index.codesOf(own),
     };

@@ -184,6 +184,9 @@ const FLAG_NAMES: Record<PupilFlagName, string> = {
   looked_after: "looked-after status",
   fsm: "free school meals",
   pupil_premium: "pupil premium",
+  child_protection_plan: "a child protection plan",
+  child_in_need_plan: "a child in need plan",
+  safeguarding_concern: "a safeguarding concern",
 };
 
 function flagName(flag: PupilFlagName): string {

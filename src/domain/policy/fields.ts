@@ -35,6 +35,9 @@ export const pupilFlag = z.enum([
   "looked_after",
   "fsm",
   "pupil_premium",
+  "child_protection_plan",
+  "child_in_need_plan",
+  "safeguarding_concern",
 ]);
 export type PupilFlagName = z.infer<typeof pupilFlag>;
 
