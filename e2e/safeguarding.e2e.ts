@@ -35,6 +35,8 @@ test("the DSL sees the named list, and sets a safeguarding concern on a pupil wi
   await expect(page.locator("ol.history").textContent()).resolves.toContain(
     "safeguarding concern set by",
   );
+  // The DSL does not manage the roll: no deletion form.
+  await expect(page.getByText("Delete from the admission register").count()).resolves.toBe(0);
   await page.waitForLoadState("networkidle");
   await expectAccessible(page, "pupil page with safeguarding flags");
   expect(pageProblems(page)).toEqual([]);
@@ -56,5 +58,16 @@ test("at phone width the named list still reads, and the office has no Safeguard
   await expect(nav.getByRole("link", { name: "Safeguarding", exact: true }).count()).resolves.toBe(
     0,
   );
+  // The office deletes from the roll only on a ground, and is told what is missing first.
+  await nav.getByRole("link", { name: "Pupils", exact: true }).click();
+  await office.page.getByRole("table").getByRole("link").first().click();
+  await office.page.getByText("Delete from the admission register").click();
+  await office.page.getByLabel(/^Ground/).selectOption("moved_away");
+  await office.page.getByLabel("What makes the ground true").fill("Moved to Leeds");
+  await office.page.getByRole("button", { name: "Delete from the register" }).click();
+  await expect(office.page.getByRole("alert").textContent()).resolves.toMatch(
+    /cannot be deleted from the admission register yet: .*set its address/,
+  );
+  await expectAccessible(office.page, "pupil page with the deletion form");
   await office.context.close();
 });

@@ -14,6 +14,7 @@ import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { PupilRecordAccess } from "./PupilRecordAccess.tsx";
+import { RollDeletion } from "./RollDeletion.tsx";
 import { SafeguardingFlags } from "./SafeguardingFlags.tsx";
 
 interface Pupil {
@@ -21,6 +22,7 @@ interface Pupil {
   upn: string;
   name: string;
   dateOfBirth: string;
+  leavingDate: string | null;
   flags: Record<string, boolean>;
   safeguarding?: { lookedAfter: boolean; hasSocialWorker: boolean };
   contacts?: {
@@ -283,6 +285,7 @@ export function PupilProfile() {
         />
       )}
       <SafeguardingFlags pupilId={pupilId as string} />
+      <RollDeletion pupilId={pupilId as string} leavingDate={p.leavingDate} />
       <PupilRecordAccess pupilId={pupilId as string} />
     </section>
   );
