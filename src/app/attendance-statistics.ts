@@ -16,6 +16,7 @@ import {
   emptyTally,
   type GroupStatistics,
   groupStatistics,
+  inPersistenceCohort,
   type PupilStatistics,
   pupilStatistics,
   tallyMarks,
@@ -160,8 +161,23 @@ export async function pupilReport(
   pupilId: number,
   range: DateRange,
 ): Promise<PupilReport> {
-  const tallies = await talliesOver(db, schoolId, range, [pupilId]);
-  return { range, statistics: pupilStatistics(tallies.get(pupilId) ?? emptyTally()) };
+  const [tallies, pupil] = await Promise.all([
+    talliesOver(db, schoolId, range, [pupilId]),
+    db
+      .selectFrom("pupils")
+      .select("date_of_birth")
+      .where("school_id", "=", schoolId)
+      .where("id", "=", pupilId)
+      .executeTakeFirst(),
+  ]);
+  const statistics = pupilStatistics(tallies.get(pupilId) ?? emptyTally());
+  // Persistent and severe absence are measures of pupils of compulsory school age only.
+  if (pupil && !inPersistenceCohort(pupil.date_of_birth, academicYearOf(range.from)))
+    return {
+      range,
+      statistics: { ...statistics, persistentlyAbsent: false, severelyAbsent: false },
+    };
+  return { range, statistics };
 }
 
 export interface GroupReport {

@@ -11,6 +11,7 @@ import {
   formatPercent,
   type GroupStatistics,
   groupStatistics,
+  inPersistenceCohort,
   percentage,
   pupilStatistics,
   tallyMarks,
@@ -109,8 +110,16 @@ export async function schoolDashboard(
     }
   }
   const withMarks = pupils.filter((p) => tallies.has(p.id));
+  const startYear = academicYearOf(range.from);
+  const inCohort = (p: (typeof pupils)[number]) => inPersistenceCohort(p.date_of_birth, startYear);
+  const outsideCohort = new Set(
+    withMarks.filter((p) => !inCohort(p)).map((p) => tallies.get(p.id) as CodeTally),
+  );
   const group = (list: typeof withMarks) =>
-    groupStatistics(list.map((p) => tallies.get(p.id) as CodeTally));
+    groupStatistics(
+      list.map((p) => tallies.get(p.id) as CodeTally),
+      outsideCohort,
+    );
   const by = (
     key: (p: (typeof withMarks)[number]) => string,
     order: (p: (typeof withMarks)[number]) => number,
@@ -168,8 +177,8 @@ export async function schoolDashboard(
           attendance: formatPercent(s.attendanceRate),
           absence: s.absence,
           unauthorised: s.unauthorised,
-          persistentlyAbsent: s.persistentlyAbsent,
-          severelyAbsent: s.severelyAbsent,
+          persistentlyAbsent: inCohort(p) && s.persistentlyAbsent,
+          severelyAbsent: inCohort(p) && s.severelyAbsent,
         };
       })
       .filter((p) => p.possible > 0),

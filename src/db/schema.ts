@@ -45,6 +45,8 @@ export interface DB {
   transferred_attendance: TransferredAttendanceTable;
   school_snapshots: SchoolSnapshotTable;
   attendance_benchmarks: AttendanceBenchmarkTable;
+  pupil_flag_changes: PupilFlagChangeTable;
+  roll_deletions: RollDeletionTable;
 }
 
 export type AccessAction = "view" | "change" | "export";
@@ -352,6 +354,8 @@ export interface AttendanceCaseTable {
   policy_version: number;
   owner_user_id: number | null;
   reopened_from: number | null;
+  /** The last day of the evidence that began the stage; null when started by hand. */
+  stage_evidence_end: Generated<string | null>;
 }
 
 export interface CaseEventTable {
@@ -443,6 +447,8 @@ export interface SchoolTable {
   sms_provider: Generated<"log" | "webhook">;
   sms_webhook_url: string | null;
   inbound_token: string | null;
+  /** The local authority's address for deletion returns and missing-child notices. */
+  la_notifications_email: string | null;
 }
 
 export interface AcademicYearTable {
@@ -503,6 +509,41 @@ export interface PupilTable {
   medical_condition: Generated<boolean>;
   created_at: CreatedAt;
   safeguarding_concern: Generated<boolean>;
+  child_protection_plan: Generated<boolean>;
+  child_in_need_plan: Generated<boolean>;
+}
+
+/** The flags only the DSL's permission (pupils.safeguarding) sets, each change kept with its reason. */
+export type SafeguardingFlag =
+  | "safeguarding_concern"
+  | "has_social_worker"
+  | "looked_after"
+  | "child_protection_plan"
+  | "child_in_need_plan";
+
+export interface PupilFlagChangeTable {
+  school_id: number;
+  id: Generated<number>;
+  pupil_id: number;
+  flag: SafeguardingFlag;
+  value: boolean;
+  reason: string;
+  changed_by: string;
+  changed_by_user_id: number | null;
+  changed_at: CreatedAt;
+}
+
+export interface RollDeletionTable {
+  school_id: number;
+  id: Generated<number>;
+  pupil_id: number;
+  ground: string;
+  leaving_date: string;
+  details: string;
+  enquiries: string | null;
+  recorded_by: string;
+  recorded_by_user_id: number | null;
+  recorded_at: CreatedAt;
 }
 
 export interface ContactTable {

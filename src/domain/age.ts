@@ -62,3 +62,18 @@ function lastFridayOfJune(year: number): IsoDate {
 export function isOfCompulsorySchoolAge(dob: IsoDate, date: IsoDate): boolean {
   return date >= compulsorySchoolAgeStarts(dob) && date <= compulsorySchoolAgeEnds(dob);
 }
+
+/**
+ * Why a pupil is outside the law's attendance duties on a date (penalty notices, notices to
+ * improve, prosecution: Education Act 1996 ss 7, 444, 444A apply to a child of compulsory school
+ * age), or null when they are of compulsory school age.
+ */
+export function notOfCompulsorySchoolAge(dob: IsoDate, date: IsoDate): string | null {
+  const starts = compulsorySchoolAgeStarts(dob);
+  if (date < starts)
+    return `the pupil is not of compulsory school age on ${date}: it starts on ${starts}, the prescribed day (31 December, 31 March or 31 August) on or after their fifth birthday (Education Act 1996 s8), and penalty notices and prosecution apply only to children of compulsory school age`;
+  const ends = compulsorySchoolAgeEnds(dob);
+  if (date > ends)
+    return `the pupil is past compulsory school age on ${date}: it ended on ${ends}, the last Friday in June of the school year they turned 16 (Education Act 1996 s8), and penalty notices and prosecution apply only to children of compulsory school age`;
+  return null;
+}

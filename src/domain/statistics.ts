@@ -137,8 +137,14 @@ export interface GroupStatistics extends PupilStatistics {
 /**
  * Statistics of a group (a class, a year, a school, a trust) from its enrolments' tallies: the
  * counts are summed and the rates computed from the sums; PA and SA are decided per enrolment.
+ * Enrolments in `outsidePersistenceCohort` (pupils not of compulsory school age: see
+ * `inPersistenceCohort`) count in the sums but are never persistent or severe absentees, nor in
+ * those rates' denominator.
  */
-export function groupStatistics(tallies: Iterable<CodeTally>): GroupStatistics {
+export function groupStatistics(
+  tallies: Iterable<CodeTally>,
+  outsidePersistenceCohort?: ReadonlySet<CodeTally>,
+): GroupStatistics {
   const total = emptyTally();
   let enrolments = 0;
   let persistent = 0;
@@ -159,7 +165,7 @@ export function groupStatistics(tallies: Iterable<CodeTally>): GroupStatistics {
         possible += n;
       }
     }
-    if (possible === 0) continue;
+    if (possible === 0 || outsidePersistenceCohort?.has(tally)) continue;
     enrolments++;
     if (isPersistentlyAbsent(absence, possible)) persistent++;
     if (isSeverelyAbsent(absence, possible)) severe++;
@@ -248,6 +254,16 @@ export function formatPercent(ratio: Ratio, decimals = 1): string {
 }
 
 /**
+ * Persistent and severe absence are measures of pupils of compulsory school age: DfE counts them
+ * for pupils aged 5 to 15 on 31 August before the year, so a Reception child (aged 4 then) is
+ * never a persistent absentee, whatever their absence.
+ */
+export function inPersistenceCohort(dob: IsoDate, startYear: number): boolean {
+  const age = ageAtStartOfAcademicYear(dob, startYear);
+  return age >= 5 && age <= 15;
+}
+
+/**
  * DfE's headline statistics cover pupils aged 5 to 15 at the start of the academic year, and for
  * those aged 15 leave out the second half of the summer term (study leave). Returns the range of
  * the year that counts for the pupil, or null when the pupil is outside the headline cohort.
@@ -258,9 +274,8 @@ export function dfeCountingRange(
   calendar: SchoolCalendar,
   range: DateRange,
 ): DateRange | null {
-  const age = ageAtStartOfAcademicYear(dob, startYear);
-  if (age < 5 || age > 15) return null;
-  if (age < 15) return range;
+  if (!inPersistenceCohort(dob, startYear)) return null;
+  if (ageAtStartOfAcademicYear(dob, startYear) < 15) return range;
   const summerHalves = calendar.years
     .find((y) => y.startYear === startYear)
     ?.halfTerms.filter((h) => h.term === "Summer");

@@ -35,6 +35,7 @@ import { registerRoutes } from "./registers/registers.routes.ts";
 import { reportRoutes } from "./reports/reports.routes.ts";
 import { refuseUnstorableText } from "./request-text.ts";
 import { rewardRoutes } from "./rewards/rewards.routes.ts";
+import { safeguardingRoutes } from "./safeguarding/safeguarding.routes.ts";
 import { schoolRoutes } from "./schools/schools.routes.ts";
 import { setupRoutes } from "./setup/setup.routes.ts";
 import { userRoutes } from "./users/users.routes.ts";
@@ -176,6 +177,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await api.register(followUpRoutes, { prefix: "/api" });
   await api.register(dashboardRoutes, { prefix: "/api/schools" });
   await api.register(auditRoutes, { prefix: "/api/schools" });
+  await api.register(safeguardingRoutes, { prefix: "/api/schools" });
   await api.register(ctfRoutes, { prefix: "/api/schools" });
   await api.register(benchmarkRoutes, { prefix: "/api" });
   await api.register(oversightRoutes, { prefix: "/api/oversight" });

@@ -79,8 +79,8 @@ describe("first-day absence follow-up", () => {
       .orderBy("id")
       .execute();
     expect(messages.map((m) => [m.channel, m.to_address, m.purpose])).toEqual([
-      ["email", "ms.a@home.invalid", "first_day_absence"],
       ["email", "jo.worker@council.invalid", "social_worker"],
+      ["email", "ms.a@home.invalid", "first_day_absence"],
       ["sms", "07700 900111", "first_day_absence"],
     ]);
     expect(messages[2]?.body).toContain(

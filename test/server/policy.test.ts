@@ -223,6 +223,13 @@ describe("evaluating the policy", () => {
       baseline_attended: 6,
       baseline_possible: 16,
     });
+    // The last day of the evidence, for windows after the absence that began the stage.
+    const { evidence_end } = await server.database.db
+      .selectFrom("proposed_actions")
+      .select("evidence_end")
+      .where("id", "=", proposal.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.stage_evidence_end).toBe(evidence_end);
     const events = await server.database.db
       .selectFrom("case_events")
       .select(["kind", "summary"])

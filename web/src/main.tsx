@@ -17,6 +17,7 @@ import { Register } from "./screens/Register.tsx";
 import { Registers } from "./screens/Registers.tsx";
 import { Reports } from "./screens/Reports.tsx";
 import { Rewards } from "./screens/Rewards.tsx";
+import { Safeguarding } from "./screens/Safeguarding.tsx";
 import { Today } from "./screens/Today.tsx";
 import { Users } from "./screens/Users.tsx";
 import { Worklist } from "./screens/Worklist.tsx";
@@ -54,6 +55,7 @@ function Signed() {
         <Route path="/oversight" element={<Oversight />} />
         <Route path="/worklist" element={<Worklist />} />
         <Route path="/cases" element={<Cases />} />
+        <Route path="/safeguarding" element={<Safeguarding />} />
         <Route path="/cases/:caseId" element={<CasePage />} />
         <Route path="/letters" element={<Letters />} />
         <Route path="/policy" element={<PolicyEditor />} />

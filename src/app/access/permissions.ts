@@ -41,6 +41,8 @@ export const PERMISSIONS = [
   "audit.view",
   /** Export everything held on a pupil (a subject access request). */
   "pupils.subject_access",
+  /** The DSL's named list: children with a social worker, a CP or CIN plan, or looked after. */
+  "safeguarding.list",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -83,13 +85,14 @@ const LEADERSHIP: Permission[] = [
   "leave.authorise",
   "audit.view",
   "pupils.subject_access",
+  "safeguarding.list",
 ];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   teacher: ["school.view", "registers.take_own"],
   attendance_officer: OFFICE,
   head_of_school: LEADERSHIP,
-  dsl: [...OVERSIGHT, "pupils.safeguarding", "office.view", "audit.view"],
+  dsl: [...OVERSIGHT, "pupils.safeguarding", "office.view", "audit.view", "safeguarding.list"],
   trust_officer: OVERSIGHT,
   la_officer: OVERSIGHT,
   parent: [],

@@ -104,8 +104,31 @@ export async function subjectAccessExport(
     ...(safeguarding ? {} : { withheld: `Safeguarding notes: ${WITHHELD}` }),
     pupil:
       pupil && !safeguarding
-        ? { ...pupil, looked_after: null, has_social_worker: null, safeguarding_concern: null }
+        ? {
+            ...pupil,
+            looked_after: null,
+            has_social_worker: null,
+            safeguarding_concern: null,
+            child_protection_plan: null,
+            child_in_need_plan: null,
+          }
         : pupil,
+    safeguardingFlagChanges: safeguarding
+      ? await db
+          .selectFrom("pupil_flag_changes")
+          .selectAll()
+          .where("school_id", "=", schoolId)
+          .where("pupil_id", "=", pupilId)
+          .orderBy("id")
+          .execute()
+      : [],
+    deletionsFromRoll: await db
+      .selectFrom("roll_deletions")
+      .selectAll()
+      .where("school_id", "=", schoolId)
+      .where("pupil_id", "=", pupilId)
+      .orderBy("id")
+      .execute(),
     contacts,
     register: { marks, history, plannedAbsences: planned, fromPreviousSchools: transferred },
     fromParents: { absenceReports: reports, leaveRequests: leave },

@@ -37,6 +37,7 @@ export async function caseToWork(
       status: row.status,
       stageId: row.stage_id,
       stageStartedOn: row.stage_started_on,
+      stageEvidenceEnd: row.stage_evidence_end,
       baseline: { numerator: row.baseline_attended, denominator: row.baseline_possible },
       openedOn: row.opened_on,
       nextReviewOn: row.next_review_on,

@@ -41,6 +41,8 @@ export interface StageChange {
   today: IsoDate;
   by: string;
   ownerUserId?: number | null;
+  /** The last day of the proposal's evidence, when a proposal began the stage. */
+  evidenceEnd?: IsoDate | null;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function startStage(
       .set({
         stage_id: change.stageId,
         stage_started_on: change.today,
+        stage_evidence_end: change.evidenceEnd ?? null,
         baseline_attended: baseline.numerator,
         baseline_possible: baseline.denominator,
         next_review_on: null,
@@ -98,6 +101,7 @@ export async function startStage(
       status: "open",
       stage_id: change.stageId,
       stage_started_on: change.today,
+      stage_evidence_end: change.evidenceEnd ?? null,
       baseline_attended: baseline.numerator,
       baseline_possible: baseline.denominator,
       opened_on: change.today,

@@ -1,13 +1,16 @@
 import type { Kysely } from "kysely";
+import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { addCaseEvent, type CaseRecord } from "../../db/repositories/cases.ts";
 import type { DB, InterventionKind } from "../../db/schema.ts";
+import { notOfCompulsorySchoolAge } from "../../domain/age.ts";
 import { academicYearBounds, academicYearOf } from "../../domain/calendar.ts";
-import { codeByIndex } from "../../domain/codes.ts";
+import { codeByIndex, UNAUTHORISED_SYMBOLS } from "../../domain/codes.ts";
 import { addDays, dayLabel, type IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { comparePercent } from "../../domain/policy/bands.ts";
 import { caseworkRules } from "../../domain/policy/casework.ts";
 import { evaluateCondition, type Outcome } from "../../domain/policy/conditions/index.ts";
+import { endOfDuration } from "../../domain/policy/durations.ts";
 import { penaltyNoticeTerms } from "../../domain/policy/penalty-notices.ts";
 import {
   NATIONAL_PENALTY_NOTICE_RULES,
@@ -88,6 +91,42 @@ async function record(
   return id;
 }
 
+/** The age rule's refusal when the pupil is not of compulsory school age today, else null. */
+async function ageRuleRefusal(
+  db: Kysely<DB>,
+  schoolId: number,
+  pupilId: number,
+  today: IsoDate,
+): Promise<string | null> {
+  const pupil = await db
+    .selectFrom("pupils")
+    .select("date_of_birth")
+    .where("school_id", "=", schoolId)
+    .where("id", "=", pupilId)
+    .executeTakeFirstOrThrow();
+  return notOfCompulsorySchoolAge(pupil.date_of_birth, today);
+}
+
+/** Unauthorised sessions after `day` up to `today`. */
+async function unauthorisedAfter(
+  db: Kysely<DB>,
+  schoolId: number,
+  pupilId: number,
+  day: IsoDate,
+  today: IsoDate,
+): Promise<number> {
+  const row = await db
+    .selectFrom("session_marks")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("school_id", "=", schoolId)
+    .where("pupil_id", "=", pupilId)
+    .where("date", ">", day)
+    .where("date", "<=", today)
+    .where("code", "in", UNAUTHORISED_SYMBOLS)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 /** Evaluates a condition for one pupil as of a day, as the policy engine would, with the evidence's codes. */
 async function checkFor(
   db: Kysely<DB>,
@@ -160,6 +199,8 @@ export async function issueNoticeToImprove(
   const { caseRecord, stored } = await caseToWork(db, access, caseId);
   const rules = caseworkRules(stored.policy);
   const reasons: string[] = [];
+  const age = await ageRuleRefusal(db, access.schoolId, caseRecord.pupilId, today);
+  if (age) reasons.push(age);
   if (!(await supportOffered(db, access.schoolId, caseRecord.id))) {
     reasons.push(
       "support comes first: agree an attendance contract or plan, or offer the family meetings, before a notice to improve",
@@ -173,7 +214,9 @@ export async function issueNoticeToImprove(
       `a notice to improve issued on ${dayLabel(open.issued_on)} is still in its review period (to ${dayLabel(open.review_on as string)})`,
     );
   if (reasons.length > 0) refuse("A notice to improve", reasons);
-  const reviewOn = addDays(today, rules.noticeToImproveReviewWeeks * 7);
+  const reviewOn = rules.noticeToImprovePeriod
+    ? endOfDuration(await loadCalendar(db, access.schoolId), today, rules.noticeToImprovePeriod)
+    : addDays(today, rules.noticeToImproveReviewWeeks * 7);
   if (rules.noticeToImproveStage) {
     await startStage(db, access.schoolId, stored, {
       pupilId: caseRecord.pupilId,
@@ -212,6 +255,8 @@ export async function referForPenaltyNotice(
   const { caseRecord, stored } = await caseToWork(db, access, request.caseId);
   const rules = caseworkRules(stored.policy);
   const reasons: string[] = [];
+  const age = await ageRuleRefusal(db, access.schoolId, caseRecord.pupilId, today);
+  if (age) reasons.push(age);
   const outcomes = await Promise.all(
     penaltyThresholds(stored.policy).map((c) =>
       checkFor(db, access.schoolId, stored.policy, caseRecord.pupilId, c, today),
@@ -235,9 +280,22 @@ export async function referForPenaltyNotice(
         "the policy needs a notice to improve first (it is not needed only for term-time holiday)",
       );
     else if ((notice.review_on ?? today) > today) {
-      reasons.push(
-        `the notice to improve issued on ${dayLabel(notice.issued_on)} is in its review period until ${dayLabel(notice.review_on as string)}`,
-      );
+      const during = `the notice to improve issued on ${dayLabel(notice.issued_on)} is in its review period until ${dayLabel(notice.review_on as string)}`;
+      if (!rules.referralDuringNoticeToImprove) reasons.push(during);
+      else {
+        // Only absence after the notice counts: the marks that led to it are not "continued".
+        const after = await unauthorisedAfter(
+          db,
+          access.schoolId,
+          caseRecord.pupilId,
+          notice.issued_on,
+          today,
+        );
+        if (after === 0)
+          reasons.push(
+            `${during}, and the policy allows a referral during it only when unauthorised absence continues: there has been none since`,
+          );
+      }
     }
   }
   if (request.contactIds.length === 0) reasons.push("name the parent or parents to refer");

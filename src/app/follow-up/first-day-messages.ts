@@ -5,12 +5,13 @@ import { dayLabel, type IsoDate } from "../../domain/dates.ts";
 import { registerState } from "../../domain/register-times.ts";
 import { enqueue } from "../messages/outbox.ts";
 import { type Moment, registerTimesOf } from "../registers/register.ts";
+import { queueSocialWorkerNotices } from "./social-worker-notices.ts";
 
 /**
  * Once a register has closed: a message to the first contact of every pupil absent with no reason
- * (text when there is a mobile number, else email), and a note to the social worker of every
- * pupil who has one for each unexplained or unauthorised absence. Idempotency keys make running
- * it every few minutes safe.
+ * (text when there is a mobile number, else email); and, run for today, the social workers' notices
+ * of every unauthorised absence whenever recorded (social-worker-notices.ts). Idempotency keys
+ * make running it every few minutes safe.
  */
 export async function queueFirstDayMessages(
   db: Kysely<DB>,
@@ -19,11 +20,13 @@ export async function queueFirstDayMessages(
   now: Moment,
   instant: Date,
 ): Promise<{ families: number; socialWorkers: number }> {
+  const socialWorkers =
+    now.date === date ? await queueSocialWorkerNotices(db, schoolId, now, instant) : 0;
   const times = await registerTimesOf(db, schoolId);
   const closed = (["AM", "PM"] as const).filter(
     (s) => registerState(times, date, s, now) === "closed",
   );
-  if (closed.length === 0) return { families: 0, socialWorkers: 0 };
+  if (closed.length === 0) return { families: 0, socialWorkers };
   const school = await db
     .selectFrom("schools")
     .select(["name"])
@@ -34,20 +37,13 @@ export async function queueFirstDayMessages(
     .innerJoin("pupils as p", (j) =>
       j.onRef("p.school_id", "=", "m.school_id").onRef("p.id", "=", "m.pupil_id"),
     )
-    .select([
-      "m.pupil_id",
-      "m.session",
-      "m.code",
-      "p.legal_forename",
-      "p.preferred_forename",
-      "p.has_social_worker",
-    ])
+    .select(["m.pupil_id", "m.session", "m.code", "p.legal_forename", "p.preferred_forename"])
     .where("m.school_id", "=", schoolId)
     .where("m.date", "=", date)
     .where("m.session", "in", closed)
     .where("m.code", "in", UNAUTHORISED_SYMBOLS)
     .execute();
-  if (absences.length === 0) return { families: 0, socialWorkers: 0 };
+  if (absences.length === 0) return { families: 0, socialWorkers };
   const ids = [...new Set(absences.map((a) => a.pupil_id))];
   const contacts = await db
     .selectFrom("contacts")
@@ -57,7 +53,6 @@ export async function queueFirstDayMessages(
     .orderBy("priority")
     .execute();
   let families = 0;
-  let socialWorkers = 0;
   for (const absence of absences) {
     const name = absence.preferred_forename ?? absence.legal_forename;
     const mine = contacts.filter((c) => c.pupil_id === absence.pupil_id);
@@ -80,25 +75,6 @@ export async function queueFirstDayMessages(
         instant,
       );
       if (queued) families++;
-    }
-    const socialWorker = mine.find((c) => /social worker/i.test(c.relationship) && c.email);
-    if (absence.has_social_worker && socialWorker) {
-      const queued = await enqueue(
-        db,
-        {
-          schoolId,
-          idempotencyKey: `social-worker:${absence.pupil_id}:${date}:${absence.session}`,
-          channel: "email",
-          to: socialWorker.email as string,
-          subject: `Absence: ${name}, ${dayLabel(date)} ${absence.session}`,
-          body: `${school.name} is letting you know that ${name} was absent on ${dayLabel(date)} (${absence.session}), recorded as ${absence.code === "N" ? "no reason yet (N)" : absence.code}. We will tell you if the reason changes.`,
-          pupilId: absence.pupil_id,
-          contactId: socialWorker.id,
-          purpose: "social_worker",
-        },
-        instant,
-      );
-      if (queued) socialWorkers++;
     }
   }
   return { families, socialWorkers };

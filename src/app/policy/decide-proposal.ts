@@ -96,6 +96,7 @@ export async function acceptProposal(
           stageId: action.stage,
           today,
           by,
+          evidenceEnd: proposal.evidence_end,
         });
       } else if (action.type === "close_stage" && current) {
         await closeCase(tx, access.schoolId, stored, current, action.outcome, today, by);

@@ -14,6 +14,7 @@ export interface PupilForEvaluation {
   id: number;
   upn: string;
   name: string;
+  dateOfBirth: IsoDate;
   flags: Partial<Record<PupilFlagName, boolean>>;
   codes: Uint8Array;
 }
@@ -53,6 +54,7 @@ export async function loadEvaluationData(
       id: p.id,
       upn: p.upn,
       name: `${p.preferred_forename ?? p.legal_forename} ${p.preferred_surname ?? p.legal_surname}`,
+      dateOfBirth: p.date_of_birth,
       flags: {
         medical_condition: p.medical_condition,
         sen_support: p.sen_support,
@@ -61,6 +63,9 @@ export async function loadEvaluationData(
         looked_after: p.looked_after,
         fsm: p.fsm,
         pupil_premium: p.pupil_premium,
+        child_protection_plan: p.child_protection_plan,
+        child_in_need_plan: p.child_in_need_plan,
+        safeguarding_concern: p.safeguarding_concern,
       },
       codes: index.codesOf(own),
     };
@@ -74,11 +79,12 @@ export function contextFrom(
   open: CaseRecord | undefined,
   lastClosed: CaseRecord | undefined,
 ): PupilContext {
-  const context: PupilContext = { flags: pupil.flags };
+  const context: PupilContext = { flags: pupil.flags, dateOfBirth: pupil.dateOfBirth };
   if (open) {
     context.stage = {
       id: open.stageId,
       startedOn: open.stageStartedOn,
+      evidenceEnd: open.stageEvidenceEnd,
       baseline: open.baseline,
       reviewDue: open.nextReviewOn,
     };

@@ -62,7 +62,7 @@ export async function simulatePolicy(
   const proposals: SimulatedProposal[] = [];
   for (const pupil of pupils) {
     const previous: PreviousProposal[] = [];
-    let context: PupilContext = { flags: pupil.flags };
+    let context: PupilContext = { flags: pupil.flags, dateOfBirth: pupil.dateOfBirth };
     for (const day of days) {
       for (const proposal of evaluatePupil(policy, index, day, {
         codes: pupil.codes,
@@ -81,7 +81,7 @@ export async function simulatePolicy(
           name: pupil.name,
           ...proposal,
         });
-        context = afterAccepting(policy, context, proposal.actions, day, pupil.codes, index);
+        context = afterAccepting(policy, context, proposal, day, pupil.codes, index);
       }
     }
   }
@@ -104,13 +104,13 @@ export async function simulatePolicy(
 function afterAccepting(
   policy: Policy,
   context: PupilContext,
-  actions: Action[],
+  proposal: { actions: Action[]; evidence: { date: IsoDate }[] },
   day: IsoDate,
   codes: Uint8Array,
   index: SessionIndex,
 ): PupilContext {
   let next = context;
-  for (const action of actions) {
+  for (const action of proposal.actions) {
     if (action.type === "start_stage") {
       const baseline = attendanceOver(
         codes,
@@ -120,7 +120,13 @@ function afterAccepting(
       const band = bandOf(policy.bands, baseline);
       next = {
         ...next,
-        stage: { id: action.stage, startedOn: day, baseline, reviewDue: null },
+        stage: {
+          id: action.stage,
+          startedOn: day,
+          baseline,
+          reviewDue: null,
+          evidenceEnd: proposal.evidence.at(-1)?.date ?? null,
+        },
         ...(band ? { lastReview: { on: day, band: band.id } } : {}),
       };
     } else if (action.type === "close_stage" && next.stage) {

@@ -4,6 +4,7 @@ import type { IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { visiblePupil } from "../access/visible-pupil.ts";
 import { inTransaction, type UseCaseContext } from "../context.ts";
+import { recordFlagChange } from "../safeguarding/flags.ts";
 
 /** A pupil's details as the office enters them. */
 export interface PupilDetails {
@@ -93,16 +94,39 @@ export async function changePupil(
 ): Promise<Pupil> {
   const { access } = ctx;
   access.require("pupils.manage");
-  const pupil = await visiblePupil(ctx.db, access, change.pupilId);
-  return inTransaction(ctx, "change pupil", (tx) =>
-    tx
+  const before = await visiblePupil(ctx.db, access, change.pupilId);
+  if (change.details.leavingDate !== before.leaving_date)
+    throw new RollbookError(
+      "invalid_input",
+      before.leaving_date === null
+        ? "A pupil leaves the roll by deletion from the admission register, on one of the 2024 Regulations' grounds: POST /pupils/:pupilId/deletion"
+        : `The pupil was deleted from the admission register on ${before.leaving_date}; that is kept as recorded`,
+    );
+  const row = pupilRow(change.details);
+  return inTransaction(ctx, "change pupil", async (tx) => {
+    // Safeguarding flags changed here keep their history too, as if set on their own.
+    for (const [flag, value] of [
+      ["looked_after", row.looked_after],
+      ["has_social_worker", row.has_social_worker],
+    ] as const) {
+      if (before[flag] !== value)
+        await recordFlagChange(
+          tx,
+          access,
+          before.id,
+          flag,
+          value,
+          "changed with the pupil's details",
+        );
+    }
+    return tx
       .updateTable("pupils")
-      .set(pupilRow(change.details))
+      .set(row)
       .where("school_id", "=", access.schoolId)
-      .where("id", "=", pupil.id)
+      .where("id", "=", before.id)
       .returningAll()
-      .executeTakeFirstOrThrow(),
-  );
+      .executeTakeFirstOrThrow();
+  });
 }
 
 /** Adds the contact at a priority, or replaces the one there; answers the pupil's contacts. */

@@ -7,6 +7,8 @@ export interface CaseRecord {
   status: "open" | "closed";
   stageId: string;
   stageStartedOn: string;
+  /** The last day of the marks that began the stage (null when started by hand). */
+  stageEvidenceEnd: string | null;
   baseline: { numerator: number; denominator: number };
   openedOn: string;
   nextReviewOn: string | null;
@@ -22,6 +24,7 @@ function toCase(r: {
   status: "open" | "closed";
   stage_id: string;
   stage_started_on: string;
+  stage_evidence_end: string | null;
   baseline_attended: number;
   baseline_possible: number;
   opened_on: string;
@@ -37,6 +40,7 @@ function toCase(r: {
     status: r.status,
     stageId: r.stage_id,
     stageStartedOn: r.stage_started_on,
+    stageEvidenceEnd: r.stage_evidence_end,
     baseline: { numerator: r.baseline_attended, denominator: r.baseline_possible },
     openedOn: r.opened_on,
     nextReviewOn: r.next_review_on,

@@ -7,6 +7,7 @@ export const DEFAULT_CASEWORK: CaseworkRules = {
   noticeToImproveBeforePenaltyNotice: true,
   holidayNeedsNoNoticeToImprove: true,
   noticeToImproveReviewWeeks: 3,
+  referralDuringNoticeToImprove: false,
   socialCareBelowPercent: 50,
   contractReviewMinimumSessions: 10,
 };

@@ -1,3 +1,4 @@
+import { notOfCompulsorySchoolAge } from "../age.ts";
 import { academicYearOf } from "../calendar.ts";
 import { codeByIndex } from "../codes.ts";
 import type { IsoDate } from "../dates.ts";
@@ -55,6 +56,7 @@ export function evaluatePupil(
   const proposals: Proposal[] = [];
   for (const trigger of policy.triggers) {
     if (!appliesTo(trigger, context)) continue;
+    if (isLegalStep(trigger) && outsideCompulsorySchoolAge(context, asOf)) continue;
     const previous = pupil.previous.filter((p) => p.triggerId === trigger.id);
     const since =
       trigger.repeat === "each_new_breach" ? latest(previous.map((p) => p.evidenceEnd)) : null;
@@ -89,6 +91,26 @@ export function evaluatePupil(
     });
   }
   return proposals;
+}
+
+/**
+ * Penalty notices, notices to improve and prosecution enforce the parent's duty for a child of
+ * compulsory school age (Education Act 1996 ss 7, 444, 444A): never proposed for anyone else.
+ */
+export function isLegalStep(trigger: Trigger): boolean {
+  return trigger.actions.some(
+    (a) =>
+      a.type === "consider_penalty_notice" ||
+      a.type === "notice_to_improve" ||
+      (a.type === "referral" && a.to === "legal_intervention"),
+  );
+}
+
+function outsideCompulsorySchoolAge(context: PupilContext, asOf: IsoDate): boolean {
+  return (
+    context.dateOfBirth !== undefined &&
+    notOfCompulsorySchoolAge(context.dateOfBirth, asOf) !== null
+  );
 }
 
 function appliesTo(trigger: Trigger, context: PupilContext): boolean {
@@ -162,6 +184,9 @@ const FLAG_NAMES: Record<PupilFlagName, string> = {
   looked_after: "looked-after status",
   fsm: "free school meals",
   pupil_premium: "pupil premium",
+  child_protection_plan: "a child protection plan",
+  child_in_need_plan: "a child in need plan",
+  safeguarding_concern: "a safeguarding concern",
 };
 
 function flagName(flag: PupilFlagName): string {

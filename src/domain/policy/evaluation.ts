@@ -16,7 +16,16 @@ import type { Policy } from "./types.ts";
 /** What the engine knows about a pupil besides their marks: flags, the stage they are in, the last review. */
 export interface PupilContext {
   flags: Partial<Record<PupilFlagName, boolean>>;
-  stage?: { id: string; startedOn: IsoDate; baseline: Ratio; reviewDue: IsoDate | null };
+  /** For the law's age rule: legal steps only for a child of compulsory school age. */
+  dateOfBirth?: IsoDate;
+  stage?: {
+    id: string;
+    startedOn: IsoDate;
+    baseline: Ratio;
+    reviewDue: IsoDate | null;
+    /** The last day of the marks that began the stage; absent or null when started by hand. */
+    evidenceEnd?: IsoDate | null;
+  };
   lastReview?: { on: IsoDate; band: string };
 }
 
@@ -71,6 +80,18 @@ export function periodRange(
 export function windowRange(w: Window, e: Evaluation): { lo: number; hi: number; label: string } {
   if ("period" in w) return periodRange(w.period, e);
   const { index, end } = e;
+  if ("after" in w) {
+    const stage = e.context.stage;
+    if (!stage) return { lo: end, hi: end, label: "since the stage began (no stage)" };
+    // After the day of the last mark that began the stage (or, started by hand, the day it
+    // started): the absence that caused it never counts again, however late Accept was pressed.
+    const after = stage.evidenceEnd ?? stage.startedOn;
+    return {
+      lo: Math.min(end, index.endOf(after)),
+      hi: end,
+      label: `since the absence that began the stage (after ${dayLabel(after)})`,
+    };
+  }
   if (end === 0) return { lo: 0, hi: 0, label: "" };
   const last = end - 1;
   const unit = w.unit === "school_weeks" ? index.week : index.day;

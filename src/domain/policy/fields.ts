@@ -35,6 +35,9 @@ export const pupilFlag = z.enum([
   "looked_after",
   "fsm",
   "pupil_premium",
+  "child_protection_plan",
+  "child_in_need_plan",
+  "safeguarding_concern",
 ]);
 export type PupilFlagName = z.infer<typeof pupilFlag>;
 
@@ -43,7 +46,23 @@ export const window = z.union(
   [
     z.object({ unit: z.enum(["school_weeks", "school_days"]), length: positive }),
     z.object({ period }),
+    /** Sessions after the day of the last mark that began the pupil's stage. */
+    z.object({ after: z.literal("stage_evidence") }),
   ],
-  { error: "must be { unit: school_weeks or school_days, length } or { period }" },
+  {
+    error:
+      'must be { unit: school_weeks or school_days, length }, { period } or { after: "stage_evidence" }',
+  },
 );
 export type Window = z.infer<typeof window>;
+
+/**
+ * A length of time as a written policy gives it: "15 school days", "6 school weeks", "20
+ * sessions", "28 days". School days, weeks and sessions skip holidays and closures in the school's
+ * calendar; a school week is a week with at least one session.
+ */
+export const duration = z.object({
+  length: positive,
+  unit: z.enum(["calendar_days", "calendar_weeks", "school_days", "school_weeks", "sessions"]),
+});
+export type Duration = z.infer<typeof duration>;

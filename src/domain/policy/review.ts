@@ -1,6 +1,7 @@
 import { addDays, type IsoDate } from "../dates.ts";
 import type { Ratio } from "../statistics.ts";
 import { comparePercent } from "./bands.ts";
+import { endOfDuration } from "./durations.ts";
 import { ABSENT, type SessionIndex } from "./timeline.ts";
 import type { Stage } from "./types.ts";
 
@@ -31,5 +32,7 @@ export function reviewDueDate(
     weeks += Math.floor(absentSessions / 2) * rule.extendWeeksPerDayAbsent;
   }
   if (rule.maxWeeks !== undefined) weeks = Math.min(weeks, rule.maxWeeks);
-  return addDays(startedOn, weeks * 7);
+  return rule.unit === "school_weeks"
+    ? endOfDuration(index.calendar, startedOn, { length: weeks, unit: "school_weeks" })
+    : addDays(startedOn, weeks * 7);
 }

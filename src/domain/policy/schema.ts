@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { conditionSchema } from "./conditions/index.ts";
-import { id, percent, positive, pupilFlag } from "./fields.ts";
+import { duration, id, percent, positive, pupilFlag } from "./fields.ts";
 
 /**
  * A school's attendance policy as data: bands, targets, triggers built from composable
@@ -76,6 +76,8 @@ const reviewWeeks = z.number().int().min(1).max(52);
 
 export const reviewRuleSchema = z.object({
   weeks: reviewWeeks,
+  /** Calendar weeks (the default) or school weeks, which skip holiday weeks. */
+  unit: z.enum(["calendar_weeks", "school_weeks"]).optional(),
   /** "Monitored for one more week per day of additional absence". */
   extendWeeksPerDayAbsent: z.number().min(0).max(4).optional(),
   /** The longest the review may be put off by extensions. */
@@ -118,6 +120,16 @@ export const caseworkRulesSchema = z.object({
   /** ...except for term-time holiday, where support is not the right tool. */
   holidayNeedsNoNoticeToImprove: z.boolean(),
   noticeToImproveReviewWeeks: z.number().int().min(1).max(26),
+  /**
+   * The notice to improve's period as the policy writes it ("15 school days", "6 school weeks"),
+   * skipping holidays and closures; when set it replaces noticeToImproveReviewWeeks.
+   */
+  noticeToImprovePeriod: duration.optional(),
+  /**
+   * Some councils' codes allow a penalty-notice referral during the notice to improve's period
+   * when unauthorised absence continues after the notice was issued; the guidance default waits.
+   */
+  referralDuringNoticeToImprove: z.boolean(),
   /** The stage a case moves to when a notice to improve is issued; none when not set. */
   noticeToImproveStage: id.optional(),
   /** Social care referral is considered below this attendance when support has failed. */

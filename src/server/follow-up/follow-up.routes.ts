@@ -214,6 +214,8 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
           .object({
             emailFrom: z.string().max(200).nullable().optional(),
             emailReplyTo: z.email().nullable().optional(),
+            /** The local authority's inbox for deletion returns (children missing education). */
+            laNotificationsEmail: z.email().nullable().optional(),
             smsSender: z.string().max(11).nullable().optional(),
             smsProvider: z.enum(["log", "webhook"]).optional(),
             smsWebhookUrl: z.url().nullable().optional(),
@@ -244,6 +246,9 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
         .set({
           ...(b.emailFrom !== undefined ? { email_from: b.emailFrom } : {}),
           ...(b.emailReplyTo !== undefined ? { email_reply_to: b.emailReplyTo } : {}),
+          ...(b.laNotificationsEmail !== undefined
+            ? { la_notifications_email: b.laNotificationsEmail }
+            : {}),
           ...(b.smsSender !== undefined ? { sms_sender: b.smsSender } : {}),
           ...(b.smsProvider !== undefined ? { sms_provider: b.smsProvider } : {}),
           ...(b.smsWebhookUrl !== undefined ? { sms_webhook_url: b.smsWebhookUrl } : {}),

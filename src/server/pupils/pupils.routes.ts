@@ -69,6 +69,9 @@ export function pupilView(pupil: Pupil, access: SchoolAccess) {
           safeguarding: {
             lookedAfter: pupil.looked_after,
             hasSocialWorker: pupil.has_social_worker,
+            childProtectionPlan: pupil.child_protection_plan,
+            childInNeedPlan: pupil.child_in_need_plan,
+            safeguardingConcern: pupil.safeguarding_concern,
           },
         }
       : {}),

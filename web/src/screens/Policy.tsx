@@ -1,9 +1,18 @@
 import { useEffect, useMemo, useState } from "react";
+import type { Duration } from "../../../src/domain/policy/fields.ts";
 import { api, londonToday } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
+
+const DURATION_UNITS: [Duration["unit"], string][] = [
+  ["school_days", "school days"],
+  ["school_weeks", "school weeks"],
+  ["sessions", "sessions"],
+  ["calendar_weeks", "weeks"],
+  ["calendar_days", "days"],
+];
 
 /** The policy as the API stores it; the editor changes numbers and names and leaves the shape alone. */
 interface Policy {
@@ -11,7 +20,18 @@ interface Policy {
   preset?: string;
   target: number;
   bands: { id: string; name: string; colour: string; min: number }[];
-  stages: { id: string; name: string; order: number; review?: { weeks: number } }[];
+  stages: {
+    id: string;
+    name: string;
+    order: number;
+    review?: { weeks: number; unit?: "calendar_weeks" | "school_weeks" };
+  }[];
+  casework?: {
+    noticeToImproveReviewWeeks?: number;
+    noticeToImprovePeriod?: Duration;
+    referralDuringNoticeToImprove?: boolean;
+    [key: string]: unknown;
+  };
   triggers: {
     id: string;
     name: string;
@@ -113,7 +133,11 @@ export function thresholdsOf(
 function setAt<T>(root: T, path: Path, value: unknown): T {
   const copy = structuredClone(root);
   let node = copy as Record<string | number, unknown>;
-  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  // A missing object on the way (a policy with no casework settings yet) is created.
+  for (const key of path.slice(0, -1)) {
+    if (node[key] === undefined) node[key] = {};
+    node = node[key] as Record<string | number, unknown>;
+  }
   node[path[path.length - 1] as string | number] = value;
   return copy;
 }
@@ -403,9 +427,82 @@ export function PolicyEditor() {
                     />
                   </label>
                 )}
+                {stage.review && (
+                  <label>
+                    Counted in
+                    <select
+                      value={stage.review.unit ?? "calendar_weeks"}
+                      onChange={(e) =>
+                        change(setAt(draft, ["stages", i, "review", "unit"], e.target.value))
+                      }
+                    >
+                      <option value="calendar_weeks">weeks</option>
+                      <option value="school_weeks">school weeks (holidays skipped)</option>
+                    </select>
+                  </label>
+                )}
               </li>
             ))}
           </ol>
+          <h3>Notice to improve</h3>
+          <div className="row">
+            <label>
+              Period
+              <input
+                type="number"
+                min="1"
+                max="1000"
+                value={
+                  draft.casework?.noticeToImprovePeriod?.length ??
+                  draft.casework?.noticeToImproveReviewWeeks ??
+                  3
+                }
+                onChange={(e) =>
+                  change(
+                    setAt(draft, ["casework", "noticeToImprovePeriod"], {
+                      unit: draft.casework?.noticeToImprovePeriod?.unit ?? "calendar_weeks",
+                      length: Number(e.target.value),
+                    }),
+                  )
+                }
+              />
+            </label>
+            <label>
+              Counted in
+              <select
+                value={draft.casework?.noticeToImprovePeriod?.unit ?? "calendar_weeks"}
+                onChange={(e) =>
+                  change(
+                    setAt(draft, ["casework", "noticeToImprovePeriod"], {
+                      length:
+                        draft.casework?.noticeToImprovePeriod?.length ??
+                        draft.casework?.noticeToImproveReviewWeeks ??
+                        3,
+                      unit: e.target.value,
+                    }),
+                  )
+                }
+              >
+                {DURATION_UNITS.map(([unit, label]) => (
+                  <option key={unit} value={unit}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="inline">
+              <input
+                type="checkbox"
+                checked={draft.casework?.referralDuringNoticeToImprove ?? false}
+                onChange={(e) =>
+                  change(
+                    setAt(draft, ["casework", "referralDuringNoticeToImprove"], e.target.checked),
+                  )
+                }
+              />
+              Allow a penalty-notice referral during the notice when unauthorised absence continues
+            </label>
+          </div>
           <h3>Triggers</h3>
           <ul className="cards">
             {draft.triggers.map((trigger, i) => (

@@ -14,12 +14,15 @@ import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { PupilRecordAccess } from "./PupilRecordAccess.tsx";
+import { RollDeletion } from "./RollDeletion.tsx";
+import { SafeguardingFlags } from "./SafeguardingFlags.tsx";
 
 interface Pupil {
   id: number;
   upn: string;
   name: string;
   dateOfBirth: string;
+  leavingDate: string | null;
   flags: Record<string, boolean>;
   safeguarding?: { lookedAfter: boolean; hasSocialWorker: boolean };
   contacts?: {
@@ -281,6 +284,8 @@ export function PupilProfile() {
           ]}
         />
       )}
+      <SafeguardingFlags pupilId={pupilId as string} />
+      <RollDeletion pupilId={pupilId as string} leavingDate={p.leavingDate} />
       <PupilRecordAccess pupilId={pupilId as string} />
     </section>
   );

@@ -23,6 +23,7 @@ function navFor(can: (permission: string) => boolean, oversees: boolean) {
   items.push({ to: "/pupils", label: "Pupils" });
   if (can("office.view"))
     items.push({ to: "/worklist", label: "My actions" }, { to: "/cases", label: "Cases" });
+  if (can("safeguarding.list")) items.push({ to: "/safeguarding", label: "Safeguarding" });
   if (can("letters.send")) items.push({ to: "/letters", label: "Letters" });
   if (can("statistics.view")) items.push({ to: "/policy", label: "Policy" });
   // Heads manage their own school's staff; administrators everyone (they hold it everywhere).

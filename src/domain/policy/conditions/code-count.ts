@@ -61,7 +61,8 @@ export const codeCount: ConditionKind<CodeCountCondition> = {
       {
         path: "window",
         label: "window",
-        meaning: "{ unit: school_weeks or school_days, length } or { period }",
+        meaning:
+          '{ unit: school_weeks or school_days, length }, { period }, or { after: "stage_evidence" }: the sessions after the day of the absence that began the stage, so "further absence during the notice" never counts the marks that caused the notice',
       },
     ],
   },
