@@ -68,7 +68,6 @@ const SEN_WORDS: Record<string, keyof typeof SEN> = {
   "no special educational need": "N",
   "sen support": "K",
   "ehc plan": "E",
-  ehcp: "E",
   "education health and care plan": "E",
 };
 const SEX_WORDS: Record<string, "F" | "M" | "X"> = { female: "F", male: "M" };

@@ -121,7 +121,12 @@ export function choosePupilPreset(
 ): HeaderChoice {
   const own = new Set([...format.required, ...format.optional]);
   const asOwn = header.map((c) => c.trim().toLowerCase().replace(/\s+/g, "_"));
-  if (!wanted && asOwn.every((c) => own.has(c))) {
+  // Rollbook's own columns (all the required ones by their names) are read strictly: an unknown
+  // column there is a mistake to name, not a vendor's extra to ignore.
+  if (
+    !wanted &&
+    (asOwn.every((c) => own.has(c)) || format.required.every((c) => asOwn.includes(c)))
+  ) {
     return { preset: null, columns: asOwn, ignored: [] };
   }
   const candidates = wanted
