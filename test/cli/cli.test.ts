@@ -125,5 +125,5 @@ describe("rollbook CLI", () => {
     const period = await rollbook("stats", "--period", "fortnight");
     expect(period.code).toBe(2);
     expect(period.stderr).toContain("--period must be year, term or half_term");
-  }, 30_000);
+  }, 60_000);
 });

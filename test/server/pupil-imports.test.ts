@@ -61,7 +61,7 @@ describe("pupil imports over the API", () => {
       CSV,
     );
     expect(response.statusCode).toBe(400);
-    expect(response.json().message).toMatch(/cannot be read: it is UTF-16 text/);
+    expect(response.json().error.message).toMatch(/cannot be read: it is UTF-16 text/);
   });
 
   it("is for those who may manage pupils", async () => {
