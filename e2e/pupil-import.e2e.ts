@@ -34,7 +34,7 @@ test("the office checks a SIMS export, sees the summary, and imports it", async 
   await page.getByRole("button", { name: "Check the file" }).click();
   const summary = page.getByRole("region", { name: "What the import will do" });
   await summary.waitFor();
-  const text = await summary.innerText();
+  const text = (await summary.textContent()) ?? "";
   expect(text).toContain("Read as a SIMS export (Windows-1252 text)");
   expect(text).toContain("Columns not used: Ethnicity");
   expect(text).toContain(`Renée Müller (${UPN})`);

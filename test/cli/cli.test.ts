@@ -63,7 +63,7 @@ describe("rollbook CLI", () => {
     expect(declined.stdout).toContain(`Added: 1\n  ${UPN} Ava Jones\n`);
     expect(declined.stdout).toContain("Import these changes? [y/N] Nothing was imported\n");
     const accepted = await answering("y\n", "import", "pupils", join(dir, "pupils.csv"));
-    expect(accepted.stdout).toMatch(/Added: 1\n[^]*Pupils: 1 admitted, 0 updated\n$/);
+    expect(accepted.stdout).toMatch(/Added: 1\n[\s\S]*Pupils: 1 admitted, 0 updated\n$/);
     // A SIMS export saved by Excel (Windows-1252, UK dates) with fewer columns, for a script.
     await writeFile(
       join(dir, "sims.csv"),
