@@ -176,7 +176,10 @@ function Summary({
         {s.ignoredColumns.length > 0 ? ` Columns not used: ${s.ignoredColumns.join(", ")}.` : ""}
       </p>
       {s.absentColumns.length > 0 ? (
-        <p>Not in the file, so left as they are: {s.absentColumns.join(", ")}.</p>
+        <p>
+          Not in the file, so left as they are:{" "}
+          {s.absentColumns.map((c) => c.replace(/_/g, " ")).join(", ")}.
+        </p>
       ) : null}
       <ul>
         <li>{s.added.length} added</li>
