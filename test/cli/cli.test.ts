@@ -106,7 +106,7 @@ describe("rollbook CLI", () => {
     const table = await rollbook("stats", "--from", "2025-09-01", "--to", "2025-09-30");
     expect(table.stdout).toContain("Attendance 90.0%");
     expect(table.stdout).toMatch(/Oak\s+1\s+90\.0/);
-  }, 180_000);
+  }, 300_000);
 
   it("refuses a bad file with the line and reason, exit code 2 and no stack trace", async () => {
     await writeFile(join(dir, "bad.csv"), `upn,date,session,code\n${UPN},2025-09-10,AM,Q9\n`);
