@@ -159,6 +159,12 @@ function Working({ what, sent }: { what: string; sent: number }) {
 
 const shown = (value: string | null) => (value === null ? "empty" : value);
 
+/** Long lists (a whole school's first import) show their first rows and a count of the rest. */
+const LISTED = 200;
+function more(total: number) {
+  return total > LISTED ? <li>…and {total - LISTED} more</li> : null;
+}
+
 function Summary({
   summary: s,
   onConfirm,
@@ -192,11 +198,12 @@ function Summary({
         <>
           <h3>Added</h3>
           <ul>
-            {s.added.map((p) => (
+            {s.added.slice(0, LISTED).map((p) => (
               <li key={p.upn}>
                 {p.name} ({p.upn})
               </li>
             ))}
+            {more(s.added.length)}
           </ul>
         </>
       ) : null}
@@ -204,7 +211,7 @@ function Summary({
         <>
           <h3>Changed</h3>
           <ul>
-            {s.changed.map((p) => (
+            {s.changed.slice(0, LISTED).map((p) => (
               <li key={p.upn}>
                 {p.name} ({p.upn}):{" "}
                 {p.changes
@@ -215,6 +222,7 @@ function Summary({
                   .join("; ")}
               </li>
             ))}
+            {more(s.changed.length)}
           </ul>
         </>
       ) : null}
@@ -222,11 +230,12 @@ function Summary({
         <>
           <h3>Leaving</h3>
           <ul>
-            {s.left.map((p) => (
+            {s.left.slice(0, LISTED).map((p) => (
               <li key={p.upn}>
                 {p.name} ({p.upn}) leaves on {p.leavingDate}
               </li>
             ))}
+            {more(s.left.length)}
           </ul>
         </>
       ) : null}
