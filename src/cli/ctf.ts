@@ -33,8 +33,14 @@ export function registerCtf(program: Command): void {
     )
     .option("--school <id|urn|name>", "school (needed when several are stored)")
     .option("--out <file>", "write the XML here (default: standard output)")
-    .option("--dest-lea <number>", "the destination school's LA number")
-    .option("--dest-estab <number>", "the destination school's establishment number")
+    .option(
+      "--dest-lea <number>",
+      "the destination school's LA number (MMM: not known, the default; XXX: no maintained school)",
+    )
+    .option(
+      "--dest-estab <number>",
+      "the destination school's establishment number (MMMM or XXXX with those)",
+    )
     .action(async (flags: ExportFlags, command: Command) => {
       await withDatabase(command.optsWithGlobals<DatabaseFlags>(), async ({ db }) => {
         const school = await resolveSchool(db, flags.school);
@@ -55,7 +61,7 @@ export function registerCtf(program: Command): void {
         if (flags.out) {
           await writeFile(flags.out, result.xml);
           process.stderr.write(
-            `Wrote ${flags.out}: ${pupils.length} pupil(s), ${result.years} year(s) of attendance\n`,
+            `Wrote ${flags.out}: ${pupils.length} pupil(s), ${result.years} year(s) of attendance (DfE's file name for it: ${result.fileName})\n`,
           );
         } else {
           process.stdout.write(result.xml);

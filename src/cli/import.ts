@@ -2,14 +2,18 @@ import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { basename } from "node:path";
+import { createInterface } from "node:readline";
 import type { Command } from "commander";
+import { decodeText } from "../app/import/encoding.ts";
 import { importContacts } from "../app/import/import-contacts.ts";
 import { importMarks } from "../app/import/import-marks.ts";
-import { importPupils } from "../app/import/import-pupils.ts";
+import { importPupils, previewPupilImport } from "../app/import/import-pupils.ts";
+import { PRESET_NAMES } from "../app/import/presets.ts";
 import { resolveSchool } from "../db/repositories/schools.ts";
 import { RollbookError } from "../domain/errors.ts";
 import { type DatabaseFlags, withDatabase } from "./context.ts";
 import { progress } from "./output.ts";
+import { describePupilImport } from "./pupil-import-summary.ts";
 
 const KINDS = ["pupils", "contacts", "marks"] as const;
 
@@ -21,6 +25,11 @@ export function registerImport(program: Command): void {
     .argument("<file>", "CSV file")
     .option("--school <id|urn|name>", "school (needed when several are stored)")
     .option(
+      "--preset <mis>",
+      `pupils only: the MIS the file was exported from (${PRESET_NAMES.join(", ")}), when its header does not say`,
+    )
+    .option("--yes", "pupils only: import without asking, after printing the summary")
+    .option(
       "--amend <reason>",
       "marks only: allow changing recorded marks, with this reason in their history",
     )
@@ -28,7 +37,7 @@ export function registerImport(program: Command): void {
       async (
         kind: string,
         file: string,
-        flags: { school?: string; amend?: string },
+        flags: { school?: string; amend?: string; preset?: string; yes?: boolean },
         command: Command,
       ) => {
         if (!(KINDS as readonly string[]).includes(kind)) {
@@ -69,15 +78,39 @@ export function registerImport(program: Command): void {
             );
             return;
           }
-          const csv = await readFile(file, "utf8");
           if (kind === "pupils") {
-            const result = await importPupils(db, school.id, csv);
+            const bytes = await readFile(file);
+            const summary = await previewPupilImport(db, school.id, bytes, {
+              preset: flags.preset,
+            });
+            process.stdout.write(describePupilImport(summary));
+            if (!flags.yes && !(await confirmed("Import these changes? [y/N] "))) {
+              process.stdout.write("Nothing was imported\n");
+              return;
+            }
+            const result = await importPupils(db, school.id, bytes, {
+              preset: flags.preset,
+              confirm: summary.fingerprint,
+            });
             process.stdout.write(`Pupils: ${result.created} admitted, ${result.updated} updated\n`);
           } else {
+            const csv = decodeText(await readFile(file), kind).text;
             const result = await importContacts(db, school.id, csv);
             process.stdout.write(`Contacts: ${result.saved} saved\n`);
           }
         });
       },
     );
+}
+
+/** One line from the terminal (or a pipe): yes only when it says so; no answer is no. */
+async function confirmed(question: string): Promise<boolean> {
+  process.stdout.write(question);
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  try {
+    for await (const line of lines) return /^\s*y(es)?\s*$/i.test(line);
+    return false;
+  } finally {
+    lines.close();
+  }
 }

@@ -19,7 +19,9 @@ export type RollbookErrorCode =
   | "unsupported_media_type"
   | "too_large"
   | "overloaded"
-  | "database_unavailable";
+  | "database_unavailable"
+  /** The school's MIS data platform (Wonde...) refused or failed a request: its reason is named. */
+  | "mis_failed";
 
 export class RollbookError extends Error {
   readonly code: RollbookErrorCode;

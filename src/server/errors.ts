@@ -20,6 +20,7 @@ export const HTTP_STATUS: Record<RollbookErrorCode, number> = {
   too_large: 413,
   overloaded: 503,
   database_unavailable: 503,
+  mis_failed: 502,
 };
 
 /** Statuses Fastify and its plugins raise themselves, under Rollbook's codes. */

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from "fastify";
+import { decodeText, type TextEncoding } from "../app/import/encoding.ts";
 import { RollbookError } from "../domain/errors.ts";
 
 declare module "fastify" {
@@ -77,6 +78,12 @@ export function declarePublicRoutes(app: FastifyInstance): void {
   });
 }
 
+const csvEncodings = new WeakMap<FastifyRequest, TextEncoding>();
+
+/** How a CSV body was decoded (the import summary names it). */
+export const csvEncodingOf = (request: FastifyRequest): TextEncoding | undefined =>
+  csvEncodings.get(request);
+
 /**
  * Bodies: JSON by default, with its depth checked before it is parsed; CSV and XML only where a
  * route declares them (`config.accepts`); a size limit per server, raised only on the routes
@@ -99,9 +106,17 @@ export function limitRequestBodies(app: FastifyInstance): void {
     parseJson(request, text, done);
   });
   // The CTF plugin adds the XML parsers in its own scope.
-  app.addContentTypeParser("text/csv", { parseAs: "string" }, (_request, text, done) =>
-    done(null, text),
-  );
+  // CSV arrives as bytes: MIS exports are UTF-8 or Windows-1252, and a file in neither is
+  // refused here rather than read with its names corrupted.
+  app.addContentTypeParser("text/csv", { parseAs: "buffer" }, (request, body, done) => {
+    try {
+      const { text, encoding } = decodeText(body as Buffer, "CSV");
+      csvEncodings.set(request, encoding);
+      done(null, text);
+    } catch (error) {
+      done(error as Error);
+    }
+  });
 
   // preParsing: after sign-in, CSRF and each route's own onRequest checks (the inbound token),
   // before the body is read.

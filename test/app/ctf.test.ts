@@ -282,6 +282,25 @@ describe("CTF export and import", () => {
     );
   });
 
+  it("addresses a file with no known destination to MMM/MMMM, names it as DfE does, and a school imports it", async () => {
+    const result = await exportCtf(db, from.id, [bilal.id], { at });
+    expect(result.fileName).toBe("3834001_CTF_MMMMMMM_001.XML");
+    expect(result.xml).toMatch(/<DestSchool>\s*<LEA>MMM<\/LEA>\s*<Estab>MMMM<\/Estab>/);
+    expect(result.notes).toContain(
+      "No destination school given: the file is addressed to MMM/MMMM (destination unknown), as DfE asks; give XXX/XXXX for a pupil leaving for no maintained school",
+    );
+    // One unknown mark character: reported for that pupil and date, the rest imported.
+    const outside = result.xml
+      .replace("<LEA>MMM</LEA>", "<LEA>XXX</LEA>")
+      .replace("<Estab>MMMM</Estab>", "<Estab>XXXX</Estab>")
+      .replace(/<AttendanceMarks>(.)/, "<AttendanceMarks>%");
+    const imported = await importCtf(db, to.id, outside, { by, admitOn: "2025-10-01", at });
+    expect(imported).toMatchObject({ pupils: 1, admitted: 1, years: { recorded: 1 } });
+    expect(imported.notes.join("\n")).toContain(
+      `character 1: "%" is not an attendance code (pupil ${bilal.upn}, 2025-09-03 AM)`,
+    );
+  });
+
   it("keeps transferred attendance append-only in the database", async () => {
     await expect(sql`update transferred_attendance set marks = null`.execute(db)).rejects.toThrow(
       /append-only/,

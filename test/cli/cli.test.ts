@@ -9,14 +9,23 @@ const ROOT = join(import.meta.dirname, "../..");
 let dir: string;
 
 function rollbook(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return answering("", ...args);
+}
+
+/** Runs the CLI with these lines typed at its prompts. */
+function answering(
+  input: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "--data-dir", join(dir, "db"), ...args],
       { cwd: ROOT, env: { ...process.env, DATABASE_URL: "" } },
       (error, stdout, stderr) =>
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
+    child.stdin?.end(input);
   });
 }
 
@@ -49,9 +58,25 @@ describe("rollbook CLI", () => {
       join(dir, "pupils.csv"),
       `upn,legal_forename,legal_surname,date_of_birth,sex,year_group,registration_group,admission_date\n${UPN},Ava,Jones,2018-05-02,F,Year 2,Oak,2022-09-01\n`,
     );
-    expect((await rollbook("import", "pupils", join(dir, "pupils.csv"))).stdout).toBe(
-      "Pupils: 1 admitted, 0 updated\n",
+    // The summary first; nothing is imported unless the answer is yes.
+    const declined = await answering("n\n", "import", "pupils", join(dir, "pupils.csv"));
+    expect(declined.stdout).toContain(`Added: 1\n  ${UPN} Ava Jones\n`);
+    expect(declined.stdout).toContain("Import these changes? [y/N] Nothing was imported\n");
+    const accepted = await answering("y\n", "import", "pupils", join(dir, "pupils.csv"));
+    expect(accepted.stdout).toMatch(/Added: 1\n[\s\S]*Pupils: 1 admitted, 0 updated\n$/);
+    // A SIMS export saved by Excel (Windows-1252, UK dates) with fewer columns, for a script.
+    await writeFile(
+      join(dir, "sims.csv"),
+      Buffer.from(
+        `UPN,Legal Surname,Legal Forename,Gender,Date of Birth,Date of Admission\r\n${UPN},Jonés,Ava,Female,02/05/2018,01/09/2022\r\n`,
+        "latin1",
+      ),
     );
+    const sims = await rollbook("import", "pupils", join(dir, "sims.csv"), "--yes");
+    expect(sims.stdout).toContain("Pupils file: SIMS export, read as Windows-1252");
+    expect(sims.stdout).toContain("Not in the file, so left as they are: preferred_forename");
+    expect(sims.stdout).toContain(`${UPN} Ava Jones: legal_surname Jones -> Jonés`);
+    expect(sims.stdout).toContain("Pupils: 0 admitted, 1 updated\n");
 
     const marks = ["upn,date,session,code,minutes_late"];
     for (const date of ["2025-09-03", "2025-09-04", "2025-09-05", "2025-09-08", "2025-09-09"]) {
@@ -81,7 +106,7 @@ describe("rollbook CLI", () => {
     const table = await rollbook("stats", "--from", "2025-09-01", "--to", "2025-09-30");
     expect(table.stdout).toContain("Attendance 90.0%");
     expect(table.stdout).toMatch(/Oak\s+1\s+90\.0/);
-  }, 60_000);
+  }, 300_000);
 
   it("refuses a bad file with the line and reason, exit code 2 and no stack trace", async () => {
     await writeFile(join(dir, "bad.csv"), `upn,date,session,code\n${UPN},2025-09-10,AM,Q9\n`);
@@ -100,5 +125,5 @@ describe("rollbook CLI", () => {
     const period = await rollbook("stats", "--period", "fortnight");
     expect(period.code).toBe(2);
     expect(period.stderr).toContain("--period must be year, term or half_term");
-  }, 30_000);
+  }, 60_000);
 });

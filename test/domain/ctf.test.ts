@@ -8,7 +8,12 @@ import {
   encodeYearMarks,
   totalsOfMarks,
 } from "../../src/domain/ctf/attendance-marks.ts";
-import { CTF_VERSION, type CtfFile } from "../../src/domain/ctf/document.ts";
+import {
+  CTF_VERSION,
+  type CtfFile,
+  ctfFileName,
+  DESTINATION_UNKNOWN,
+} from "../../src/domain/ctf/document.ts";
 import { describeProblem } from "../../src/domain/ctf/problems.ts";
 import { readCtf } from "../../src/domain/ctf/read.ts";
 import { writeCtf } from "../../src/domain/ctf/write.ts";
@@ -135,22 +140,38 @@ describe("reading a CTF", () => {
     ]);
   });
 
-  it("names the character, its date and session, and the pupil of an unknown code", () => {
-    expect(problemsOf(sample({ marks: String.raw`/\/%/L####/\IN` }))).toEqual([
-      `line 35, <AttendanceMarks>: character 4: "%" is not an attendance code (pupil ${UPN}, 2025-09-04 PM)`,
-    ]);
+  it("reports an unknown code for that pupil, date and session, and reads the rest of the file", () => {
+    const { problems, notes, file } = parseCtf(sample({ marks: String.raw`/\/%/L####/\IN` }));
+    expect(problems).toEqual([]);
+    expect(notes[0]).toBe(
+      `line 35, <AttendanceMarks>: character 4: "%" is not an attendance code (pupil ${UPN}, 2025-09-04 PM): that session is not read as a mark; the rest of the file is imported and the string is kept as sent`,
+    );
+    expect(file.pupils[0]?.attendance[0]?.attendSessions?.marks).toBe(String.raw`/\/%/L####/\IN`);
   });
 
-  it("refuses codes outside their dates: pre-2024 H after August 2024, K before it", () => {
-    expect(problemsOf(sample({ marks: String.raw`/H/\/L####/\IN` }))).toEqual([
-      `line 35, <AttendanceMarks>: character 2: Code "H" cannot be recorded on 2025-09-03: it is valid until 2024-08-18 (pupil ${UPN}, 2025-09-03 PM)`,
-    ]);
-    const [problem] = problemsOf(
+  it("reports codes outside their dates the same way: pre-2024 H after August 2024, K before it", () => {
+    const h = parseCtf(sample({ marks: String.raw`/H/\/L####/\IN` }));
+    expect(h.problems).toEqual([]);
+    expect(h.notes[0]).toContain(
+      `character 2: Code "H" cannot be recorded on 2025-09-03: it is valid until 2024-08-18 (pupil ${UPN}, 2025-09-03 PM)`,
+    );
+    const k = parseCtf(
       sample({ year: "2023", start: "2023-09-04", marks: String.raw`K\/\/\/\/\####` }),
     );
-    expect(problem).toContain(
+    expect(k.notes[0]).toContain(
       'Code "K" cannot be recorded on 2023-09-04: it is valid from 2024-08-19',
     );
+  });
+
+  it("reads preferred names inside BasicDetails, as DfE places them", () => {
+    const text = sample().replace(
+      "<Sex>F</Sex>",
+      "<Sex>F</Sex>\n      <BasicDetails><PreferredSurname>Khan-Ali</PreferredSurname><PreferredForename>Millie</PreferredForename></BasicDetails>",
+    );
+    expect(parseCtf(text).file.pupils[0]).toMatchObject({
+      preferredSurname: "Khan-Ali",
+      preferredForename: "Millie",
+    });
   });
 
   it("collects every problem in the file in one pass", () => {
@@ -383,5 +404,47 @@ describe("writing a CTF", () => {
       attendance: pupil.attendance.map(({ line: _l, ...year }) => year),
     }).toEqual(file.pupils[0]);
     expect(read.file.header.destSchool).toMatchObject({ lea: "999", estab: "1234" });
+  });
+
+  it("writes preferred names inside BasicDetails, and reads them back", () => {
+    const named = structuredClone(file);
+    Object.assign(named.pupils[0] as object, {
+      preferredSurname: "O'Neil-Roe",
+      preferredForename: "Sam",
+    });
+    const xml = writeCtf(named);
+    expect(xml).toMatch(
+      /<Sex>F<\/Sex>\s*<BasicDetails>\s*<PreferredSurname>O&apos;Neil-Roe<\/PreferredSurname>\s*<PreferredForename>Sam<\/PreferredForename>\s*<\/BasicDetails>/,
+    );
+    expect(readCtf(readXmlTree(xml)).file.pupils[0]).toMatchObject({
+      preferredSurname: "O'Neil-Roe",
+      preferredForename: "Sam",
+    });
+  });
+
+  it("never writes a control character, so the file stays well-formed XML", () => {
+    const dirty = structuredClone(file);
+    Object.assign(dirty.pupils[0] as object, {
+      surname: "O'N\u0007eil\u0000",
+      forename: "\u001bAva\uFFFF",
+    });
+    dirty.header.sourceSchool.schoolName = "St Mary\u000b & St John";
+    const xml = writeCtf(dirty, [{ pupil: null, text: "bell \u0007 here" }]);
+    const controls = [...xml].filter((c) => /[^\t\n\r]/.test(c) && (c < " " || c === "\uFFFF"));
+    expect(controls).toEqual([]);
+    const read = parseCtf(xml);
+    expect(read.problems).toEqual([]);
+    expect(read.file.pupils[0]).toMatchObject({ surname: "O'Neil", forename: "Ava" });
+  });
+});
+
+describe("CTF file names and destinations", () => {
+  it("names a file as DfE's convention says: source, _CTF_, destination, sequence", () => {
+    expect(ctfFileName({ lea: "383", estab: "4001" }, DESTINATION_UNKNOWN)).toBe(
+      "3834001_CTF_MMMMMMM_001.XML",
+    );
+    expect(ctfFileName({ lea: "383", estab: "4001" }, { lea: "999", estab: "1234" }, 12)).toBe(
+      "3834001_CTF_9991234_012.XML",
+    );
   });
 });

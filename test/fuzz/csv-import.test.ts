@@ -404,7 +404,8 @@ describe("pupils CSV", () => {
     rowMutation(
       draft,
       "unknown sex",
-      pick(["Q", "", "female", "0"]).map((sex) => ({
+      // "Female" and "Male" are read (MIS exports write them); "femal" is not.
+      pick(["Q", "", "femal", "0"]).map((sex) => ({
         values: { sex },
         pattern: /sex ".*" must be F, M or X/,
       })),

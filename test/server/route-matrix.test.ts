@@ -64,7 +64,7 @@ function fromSchema(response: { statusCode: number; json: () => unknown }): bool
 
 /** A body in the content type the route takes: files for the import routes, JSON for the rest. */
 function bodyFor(url: string): { payload: string | object; headers: Record<string, string> } {
-  if (/\/(imports\/[a-z]+|benchmarks)$/.test(url))
+  if (/\/(imports\/[a-z]+(\/preview)?|benchmarks)$/.test(url))
     return { payload: "upn\n", headers: { "content-type": "text/csv" } };
   if (/\/ctf$/.test(url))
     return { payload: "<CTfile/>", headers: { "content-type": "application/xml" } };

@@ -69,7 +69,59 @@ async function request<T>(
   return data as T;
 }
 
+/**
+ * Sends a file as the request body, reporting the share of it sent (0 to 1): fetch cannot say
+ * how far an upload has got, XMLHttpRequest can. The bytes go as they are, so the server sees the
+ * file's own encoding.
+ */
+function upload<T>(
+  path: string,
+  file: Blob,
+  contentType: string,
+  onProgress: (sent: number) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader("content-type", contentType);
+    if (csrfToken) xhr.setRequestHeader("x-csrf-token", csrfToken);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    };
+    xhr.onerror = () =>
+      reject(
+        new ApiError(0, "offline", "Cannot reach Rollbook: check the connection, then try again."),
+      );
+    xhr.onload = () => {
+      let data: unknown = null;
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        // Not JSON: the status says what happened.
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(data as T);
+        return;
+      }
+      const error = (data as { error?: { code: string; message: string; details?: unknown } })
+        ?.error;
+      reject(
+        new ApiError(
+          xhr.status,
+          error?.code ?? "error",
+          error?.message ?? `Request failed (${xhr.status})`,
+          error?.details,
+        ),
+      );
+    };
+    xhr.send(file);
+  });
+}
+
 export const api = {
+  uploadCsv: <T>(path: string, file: Blob, onProgress: (sent: number) => void) =>
+    upload<T>(path, file, "text/csv", onProgress),
   get: <T>(path: string) => request<T>("GET", path),
   post: <T>(path: string, body: unknown = {}) => request<T>("POST", path, body),
   put: <T>(path: string, body: unknown) => request<T>("PUT", path, body),

@@ -12,6 +12,7 @@ import { Parent } from "./screens/Parent.tsx";
 import { ForgotPassword, ResetPassword } from "./screens/PasswordReset.tsx";
 import { PolicyEditor } from "./screens/Policy.tsx";
 import { PupilProfile } from "./screens/Pupil.tsx";
+import { PupilImport } from "./screens/PupilImport.tsx";
 import { Pupils } from "./screens/Pupils.tsx";
 import { Register } from "./screens/Register.tsx";
 import { Registers } from "./screens/Registers.tsx";
@@ -49,6 +50,7 @@ function Signed() {
         <Route path="/registers/:groupId/:date/:session" element={<Register />} />
         <Route path="/pupils" element={<Pupils />} />
         <Route path="/pupils/:pupilId" element={<PupilProfile />} />
+        <Route path="/imports/pupils" element={<PupilImport />} />
         <Route path="/dashboard" element={<Dashboard />} />
         <Route path="/rewards" element={<Rewards />} />
         <Route path="/reports" element={<Reports />} />

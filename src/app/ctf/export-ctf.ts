@@ -13,6 +13,8 @@ import {
   type CtfPupil,
   type CtfSchool,
   type CtfYearData,
+  ctfFileName,
+  DESTINATION_UNKNOWN,
 } from "../../domain/ctf/document.ts";
 import { writeCtf } from "../../domain/ctf/write.ts";
 import { londonToday } from "../../domain/dates.ts";
@@ -22,12 +24,14 @@ import { countsFromTally, tallyMarks } from "../../domain/statistics.ts";
 export interface CtfExportOptions {
   /** When the file is made: its DateTime and AcademicYear. */
   at: Date;
-  /** The school the pupil is going to, when known (CTF DestSchool). */
+  /** The school the pupil is going to (CTF DestSchool); DfE's MMM/MMMM when not known. */
   destination?: { lea: string; estab: string } | null;
 }
 
 export interface CtfExport {
   xml: string;
+  /** The file name DfE's naming convention gives it (docs/formats.md). */
+  fileName: string;
   /** What the person sending the file should know (also written in the file as comments). */
   notes: string[];
   years: number;
@@ -140,6 +144,13 @@ export async function exportCtf(
       attendance,
     });
   }
+  const destination = options.destination ?? DESTINATION_UNKNOWN;
+  if (!options.destination) {
+    notes.push({
+      pupil: null,
+      text: "No destination school given: the file is addressed to MMM/MMMM (destination unknown), as DfE asks; give XXX/XXXX for a pupil leaving for no maintained school",
+    });
+  }
   const xml = writeCtf(
     {
       header: {
@@ -150,13 +161,17 @@ export async function exportCtf(
         dataDescriptor: "Attendance",
         supplierId: "Rollbook",
         sourceSchool: { ...here, academicYear: academicYearOf(londonToday(options.at)) },
-        destSchool: options.destination ?? null,
+        destSchool: destination,
       },
       pupils: ctfPupils,
     },
     notes,
   );
-  return { xml, notes: notes.map((n) => n.text), years };
+  const fileName =
+    here.lea && here.estab
+      ? ctfFileName(here, destination)
+      : `CTF_${ctfPupils.map((p) => p.upn).join("_") || "empty"}.xml`;
+  return { xml, fileName, notes: notes.map((n) => n.text), years };
 }
 
 function transferredYearData(row: TransferredYear): CtfYearData {

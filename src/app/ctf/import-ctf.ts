@@ -13,6 +13,7 @@ import {
   type CtfFile,
   type CtfPupil,
   type CtfYearData,
+  isPlaceholderDestination,
   sameSchool,
 } from "../../domain/ctf/document.ts";
 import { CtfProblems, rejectCtfIfProblems } from "../../domain/ctf/problems.ts";
@@ -157,6 +158,9 @@ function checkDestination(
 ): void {
   const dest = file.header.destSchool;
   if (!dest?.lea || !dest.estab || !here.lea || !here.estab || sameSchool(dest, here)) return;
+  // DfE's placeholders (destination unknown, or outside the maintained sector): a file for
+  // whichever school the pupil turns up at.
+  if (isPlaceholderDestination(dest)) return;
   problems.add(
     dest.line ?? 1,
     "DestSchool",

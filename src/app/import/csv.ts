@@ -19,10 +19,15 @@ export interface RowProblem {
  * are matched case-insensitively with spaces as underscores; a missing required column or an
  * unknown one is refused before any row is read, naming the columns expected.
  */
-export function readCsv(
-  text: string,
-  format: { name: string; required: string[]; optional: string[] },
-): CsvRow[] {
+export interface CsvFormat {
+  name: string;
+  required: string[];
+  optional: string[];
+  /** Names each header column in the format's own words (null: a column to ignore). */
+  header?: (columns: string[]) => (string | null)[];
+}
+
+export function readCsv(text: string, format: CsvFormat): CsvRow[] {
   // A NUL is never in a UTF-8 CSV file (UTF-16 and binary files are full of them), and the
   // database refuses it in text: refuse such a file here, naming where, rather than half-way
   // through writing it.
@@ -70,18 +75,20 @@ const PARSE_OPTIONS = {
 
 /** Checks a file's header, then turns each record into a row that knows the line it starts on. */
 class RowReader {
-  private readonly columns: string[];
+  private readonly columns: (string | null)[];
   private surplus: number;
 
-  constructor(header: string[], format: { name: string; required: string[]; optional: string[] }) {
-    const columns = header.map((c) => c.trim().toLowerCase().replace(/\s+/g, "_"));
+  constructor(header: string[], format: CsvFormat) {
+    const columns =
+      format.header?.(header) ?? header.map((c) => c.trim().toLowerCase().replace(/\s+/g, "_"));
+    const named = columns.filter((c): c is string => c !== null);
     const known = new Set([...format.required, ...format.optional]);
     const problems: string[] = [];
-    const missing = format.required.filter((c) => !columns.includes(c));
+    const missing = format.required.filter((c) => !named.includes(c));
     if (missing.length > 0) problems.push(`missing column(s): ${missing.join(", ")}`);
-    const unknown = columns.filter((c) => !known.has(c));
+    const unknown = named.filter((c) => !known.has(c));
     if (unknown.length > 0) problems.push(`unknown column(s): ${unknown.join(", ")}`);
-    const repeated = columns.filter((c, i) => columns.indexOf(c) !== i);
+    const repeated = named.filter((c, i) => named.indexOf(c) !== i);
     if (repeated.length > 0) problems.push(`repeated column(s): ${repeated.join(", ")}`);
     if (problems.length > 0) {
       throw new RollbookError(
@@ -99,7 +106,7 @@ class RowReader {
   row(record: string[], endLine: number): CsvRow {
     const values: Record<string, string> = {};
     this.columns.forEach((column, i) => {
-      values[column] = record[i] ?? "";
+      if (column !== null) values[column] = record[i] ?? "";
     });
     const line = endLine - count(record, /[\r\n]/g) - this.surplus;
     this.surplus += count(record, /\r\n/g);
@@ -117,7 +124,7 @@ const count = (record: string[], pattern: RegExp) =>
  */
 export async function* readCsvBatches(
   source: string | AsyncIterable<string | Buffer>,
-  format: { name: string; required: string[]; optional: string[] },
+  format: CsvFormat,
   batchSize: number,
 ): AsyncGenerator<CsvRow[]> {
   const parser = parse(PARSE_OPTIONS);

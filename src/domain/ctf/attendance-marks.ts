@@ -91,8 +91,13 @@ export interface TransferredMark {
 
 export interface DecodedMarks {
   marks: TransferredMark[];
-  /** What is wrong, each naming the character, its position, the date and session. */
+  /** What is wrong with the string as a whole (its length, its dates): the string is unreadable. */
   problems: string[];
+  /**
+   * Characters that are no code in force on their date, each naming the character, its position,
+   * the date and session: that session alone is unread, the rest of the string stands.
+   */
+  unread: string[];
 }
 
 const MAX_PROBLEMS_PER_STRING = 5;
@@ -122,7 +127,7 @@ export function decodeAttendanceMarks(
     problems.push(
       `${text.length} character${text.length === 1 ? "" : "s"} is not a whole number of sessions (two per day)`,
     );
-    return { marks: [], problems };
+    return { marks: [], problems, unread: [] };
   }
   const startYear = academicYearOf(startDate);
   const yearEnd = `${startYear + 1}-07-31`;
@@ -132,9 +137,10 @@ export function decodeAttendanceMarks(
     problems.push(
       `${text.length / 2} days from ${startDate} run to ${lastDate}, ${over} day${over === 1 ? "" : "s"} past ${yearEnd}, the end of academic year ${academicYearLabel(startYear)}`,
     );
-    return { marks: [], problems };
+    return { marks: [], problems, unread: [] };
   }
   const marks: TransferredMark[] = [];
+  const unread: string[] = [];
   const firstDay = toEpochDay(startDate);
   let refused = 0;
   let day = -1;
@@ -150,15 +156,15 @@ export function decodeAttendanceMarks(
     const read = readCharacter(character, date, session, pupil);
     if (typeof read === "string") {
       refused++;
-      if (refused <= MAX_PROBLEMS_PER_STRING) problems.push(`character ${i + 1}: ${read}`);
+      if (refused <= MAX_PROBLEMS_PER_STRING) unread.push(`character ${i + 1}: ${read}`);
       continue;
     }
     marks.push({ date, session, character, ...read });
   }
   if (refused > MAX_PROBLEMS_PER_STRING) {
-    problems.push(`...and ${refused - MAX_PROBLEMS_PER_STRING} more characters refused`);
+    unread.push(`...and ${refused - MAX_PROBLEMS_PER_STRING} more characters not read`);
   }
-  return { marks, problems };
+  return { marks, problems, unread };
 }
 
 /** What one character means on a date, or why it cannot be read. */

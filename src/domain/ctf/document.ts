@@ -81,3 +81,27 @@ export function sameSchool(
 ) {
   return a.lea !== "" && a.estab !== "" && a.lea === b.lea && a.estab === b.estab;
 }
+
+/**
+ * DfE's placeholder destinations: MMM/MMMM when where the pupil is going is not known (the file
+ * goes to the Lost Pupils Database), XXX/XXXX when they leave for no school in the maintained
+ * sector (abroad, independent, home education).
+ */
+export const DESTINATION_UNKNOWN = { lea: "MMM", estab: "MMMM" } as const;
+export const DESTINATION_OUTSIDE = { lea: "XXX", estab: "XXXX" } as const;
+
+export const isPlaceholderDestination = (dest: { lea: string; estab: string }) =>
+  (dest.lea === "MMM" && dest.estab === "MMMM") || (dest.lea === "XXX" && dest.estab === "XXXX");
+
+/**
+ * A CTF's file name as DfE's convention has it: the source school's LA and establishment numbers,
+ * `_CTF_`, the destination's, and a three-digit sequence number for the day's files:
+ * 3834001_CTF_MMMMMMM_001.XML.
+ */
+export function ctfFileName(
+  source: { lea: string; estab: string },
+  dest: { lea: string; estab: string },
+  sequence = 1,
+): string {
+  return `${source.lea}${source.estab}_CTF_${dest.lea}${dest.estab}_${String(sequence).padStart(3, "0")}.XML`;
+}

@@ -214,14 +214,24 @@ function readPupil(
     seen.set(key, yearData.line);
     attendance.push(read);
   }
+  const details = childNamed(element, "BasicDetails") ?? {
+    name: "",
+    line: 0,
+    text: "",
+    children: [],
+  };
   if (attendance.length === 0 && !block)
     notes.push(`Pupil ${upn} (line ${element.line}) has no <Attendance> in the file`);
   return {
     upn,
     surname: childText(element, "Surname"),
     forename: childText(element, "Forename"),
-    preferredSurname: childText(element, "PreferredSurname"),
-    preferredForename: childText(element, "PreferredForename"),
+    // DfE puts preferred names in <BasicDetails>; Rollbook's files before 2026-12 had them beside
+    // <Surname>, so both are read.
+    preferredSurname:
+      childText(details, "PreferredSurname") ?? childText(element, "PreferredSurname"),
+    preferredForename:
+      childText(details, "PreferredForename") ?? childText(element, "PreferredForename"),
     dateOfBirth: dob && isIsoDate(dob) ? dob : null,
     sex: childText(element, "Sex") ?? childText(element, "Gender"),
     attendance,
@@ -297,6 +307,11 @@ function readYearData(
     const decoded = decodeAttendanceMarks(start.text, marks, upn);
     for (const problem of decoded.problems)
       problems.add(marksElement.line, "AttendanceMarks", problem);
+    // One unknown character is that pupil's session to check, not a reason to refuse everyone.
+    for (const character of decoded.unread)
+      notes.push(
+        `line ${marksElement.line}, <AttendanceMarks>: ${character}: that session is not read as a mark; the rest of the file is imported and the string is kept as sent`,
+      );
     runs.push({ startDate: start.text, marks });
     read.push(...decoded.marks);
   }

@@ -1,5 +1,5 @@
 import type { CtfFile, CtfPupil, CtfYearData } from "./document.ts";
-import { escapeXml } from "./xml.ts";
+import { escapeXml, xmlText } from "./xml.ts";
 
 /**
  * Writes a CTF as XML in the element order of the envelope DfE builds (reference report 5.1) and
@@ -53,10 +53,15 @@ function writePupil(out: string[], pupil: CtfPupil, notes: string[]): void {
   leaf(out, 6, "UPN", pupil.upn);
   optional(out, 6, "Surname", pupil.surname);
   optional(out, 6, "Forename", pupil.forename);
-  optional(out, 6, "PreferredSurname", pupil.preferredSurname);
-  optional(out, 6, "PreferredForename", pupil.preferredForename);
   optional(out, 6, "DOB", pupil.dateOfBirth);
   optional(out, 6, "Sex", pupil.sex);
+  // CTF: preferred names are part of BasicDetails, in that order (PreferredSurname first).
+  if (pupil.preferredSurname || pupil.preferredForename) {
+    out.push("      <BasicDetails>");
+    optional(out, 8, "PreferredSurname", pupil.preferredSurname);
+    optional(out, 8, "PreferredForename", pupil.preferredForename);
+    out.push("      </BasicDetails>");
+  }
   for (const note of notes) out.push(`      <!-- ${commentText(note)} -->`);
   if (pupil.attendance.length > 0) {
     out.push("      <Attendance>");
@@ -89,7 +94,7 @@ function leaf(out: string[], indent: number, name: string, value: string): void 
   out.push(
     value === ""
       ? `${" ".repeat(indent)}<${name}/>`
-      : `${" ".repeat(indent)}<${name}>${escapeXml(value)}</${name}>`,
+      : `${" ".repeat(indent)}<${name}>${escapeXml(xmlText(value))}</${name}>`,
   );
 }
 
@@ -99,5 +104,5 @@ function optional(out: string[], indent: number, name: string, value: string | n
 
 /** An XML comment may not hold "--" or end with "-". */
 function commentText(text: string): string {
-  return text.replace(/-{2,}/g, "-").replace(/-$/, "- ");
+  return xmlText(text).replace(/-{2,}/g, "-").replace(/-$/, "- ");
 }

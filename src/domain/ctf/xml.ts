@@ -37,3 +37,28 @@ const ESCAPES: Record<string, string> = {
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch] as string);
 }
+
+/**
+ * Text with the characters XML 1.0 cannot hold taken out (control characters other than tab,
+ * line feed and carriage return; U+FFFE, U+FFFF; unpaired surrogates), so a stray one in a name
+ * never makes the whole file unreadable. Escaping cannot help: &#7; is not allowed either.
+ */
+export function xmlText(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        out += text.slice(i, i + 2);
+        i++;
+      }
+      continue;
+    }
+    if (c >= 0xdc00 && c <= 0xdfff) continue;
+    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) continue;
+    if (c === 0xfffe || c === 0xffff) continue;
+    out += text[i];
+  }
+  return out;
+}

@@ -34,11 +34,11 @@ export async function ctfRoutes(app: RouteApp): Promise<void> {
         querystring: z.object({
           destLea: z
             .string()
-            .regex(/^\d{3}$/, "must be a 3-digit LA number")
+            .regex(/^(\d{3}|MMM|XXX)$/, "must be a 3-digit LA number, or MMM or XXX")
             .optional(),
           destEstab: z
             .string()
-            .regex(/^\d{4}$/, "must be a 4-digit establishment number")
+            .regex(/^(\d{4}|MMMM|XXXX)$/, "must be a 4-digit establishment number, or MMMM or XXXX")
             .optional(),
         }),
       },
@@ -52,7 +52,7 @@ export async function ctfRoutes(app: RouteApp): Promise<void> {
         at: app.clock(),
         destination: destLea && destEstab ? { lea: destLea, estab: destEstab } : null,
       });
-      asDownload(reply, "application/xml; charset=utf-8", `CTF_${pupil.upn}.xml`);
+      asDownload(reply, "application/xml; charset=utf-8", result.fileName);
       return result.xml;
     },
   );

@@ -3,12 +3,13 @@ import { createAccount } from "../../app/accounts/manage-users.ts";
 import { MIN_PASSWORD_LENGTH } from "../../app/accounts/passwords.ts";
 import { importContacts } from "../../app/import/import-contacts.ts";
 import { importMarks } from "../../app/import/import-marks.ts";
-import { importPupils } from "../../app/import/import-pupils.ts";
+import { importPupils, previewPupilImport } from "../../app/import/import-pupils.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { ensureGroups } from "../../db/repositories/pupils.ts";
 import type { RouteApp } from "../app.ts";
-import { IMPORT_BODY_LIMIT } from "../limits.ts";
+import { csvEncodingOf, IMPORT_BODY_LIMIT } from "../limits.ts";
 import { id, schoolParams } from "../params.ts";
+import { pupilImportQuery, pupilImportResult, pupilImportSummary } from "./imports.schema.ts";
 
 const SCHOOL_ROLES = ["teacher", "attendance_officer", "head_of_school", "dsl"] as const;
 
@@ -118,6 +119,61 @@ export async function setupRoutes(app: RouteApp, options: { publicUrl: string })
   );
 
   app.post(
+    "/:schoolId/imports/pupils/preview",
+    {
+      bodyLimit: IMPORT_BODY_LIMIT,
+      config: { accepts: ["text/csv"] },
+      schema: {
+        tags: ["setup"],
+        summary:
+          "What importing a pupils CSV would do (added, changed field by field, unchanged, left), writing nothing",
+        params: schoolParams,
+        querystring: pupilImportQuery.omit({ confirm: true }),
+        body: z
+          .string()
+          .min(1, "send the CSV file as the request body with Content-Type: text/csv"),
+        response: { 200: pupilImportSummary },
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("pupils.manage");
+      return previewPupilImport(db, access.schoolId, request.body, {
+        preset: request.query.preset,
+        encoding: csvEncodingOf(request),
+      });
+    },
+  );
+
+  app.post(
+    "/:schoolId/imports/pupils",
+    {
+      bodyLimit: IMPORT_BODY_LIMIT,
+      config: { accepts: ["text/csv"] },
+      schema: {
+        tags: ["setup"],
+        summary:
+          "Import pupils from CSV (Rollbook's columns or a SIMS, Arbor or Bromcom export; docs/imports.md); with confirm, only if the import is still the summary shown",
+        params: schoolParams,
+        querystring: pupilImportQuery,
+        body: z
+          .string()
+          .min(1, "send the CSV file as the request body with Content-Type: text/csv"),
+        response: { 200: pupilImportResult },
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      access.require("pupils.manage");
+      return importPupils(db, access.schoolId, request.body, {
+        preset: request.query.preset,
+        confirm: request.query.confirm,
+        encoding: csvEncodingOf(request),
+      });
+    },
+  );
+
+  app.post(
     "/:schoolId/imports/:kind",
     {
       bodyLimit: IMPORT_BODY_LIMIT,
@@ -125,8 +181,8 @@ export async function setupRoutes(app: RouteApp, options: { publicUrl: string })
       schema: {
         tags: ["setup"],
         summary:
-          "Import pupils, contacts or marks from CSV (Content-Type: text/csv; formats in docs/formats.md)",
-        params: schoolParams.extend({ kind: z.enum(["pupils", "contacts", "marks"]) }),
+          "Import contacts or marks from CSV (Content-Type: text/csv; formats in docs/formats.md)",
+        params: schoolParams.extend({ kind: z.enum(["contacts", "marks"]) }),
         querystring: z.object({ amendReason: z.string().trim().min(1).max(500).optional() }),
         body: z
           .string()
@@ -137,7 +193,6 @@ export async function setupRoutes(app: RouteApp, options: { publicUrl: string })
       const access = await request.schoolAccess(request.params.schoolId);
       access.require("pupils.manage");
       const csv = request.body;
-      if (request.params.kind === "pupils") return importPupils(db, access.schoolId, csv);
       if (request.params.kind === "contacts") return importContacts(db, access.schoolId, csv);
       if (request.query.amendReason) access.require("marks.amend");
       return importMarks(db, access.schoolId, csv, {

@@ -21,6 +21,7 @@ function navFor(can: (permission: string) => boolean, oversees: boolean) {
   if (can("office.view"))
     items.push({ to: "/rewards", label: "Rewards" }, { to: "/reports", label: "Reports" });
   items.push({ to: "/pupils", label: "Pupils" });
+  if (can("pupils.manage")) items.push({ to: "/imports/pupils", label: "Import pupils" });
   if (can("office.view"))
     items.push({ to: "/worklist", label: "My actions" }, { to: "/cases", label: "Cases" });
   if (can("safeguarding.list")) items.push({ to: "/safeguarding", label: "Safeguarding" });
