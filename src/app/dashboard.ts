@@ -4,6 +4,7 @@ import type { DB } from "../db/schema.ts";
 import { academicYearOf, type DateRange } from "../domain/calendar.ts";
 import { CATEGORY_OF_INDEX, type Category, codeByIndex } from "../domain/codes.ts";
 import { fromEpochDay, mondayOf, toEpochDay, WEEKDAY_NAMES } from "../domain/dates.ts";
+import { compareFormNames } from "../domain/forms.ts";
 import { sessionOfSlot, slotRange } from "../domain/marks.ts";
 import {
   type CodeTally,
@@ -122,7 +123,7 @@ export async function schoolDashboard(
       groups.set(key(p), entry);
     }
     return [...groups.entries()]
-      .sort(([a, x], [b, y]) => x.order - y.order || a.localeCompare(b, "en", { numeric: true }))
+      .sort(([a, x], [b, y]) => x.order - y.order || compareFormNames(a, b))
       .map(([label, entry]) => ({ label, statistics: group(entry.members) }));
   };
   return {

@@ -20,6 +20,7 @@ import {
   toEpochDay,
 } from "../domain/dates.ts";
 import { RollbookError } from "../domain/errors.ts";
+import { compareFormNames } from "../domain/forms.ts";
 import { slotRange, type YearMarks } from "../domain/marks.ts";
 import {
   bestWithTies,
@@ -224,7 +225,7 @@ export async function schoolRewards(
     byGroup.set(groupId, entry);
   }
   const classes: ClassFigures[] = [...byGroup.entries()]
-    .sort(([, a], [, b]) => a.name.localeCompare(b.name, "en", { numeric: true }))
+    .sort(([, a], [, b]) => compareFormNames(a.name, b.name))
     .map(([groupId, { name, members }]) => {
       const week = groupStatistics(members.map((m) => m.week)).attendanceRate;
       const term = groupStatistics(members.map((m) => m.term)).attendanceRate;
