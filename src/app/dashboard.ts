@@ -213,3 +213,37 @@ export async function pupilCalendar(
   }
   return days;
 }
+
+/** A group's figures with persistent and severe absence left out: a period too short to mean them. */
+function withoutGroupMeasures(g: GroupStatistics) {
+  return {
+    ...g,
+    persistentlyAbsent: null,
+    severelyAbsent: null,
+    persistentAbsentees: null,
+    severeAbsentees: null,
+    persistentAbsenceRate: null,
+    severeAbsenceRate: null,
+  };
+}
+
+/**
+ * The dashboard of a day, a week or chosen dates: no one is "severely absent today", so persistent
+ * and severe absence are withheld (null) rather than shown from too few sessions.
+ */
+export function withoutAbsenceMeasures(dashboard: Dashboard) {
+  const rows = (list: { label: string; statistics: GroupStatistics }[]) =>
+    list.map((r) => ({ ...r, statistics: withoutGroupMeasures(r.statistics) }));
+  return {
+    ...dashboard,
+    overall: withoutGroupMeasures(dashboard.overall),
+    byYearGroup: rows(dashboard.byYearGroup),
+    byRegistrationGroup: rows(dashboard.byRegistrationGroup),
+    cohorts: dashboard.cohorts.map((c) => ({
+      ...c,
+      statistics: withoutGroupMeasures(c.statistics),
+      others: withoutGroupMeasures(c.others),
+    })),
+    pupils: dashboard.pupils.map((p) => ({ ...p, persistentlyAbsent: null, severelyAbsent: null })),
+  };
+}

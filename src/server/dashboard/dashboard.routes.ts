@@ -1,11 +1,12 @@
 import { z } from "zod";
 import type { SchoolAccess } from "../../app/access/access.ts";
 import { resolveRange } from "../../app/attendance-statistics.ts";
-import { pupilCalendar, schoolDashboard } from "../../app/dashboard.ts";
+import { pupilCalendar, schoolDashboard, withoutAbsenceMeasures } from "../../app/dashboard.ts";
 import { decideLeave, requestLeave } from "../../app/follow-up/leave-requests.ts";
 import { schoolPunctuality } from "../../app/punctuality.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
+import { absenceMeasuresOver } from "../../domain/absence-measures.ts";
 import { currentPolicy } from "../../db/repositories/policies.ts";
 import { lateThresholdOf } from "../../domain/punctuality.ts";
 import type { RouteApp } from "../app.ts";
@@ -20,7 +21,10 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
   const dashboardPeriod = async (access: SchoolAccess, query: z.infer<typeof rangeQuery>) => {
     access.require("statistics.view");
     const calendar = await loadCalendar(db, access.schoolId);
-    return resolveRange(calendar, rangeRequestOf(query), today());
+    const request = rangeRequestOf(query);
+    const range = resolveRange(calendar, request, today());
+    const kind = request.kind === "period" ? request.period : request.kind;
+    return { range, measures: absenceMeasuresOver(calendar, kind, range, today()) };
   };
 
   app.get(
@@ -35,13 +39,14 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
     },
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
-      const range = await dashboardPeriod(access, request.query);
+      const { range, measures } = await dashboardPeriod(access, request.query);
       const [dashboard, stored] = await Promise.all([
         schoolDashboard(db, access.schoolId, range),
         currentPolicy(db, access.schoolId),
       ]);
       return {
-        ...dashboard,
+        ...(measures.counted ? dashboard : withoutAbsenceMeasures(dashboard)),
+        absenceMeasures: measures,
         target: stored?.policy.target ?? null,
         bands: stored?.policy.bands ?? [],
       };
@@ -64,7 +69,7 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
     },
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
-      const range = await dashboardPeriod(access, request.query);
+      const { range } = await dashboardPeriod(access, request.query);
       const threshold =
         request.query.lateThreshold ??
         Math.max(2, lateThresholdOf((await currentPolicy(db, access.schoolId))?.policy));
