@@ -121,6 +121,8 @@ describe("leave of absence requests", () => {
 
   it("is decided by the head only, once; authorised leave is coded C on the registers", async () => {
     const [request] = (await head.get(url("/leave-requests?status=pending"))).json().requests;
+    // The head sees whose request it is by name, not "Pupil 289".
+    expect(request.pupil_name).toBe("Amelia Pupil");
     const decide = (client: Client, authorise: boolean) =>
       client.send("POST", url(`/leave-requests/${request.id}/decide`), {
         authorise,

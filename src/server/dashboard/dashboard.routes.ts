@@ -4,10 +4,10 @@ import { resolveRange } from "../../app/attendance-statistics.ts";
 import { pupilCalendar, schoolDashboard, withoutAbsenceMeasures } from "../../app/dashboard.ts";
 import { decideLeave, requestLeave } from "../../app/follow-up/leave-requests.ts";
 import { schoolPunctuality } from "../../app/punctuality.ts";
-import { momentOf } from "../../app/registers/register.ts";
+import { displayName, momentOf } from "../../app/registers/register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
-import { absenceMeasuresOver } from "../../domain/absence-measures.ts";
 import { currentPolicy } from "../../db/repositories/policies.ts";
+import { absenceMeasuresOver } from "../../domain/absence-measures.ts";
 import { lateThresholdOf } from "../../domain/punctuality.ts";
 import type { RouteApp } from "../app.ts";
 import { absenceSpan, id, rangeQuery, schoolParams } from "../params.ts";
@@ -116,13 +116,40 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
       let query = db
-        .selectFrom("leave_requests")
-        .selectAll()
-        .where("school_id", "=", access.schoolId);
-      if (request.query.status) query = query.where("status", "=", request.query.status);
+        .selectFrom("leave_requests as l")
+        .innerJoin("pupils as p", (j) =>
+          j.onRef("p.school_id", "=", "l.school_id").onRef("p.id", "=", "l.pupil_id"),
+        )
+        .selectAll("l")
+        .select([
+          "p.legal_forename",
+          "p.legal_surname",
+          "p.preferred_forename",
+          "p.preferred_surname",
+        ])
+        .where("l.school_id", "=", access.schoolId);
+      if (request.query.status) query = query.where("l.status", "=", request.query.status);
       if (!access.can("pupils.view_all"))
-        query = query.where("pupil_id", "in", access.children.length > 0 ? access.children : [-1]);
-      return { requests: await query.orderBy("requested_at", "desc").execute() };
+        query = query.where(
+          "l.pupil_id",
+          "in",
+          access.children.length > 0 ? access.children : [-1],
+        );
+      const rows = await query.orderBy("l.requested_at", "desc").execute();
+      // Staff and families see the pupil's name, never a number.
+      return {
+        requests: rows.map(
+          ({ legal_forename, legal_surname, preferred_forename, preferred_surname, ...r }) => ({
+            ...r,
+            pupil_name: displayName({
+              legal_forename,
+              legal_surname,
+              preferred_forename,
+              preferred_surname,
+            }),
+          }),
+        ),
+      };
     },
   );
 
