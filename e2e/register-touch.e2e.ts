@@ -126,3 +126,33 @@ test("the registers page at 360 px offers no weekend registers and never scrolls
   expect(pageProblems(page)).toEqual([]);
   await context.close();
 });
+
+test("a pupil is found from the page header by name or form, on a phone too", async () => {
+  const { page, context } = await signIn(e2e.school, "attendance@northfield.example", PHONE, {
+    hasTouch: true,
+    isMobile: true,
+  });
+  const search = page.getByRole("searchbox", { name: /^Find a pupil/ });
+  await search.fill("10b");
+  const found = page.getByRole("list", { name: "Pupils found" }).getByRole("link");
+  await expect(
+    found
+      .first()
+      .waitFor()
+      .then(() => found.count()),
+  ).resolves.toBe(4);
+  await noSidewaysScroll(page);
+  const surname = pupils10B[1]?.name as string;
+  await search.fill(surname);
+  const link = page.getByRole("list", { name: "Pupils found" }).getByRole("link", {
+    name: new RegExp(surname),
+  });
+  await link.first().waitFor();
+  await expectAccessible(page, "pupil search results");
+  await link.first().tap();
+  await page.waitForURL(/\/pupils\/\d+$/);
+  await page.getByRole("heading", { level: 1, name: new RegExp(surname) }).waitFor();
+  await expect(search.inputValue()).resolves.toBe("");
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+});

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { SchoolAccess } from "../../app/access/access.ts";
 import { pupilReport, resolveRange, withinSchoolYears } from "../../app/attendance-statistics.ts";
+import { searchPupils } from "../../app/pupils/search-pupils.ts";
 import { displayName, momentOf } from "../../app/registers/register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { markHistory } from "../../db/repositories/marks.ts";
@@ -119,6 +120,25 @@ function toRow(schoolId: number, b: z.infer<typeof pupilBody>) {
 
 export async function pupilRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;
+
+  app.get(
+    "/:schoolId/pupils/search",
+    {
+      schema: {
+        tags: ["pupils"],
+        summary:
+          "Find a pupil by name, UPN or form, among those the caller may see (the page header's search)",
+        params: schoolParams,
+        querystring: z.object({ q: z.string().max(100, "Search for at most 100 characters") }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      if (!access.can("school.view"))
+        throw new RollbookError("forbidden", "Searching pupils is for school staff");
+      return searchPupils(db, access, { text: request.query.q, date: momentOf(app.clock()).date });
+    },
+  );
 
   app.get(
     "/:schoolId/pupils",
