@@ -377,6 +377,9 @@ export function Register() {
         >
           Save changes
         </button>
+        <button type="button" className="secondary" onClick={() => window.print()}>
+          Print
+        </button>
       </div>
     </section>
   );
