@@ -127,6 +127,21 @@ test("the registers page at 360 px offers no weekend registers and never scrolls
   await context.close();
 });
 
+test("on a tablet held upright the register is marked by touch and fits the screen", async () => {
+  const { page, context } = await signIn(
+    e2e.school,
+    "tutor.10b@northfield.example",
+    { width: 820, height: 1180 },
+    { hasTouch: true, isMobile: true },
+  );
+  await page.goto(`/registers/${form10B}/2026-01-13/PM`);
+  await page.getByRole("heading", { level: 1, name: /10B · PM register/ }).waitFor();
+  await page.getByText(/^Tap Present for each pupil/).waitFor();
+  await noSidewaysScroll(page);
+  await screenshot(page, "register-tablet");
+  await context.close();
+});
+
 test("a pupil is found from the page header by name or form, on a phone too", async () => {
   const { page, context } = await signIn(e2e.school, "attendance@northfield.example", PHONE, {
     hasTouch: true,

@@ -35,7 +35,10 @@ export function absenceMeasuresOver(
 ): AbsenceMeasures {
   const to = range.to < today ? range.to : today;
   const sessions = to < range.from ? 0 : calendar.countSessions(range.from, to);
-  const span = `${dayLabel(range.from)} to ${dayLabel(to < range.from ? range.from : to)}, ${sessions} school sessions`;
+  // A period not begun yet is shown from its first day to its first day (dates are strings).
+  let shownTo = to;
+  if (shownTo < range.from) shownTo = range.from;
+  const span = `${dayLabel(range.from)} to ${dayLabel(shownTo)}, ${sessions} school sessions`;
   if (kind === "custom")
     return {
       counted: false,

@@ -327,6 +327,9 @@ export function Register() {
                           })
                         }
                       />
+                    ) : null}
+                    {late && !edit?.arrivedAt ? (
+                      <span className="muted"> min late</span>
                     ) : edit?.arrivedAt ? (
                       `arrived ${edit.arrivedAt}`
                     ) : (
