@@ -45,10 +45,10 @@ export function PupilSearch({ schoolId }: { schoolId: number }) {
         }}
       >
         <label>
-          <span className="visually-hidden">Find a pupil (name, UPN or form)</span>
+          <span className="visually-hidden">Find a pupil</span>
           <input
             type="search"
-            placeholder="Find a pupil"
+            placeholder="Pupil: name, UPN or form"
             value={text}
             aria-describedby={listId}
             onChange={(e) => setText(e.target.value)}
