@@ -127,7 +127,7 @@ test("the registers page at 360 px offers no weekend registers and never scrolls
   await context.close();
 });
 
-test("on a tablet held upright the register is marked by touch and fits the screen", async () => {
+test("on a tablet held upright the register shows the touch layout and fits the screen", async () => {
   const { page, context } = await signIn(
     e2e.school,
     "tutor.10b@northfield.example",
