@@ -73,10 +73,13 @@ export async function signIn(
   school: E2eSchool,
   email: string,
   viewport = { width: 1280, height: 900 },
+  /** A phone or tablet: touch events and a mobile viewport, as Chromium emulates them. */
+  device: { hasTouch?: boolean; isMobile?: boolean } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await school.browser.newContext({
     baseURL: school.url,
     viewport,
+    ...device,
     locale: "en-GB",
     timezoneId: "Europe/London",
   });

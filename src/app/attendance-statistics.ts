@@ -10,6 +10,7 @@ import {
 } from "../domain/calendar.ts";
 import { londonToday } from "../domain/dates.ts";
 import { RollbookError } from "../domain/errors.ts";
+import { compareFormNames } from "../domain/forms.ts";
 import { slotRange } from "../domain/marks.ts";
 import {
   type CodeTally,
@@ -142,10 +143,10 @@ export async function schoolReport(
     range,
     overall: groupStatistics(tallies.values()),
     byYearGroup: [...byYear.entries()]
-      .sort(([a, x], [b, y]) => x.order - y.order || a.localeCompare(b))
+      .sort(([a, x], [b, y]) => x.order - y.order || compareFormNames(a, b))
       .map(([label, entry]) => ({ label, statistics: groupStatistics(entry.tallies) })),
     byRegistrationGroup: [...byGroup.entries()]
-      .sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))
+      .sort(([a], [b]) => compareFormNames(a, b))
       .map(([label, list]) => ({ label, statistics: groupStatistics(list) })),
   };
 }

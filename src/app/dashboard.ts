@@ -4,6 +4,7 @@ import type { DB } from "../db/schema.ts";
 import { academicYearOf, type DateRange } from "../domain/calendar.ts";
 import { CATEGORY_OF_INDEX, type Category, codeByIndex } from "../domain/codes.ts";
 import { fromEpochDay, mondayOf, toEpochDay, WEEKDAY_NAMES } from "../domain/dates.ts";
+import { compareFormNames } from "../domain/forms.ts";
 import { sessionOfSlot, slotRange } from "../domain/marks.ts";
 import {
   type CodeTally,
@@ -131,7 +132,7 @@ export async function schoolDashboard(
       groups.set(key(p), entry);
     }
     return [...groups.entries()]
-      .sort(([a, x], [b, y]) => x.order - y.order || a.localeCompare(b, "en", { numeric: true }))
+      .sort(([a, x], [b, y]) => x.order - y.order || compareFormNames(a, b))
       .map(([label, entry]) => ({ label, statistics: group(entry.members) }));
   };
   return {
@@ -220,4 +221,38 @@ export async function pupilCalendar(
     }
   }
   return days;
+}
+
+/** A group's figures with persistent and severe absence left out: a period too short to mean them. */
+function withoutGroupMeasures(g: GroupStatistics) {
+  return {
+    ...g,
+    persistentlyAbsent: null,
+    severelyAbsent: null,
+    persistentAbsentees: null,
+    severeAbsentees: null,
+    persistentAbsenceRate: null,
+    severeAbsenceRate: null,
+  };
+}
+
+/**
+ * The dashboard of a day, a week or chosen dates: no one is "severely absent today", so persistent
+ * and severe absence are withheld (null) rather than shown from too few sessions.
+ */
+export function withoutAbsenceMeasures(dashboard: Dashboard) {
+  const rows = (list: { label: string; statistics: GroupStatistics }[]) =>
+    list.map((r) => ({ ...r, statistics: withoutGroupMeasures(r.statistics) }));
+  return {
+    ...dashboard,
+    overall: withoutGroupMeasures(dashboard.overall),
+    byYearGroup: rows(dashboard.byYearGroup),
+    byRegistrationGroup: rows(dashboard.byRegistrationGroup),
+    cohorts: dashboard.cohorts.map((c) => ({
+      ...c,
+      statistics: withoutGroupMeasures(c.statistics),
+      others: withoutGroupMeasures(c.others),
+    })),
+    pupils: dashboard.pupils.map((p) => ({ ...p, persistentlyAbsent: null, severelyAbsent: null })),
+  };
 }

@@ -10,6 +10,7 @@ import {
   academicYearOf,
   type DateRange,
   type SchoolCalendar,
+  type SessionName,
 } from "../domain/calendar.ts";
 import {
   addDays,
@@ -20,7 +21,8 @@ import {
   toEpochDay,
 } from "../domain/dates.ts";
 import { RollbookError } from "../domain/errors.ts";
-import { slotRange, type YearMarks } from "../domain/marks.ts";
+import { compareFormNames } from "../domain/forms.ts";
+import { slotOf, slotRange, type YearMarks } from "../domain/marks.ts";
 import {
   bestWithTies,
   hasFullAttendance,
@@ -55,6 +57,11 @@ export interface ClassFigures {
   term: Figure;
   /** Null when the school has no policy target, or the class had no possible session. */
   weekAtOrAboveTarget: boolean | null;
+  /**
+   * The week's school sessions, before today, whose register the class did not have taken: a class
+   * with any is not eligible for the week's rewards, and its week counts only the registers taken.
+   */
+  untakenRegisters: { date: IsoDate; session: SessionName }[];
   termAtOrAboveTarget: boolean | null;
 }
 
@@ -184,10 +191,21 @@ export async function schoolRewards(
   const calendar = await loadCalendar(db, schoolId);
   const { asOf, ...periods } = rewardPeriods(calendar, options.week, options.today);
   const earliest = periods.previousHalfTerm?.from ?? periods.year.from;
-  const [stored, pupils] = await Promise.all([
+  const [stored, pupils, taken] = await Promise.all([
     currentPolicy(db, schoolId),
     pupilsOnRollWithGroup(db, schoolId, { from: earliest, to: asOf }),
+    db
+      .selectFrom("registers_taken")
+      .select(["registration_group_id", "date", "session"])
+      .where("school_id", "=", schoolId)
+      .where("date", ">=", periods.week.from)
+      .where("date", "<=", asOf)
+      .execute(),
   ]);
+  const takenKeys = new Set(taken.map((t) => `${t.registration_group_id}|${t.date}|${t.session}`));
+  const weekSessions = calendar
+    .schoolDays(periods.week.from, asOf)
+    .flatMap((date) => calendar.sessionsOn(date).map((session) => ({ date, session })));
   const years = new Map<number, Map<number, YearMarks>>();
   for (let year = academicYearOf(earliest); year <= academicYearOf(asOf); year++)
     years.set(year, await loadYearMarks(db, schoolId, year));
@@ -206,6 +224,8 @@ export async function schoolRewards(
       group: p.group_name,
       groupId: p.group_id,
     },
+    onRoll: (date: IsoDate) =>
+      p.admission_date <= date && (p.leaving_date === null || p.leaving_date >= date),
     week: tallyOver(years, p.id, periods.week),
     term: tallyOver(years, p.id, periods.term),
     year: tallyOver(years, p.id, periods.year),
@@ -224,9 +244,29 @@ export async function schoolRewards(
     byGroup.set(groupId, entry);
   }
   const classes: ClassFigures[] = [...byGroup.entries()]
-    .sort(([, a], [, b]) => a.name.localeCompare(b.name, "en", { numeric: true }))
+    .sort(([, a], [, b]) => compareFormNames(a.name, b.name))
     .map(([groupId, { name, members }]) => {
-      const week = groupStatistics(members.map((m) => m.week)).attendanceRate;
+      const markOf = (pupilId: number, date: IsoDate, session: SessionName) => {
+        const { startYear, slot } = slotOf(date, session);
+        return years.get(startYear)?.get(pupilId)?.[slot] ?? 0;
+      };
+      // A register counts as taken when it was saved here, or when every pupil on roll has a mark
+      // for the session (marks imported from the school's previous system).
+      const wasTaken = ({ date, session }: { date: IsoDate; session: SessionName }) =>
+        takenKeys.has(`${groupId}|${date}|${session}`) ||
+        members.every((m) => !m.onRoll(date) || markOf(m.pupil.pupilId, date, session) !== 0);
+      const takenSessions = weekSessions.filter(wasTaken);
+      const untakenRegisters = weekSessions.filter((s) => s.date < options.today && !wasTaken(s));
+      const weekTallies = members.map((m) => {
+        const tally = emptyTally();
+        for (const { date, session } of takenSessions) {
+          const { startYear, slot } = slotOf(date, session);
+          const marks = years.get(startYear)?.get(m.pupil.pupilId);
+          if (marks) tallyMarks(marks, slot, slot + 1, tally);
+        }
+        return tally;
+      });
+      const week = groupStatistics(weekTallies).attendanceRate;
       const term = groupStatistics(members.map((m) => m.term)).attendanceRate;
       return {
         groupId,
@@ -234,11 +274,20 @@ export async function schoolRewards(
         pupils: members.length,
         week: figure(week),
         term: figure(term),
-        weekAtOrAboveTarget: target === null ? null : meetsTarget(week, target),
+        weekAtOrAboveTarget:
+          target === null || untakenRegisters.length > 0 ? null : meetsTarget(week, target),
         termAtOrAboveTarget: target === null ? null : meetsTarget(term, target),
+        untakenRegisters,
       };
     });
-  const bestClasses = bestWithTies(classes.map((c) => ({ ...c, rate: c.week.rate }))).map(
+  const eligible = classes.filter((c) => c.untakenRegisters.length === 0);
+  for (const c of classes.filter((c) => c.untakenRegisters.length > 0))
+    notes.push(
+      `${c.name} is not eligible for ${periods.week.label}: ${c.untakenRegisters.length} register(s) not taken (${c.untakenRegisters
+        .map((s) => `${dayLabel(s.date)} ${s.session}`)
+        .join(", ")}).`,
+    );
+  const bestClasses = bestWithTies(eligible.map((c) => ({ ...c, rate: c.week.rate }))).map(
     ({ rate: _rate, ...c }) => c,
   );
   if (bestClasses.length === 0)

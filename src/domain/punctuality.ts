@@ -1,5 +1,6 @@
 import type { SessionName } from "./calendar.ts";
 import { type IsoDate, WEEKDAY_NAMES, weekday } from "./dates.ts";
+import { compareFormNames } from "./forms.ts";
 import type { Condition, Policy } from "./policy/types.ts";
 
 /**
@@ -188,6 +189,6 @@ function latesByYearGroup(
   // A late of a pupil not among those given still counts, with no year group.
   for (const [pupilId, own] of byPupil) entry(yearOf.get(pupilId)).lates += own.length;
   return [...years.entries()]
-    .sort(([a, x], [b, y]) => x.order - y.order || a.localeCompare(b, "en", { numeric: true }))
+    .sort(([a, x], [b, y]) => x.order - y.order || compareFormNames(a, b))
     .map(([yearGroup, { pupils, lates }]) => ({ yearGroup, pupils, lates }));
 }

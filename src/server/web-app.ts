@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 import { body } from "./errors.ts";
@@ -16,7 +16,20 @@ export async function serveWebApp(
 ): Promise<void> {
   const root = webRoot === undefined ? DEFAULT_WEB_ROOT : webRoot;
   const present = root !== null && existsSync(join(root, "index.html"));
-  if (present) await app.register(fastifyStatic, { root, wildcard: false, index: ["index.html"] });
+  if (present)
+    await app.register(fastifyStatic, {
+      root,
+      wildcard: false,
+      index: ["index.html"],
+      // The build writes .br and .gz beside each file (web/precompress.ts): sent as the browser
+      // accepts, with Content-Encoding and Vary, and nothing compressed per request.
+      preCompressed: true,
+      setHeaders(reply, path) {
+        // Vite names assets by their content: a changed file is a new address, so keep them a year.
+        if (path.includes(`${sep}assets${sep}`))
+          reply.header("cache-control", "public, max-age=31536000, immutable");
+      },
+    });
   app.setNotFoundHandler((request, reply) => {
     // Judged as the router reads the address, decoded once: /%61pi/... is an API address too.
     const path = decodedPath(request.url);

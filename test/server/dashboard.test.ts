@@ -54,9 +54,15 @@ describe("school dashboard", () => {
       possible: 3,
       absence: 2,
     });
-    expect(
-      dashboard.pupils.filter((p: { severelyAbsent: boolean }) => p.severelyAbsent),
-    ).toHaveLength(2);
+    // Two of three absent on one morning is not "two severely absent": a day has no such figure.
+    expect(dashboard.absenceMeasures).toMatchObject({ counted: false, sessions: 2 });
+    expect(dashboard.overall.severeAbsentees).toBeNull();
+    expect(dashboard.overall.persistentAbsenceRate).toBeNull();
+    expect(dashboard.pupils.map((p: { severelyAbsent: unknown }) => p.severelyAbsent)).toEqual([
+      null,
+      null,
+      null,
+    ]);
   });
 
   it("is refused to teachers and parents", async () => {
@@ -115,6 +121,8 @@ describe("leave of absence requests", () => {
 
   it("is decided by the head only, once; authorised leave is coded C on the registers", async () => {
     const [request] = (await head.get(url("/leave-requests?status=pending"))).json().requests;
+    // The head sees whose request it is by name, not "Pupil 289".
+    expect(request.pupil_name).toBe("Amelia Pupil");
     const decide = (client: Client, authorise: boolean) =>
       client.send("POST", url(`/leave-requests/${request.id}/decide`), {
         authorise,
@@ -176,5 +184,23 @@ describe("policy presets", () => {
     const missing = await head.get("/api/policy-presets/nonsense");
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.message).toContain("presets:");
+  });
+});
+
+// Last in the file: signing in on a later clock ends the earlier sessions as expired.
+describe("persistent and severe absence on the dashboard", () => {
+  it("counts persistent and severe absence over the year to date once it has held enough sessions", async () => {
+    server.setNow("2025-10-01", "16:00");
+    const late = await server.as("head");
+    const response = await late.get(url("/dashboard?period=year_to_date"));
+    expect(response.statusCode, response.body).toBe(200);
+    const dashboard = response.json();
+    expect(dashboard.absenceMeasures.counted).toBe(true);
+    expect(dashboard.absenceMeasures.label).toMatch(/^This year to date \(/);
+    // Amelia and Bilal missed the one session they have marks for: 100% of their possible sessions.
+    expect(dashboard.overall.severeAbsentees).toBe(2);
+    expect(
+      dashboard.pupils.filter((p: { severelyAbsent: boolean }) => p.severelyAbsent),
+    ).toHaveLength(2);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ensureGroups } from "../../src/db/repositories/pupils.ts";
 import type { Pupil } from "../../src/db/schema.ts";
 import { type Client, type TestServer, testServer } from "../support/server.ts";
 
@@ -198,8 +199,8 @@ describe("taking the register", () => {
   it("pre-fills planned absences and applies them when marking everyone present", async () => {
     const planned = await office.send("POST", `/api/schools/${server.school.id}/planned-absences`, {
       pupilId: bilal.id,
-      startDate: "2025-09-04",
-      endDate: "2025-09-04",
+      startDate: "2025-09-08",
+      endDate: "2025-09-08",
       code: "M",
       reason: "Orthodontist, letter seen",
     });
@@ -212,16 +213,16 @@ describe("taking the register", () => {
       reason: "x",
     });
     expect(refused.json().error.message).toContain("Code O cannot be planned in advance");
-    server.setNow("2025-09-04", "08:41");
-    expect((await teacher.get(register("2025-09-04", "AM"))).statusCode).toBe(401); // yesterday's session has expired
+    server.setNow("2025-09-08", "08:41");
+    expect((await teacher.get(register("2025-09-08", "AM"))).statusCode).toBe(401); // yesterday's session has expired
     teacher = await server.as("teacher");
-    const view = await teacher.get(register("2025-09-04", "AM"));
+    const view = await teacher.get(register("2025-09-08", "AM"));
     expect(view.statusCode, view.body).toBe(200);
     expect(view.json().pupils[1].planned).toMatchObject({
       code: "M",
       reason: "Orthodontist, letter seen",
     });
-    const saved = await teacher.send("PUT", register("2025-09-04", "AM"), { allPresent: true });
+    const saved = await teacher.send("PUT", register("2025-09-08", "AM"), { allPresent: true });
     expect(
       saved.json().register.pupils.map((p: { mark: { code: string } }) => p.mark.code),
     ).toEqual(["/", "M", "/"]);
@@ -249,5 +250,62 @@ describe("taking the register", () => {
         })
       ).statusCode,
     ).toBe(403);
+  });
+});
+
+describe("which registers a day offers", () => {
+  const day = (date: string) => `/api/schools/${server.school.id}/registers?date=${date}`;
+
+  it("offers registers only on school sessions and says why not on other days", async () => {
+    const wednesday = (await office.get(day("2025-09-03"))).json();
+    expect(wednesday).toMatchObject({ sessions: ["AM", "PM"], why: null });
+    const saturday = (await office.get(day("2025-09-06"))).json();
+    expect(saturday).toMatchObject({
+      sessions: [],
+      why: "The school does not meet at weekends.",
+      previousSchoolDay: "2025-09-05",
+      nextSchoolDay: "2025-09-08",
+    });
+    const inset = (await office.get(day("2025-09-01"))).json();
+    expect(inset).toMatchObject({ sessions: [], why: "The school is closed: INSET." });
+    // Nor can a register be opened by its address on such a day.
+    const opened = await office.get(register("2025-09-06", "AM"));
+    expect(opened.statusCode).toBe(400);
+    expect(opened.json().error.message).toBe(
+      "2025-09-06 AM is not a school session: no register is taken then",
+    );
+  });
+
+  it("lists forms in the school's order: 7B, 8C, 9C, 10A", async () => {
+    await ensureGroups(server.database.db, server.school.id, [
+      { yearGroup: "Year 10", registrationGroup: "10A" },
+      { yearGroup: "Year 7", registrationGroup: "7B" },
+    ]);
+    const { registers } = (await office.get(day("2025-09-03"))).json();
+    expect(registers.map((r: { group: string }) => r.group)).toEqual(["7B", "8C", "9C", "10A"]);
+  });
+
+  it("gives the register's picker the school's most-used codes first, and every valid code", async () => {
+    server.setNow("2025-09-08", "15:45");
+    // A session lasts 12 hours: the new day needs a new sign-in.
+    const desk = await server.as("office");
+    for (const s of ["AM", "PM"] as const) {
+      const before = (await desk.get(register("2025-09-08", s))).json();
+      const save = await desk.send("PUT", register("2025-09-08", s), {
+        marks: before.pupils.map((p: { pupilId: number; mark: { version: number } | null }) => ({
+          pupilId: p.pupilId,
+          code: "R",
+          baseVersion: p.mark?.version ?? 0,
+        })),
+        reason: "Religious festival: letter from home",
+      });
+      expect(save.statusCode, JSON.stringify(save.json())).toBe(200);
+    }
+    const { picker } = (await desk.get(register("2025-09-08", "AM"))).json();
+    // Religious observance, six times or more this week, comes before the codes used once or twice.
+    expect(picker.common[0]).toBe("R");
+    expect(picker.common).not.toContain("/");
+    expect(picker.all).toContain("Y7");
+    expect(picker.all).not.toContain("H");
   });
 });

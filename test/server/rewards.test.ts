@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { insertPupils } from "../../src/db/repositories/pupils.ts";
 import type { Pupil } from "../../src/db/schema.ts";
+import { makeUpn } from "../../src/domain/pupil.ts";
 import { daysOf, writeAttendance } from "../support/attendance.ts";
 import { pdfText } from "../support/pdf-text.ts";
 import { type Client, type TestServer, testServer } from "../support/server.ts";
@@ -140,5 +142,63 @@ describe("certificates", () => {
     expect(term.statusCode).toBe(409);
     expect(term.json().error.message).toContain("below the school's target of 97%");
     expect((await group(server.groups.g7X, "kind=best_class")).statusCode).toBe(404);
+  });
+});
+
+// Last in the file: it adds a pupil to 9C.
+describe("rewards count only registers taken", () => {
+  it("makes a class whose registers were not taken ineligible that week, and says so", async () => {
+    const { db } = server.database;
+    // Finn joins 9C at the start of term, but 9C's registers never mark him: they were not taken.
+    await insertPupils(db, [
+      {
+        school_id: server.school.id,
+        upn: makeUpn("383", "4999", 24, server.school.id * 100 + 40),
+        legal_forename: "Finn",
+        legal_surname: "Pupil",
+        preferred_forename: null,
+        preferred_surname: null,
+        date_of_birth: "2011-10-01",
+        sex: "M",
+        year_group_id: null,
+        registration_group_id: server.groups.g9C,
+        admission_date: "2025-09-01",
+        leaving_date: null,
+      },
+    ]);
+    const rewards = (await head.get(url(`/rewards?week=${WEEK}`))).json();
+    expect(rewards.bestClasses.map((c: { name: string }) => c.name)).toEqual(["8C"]);
+    const c9 = rewards.classes.find((c: { name: string }) => c.name === "9C");
+    // Today's registers (Friday 21st) count once taken; the days before must all have been.
+    expect(c9.untakenRegisters).toHaveLength(8);
+    expect(c9.weekAtOrAboveTarget).toBeNull();
+    expect(rewards.classesAtOrAboveTarget.week.map((c: { name: string }) => c.name)).toEqual([
+      "8C",
+    ]);
+    expect(rewards.notes).toContain(
+      "9C is not eligible for the week beginning 17 Nov 2025: 8 register(s) not taken (17 Nov 2025 AM, 17 Nov 2025 PM, 18 Nov 2025 AM, 18 Nov 2025 PM, 19 Nov 2025 AM, 19 Nov 2025 PM, 20 Nov 2025 AM, 20 Nov 2025 PM).",
+    );
+
+    // Once the registers are recorded as taken, 9C is back, on the sessions its registers hold.
+    await db
+      .insertInto("registers_taken")
+      .values(
+        daysOf("2025-11-17", 5, "/").flatMap(([date]) =>
+          (["AM", "PM"] as const).map((session) => ({
+            school_id: server.school.id,
+            registration_group_id: server.groups.g9C,
+            date,
+            session,
+            first_taken_by: "Ms K. Tutor",
+            first_taken_at: new Date(),
+            last_saved_by: "Ms K. Tutor",
+            last_saved_at: new Date(),
+          })),
+        ),
+      )
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    const after = (await head.get(url(`/rewards?week=${WEEK}`))).json();
+    expect(after.bestClasses.map((c: { name: string }) => c.name)).toEqual(["9C"]);
   });
 });

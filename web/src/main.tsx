@@ -1,31 +1,40 @@
-import { StrictMode } from "react";
+import { type ComponentType, lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
-import { Account } from "./screens/Account.tsx";
-import { CasePage } from "./screens/Case.tsx";
-import { Cases } from "./screens/Cases.tsx";
-import { Dashboard } from "./screens/Dashboard.tsx";
-import { Letters } from "./screens/Letters.tsx";
 import { Login } from "./screens/Login.tsx";
-import { Oversight } from "./screens/Oversight.tsx";
-import { Parent } from "./screens/Parent.tsx";
 import { ForgotPassword, ResetPassword } from "./screens/PasswordReset.tsx";
-import { PolicyEditor } from "./screens/Policy.tsx";
-import { PupilProfile } from "./screens/Pupil.tsx";
-import { PupilImport } from "./screens/PupilImport.tsx";
-import { Pupils } from "./screens/Pupils.tsx";
-import { Register } from "./screens/Register.tsx";
-import { Registers } from "./screens/Registers.tsx";
-import { Reports } from "./screens/Reports.tsx";
-import { Rewards } from "./screens/Rewards.tsx";
-import { Safeguarding } from "./screens/Safeguarding.tsx";
-import { Today } from "./screens/Today.tsx";
-import { Users } from "./screens/Users.tsx";
-import { Worklist } from "./screens/Worklist.tsx";
 import { SessionProvider, useSession } from "./session.tsx";
 import { Layout } from "./ui/Layout.tsx";
 import { Loading } from "./ui/Notice.tsx";
 import "./styles.css";
+
+/**
+ * Each screen is its own chunk, loaded the first time it is opened: the first load carries only
+ * the app's frame and the sign-in pages (the charts library, the largest part, comes with the
+ * screens that draw charts).
+ */
+function screen<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(() => load().then((module) => ({ default: module[name] })));
+}
+const Account = screen(() => import("./screens/Account.tsx"), "Account");
+const CasePage = screen(() => import("./screens/Case.tsx"), "CasePage");
+const Cases = screen(() => import("./screens/Cases.tsx"), "Cases");
+const Dashboard = screen(() => import("./screens/Dashboard.tsx"), "Dashboard");
+const Letters = screen(() => import("./screens/Letters.tsx"), "Letters");
+const Oversight = screen(() => import("./screens/Oversight.tsx"), "Oversight");
+const Parent = screen(() => import("./screens/Parent.tsx"), "Parent");
+const PolicyEditor = screen(() => import("./screens/Policy.tsx"), "PolicyEditor");
+const PupilImport = screen(() => import("./screens/PupilImport.tsx"), "PupilImport");
+const PupilProfile = screen(() => import("./screens/Pupil.tsx"), "PupilProfile");
+const Pupils = screen(() => import("./screens/Pupils.tsx"), "Pupils");
+const Register = screen(() => import("./screens/Register.tsx"), "Register");
+const Registers = screen(() => import("./screens/Registers.tsx"), "Registers");
+const Reports = screen(() => import("./screens/Reports.tsx"), "Reports");
+const Rewards = screen(() => import("./screens/Rewards.tsx"), "Rewards");
+const Safeguarding = screen(() => import("./screens/Safeguarding.tsx"), "Safeguarding");
+const Today = screen(() => import("./screens/Today.tsx"), "Today");
+const Users = screen(() => import("./screens/Users.tsx"), "Users");
+const Worklist = screen(() => import("./screens/Worklist.tsx"), "Worklist");
 
 function Home() {
   const { can, oversees, permissions } = useSession();
@@ -43,29 +52,31 @@ function Signed() {
   if (!user) return <Navigate to="/login" replace />;
   return (
     <Layout>
-      <Routes>
-        <Route path="/" element={<Home />} />
-        <Route path="/today" element={<Today />} />
-        <Route path="/registers" element={<Registers />} />
-        <Route path="/registers/:groupId/:date/:session" element={<Register />} />
-        <Route path="/pupils" element={<Pupils />} />
-        <Route path="/pupils/:pupilId" element={<PupilProfile />} />
-        <Route path="/imports/pupils" element={<PupilImport />} />
-        <Route path="/dashboard" element={<Dashboard />} />
-        <Route path="/rewards" element={<Rewards />} />
-        <Route path="/reports" element={<Reports />} />
-        <Route path="/oversight" element={<Oversight />} />
-        <Route path="/worklist" element={<Worklist />} />
-        <Route path="/cases" element={<Cases />} />
-        <Route path="/safeguarding" element={<Safeguarding />} />
-        <Route path="/cases/:caseId" element={<CasePage />} />
-        <Route path="/letters" element={<Letters />} />
-        <Route path="/policy" element={<PolicyEditor />} />
-        <Route path="/parent" element={<Parent />} />
-        <Route path="/users" element={<Users />} />
-        <Route path="/account" element={<Account />} />
-        <Route path="*" element={<p>This page does not exist.</p>} />
-      </Routes>
+      <Suspense fallback={<Loading what="the page" />}>
+        <Routes>
+          <Route path="/" element={<Home />} />
+          <Route path="/today" element={<Today />} />
+          <Route path="/registers" element={<Registers />} />
+          <Route path="/registers/:groupId/:date/:session" element={<Register />} />
+          <Route path="/pupils" element={<Pupils />} />
+          <Route path="/pupils/:pupilId" element={<PupilProfile />} />
+          <Route path="/imports/pupils" element={<PupilImport />} />
+          <Route path="/dashboard" element={<Dashboard />} />
+          <Route path="/rewards" element={<Rewards />} />
+          <Route path="/reports" element={<Reports />} />
+          <Route path="/oversight" element={<Oversight />} />
+          <Route path="/worklist" element={<Worklist />} />
+          <Route path="/cases" element={<Cases />} />
+          <Route path="/safeguarding" element={<Safeguarding />} />
+          <Route path="/cases/:caseId" element={<CasePage />} />
+          <Route path="/letters" element={<Letters />} />
+          <Route path="/policy" element={<PolicyEditor />} />
+          <Route path="/parent" element={<Parent />} />
+          <Route path="/users" element={<Users />} />
+          <Route path="/account" element={<Account />} />
+          <Route path="*" element={<p>This page does not exist.</p>} />
+        </Routes>
+      </Suspense>
     </Layout>
   );
 }

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import type { DB } from "../../db/schema.ts";
 import { SESSIONS, type SessionName } from "../../domain/calendar.ts";
+import { compareFormNames } from "../../domain/forms.ts";
 import { registerState } from "../../domain/register-times.ts";
 import { displayName, type Moment, registerTimesOf } from "./register.ts";
 
@@ -72,8 +73,7 @@ export async function registersNotTaken(
     }
   }
   return list.sort(
-    (a, b) =>
-      a.session.localeCompare(b.session) || a.group.localeCompare(b.group, "en", { numeric: true }),
+    (a, b) => a.session.localeCompare(b.session) || compareFormNames(a.group, b.group),
   );
 }
 
@@ -125,9 +125,15 @@ async function marksWithCodes(
     .where("m.date", "<=", range.to)
     .orderBy("m.date")
     .orderBy("m.session")
-    .orderBy("g.name")
     .orderBy("p.legal_surname")
     .execute();
+  // Within a session, forms in the school's order (7A before 10A); the sort is stable, so surnames stay in order.
+  rows.sort(
+    (x, y) =>
+      x.date.localeCompare(y.date) ||
+      x.session.localeCompare(y.session) ||
+      compareFormNames(x.group ?? "", y.group ?? ""),
+  );
   return rows.map((r) => ({
     pupilId: r.pupil_id,
     upn: r.upn,

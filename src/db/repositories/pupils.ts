@@ -140,6 +140,8 @@ export function pupilsOnRollWithGroup(
       "p.legal_surname",
       "p.preferred_forename",
       "p.preferred_surname",
+      "p.admission_date",
+      "p.leaving_date",
       "r.id as group_id",
       "r.name as group_name",
       "y.name as year_group",

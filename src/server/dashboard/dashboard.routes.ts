@@ -2,12 +2,13 @@ import { z } from "zod";
 import type { SchoolAccess } from "../../app/access/access.ts";
 import { visiblePupil } from "../../app/access/visible-pupil.ts";
 import { resolveRange } from "../../app/attendance-statistics.ts";
-import { pupilCalendar, schoolDashboard } from "../../app/dashboard.ts";
+import { pupilCalendar, schoolDashboard, withoutAbsenceMeasures } from "../../app/dashboard.ts";
 import { decideLeave, requestLeave } from "../../app/follow-up/leave-requests.ts";
 import { schoolPunctuality } from "../../app/punctuality.ts";
-import { momentOf } from "../../app/registers/register.ts";
+import { displayName, momentOf } from "../../app/registers/register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { currentPolicy } from "../../db/repositories/policies.ts";
+import { absenceMeasuresOver } from "../../domain/absence-measures.ts";
 import { lateThresholdOf } from "../../domain/punctuality.ts";
 import type { RouteApp } from "../app.ts";
 import { absenceSpan, id, rangeQuery, schoolParams } from "../params.ts";
@@ -20,7 +21,10 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
   const dashboardPeriod = async (access: SchoolAccess, query: z.infer<typeof rangeQuery>) => {
     access.require("statistics.view");
     const calendar = await loadCalendar(db, access.schoolId);
-    return resolveRange(calendar, rangeRequestOf(query), today());
+    const request = rangeRequestOf(query);
+    const range = resolveRange(calendar, request, today());
+    const kind = request.kind === "period" ? request.period : request.kind;
+    return { range, measures: absenceMeasuresOver(calendar, kind, range, today()) };
   };
 
   app.get(
@@ -35,13 +39,14 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
     },
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
-      const range = await dashboardPeriod(access, request.query);
+      const { range, measures } = await dashboardPeriod(access, request.query);
       const [dashboard, stored] = await Promise.all([
         schoolDashboard(db, access.schoolId, range),
         currentPolicy(db, access.schoolId),
       ]);
       return {
-        ...dashboard,
+        ...(measures.counted ? dashboard : withoutAbsenceMeasures(dashboard)),
+        absenceMeasures: measures,
         target: stored?.policy.target ?? null,
         bands: stored?.policy.bands ?? [],
       };
@@ -64,7 +69,7 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
     },
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
-      const range = await dashboardPeriod(access, request.query);
+      const { range } = await dashboardPeriod(access, request.query);
       const threshold =
         request.query.lateThreshold ??
         Math.max(2, lateThresholdOf((await currentPolicy(db, access.schoolId))?.policy));
@@ -111,13 +116,40 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
       let query = db
-        .selectFrom("leave_requests")
-        .selectAll()
-        .where("school_id", "=", access.schoolId);
-      if (request.query.status) query = query.where("status", "=", request.query.status);
+        .selectFrom("leave_requests as l")
+        .innerJoin("pupils as p", (j) =>
+          j.onRef("p.school_id", "=", "l.school_id").onRef("p.id", "=", "l.pupil_id"),
+        )
+        .selectAll("l")
+        .select([
+          "p.legal_forename",
+          "p.legal_surname",
+          "p.preferred_forename",
+          "p.preferred_surname",
+        ])
+        .where("l.school_id", "=", access.schoolId);
+      if (request.query.status) query = query.where("l.status", "=", request.query.status);
       if (!access.can("pupils.view_all"))
-        query = query.where("pupil_id", "in", access.children.length > 0 ? access.children : [-1]);
-      return { requests: await query.orderBy("requested_at", "desc").execute() };
+        query = query.where(
+          "l.pupil_id",
+          "in",
+          access.children.length > 0 ? access.children : [-1],
+        );
+      const rows = await query.orderBy("l.requested_at", "desc").execute();
+      // Staff and families see the pupil's name, never a number.
+      return {
+        requests: rows.map(
+          ({ legal_forename, legal_surname, preferred_forename, preferred_surname, ...r }) => ({
+            ...r,
+            pupil_name: displayName({
+              legal_forename,
+              legal_surname,
+              preferred_forename,
+              preferred_surname,
+            }),
+          }),
+        ),
+      };
     },
   );
 

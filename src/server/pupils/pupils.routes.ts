@@ -3,11 +3,13 @@ import type { SchoolAccess } from "../../app/access/access.ts";
 import { visiblePupil } from "../../app/access/visible-pupil.ts";
 import { pupilReport, resolveRange, withinSchoolYears } from "../../app/attendance-statistics.ts";
 import { admitPupil, changePupil, saveContact } from "../../app/pupils/manage-pupils.ts";
+import { searchPupils } from "../../app/pupils/search-pupils.ts";
 import { displayName, momentOf } from "../../app/registers/register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { markHistory } from "../../db/repositories/marks.ts";
 import { contactsOf } from "../../db/repositories/pupils.ts";
 import type { Pupil } from "../../db/schema.ts";
+import { RollbookError } from "../../domain/errors.ts";
 import { isOnRoll, upnProblem } from "../../domain/pupil.ts";
 import type { RouteApp } from "../app.ts";
 import { id, isoDate, rangeQuery, schoolParams } from "../params.ts";
@@ -83,6 +85,25 @@ export { visiblePupil } from "../../app/access/visible-pupil.ts";
 
 export async function pupilRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;
+
+  app.get(
+    "/:schoolId/pupils/search",
+    {
+      schema: {
+        tags: ["pupils"],
+        summary:
+          "Find a pupil by name, UPN or form, among those the caller may see (the page header's search)",
+        params: schoolParams,
+        querystring: z.object({ q: z.string().max(100, "Search for at most 100 characters") }),
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      if (!access.can("school.view"))
+        throw new RollbookError("forbidden", "Searching pupils is for school staff");
+      return searchPupils(db, access, { text: request.query.q, date: momentOf(app.clock()).date });
+    },
+  );
 
   app.get(
     "/:schoolId/pupils",

@@ -1,15 +1,23 @@
 import { z } from "zod";
 import { withinSchoolYears } from "../../app/attendance-statistics.ts";
 import { amendMark } from "../../app/registers/amend-mark.ts";
+import { registerCodePicker } from "../../app/registers/code-picker.ts";
 import {
   cancelPlannedAbsence,
   listPlannedAbsences,
   planAbsence,
 } from "../../app/registers/planned-absences.ts";
-import { findGroup, loadRegister, momentOf } from "../../app/registers/register.ts";
+import {
+  assertSchoolSession,
+  findGroup,
+  loadRegister,
+  momentOf,
+} from "../../app/registers/register.ts";
 import { saveRegister } from "../../app/registers/save-register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { RollbookError } from "../../domain/errors.ts";
+import { byFormName } from "../../domain/forms.ts";
+import { sessionsOffered } from "../../domain/school-sessions.ts";
 import type { RouteApp } from "../app.ts";
 import { clock, id, isoDate, schoolParams, session } from "../params.ts";
 
@@ -34,12 +42,11 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
       if (!access.can("registers.take_own") && !access.can("registers.view_all"))
         throw new RollbookError("forbidden", "Registers are for school staff");
       const date = request.query.date ?? momentOf(app.clock()).date;
-      const [groups, taken] = await Promise.all([
+      const [groups, taken, calendar] = await Promise.all([
         db
           .selectFrom("registration_groups")
           .select(["id", "name"])
           .where("school_id", "=", access.schoolId)
-          .orderBy("name")
           .execute(),
         db
           .selectFrom("registers_taken")
@@ -47,16 +54,21 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
           .where("school_id", "=", access.schoolId)
           .where("date", "=", date)
           .execute(),
+        loadCalendar(db, access.schoolId),
       ]);
+      const offered = sessionsOffered(calendar, date);
+      const takenOf = (groupId: number, s: "AM" | "PM") =>
+        taken.find((t) => t.registration_group_id === groupId && t.session === s) ?? null;
       return {
         date,
-        registers: groups
+        ...offered,
+        registers: byFormName(groups, (g) => g.name)
           .filter((g) => access.canViewRegister(g.id))
           .map((g) => ({
             groupId: g.id,
             group: g.name,
-            AM: taken.find((t) => t.registration_group_id === g.id && t.session === "AM") ?? null,
-            PM: taken.find((t) => t.registration_group_id === g.id && t.session === "PM") ?? null,
+            AM: takenOf(g.id, "AM"),
+            PM: takenOf(g.id, "PM"),
           })),
       };
     },
@@ -75,22 +87,19 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
       const access = await request.schoolAccess(request.params.schoolId);
       const { groupId, date, session: name } = request.params;
       await findGroup(db, access.schoolId, groupId);
+      assertSchoolSession(await loadCalendar(db, access.schoolId), date, name);
       if (!access.canViewRegister(groupId))
         throw new RollbookError("forbidden", "You can only see the registers of your own groups");
-      const register = await loadRegister(
-        db,
-        access.schoolId,
-        groupId,
-        date,
-        name,
-        momentOf(app.clock()),
-      );
+      const [register, picker] = await Promise.all([
+        loadRegister(db, access.schoolId, groupId, date, name, momentOf(app.clock())),
+        registerCodePicker(db, access.schoolId, date, name),
+      ]);
       // The access log names every pupil the register showed.
       access.audit.listed(
         access.schoolId,
         register.pupils.map((p) => p.pupilId),
       );
-      return register;
+      return { ...register, picker };
     },
   );
 

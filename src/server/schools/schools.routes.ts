@@ -6,6 +6,7 @@ import { momentOf } from "../../app/registers/register.ts";
 import { loadCalendar, saveAcademicYear } from "../../db/repositories/calendar.ts";
 import { createSchool } from "../../db/repositories/schools.ts";
 import { RollbookError } from "../../domain/errors.ts";
+import { byFormName } from "../../domain/forms.ts";
 import { validateRegisterTimes } from "../../domain/register-times.ts";
 import type { RouteApp } from "../app.ts";
 import { clock, rangeQuery, schoolParams } from "../params.ts";
@@ -136,8 +137,8 @@ export async function schoolRoutes(app: RouteApp): Promise<void> {
           .selectFrom("registration_groups")
           .select(["id", "name", "year_group_id"])
           .where("school_id", "=", school.id)
-          .orderBy("name")
-          .execute(),
+          .execute()
+          .then((groups) => byFormName(groups, (g) => g.name)),
       ]);
       return {
         id: school.id,

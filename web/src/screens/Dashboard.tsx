@@ -20,9 +20,10 @@ interface Group {
   attendanceRate: Ratio;
   authorisedAbsenceRate: Ratio;
   unauthorisedAbsenceRate: Ratio;
-  persistentAbsentees: number;
-  severeAbsentees: number;
-  persistentAbsenceRate: Ratio;
+  /** Null over a period too short for persistent and severe absence to mean anything. */
+  persistentAbsentees: number | null;
+  severeAbsentees: number | null;
+  persistentAbsenceRate: Ratio | null;
 }
 
 interface PupilRow {
@@ -33,8 +34,8 @@ interface PupilRow {
   attendance: string;
   absence: number;
   unauthorised: number;
-  persistentlyAbsent: boolean;
-  severelyAbsent: boolean;
+  persistentlyAbsent: boolean | null;
+  severelyAbsent: boolean | null;
 }
 
 interface DashboardData {
@@ -47,12 +48,16 @@ interface DashboardData {
   weekdays: { weekday: string; percent: number | null }[];
   weeks: { weekStart: string; percent: number | null }[];
   pupils: PupilRow[];
+  absenceMeasures: { counted: boolean; sessions: number; label: string };
 }
 
-const pct = (r: Ratio) =>
-  r.denominator ? Math.round((r.numerator * 1000) / r.denominator) / 10 : null;
-const show = (r: Ratio) =>
-  r.denominator ? `${(Math.round((r.numerator * 1000) / r.denominator) / 10).toFixed(1)}%` : "–";
+/** Columns of persistent and severe absence, left out when the period cannot count them. */
+const MEASURE_COLUMNS = ["pa", "parate", "sa", "paothers"];
+
+const pct = (r: Ratio | null) =>
+  r?.denominator ? Math.round((r.numerator * 1000) / r.denominator) / 10 : null;
+const show = (r: Ratio | null) =>
+  r?.denominator ? `${(Math.round((r.numerator * 1000) / r.denominator) / 10).toFixed(1)}%` : "–";
 
 const groupColumns: Column<{ label: string; statistics: Group }>[] = [
   { key: "label", label: "Group", value: (g) => g.label },
@@ -124,12 +129,24 @@ function rangeQuery(period: string): string {
   return `period=${period}`;
 }
 
+const PERIOD_NAMES: Record<string, string> = {
+  today: "today",
+  week: "this week",
+  year_to_date: "this year to date",
+  term: "this term",
+  half_term: "this half term",
+};
+
 export function Dashboard() {
   const { schoolId } = useSession();
   const [period, setPeriod] = useState("year_to_date");
   const { data, error } = useApi<DashboardData>(
     schoolId ? `/api/schools/${schoolId}/dashboard?${rangeQuery(period)}` : null,
   );
+  const counted = data?.absenceMeasures.counted ?? false;
+  const periodName = PERIOD_NAMES[period] ?? "";
+  const columnsFor = <T,>(columns: Column<T>[]) =>
+    counted ? columns : columns.filter((c) => !MEASURE_COLUMNS.includes(c.key));
   return (
     <section>
       <h1>Attendance dashboard</h1>
@@ -157,18 +174,23 @@ export function Dashboard() {
               <span className="figure">{show(data.overall.unauthorisedAbsenceRate)}</span>
               <span>unauthorised absence</span>
             </div>
-            <div className="tile">
-              <span className="figure">{show(data.overall.persistentAbsenceRate)}</span>
-              <span>
-                persistently absent ({data.overall.persistentAbsentees} of {data.overall.enrolments}
-                )
-              </span>
-            </div>
-            <div className="tile">
-              <span className="figure">{data.overall.severeAbsentees}</span>
-              <span>severely absent</span>
-            </div>
+            {counted && (
+              <>
+                <div className="tile">
+                  <span className="figure">{show(data.overall.persistentAbsenceRate)}</span>
+                  <span>
+                    persistently absent ({data.overall.persistentAbsentees} of{" "}
+                    {data.overall.enrolments}), {periodName}
+                  </span>
+                </div>
+                <div className="tile">
+                  <span className="figure">{data.overall.severeAbsentees}</span>
+                  <span>severely absent, {periodName}</span>
+                </div>
+              </>
+            )}
           </div>
+          <p className="muted">{data.absenceMeasures.label}</p>
           <div className="charts">
             <div>
               <h2>Week by week</h2>
@@ -221,19 +243,19 @@ export function Dashboard() {
             caption="By year group"
             rowKey={(g) => g.label}
             rows={data.byYearGroup}
-            columns={groupColumns}
+            columns={columnsFor(groupColumns)}
           />
           <Table
             caption="By registration group"
             rowKey={(g) => g.label}
             rows={data.byRegistrationGroup}
-            columns={groupColumns}
+            columns={columnsFor(groupColumns)}
           />
           <Table
             caption="Cohorts, against everyone else"
             rowKey={(c) => c.cohort}
             rows={data.cohorts}
-            columns={[
+            columns={columnsFor<DashboardData["cohorts"][number]>([
               { key: "cohort", label: "Cohort", value: (c) => c.cohort },
               { key: "n", label: "Pupils", value: (c) => c.statistics.enrolments, numeric: true },
               {
@@ -264,20 +286,24 @@ export function Dashboard() {
                 render: (c) => show(c.others.persistentAbsenceRate),
                 numeric: true,
               },
-            ]}
+            ])}
           />
-          <Table
-            caption="Severely absent pupils (50% or more missed)"
-            rowKey={(p) => p.pupilId}
-            rows={data.pupils.filter((p) => p.severelyAbsent)}
-            columns={pupilColumns}
-          />
-          <Table
-            caption="Persistently absent pupils (10% or more missed)"
-            rowKey={(p) => p.pupilId}
-            rows={data.pupils.filter((p) => p.persistentlyAbsent)}
-            columns={pupilColumns}
-          />
+          {counted && (
+            <>
+              <Table
+                caption={`Severely absent pupils: missed 50% or more of their possible sessions, ${periodName}`}
+                rowKey={(p) => p.pupilId}
+                rows={data.pupils.filter((p) => p.severelyAbsent)}
+                columns={pupilColumns}
+              />
+              <Table
+                caption={`Persistently absent pupils: missed 10% or more (severely absent ones included), ${periodName}`}
+                rowKey={(p) => p.pupilId}
+                rows={data.pupils.filter((p) => p.persistentlyAbsent)}
+                columns={pupilColumns}
+              />
+            </>
+          )}
           {schoolId ? (
             <>
               <PunctualitySection schoolId={schoolId} query={rangeQuery(period)} />

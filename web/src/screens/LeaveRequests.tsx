@@ -7,6 +7,7 @@ import { useApi } from "../ui/useApi.ts";
 interface LeaveRequest {
   id: number;
   pupil_id: number;
+  pupil_name: string;
   from_date: string;
   from_session: string;
   to_date: string;
@@ -48,7 +49,7 @@ export function LeaveDecisions({ schoolId }: { schoolId: number }) {
         {pending.data?.requests.map((r) => (
           <li key={r.id} className="card">
             <p>
-              <Link to={`/pupils/${r.pupil_id}`}>Pupil {r.pupil_id}</Link>: {dayLabel(r.from_date)}{" "}
+              <Link to={`/pupils/${r.pupil_id}`}>{r.pupil_name}</Link>: {dayLabel(r.from_date)}{" "}
               {r.from_session} to {dayLabel(r.to_date)} {r.to_session}, asked by {r.requested_by}. “
               {r.reason}”
             </p>

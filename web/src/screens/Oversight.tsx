@@ -2,7 +2,7 @@ import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router";
 import { api, dayLabel } from "../api.ts";
 import { useSession } from "../session.tsx";
-import { percent, type Ratio } from "../ui/Attendance.tsx";
+import { absenceConcern, percent, type Ratio } from "../ui/Attendance.tsx";
 import { Chart } from "../ui/Chart.tsx";
 import { ErrorNotice, Loading } from "../ui/Notice.tsx";
 import { Table } from "../ui/Table.tsx";
@@ -52,7 +52,7 @@ interface Enrolment {
   name: string;
   admissionDate: string;
   leavingDate: string | null;
-  statistics: Group & { persistentlyAbsent: boolean };
+  statistics: Group & { persistentlyAbsent: boolean; severelyAbsent: boolean };
 }
 
 const asNumber = (r: Ratio) => (r.denominator ? (r.numerator * 100) / r.denominator : null);
@@ -291,7 +291,7 @@ function FindPupil() {
                 {e.name} at {e.school}, from {dayLabel(e.admissionDate)}
                 {e.leavingDate ? ` to ${dayLabel(e.leavingDate)}` : ""}:{" "}
                 {percent(e.statistics.attendanceRate)}% over {e.statistics.possible} sessions
-                {e.statistics.persistentlyAbsent ? " (persistently absent)" : ""}
+                {absenceConcern(e.statistics) ? ` (${absenceConcern(e.statistics)})` : ""}
               </li>
             ))}
           </ol>

@@ -2,6 +2,7 @@ import { Link, useParams } from "react-router";
 import { dayLabel } from "../api.ts";
 import { useSession } from "../session.tsx";
 import {
+  absenceConcern,
   type CalendarDay,
   percent,
   type Ratio,
@@ -151,8 +152,8 @@ export function PupilProfile() {
             <dd>{s.unauthorised}</dd>
             <dt>Late</dt>
             <dd>{s.late}</dd>
-            <dt>Persistent absence</dt>
-            <dd>{s.severelyAbsent ? "Severely absent" : s.persistentlyAbsent ? "Yes" : "No"}</dd>
+            <dt>Persistent or severe absence</dt>
+            <dd>{absenceConcern(s) ?? "Neither"}</dd>
           </dl>
         </div>
       )}

@@ -1,9 +1,18 @@
-import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  Fragment,
+  type KeyboardEvent,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { Link, useParams } from "react-router";
-import { type ApiError, api, dayLabel, londonClock } from "../api.ts";
+import { type ApiError, api, dayLabel, londonClock, londonToday } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
+import { type PickerCodes, RegisterCodePicker } from "./RegisterCodePicker.tsx";
 
 interface RegisterPupil {
   pupilId: number;
@@ -21,6 +30,8 @@ interface RegisterData {
   times: { amOpens: string; amCloses: string; pmOpens: string; pmCloses: string };
   taken: { firstTakenBy: string; lastSavedAt: string; saves: number } | null;
   pupils: RegisterPupil[];
+  /** Only the register as loaded carries it; a save's answer does not. */
+  picker?: PickerCodes;
 }
 
 interface Edit {
@@ -37,6 +48,11 @@ type Status =
   | { kind: "error"; error: Error };
 
 const RETRY_DELAYS = [2_000, 5_000, 10_000, 30_000];
+
+function minutesOf(clock: string): number {
+  const [h, m] = clock.split(":").map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
 
 /** Typing in a row's mark box: these keys stand for codes so a register can be marked from the keyboard. */
 function codeFromKey(key: string, session: "AM" | "PM"): string | null {
@@ -65,6 +81,7 @@ export function Register() {
   );
   const [reason, setReason] = useState("");
   const [status, setStatus] = useState<Status>({ kind: "idle" });
+  const [picking, setPicking] = useState<number | null>(null);
   const rows = useRef<(HTMLInputElement | null)[]>([]);
   const attempt = useRef(0);
 
@@ -179,6 +196,13 @@ export function Register() {
       if (!/^[CJY]$/.test(code)) move(index + 1);
     };
 
+  const pickerCodes = data?.picker ?? { common: [], all: [...known.keys()] };
+  const present = register.session === "AM" ? "/" : "\\";
+  const today = register.date === londonToday();
+  const lateCodeFor = (minutes: number): "L" | "U" =>
+    minutesOf(opens) + minutes > minutesOf(closes) ? "U" : "L";
+  const suggestedMinutes = today ? Math.max(1, minutesOf(londonClock()) - minutesOf(opens)) : null;
+
   const shown = (pupil: RegisterPupil) => edits.get(pupil.pupilId)?.code ?? pupil.mark?.code ?? "";
   const unsaved = edits.size;
 
@@ -199,7 +223,11 @@ export function Register() {
             : "Not open yet."}
         {register.taken ? ` Taken by ${register.taken.firstTakenBy}.` : ""}
       </p>
-      <p className="help">
+      <p className="help touch-help">
+        Tap <strong>Present</strong> for each pupil here, or <strong>Other code</strong> for
+        absence, lateness and every other code.
+      </p>
+      <p className="help keyboard-help">
         Type a code in a pupil's box: <kbd>P</kbd> or <kbd>/</kbd> present, <kbd>N</kbd> no reason
         yet, <kbd>L</kbd> late (timed now), <kbd>I</kbd> illness, <kbd>M</kbd> appointment… Arrow
         keys move between pupils; <kbd>Backspace</kbd> clears.
@@ -231,56 +259,101 @@ export function Register() {
             const code = shown(pupil);
             const edit = edits.get(pupil.pupilId);
             const late = code === "L" || code === "U";
+            const open = picking === pupil.pupilId;
             return (
-              <tr key={pupil.pupilId} className={edit ? "edited" : undefined}>
-                <th scope="row">
-                  <span className="initials" aria-hidden="true">
-                    {pupil.name
-                      .split(" ")
-                      .map((n) => n[0])
-                      .join("")}
-                  </span>
-                  <Link to={`/pupils/${pupil.pupilId}`}>{pupil.name}</Link>
-                </th>
-                <td>
-                  <input
-                    ref={(el) => {
-                      rows.current[index] = el;
-                    }}
-                    className={`mark code-${known.get(code)?.category ?? "none"}`}
-                    aria-label={`Mark for ${pupil.name}`}
-                    value={code}
-                    readOnly
-                    disabled={readOnly}
-                    onKeyDown={onKey(index, pupil)}
-                    size={3}
-                  />
-                </td>
-                <td>{known.get(code)?.meaning ?? (code ? "" : "Not marked")}</td>
-                <td>
-                  {late && !edit?.arrivedAt ? (
+              <Fragment key={pupil.pupilId}>
+                <tr className={edit ? "edited" : undefined}>
+                  <th scope="row">
+                    <span className="initials" aria-hidden="true">
+                      {pupil.name
+                        .split(" ")
+                        .map((n) => n[0])
+                        .join("")}
+                    </span>
+                    <Link to={`/pupils/${pupil.pupilId}`}>{pupil.name}</Link>
+                  </th>
+                  <td>
                     <input
-                      type="number"
-                      min={0}
-                      max={600}
-                      aria-label={`Minutes late for ${pupil.name}`}
-                      value={edit?.minutesLate ?? pupil.mark?.minutesLate ?? ""}
+                      ref={(el) => {
+                        rows.current[index] = el;
+                      }}
+                      className={`mark code-${known.get(code)?.category ?? "none"}`}
+                      aria-label={`Mark for ${pupil.name}`}
+                      value={code}
+                      readOnly
                       disabled={readOnly}
-                      onChange={(e) =>
-                        setMark(pupil.pupilId, {
-                          code,
-                          minutesLate: e.target.value === "" ? null : Number(e.target.value),
-                        })
-                      }
+                      onKeyDown={onKey(index, pupil)}
+                      inputMode="none"
+                      size={3}
                     />
-                  ) : edit?.arrivedAt ? (
-                    `arrived ${edit.arrivedAt}`
-                  ) : (
-                    (pupil.mark?.minutesLate ?? "")
-                  )}
-                </td>
-                <td>{pupil.planned ? `${pupil.planned.code}: ${pupil.planned.reason}` : ""}</td>
-              </tr>
+                    <button
+                      type="button"
+                      className={`touch present ${code === present ? "chosen" : "secondary"}`}
+                      aria-label={`Present: ${pupil.name}`}
+                      aria-pressed={code === present}
+                      disabled={readOnly}
+                      onClick={() => {
+                        setMark(pupil.pupilId, { code: present });
+                        setPicking(null);
+                      }}
+                    >
+                      Present
+                    </button>
+                    <button
+                      type="button"
+                      className="touch secondary"
+                      aria-label={`Other code for ${pupil.name}`}
+                      aria-expanded={open}
+                      disabled={readOnly}
+                      onClick={() => setPicking(open ? null : pupil.pupilId)}
+                    >
+                      Other code
+                    </button>
+                  </td>
+                  <td>{known.get(code)?.meaning ?? (code ? "" : "Not marked")}</td>
+                  <td>
+                    {late && !edit?.arrivedAt ? (
+                      <input
+                        type="number"
+                        min={0}
+                        max={600}
+                        aria-label={`Minutes late for ${pupil.name}`}
+                        value={edit?.minutesLate ?? pupil.mark?.minutesLate ?? ""}
+                        disabled={readOnly}
+                        onChange={(e) =>
+                          setMark(pupil.pupilId, {
+                            code,
+                            minutesLate: e.target.value === "" ? null : Number(e.target.value),
+                          })
+                        }
+                      />
+                    ) : null}
+                    {late && !edit?.arrivedAt ? (
+                      <span className="muted"> min late</span>
+                    ) : edit?.arrivedAt ? (
+                      `arrived ${edit.arrivedAt}`
+                    ) : (
+                      (pupil.mark?.minutesLate ?? "")
+                    )}
+                  </td>
+                  <td>{pupil.planned ? `${pupil.planned.code}: ${pupil.planned.reason}` : ""}</td>
+                </tr>
+                {open && (
+                  <tr className="picker-row">
+                    <td colSpan={5}>
+                      <RegisterCodePicker
+                        pupilName={pupil.name}
+                        codes={pickerCodes}
+                        known={known}
+                        suggestedMinutes={suggestedMinutes}
+                        lateCodeFor={lateCodeFor}
+                        onPick={(mark) => setMark(pupil.pupilId, mark)}
+                        onClose={() => setPicking(null)}
+                      />
+                    </td>
+                  </tr>
+                )}
+              </Fragment>
             );
           })}
         </tbody>
@@ -291,7 +364,7 @@ export function Register() {
           <input value={reason} onChange={(e) => setReason(e.target.value)} />
         </label>
       )}
-      <div className="row actions">
+      <div className="row actions register-actions">
         <button
           type="button"
           disabled={readOnly || status.kind === "saving"}
@@ -306,6 +379,9 @@ export function Register() {
           onClick={() => void save(false)}
         >
           Save changes
+        </button>
+        <button type="button" className="secondary" onClick={() => window.print()}>
+          Print
         </button>
       </div>
     </section>

@@ -12,10 +12,20 @@ interface RegisterSummary {
   PM: { first_taken_by: string } | null;
 }
 
+interface RegistersOfDay {
+  date: string;
+  /** Only school sessions have registers: none at weekends, in holidays or on closures. */
+  sessions: ("AM" | "PM")[];
+  why: string | null;
+  previousSchoolDay: string | null;
+  nextSchoolDay: string | null;
+  registers: RegisterSummary[];
+}
+
 export function Registers() {
   const { schoolId } = useSession();
   const [date, setDate] = useState(londonToday());
-  const { data, error } = useApi<{ date: string; registers: RegisterSummary[] }>(
+  const { data, error } = useApi<RegistersOfDay>(
     schoolId ? `/api/schools/${schoolId}/registers?date=${date}` : null,
   );
   return (
@@ -29,26 +39,58 @@ export function Registers() {
       {!data ? (
         <Loading what="registers" />
       ) : (
-        <ul className="cards">
-          {data.registers.map((r) => (
-            <li key={r.groupId} className="card">
-              <h2>{r.group}</h2>
-              <p className="muted">{dayLabel(data.date)}</p>
+        <>
+          {data.why && (
+            <div className="notice notice-info" role="note">
+              <p>
+                {data.sessions.length === 0 ? `No registers on ${dayLabel(data.date)}. ` : ""}
+                {data.why}
+              </p>
               <div className="row">
-                {(["AM", "PM"] as const).map((s) => (
-                  <Link
-                    key={s}
-                    className={`button ${r[s] ? "secondary" : ""}`}
-                    to={`/registers/${r.groupId}/${data.date}/${s}`}
-                    aria-label={`${r.group} ${s} register${r[s] ? " (taken)" : " (not taken)"}`}
+                {data.previousSchoolDay && (
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => setDate(data.previousSchoolDay as string)}
                   >
-                    {s} {r[s] ? "✓ taken" : "take"}
-                  </Link>
-                ))}
+                    Previous school day ({dayLabel(data.previousSchoolDay)})
+                  </button>
+                )}
+                {data.nextSchoolDay && (
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => setDate(data.nextSchoolDay as string)}
+                  >
+                    Next school day ({dayLabel(data.nextSchoolDay)})
+                  </button>
+                )}
               </div>
-            </li>
-          ))}
-        </ul>
+            </div>
+          )}
+          {data.sessions.length > 0 && (
+            <ul className="cards">
+              {data.registers.map((r) => (
+                <li key={r.groupId} className="card">
+                  <h2>{r.group}</h2>
+                  <p className="muted">{dayLabel(data.date)}</p>
+                  <div className="row">
+                    {data.sessions.map((s) => (
+                      <Link
+                        key={s}
+                        className={`button ${r[s] ? "secondary" : ""}`}
+                        to={`/registers/${r.groupId}/${data.date}/${s}`}
+                        aria-label={`${r.group} ${s} register${r[s] ? " (taken)" : " (not taken)"}`}
+                      >
+                        {s} {r[s] ? "✓ taken" : "take"}
+                      </Link>
+                    ))}
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
       )}
     </section>
   );

@@ -228,7 +228,12 @@ export function Today() {
   };
   return (
     <section>
-      <h1>Today{today.data ? `: ${dayLabel(today.data.date)}` : ""}</h1>
+      <div className="row">
+        <h1>Today{today.data ? `: ${dayLabel(today.data.date)}` : ""}</h1>
+        <button type="button" className="secondary" onClick={() => window.print()}>
+          Print the day's lists
+        </button>
+      </div>
       {message && <Notice tone="success">{message}</Notice>}
       <ErrorNotice error={failure ?? today.error ?? calls.error ?? nCodes.error} />
       <h2>Registers not taken</h2>

@@ -112,3 +112,16 @@ export function useCodeMeanings(): (symbol: string | null) => string {
     return meaning.replace(/ \((AM|PM)\)$/, "");
   };
 }
+
+/**
+ * A pupil's absence in the DfE's terms, severe first: a pupil who missed half their sessions is
+ * severely absent, never merely "persistently absent". Null when neither applies.
+ */
+export function absenceConcern(s: {
+  persistentlyAbsent: boolean | null;
+  severelyAbsent: boolean | null;
+}): string | null {
+  if (s.severelyAbsent) return "severely absent (50% or more of possible sessions missed)";
+  if (s.persistentlyAbsent) return "persistently absent (10% or more of possible sessions missed)";
+  return null;
+}

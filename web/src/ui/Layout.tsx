@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { NavLink, useNavigate } from "react-router";
 import { useSession } from "../session.tsx";
+import { PupilSearch } from "./PupilSearch.tsx";
 import { useApi } from "./useApi.ts";
 
 interface SchoolSummary {
@@ -65,6 +66,7 @@ export function Layout({ children }: { children: ReactNode }) {
             ))}
           </ul>
         </nav>
+        {can("school.view") && schoolId ? <PupilSearch schoolId={schoolId} /> : null}
         <div className="who">
           {schools.data && schools.data.schools.length > 1 ? (
             <label>
