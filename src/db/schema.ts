@@ -209,6 +209,7 @@ export interface OutboxTable {
   delivery: OutboxDelivery | null;
   delivery_at: Date | null;
   html: string | null;
+  letter_id: number | null;
 }
 
 export interface AbsenceReportTable {

@@ -3,6 +3,7 @@ import type { DB } from "../../db/schema.ts";
 import { UNAUTHORISED_SYMBOLS } from "../../domain/codes.ts";
 import { dayLabel, type IsoDate } from "../../domain/dates.ts";
 import { registerState } from "../../domain/register-times.ts";
+import { emailHtml } from "../messages/email-html.ts";
 import { enqueue } from "../messages/outbox.ts";
 import { type Moment, registerTimesOf } from "../registers/register.ts";
 
@@ -64,6 +65,7 @@ export async function queueFirstDayMessages(
     const family = mine.find((c) => c.parental_responsibility && (c.phone || c.email));
     if (absence.code === "N" && family) {
       const sms = Boolean(family.phone && /^(\+44|0)7/.test(family.phone.replace(/\s/g, "")));
+      const body = `${school.name}: ${name} was not in school at registration today (${dayLabel(date)}) and we have no reason for the absence. Please reply with the reason, or call the school office.`;
       const queued = await enqueue(
         db,
         {
@@ -72,7 +74,8 @@ export async function queueFirstDayMessages(
           channel: sms ? "sms" : "email",
           to: sms ? (family.phone as string) : (family.email as string),
           subject: sms ? null : `${name} is not in school today`,
-          body: `${school.name}: ${name} was not in school at registration today (${dayLabel(date)}) and we have no reason for the absence. Please reply with the reason, or call the school office.`,
+          body,
+          html: sms ? null : emailHtml(school.name, body),
           pupilId: absence.pupil_id,
           contactId: family.id,
           purpose: "first_day_absence",
@@ -83,6 +86,7 @@ export async function queueFirstDayMessages(
     }
     const socialWorker = mine.find((c) => /social worker/i.test(c.relationship) && c.email);
     if (absence.has_social_worker && socialWorker) {
+      const socialWorkerBody = `${school.name} is letting you know that ${name} was absent on ${dayLabel(date)} (${absence.session}), recorded as ${absence.code === "N" ? "no reason yet (N)" : absence.code}. We will tell you if the reason changes.`;
       const queued = await enqueue(
         db,
         {
@@ -91,7 +95,8 @@ export async function queueFirstDayMessages(
           channel: "email",
           to: socialWorker.email as string,
           subject: `Absence: ${name}, ${dayLabel(date)} ${absence.session}`,
-          body: `${school.name} is letting you know that ${name} was absent on ${dayLabel(date)} (${absence.session}), recorded as ${absence.code === "N" ? "no reason yet (N)" : absence.code}. We will tell you if the reason changes.`,
+          body: socialWorkerBody,
+          html: emailHtml(school.name, socialWorkerBody),
           pupilId: absence.pupil_id,
           contactId: socialWorker.id,
           purpose: "social_worker",

@@ -1,7 +1,7 @@
 import { type Kysely, sql, type Updateable } from "kysely";
 import type { DB, OutboxTable } from "../../db/schema.ts";
 import { smsNumber } from "./phone.ts";
-import { NoProvider, SendFailure, type Transports } from "./transports.ts";
+import { type Attachment, NoProvider, SendFailure, type Transports } from "./transports.ts";
 
 export interface NewMessage {
   schoolId: number;
@@ -12,6 +12,8 @@ export interface NewMessage {
   body: string;
   /** An email's HTML; `body` is its plain-text alternative. */
   html?: string | null;
+  /** A letter issued, attached to the email as its PDF. */
+  letterId?: number | null;
   pupilId?: number | null;
   contactId?: number | null;
   purpose: string;
@@ -29,6 +31,7 @@ export async function enqueue(db: Kysely<DB>, message: NewMessage, now: Date): P
       subject: message.subject ?? null,
       body: message.body,
       html: message.html ?? null,
+      letter_id: message.letterId ?? null,
       pupil_id: message.pupilId ?? null,
       contact_id: message.contactId ?? null,
       purpose: message.purpose,
@@ -92,6 +95,7 @@ interface ClaimedMessage {
   subject: string | null;
   body: string;
   html: string | null;
+  letter_id: number | null;
   attempts: number;
 }
 
@@ -113,7 +117,7 @@ async function claimDue(
       order by next_attempt_at, id
       limit ${limit}
       for update skip locked)
-    returning school_id, id, idempotency_key, channel, to_address, subject, body, html, attempts`.execute(
+    returning school_id, id, idempotency_key, channel, to_address, subject, body, html, letter_id, attempts`.execute(
     db,
   );
   return rows;
@@ -169,12 +173,14 @@ async function deliverClaimed(
               twilioAuthToken: school?.twilio_auth_token ?? null,
               twilioFrom: school?.twilio_from ?? null,
             });
+      const attachments = message.letter_id ? await letterPdf(db, schoolId, message.letter_id) : [];
       const providerId = await transport.send({
         idempotencyKey: `${message.school_id}-${message.idempotency_key}`,
         to,
         subject: message.subject,
         body: message.body,
         html: message.html,
+        attachments,
         from: school?.email_from ?? null,
         replyTo: school?.email_reply_to ?? null,
       });
@@ -226,4 +232,21 @@ async function updateMessage(
     .where("school_id", "=", schoolId)
     .where("id", "=", id)
     .execute();
+}
+
+/** The letter as issued: its PDF, named for the file a parent saves. */
+async function letterPdf(db: Kysely<DB>, schoolId: number, letterId: number): Promise<Attachment[]> {
+  const letter = await db
+    .selectFrom("letters")
+    .select(["id", "letter_id", "issued_on", "pdf"])
+    .where("school_id", "=", schoolId)
+    .where("id", "=", letterId)
+    .executeTakeFirstOrThrow();
+  return [
+    {
+      filename: `${letter.letter_id}-${letter.issued_on}.pdf`.replace(/[^\w.-]/g, "-"),
+      content: Buffer.from(letter.pdf),
+      contentType: "application/pdf",
+    },
+  ];
 }

@@ -4,7 +4,7 @@ import { type Kysely, sql } from "kysely";
  * Messages that really go: GOV.UK Notify and Twilio as SMS providers (their keys per school), a
  * message with no provider recorded as not sent (never "sent"), why a message failed (the
  * address, or the provider: only the address's failures count against a contact), and what the
- * provider's delivery receipt said.
+ * provider's delivery receipt said; an email's HTML and the letter it carries as a PDF.
  */
 const statements = [
   `alter table outbox drop constraint outbox_status_check`,
@@ -14,7 +14,10 @@ const statements = [
      add column failure text check (failure in ('address', 'provider')),
      add column delivery text check (delivery in ('delivered', 'failed', 'permanent_failure')),
      add column delivery_at timestamptz,
-     add column html text`,
+     add column html text,
+     add column letter_id integer`,
+  // A letter emailed goes as its PDF, read from the letter issued (never a copy of it).
+  `alter table outbox add foreign key (school_id, letter_id) references letters(school_id, id)`,
   // Receipts name the provider's id for the message.
   `create index outbox_by_provider_id on outbox (school_id, provider_id)`,
   `alter table schools drop constraint schools_sms_provider_check`,

@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import twilio from "twilio";
 import { receiveReply } from "../../app/follow-up/absence-reports.ts";
+import { emailLetter } from "../../app/messages/email-letter.ts";
 import { notifyDelivery, recordReceipt, twilioDelivery } from "../../app/messages/receipts.ts";
 import { outboxSummary, setSmsSettings, smsSettings } from "../../app/messages/settings.ts";
 import { momentOf } from "../../app/registers/register.ts";
@@ -10,6 +11,8 @@ import type { RouteApp } from "../app.ts";
 import { KB } from "../limits.ts";
 import { id, schoolParams } from "../params.ts";
 import {
+  emailLetterBody,
+  emailLetterResponse,
   notifyReceiptBody,
   notifyReceivedTextBody,
   outboxSummaryResponse,
@@ -90,6 +93,29 @@ export async function messageRoutes(app: RouteApp, options: { publicUrl: string 
       },
     },
     async (request) => outboxSummary(await ctxFor(request.params.schoolId, request)),
+  );
+
+  app.post(
+    "/schools/:schoolId/letters/:letterRecordId/email",
+    {
+      schema: {
+        tags: ["messages"],
+        summary:
+          "Email a letter issued, as HTML with a plain-text alternative and the letter attached as its PDF (once per address)",
+        params: schoolParams.extend({ letterRecordId: id }),
+        body: emailLetterBody,
+        response: { 202: emailLetterResponse },
+      },
+    },
+    async (request, reply) => {
+      const ctx = await ctxFor(request.params.schoolId, request);
+      const queued = await emailLetter(ctx, {
+        letterRecordId: request.params.letterRecordId,
+        to: request.body.to,
+      });
+      reply.status(202);
+      return queued;
+    },
   );
 
   const schoolOf = async (request: FastifyRequest) => {

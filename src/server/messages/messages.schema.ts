@@ -99,3 +99,10 @@ export const twilioInboundBody = z.looseObject({
 });
 
 export const receivedResponse = z.object({ updated: z.number().int() });
+
+export const emailLetterBody = z.object({
+  /** One of the pupil's contacts' addresses; the letter's own contact (or the first with email) by default. */
+  to: z.email("must be an email address").optional(),
+});
+export const emailLetterResponse = z.object({ queued: z.boolean(), to: z.string() });
+export type EmailLetterResponse = z.infer<typeof emailLetterResponse>;
