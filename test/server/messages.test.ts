@@ -274,3 +274,64 @@ describe("replies", () => {
     expect(last).toBe(429);
   });
 });
+
+describe("emailing a letter", () => {
+  async function letterFor(pupil: Pupil): Promise<number> {
+    const { id } = await server.database.db
+      .insertInto("letters")
+      .values({
+        school_id: server.school.id,
+        pupil_id: pupil.id,
+        letter_id: "first-concern",
+        template_version: 1,
+        addressee: "Parent",
+        content: "Dear Parent/Carer,\n\nWe are concerned about attendance.",
+        merge_data: JSON.stringify({}),
+        pdf: Buffer.from("%PDF-1.4\n%%EOF\n"),
+        docx: Buffer.from("docx"),
+        issued_on: "2025-09-03",
+        issued_by: "Office",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return id;
+  }
+
+  it("queues it once per address, as HTML and text with the PDF attached", async () => {
+    await office.send("POST", url(`/pupils/${amelia.id}/contacts`), {
+      priority: 2,
+      name: "Father of Amelia",
+      relationship: "Father",
+      email: "father@home.example",
+    });
+    const letter = await letterFor(amelia);
+    const first = await office.send("POST", url(`/letters/${letter}/email`), {});
+    expect(first.statusCode, first.body).toBe(202);
+    expect(first.json()).toEqual({ queued: true, to: "father@home.example" });
+    const again = await office.send("POST", url(`/letters/${letter}/email`), {});
+    expect(again.json()).toEqual({ queued: false, to: "father@home.example" });
+    const queued = await server.database.db
+      .selectFrom("outbox")
+      .select(["letter_id", "html", "body", "channel"])
+      .where("school_id", "=", server.school.id)
+      .where("letter_id", "=", letter)
+      .execute();
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).toMatchObject({ letter_id: letter, channel: "email" });
+    expect(queued[0]?.html).toContain("We are concerned about attendance.");
+    expect(queued[0]?.body).toContain("attached as a PDF");
+  });
+
+  it("says so when no contact has an email address, and is not for a teacher", async () => {
+    const letter = await letterFor(bilal);
+    const none = await office.send("POST", url(`/letters/${letter}/email`), {});
+    expect(none.statusCode).toBe(400);
+    expect(none.body).toContain("post the letter");
+    const teacher = await (await server.as("teacher")).send(
+      "POST",
+      url(`/letters/${letter}/email`),
+      {},
+    );
+    expect(teacher.statusCode).toBe(403);
+  });
+});

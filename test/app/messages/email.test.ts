@@ -216,7 +216,7 @@ describe("email", () => {
         SMTP_OAUTH2_CLIENT_SECRET: "wrong-secret",
         SMTP_OAUTH2_TOKEN_URL: tokenUrl,
       },
-    ]) {
+    ] as Record<string, string>[]) {
       const key = await email("auth-failure@home.example");
       expect(await deliverDue(database.db, transportsWith(env), at(0))).toMatchObject({
         retried: 1,
