@@ -7,6 +7,7 @@ import { Cases } from "./screens/Cases.tsx";
 import { Dashboard } from "./screens/Dashboard.tsx";
 import { Letters } from "./screens/Letters.tsx";
 import { Login } from "./screens/Login.tsx";
+import { MessagingSettings } from "./screens/Messaging.tsx";
 import { Oversight } from "./screens/Oversight.tsx";
 import { Parent } from "./screens/Parent.tsx";
 import { ForgotPassword, ResetPassword } from "./screens/PasswordReset.tsx";
@@ -56,6 +57,7 @@ function Signed() {
         <Route path="/cases" element={<Cases />} />
         <Route path="/cases/:caseId" element={<CasePage />} />
         <Route path="/letters" element={<Letters />} />
+        <Route path="/messaging" element={<MessagingSettings />} />
         <Route path="/policy" element={<PolicyEditor />} />
         <Route path="/parent" element={<Parent />} />
         <Route path="/users" element={<Users />} />
