@@ -36,7 +36,7 @@ async function message(key: string, m: { to: string; status: string; providerId?
 }
 
 function twilioPost(path: string, params: Record<string, string>, signature?: string) {
-  const address = `/api/receipts/twilio/${server.school.id}/${path}`;
+  const address = `/api/inbound/${server.school.id}/twilio/${path}`;
   return server.app.inject({
     method: "POST",
     url: address,
@@ -52,7 +52,7 @@ function twilioPost(path: string, params: Record<string, string>, signature?: st
 function notifyPost(path: string, payload: unknown, token = CALLBACK_TOKEN) {
   return server.app.inject({
     method: "POST",
-    url: `/api/receipts/notify/${server.school.id}/${path}`,
+    url: `/api/inbound/${server.school.id}/notify/${path}`,
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     payload: typeof payload === "string" ? payload : JSON.stringify(payload),
   });
@@ -100,7 +100,7 @@ describe("choosing an SMS provider", () => {
       provider: "notify",
       notify: { apiKey: `…${NOTIFY_API_KEY.slice(-4)}`, templateId: TEMPLATE },
       callbacks: {
-        notifyReceipts: `${PUBLIC}/api/receipts/notify/${server.school.id}/status`,
+        notifyReceipts: `${PUBLIC}/api/inbound/${server.school.id}/notify/status`,
       },
     });
     // Twilio chosen later: Notify's keys are kept, and a secret left out is kept too.
@@ -162,7 +162,7 @@ describe("delivery receipts", () => {
     expect(wrong.statusCode).toBe(401);
     const none = await server.app.inject({
       method: "POST",
-      url: `/api/receipts/notify/${server.school.id}/status`,
+      url: `/api/inbound/${server.school.id}/notify/status`,
       headers: { "content-type": "application/json" },
       payload: "{not json",
     });
@@ -210,7 +210,7 @@ describe("delivery receipts", () => {
     expect(forged.statusCode).toBe(401);
     const unsigned = await server.app.inject({
       method: "POST",
-      url: `/api/receipts/twilio/${server.school.id}/status`,
+      url: `/api/inbound/${server.school.id}/twilio/status`,
       headers: { "content-type": "application/x-www-form-urlencoded" },
       payload: "MessageSid=SM1&MessageStatus=delivered",
     });
@@ -238,7 +238,7 @@ describe("delivery receipts", () => {
 
 describe("replies", () => {
   it("turns a text to the school's Twilio number into a pending reason for the office", async () => {
-    const reply = await twilioPost("inbound", {
+    const reply = await twilioPost("replies", {
       From: "+447700900302",
       To: "+447700900001",
       Body: "Bilal has a temperature, keeping him home",
@@ -255,7 +255,7 @@ describe("replies", () => {
   });
 
   it("turns a text to the school's Notify number into a pending reason too", async () => {
-    const reply = await notifyPost("inbound", {
+    const reply = await notifyPost("replies", {
       id: "r1",
       source_number: "447700900301",
       destination_number: "07797800000",
@@ -270,7 +270,7 @@ describe("replies", () => {
   it("holds each caller to a rate", async () => {
     let last = 0;
     for (let i = 0; i < 125 && last !== 429; i++)
-      last = (await twilioPost("inbound", { From: "+1", Body: "x" }, "x")).statusCode;
+      last = (await twilioPost("replies", { From: "+1", Body: "x" }, "x")).statusCode;
     expect(last).toBe(429);
   });
 });

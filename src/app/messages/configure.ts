@@ -48,7 +48,7 @@ export function smtpAuthFrom(config: Config): SmtpAuth {
 
 /** Where Twilio reports a school's delivery receipts (its signature covers this exact address). */
 export function twilioStatusUrl(publicUrl: string, schoolId: number): string {
-  return `${publicUrl}/api/receipts/twilio/${schoolId}/status`;
+  return `${publicUrl}/api/inbound/${schoolId}/twilio/status`;
 }
 
 /**

@@ -62,10 +62,10 @@ export async function smsSettings(
       from: school.twilio_from,
     },
     callbacks: {
-      notifyReceipts: `${publicUrl}/api/receipts/notify/${id}/status`,
-      notifyReplies: `${publicUrl}/api/receipts/notify/${id}/inbound`,
+      notifyReceipts: `${publicUrl}/api/inbound/${id}/notify/status`,
+      notifyReplies: `${publicUrl}/api/inbound/${id}/notify/replies`,
       twilioStatus: twilioStatusUrl(publicUrl, id),
-      twilioReplies: `${publicUrl}/api/receipts/twilio/${id}/inbound`,
+      twilioReplies: `${publicUrl}/api/inbound/${id}/twilio/replies`,
     },
   };
 }

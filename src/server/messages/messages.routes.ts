@@ -128,7 +128,7 @@ export async function messageRoutes(app: RouteApp, options: { publicUrl: string 
       .executeTakeFirst();
   };
 
-  /** Notify sends the school's callback token as a bearer token: checked before the body is read. */
+  /** Notify sends the school's callback token as a bearer token: checked on the request (after the rate limit), before the body is read. */
   const notifyToken = async (request: FastifyRequest) => {
     const school = await schoolOf(request);
     const header = request.headers.authorization ?? "";
@@ -169,11 +169,11 @@ export async function messageRoutes(app: RouteApp, options: { publicUrl: string 
   const today = () => momentOf(app.clock()).date;
 
   app.post(
-    "/receipts/notify/:schoolId/status",
+    "/inbound/:schoolId/notify/status",
     {
       config: { public: true, rateLimit: RECEIPT_RATE },
       bodyLimit: 32 * KB,
-      preParsing: notifyToken,
+      onRequest: notifyToken,
       schema: {
         tags: ["messages"],
         summary:
@@ -198,11 +198,11 @@ export async function messageRoutes(app: RouteApp, options: { publicUrl: string 
   );
 
   app.post(
-    "/receipts/notify/:schoolId/inbound",
+    "/inbound/:schoolId/notify/replies",
     {
       config: { public: true, rateLimit: REPLY_RATE },
       bodyLimit: 32 * KB,
-      preParsing: notifyToken,
+      onRequest: notifyToken,
       schema: {
         tags: ["messages"],
         summary: "A parent's text to the school's Notify number: a pending reason for the office",
@@ -224,11 +224,11 @@ export async function messageRoutes(app: RouteApp, options: { publicUrl: string 
   );
 
   app.post(
-    "/receipts/twilio/:schoolId/status",
+    "/inbound/:schoolId/twilio/status",
     {
       config: { public: true, rateLimit: RECEIPT_RATE, accepts: [FORM] },
       bodyLimit: 32 * KB,
-      preParsing: twilioHeader,
+      onRequest: twilioHeader,
       preValidation: twilioSignature,
       schema: {
         tags: ["messages"],
@@ -253,11 +253,11 @@ export async function messageRoutes(app: RouteApp, options: { publicUrl: string 
   );
 
   app.post(
-    "/receipts/twilio/:schoolId/inbound",
+    "/inbound/:schoolId/twilio/replies",
     {
       config: { public: true, rateLimit: REPLY_RATE, accepts: [FORM] },
       bodyLimit: 32 * KB,
-      preParsing: twilioHeader,
+      onRequest: twilioHeader,
       preValidation: twilioSignature,
       schema: {
         tags: ["messages"],

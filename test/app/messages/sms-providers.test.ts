@@ -193,7 +193,7 @@ describe("texts through Twilio (its own client, against a local Twilio)", () => 
           To: "+447700900456",
           From: "+447700900001",
           Body: "Amy is not in school today. Please call the office.",
-          StatusCallback: `https://rollbook.school.example/api/receipts/twilio/${school}/status`,
+          StatusCallback: `https://rollbook.school.example/api/inbound/${school}/twilio/status`,
         },
       },
     ]);
