@@ -235,7 +235,11 @@ async function updateMessage(
 }
 
 /** The letter as issued: its PDF, named for the file a parent saves. */
-async function letterPdf(db: Kysely<DB>, schoolId: number, letterId: number): Promise<Attachment[]> {
+async function letterPdf(
+  db: Kysely<DB>,
+  schoolId: number,
+  letterId: number,
+): Promise<Attachment[]> {
   const letter = await db
     .selectFrom("letters")
     .select(["id", "letter_id", "issued_on", "pdf"])

@@ -17,7 +17,7 @@ export function smsNumber(raw: string): PhoneCheck {
   // number metadata calls invalid but schools' test records use).
   if (parsed?.countryCallingCode === "44" && /^7\d{9}$/.test(parsed.nationalNumber))
     return { ok: true, e164: parsed.number };
-  if (!parsed || !parsed.isValid())
+  if (!parsed?.isValid())
     return { ok: false, why: `"${raw}" is not a valid phone number (check the digits)` };
   const type = parsed.getType();
   if (type === "FIXED_LINE" || type === "TOLL_FREE" || type === "PREMIUM_RATE" || type === "VOIP")

@@ -234,9 +234,17 @@ export class WebhookSmsTransport implements Transport {
       method: "POST",
       headers: { "content-type": "application/json", "idempotency-key": message.idempotencyKey },
       body: JSON.stringify({ to: message.to, from: this.sender, body: message.body }),
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(DEFAULT_TIMEOUT_MS),
+    }).catch((error: Error) => {
+      throw httpFailure("The SMS webhook", undefined, error.message, false);
     });
-    if (!response.ok) throw new Error(`SMS provider answered ${response.status}`);
+    if (!response.ok)
+      throw httpFailure(
+        "The SMS webhook",
+        response.status,
+        `SMS provider answered ${response.status}`,
+        false,
+      );
     const answer = (await response.json().catch(() => ({}))) as { id?: string };
     return answer.id ?? `webhook-${message.idempotencyKey}`;
   }
