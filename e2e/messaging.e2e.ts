@@ -59,5 +59,13 @@ test("the head chooses Twilio for texts; the token is never shown back; the offi
   await page.getByText(/1 message not sent because no provider is set up/).waitFor();
   await page.getByRole("cell", { name: "family@home.example" }).waitFor();
   await expectAccessible(page, "today with messages not sent");
+  await page.getByRole("button", { name: "Send 1 again" }).click();
+  await page.getByText("1 message queued to go again.").waitFor();
+  const queued = await db
+    .selectFrom("outbox")
+    .select("status")
+    .where("idempotency_key", "=", "e2e-not-sent")
+    .executeTakeFirstOrThrow();
+  expect(queued.status).toBe("queued");
   await context.close();
 });

@@ -155,6 +155,54 @@ describe("what did not reach a family", () => {
   });
 });
 
+describe("sending again", () => {
+  async function idOf(key: string): Promise<number> {
+    const row = await server.database.db
+      .selectFrom("outbox")
+      .select("id")
+      .where("school_id", "=", server.school.id)
+      .where("idempotency_key", "=", key)
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  it("queues a message not sent for want of a provider, and never one already sent", async () => {
+    await message("again-none", { to: "07700 900399", status: "not_sent" });
+    await message("again-sent", { to: "07700 900399", status: "sent", providerId: "p-again" });
+    const notSent = await idOf("again-none");
+    const sent = await idOf("again-sent");
+    const teacher = await (await server.as("teacher")).send("POST", url("/outbox/send-again"), {
+      messageIds: [notSent],
+    });
+    expect(teacher.statusCode).toBe(403);
+    const refused = await office.send("POST", url("/outbox/send-again"), {
+      messageIds: [notSent, sent],
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.body).toContain("Only 1 of 2");
+    // Refused as a whole: the message not sent is still not sent.
+    const still = await server.database.db
+      .selectFrom("outbox")
+      .select("status")
+      .where("id", "=", notSent)
+      .executeTakeFirstOrThrow();
+    expect(still.status).toBe("not_sent");
+    const again = await office.send("POST", url("/outbox/send-again"), { messageIds: [notSent] });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toEqual({ queued: 1 });
+    const rows = await server.database.db
+      .selectFrom("outbox")
+      .select(["id", "status", "attempts", "last_error"])
+      .where("id", "in", [notSent, sent])
+      .orderBy("id")
+      .execute();
+    expect(rows).toEqual([
+      { id: notSent, status: "queued", attempts: 0, last_error: null },
+      { id: sent, status: "sent", attempts: 0, last_error: null },
+    ]);
+  });
+});
+
 describe("delivery receipts", () => {
   it("refuses a Notify callback without the school's token before reading its body", async () => {
     // A body that would be a 400 if parsed: the token is checked first.

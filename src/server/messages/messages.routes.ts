@@ -4,6 +4,7 @@ import twilio from "twilio";
 import { receiveReply } from "../../app/follow-up/absence-reports.ts";
 import { emailLetter } from "../../app/messages/email-letter.ts";
 import { notifyDelivery, recordReceipt, twilioDelivery } from "../../app/messages/receipts.ts";
+import { sendAgain } from "../../app/messages/send-again.ts";
 import { outboxSummary, setSmsSettings, smsSettings } from "../../app/messages/settings.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { RollbookError } from "../../domain/errors.ts";
@@ -17,6 +18,8 @@ import {
   notifyReceivedTextBody,
   outboxSummaryResponse,
   receivedResponse,
+  sendAgainBody,
+  sendAgainResponse,
   smsSettingsBody,
   smsSettingsResponse,
   twilioInboundBody,
@@ -93,6 +96,22 @@ export async function messageRoutes(app: RouteApp, options: { publicUrl: string 
       },
     },
     async (request) => outboxSummary(await ctxFor(request.params.schoolId, request)),
+  );
+
+  app.post(
+    "/schools/:schoolId/outbox/send-again",
+    {
+      schema: {
+        tags: ["messages"],
+        summary:
+          "Queue again messages not sent for want of a provider, or failed at the provider (never one sent)",
+        params: schoolParams,
+        body: sendAgainBody,
+        response: { 200: sendAgainResponse },
+      },
+    },
+    async (request) =>
+      sendAgain(await ctxFor(request.params.schoolId, request), request.body.messageIds),
   );
 
   app.post(

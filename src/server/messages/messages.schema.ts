@@ -106,3 +106,8 @@ export const emailLetterBody = z.object({
 });
 export const emailLetterResponse = z.object({ queued: z.boolean(), to: z.string() });
 export type EmailLetterResponse = z.infer<typeof emailLetterResponse>;
+
+export const sendAgainBody = z.object({
+  messageIds: z.array(z.coerce.number().int().positive().max(2_147_483_647)).min(1).max(500),
+});
+export const sendAgainResponse = z.object({ queued: z.number().int() });

@@ -18,6 +18,7 @@ interface OutboxMessage {
   purpose: string;
   status: string;
   delivery: string | null;
+  failure: string | null;
   last_error: string | null;
   created_at: string;
 }
@@ -39,8 +40,30 @@ export function UndeliveredMessages({ schoolId }: { schoolId: number }) {
   const failed = useApi<{ messages: OutboxMessage[] }>(
     `/api/schools/${schoolId}/outbox?status=failed`,
   );
+  const { can } = useSession();
+  const [sendError, setSendError] = useState<Error | null>(null);
+  const [sentAgain, setSentAgain] = useState<number | null>(null);
   const s = summary.data;
   const rows = [...(notSent.data?.messages ?? []), ...(failed.data?.messages ?? [])];
+  const canSendAgain = (m: OutboxMessage) =>
+    m.status === "not_sent" || (m.status === "failed" && m.failure === "provider");
+  async function sendAgain(ids: number[]) {
+    setSendError(null);
+    setSentAgain(null);
+    try {
+      const answer = await api.post<{ queued: number }>(
+        `/api/schools/${schoolId}/outbox/send-again`,
+        { messageIds: ids },
+      );
+      setSentAgain(answer.queued);
+      summary.reload();
+      notSent.reload();
+      failed.reload();
+    } catch (e) {
+      setSendError(e as Error);
+    }
+  }
+  const waiting = rows.filter(canSendAgain).map((m) => m.id);
   return (
     <>
       <h2>Messages not delivered</h2>
@@ -60,6 +83,24 @@ export function UndeliveredMessages({ schoolId }: { schoolId: number }) {
             {s.failed > 0 ? `${s.failed} failed. ` : ""}
             {s.undelivered > 0 ? `${s.undelivered} reported undelivered by the provider.` : ""}
           </Notice>
+          <ErrorNotice error={sendError} />
+          {sentAgain !== null ? (
+            <Notice tone="success">
+              {sentAgain} message{sentAgain === 1 ? "" : "s"} queued to go again.
+            </Notice>
+          ) : null}
+          {can("follow_up.record") && waiting.length > 0 ? (
+            <p>
+              Once a provider is set up (or put right), messages that never reached it can go now.{" "}
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => void sendAgain(waiting.slice(0, 500))}
+              >
+                Send {waiting.length} again
+              </button>
+            </p>
+          ) : null}
           <Table
             caption="Messages that did not reach a family"
             rowKey={(m) => m.id}
