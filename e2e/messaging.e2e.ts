@@ -69,3 +69,45 @@ test("the head chooses Twilio for texts; the token is never shown back; the offi
   expect(queued.status).toBe("queued");
   await context.close();
 });
+
+test("the office emails a letter from the pupil's page, the PDF attached", async () => {
+  const { db } = e2e.school.database;
+  const contact = await db
+    .selectFrom("contacts")
+    .select(["school_id", "pupil_id", "id", "email"])
+    .where("email", "is not", null)
+    .orderBy("pupil_id")
+    .executeTakeFirstOrThrow();
+  const { id } = await db
+    .insertInto("letters")
+    .values({
+      school_id: contact.school_id,
+      pupil_id: contact.pupil_id,
+      contact_id: contact.id,
+      letter_id: "e2e_letter",
+      template_version: 1,
+      addressee: "Parent/Carer",
+      content: "Dear Parent/Carer,\n\nAttendance matters.",
+      merge_data: JSON.stringify({}),
+      pdf: Buffer.from("%PDF-1.4\n%%EOF\n"),
+      docx: Buffer.from("docx"),
+      issued_on: "2026-01-14",
+      issued_by: "Office",
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const { page, context } = await signIn(e2e.school, "attendance@northfield.example");
+  await page.goto(`/pupils/${contact.pupil_id}`);
+  const item = page.getByRole("listitem").filter({ hasText: "e2e letter" });
+  await item.getByRole("button", { name: "Email" }).click();
+  await item.getByText(`Emailed to ${contact.email}`).waitFor();
+  const queued = await db
+    .selectFrom("outbox")
+    .select(["letter_id", "to_address"])
+    .where("letter_id", "=", id)
+    .executeTakeFirstOrThrow();
+  expect(queued.to_address).toBe(contact.email);
+  await expectAccessible(page, "pupil page after emailing a letter");
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+});

@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useState } from "react";
 import type {
+  EmailLetterResponse,
   OutboxSummaryResponse,
   SmsSettingsBody,
   SmsSettingsResponse,
@@ -291,5 +292,50 @@ export function MessagingSettings() {
         </form>
       )}
     </section>
+  );
+}
+
+/** Emails a letter issued to the pupil's contact, the PDF attached; says where it went or why not. */
+export function EmailLetterButton({
+  schoolId,
+  letterRecordId,
+}: {
+  schoolId: number;
+  letterRecordId: number;
+}) {
+  const [state, setState] = useState<{ busy: boolean; said: string | null; error: Error | null }>({
+    busy: false,
+    said: null,
+    error: null,
+  });
+  async function send() {
+    setState({ busy: true, said: null, error: null });
+    try {
+      const answer = await api.post<EmailLetterResponse>(
+        `/api/schools/${schoolId}/letters/${letterRecordId}/email`,
+        {},
+      );
+      setState({
+        busy: false,
+        error: null,
+        said: answer.queued ? `Emailed to ${answer.to}` : `Already emailed to ${answer.to}`,
+      });
+    } catch (e) {
+      setState({ busy: false, said: null, error: e as Error });
+    }
+  }
+  return (
+    <>
+      <button
+        type="button"
+        className="secondary small"
+        disabled={state.busy}
+        onClick={() => void send()}
+      >
+        Email
+      </button>
+      {state.said ? <span role="status"> {state.said}</span> : null}
+      {state.error ? <span role="alert"> {state.error.message}</span> : null}
+    </>
   );
 }
