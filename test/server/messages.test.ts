@@ -41,7 +41,8 @@ function twilioPost(path: string, params: Record<string, string>, signature?: st
     method: "POST",
     url: address,
     headers: {
-      "content-type": "application/x-www-form-urlencoded",
+      // As Twilio sends it, with its charset.
+      "content-type": "application/x-www-form-urlencoded; charset=UTF-8",
       "x-twilio-signature":
         signature ?? twilio.getExpectedTwilioSignature(TWILIO_TOKEN, `${PUBLIC}${address}`, params),
     },
