@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { FastifyBaseLogger } from "fastify";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { transportsFrom } from "../../../src/app/messages/configure.ts";
@@ -6,6 +8,7 @@ import {
   NotifySmsTransport,
   type Transports,
   TwilioSmsTransport,
+  WebhookSmsTransport,
 } from "../../../src/app/messages/transports.ts";
 import { loadConfig } from "../../../src/config.ts";
 import type { Database } from "../../../src/db/database.ts";
@@ -238,6 +241,38 @@ describe("texts through Twilio (its own client, against a local Twilio)", () => 
     };
     expect(await deliverDue(database.db, impatient, at(40))).toMatchObject({ retried: 1 });
     expect((await row(school, "thang")).last_error).toContain("did not answer");
+  });
+});
+
+describe("texts through the school's own webhook", () => {
+  it("retries a 5xx, gives up at once on a 4xx as the provider's failure", async () => {
+    const answers = [503, 400];
+    const hook = createServer((request, response) => {
+      request.resume();
+      request.on("end", () => {
+        response.statusCode = answers.shift() ?? 200;
+        response.setHeader("content-type", "application/json");
+        response.end(JSON.stringify({ id: "w-1" }));
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, "127.0.0.1", resolve));
+    const address = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/sms`;
+    const viaHook: Transports = {
+      ...transports,
+      sms: () => new WebhookSmsTransport(address, "School"),
+    };
+    try {
+      const school = await schoolWith("log");
+      await text(school, "hook");
+      expect(await deliverDue(database.db, viaHook, at(0))).toMatchObject({ retried: 1 });
+      expect(await row(school, "hook")).toMatchObject({ status: "retry", failure: "provider" });
+      expect(await deliverDue(database.db, viaHook, at(1))).toMatchObject({ failed: 1 });
+      const refused = await row(school, "hook");
+      expect(refused).toMatchObject({ status: "failed", failure: "provider", attempts: 2 });
+      expect(refused.last_error).toContain("400");
+    } finally {
+      await new Promise<void>((resolve) => hook.close(() => resolve()));
+    }
   });
 });
 
