@@ -22,6 +22,20 @@ const schema = z.object({
     .optional(),
   EMAIL_FROM: z.string().default("Rollbook <attendance@rollbook.invalid>"),
   /**
+   * SMTP sign-in with OAuth2 (XOAUTH2) rather than the URL's password, as Microsoft 365 and Google
+   * require: the mailbox, and either an access token or the app's client credentials with the
+   * tenant's token address (docs/messaging.md).
+   */
+  SMTP_OAUTH2_USER: z.string().min(3).optional(),
+  SMTP_OAUTH2_ACCESS_TOKEN: z.string().min(1).optional(),
+  SMTP_OAUTH2_CLIENT_ID: z.string().min(1).optional(),
+  SMTP_OAUTH2_CLIENT_SECRET: z.string().min(1).optional(),
+  SMTP_OAUTH2_TOKEN_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SMTP_OAUTH2_SCOPE: z.string().default("https://outlook.office365.com/.default"),
+  /** The SMS providers' API addresses, for a test or a regional endpoint; their own by default. */
+  NOTIFY_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TWILIO_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
    * The address people use to reach Rollbook, e.g. https://rollbook.school.example: links in
    * emails point here, and an https address makes the session cookie Secure. Without it, links
    * use http://HOST:PORT and the cookie is Secure unless HOST is this machine (the embedded start).

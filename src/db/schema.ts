@@ -181,7 +181,13 @@ export interface LetterTable {
   issued_at: CreatedAt;
 }
 
-export type OutboxStatus = "queued" | "sending" | "retry" | "sent" | "failed";
+/** "log": no provider: messages are recorded as not sent. */
+export type SmsProvider = "log" | "webhook" | "notify" | "twilio";
+export type OutboxStatus = "queued" | "sending" | "retry" | "sent" | "failed" | "not_sent";
+/** Whose failure it was: the address's counts against the contact; the provider's does not. */
+export type OutboxFailure = "address" | "provider";
+/** What the provider's delivery receipt said. */
+export type OutboxDelivery = "delivered" | "failed" | "permanent_failure";
 
 export interface OutboxTable {
   school_id: number;
@@ -202,6 +208,11 @@ export interface OutboxTable {
   provider_id: string | null;
   created_at: CreatedAt;
   sent_at: Date | null;
+  failure: OutboxFailure | null;
+  delivery: OutboxDelivery | null;
+  delivery_at: Date | null;
+  html: string | null;
+  letter_id: number | null;
 }
 
 export interface AbsenceReportTable {
@@ -444,11 +455,17 @@ export interface SchoolTable {
   email_from: string | null;
   email_reply_to: string | null;
   sms_sender: string | null;
-  sms_provider: Generated<"log" | "webhook">;
+  sms_provider: Generated<SmsProvider>;
   sms_webhook_url: string | null;
   inbound_token: string | null;
   /** The local authority's address for deletion returns and missing-child notices. */
   la_notifications_email: string | null;
+  notify_api_key: string | null;
+  notify_sms_template_id: string | null;
+  notify_callback_token: string | null;
+  twilio_account_sid: string | null;
+  twilio_auth_token: string | null;
+  twilio_from: string | null;
 }
 
 export interface AcademicYearTable {

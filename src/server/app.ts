@@ -26,6 +26,7 @@ import { exportRoutes } from "./exports/exports.routes.ts";
 import { followUpRoutes } from "./follow-up/follow-up.routes.ts";
 import { letterRoutes } from "./letters/letters.routes.ts";
 import { DEFAULT_BODY_LIMIT, declarePublicRoutes, limitRequestBodies } from "./limits.ts";
+import { messageRoutes } from "./messages/messages.routes.ts";
 import { officeRoutes } from "./office/office.routes.ts";
 import { boundRequestQueue, type QueueLimits } from "./overload.ts";
 import { oversightRoutes } from "./oversight/oversight.routes.ts";
@@ -175,6 +176,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await api.register(caseRoutes, { prefix: "/api/schools" });
   await api.register(letterRoutes, { prefix: "/api/schools" });
   await api.register(followUpRoutes, { prefix: "/api" });
+  await api.register(messageRoutes, {
+    prefix: "/api",
+    publicUrl: options.publicUrl ?? "http://127.0.0.1:3000",
+  });
   await api.register(dashboardRoutes, { prefix: "/api/schools" });
   await api.register(auditRoutes, { prefix: "/api/schools" });
   await api.register(safeguardingRoutes, { prefix: "/api/schools" });

@@ -3,16 +3,20 @@ import { describe, expect, it } from "vitest";
 import { maskedAddress, transportsFrom } from "../../src/app/messages/configure.ts";
 import { loadConfig } from "../../src/config.ts";
 
-describe("messages logged when a school has no provider", () => {
+describe("messages not sent when a school has no provider", () => {
   it("never put a family's full phone number or email address in the log", async () => {
     const logged: unknown[] = [];
     const log = { info: (fields: unknown) => logged.push(fields) } as unknown as FastifyBaseLogger;
     const transports = transportsFrom(loadConfig({}), log);
     const message = { subject: null, body: "Amelia is absent", from: null, replyTo: null };
-    await transports.email.send({ ...message, idempotencyKey: "k1", to: "sam.parent@example.com" });
-    await transports
-      .sms({ smsProvider: "log", webhookUrl: null, sender: null })
-      .send({ ...message, idempotencyKey: "k2", to: "07700 900648" });
+    await expect(
+      transports.email.send({ ...message, idempotencyKey: "k1", to: "sam.parent@example.com" }),
+    ).rejects.toThrow("not sent: no provider");
+    await expect(
+      transports
+        .sms({ schoolId: 1, smsProvider: "log", webhookUrl: null, sender: null })
+        .send({ ...message, idempotencyKey: "k2", to: "07700 900648" }),
+    ).rejects.toThrow("not sent: no provider");
     const text = JSON.stringify(logged);
     expect(text).not.toContain("sam.parent");
     expect(text).not.toContain("900648");

@@ -31,7 +31,11 @@ beforeAll(async () => {
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     onRcptTo(address, _session, callback) {
-      if (address.address.startsWith("bounce")) callback(new Error("mailbox unavailable"));
+      // A full mailbox (4xx) is worth retrying; an unknown one (5xx) is not.
+      if (address.address.startsWith("bounce"))
+        callback(Object.assign(new Error("mailbox unavailable"), { responseCode: 450 }));
+      else if (address.address.startsWith("unknown"))
+        callback(Object.assign(new Error("no such user"), { responseCode: 550 }));
       else callback();
     },
     onData(stream, _session, callback) {
@@ -86,11 +90,13 @@ describe("the outbox", () => {
       sent: 1,
       retried: 0,
       failed: 0,
+      notSent: 0,
     });
     expect(await deliverDue(database.db, transports, at(1))).toEqual({
       sent: 0,
       retried: 0,
       failed: 0,
+      notSent: 0,
     });
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({
@@ -107,7 +113,7 @@ describe("the outbox", () => {
     expect(row).toMatchObject({ status: "sent", attempts: 1 });
   });
 
-  it("retries a refused message with growing gaps, then gives up", async () => {
+  it("retries a message refused for now (4xx) with growing gaps, then gives up, not blaming the address", async () => {
     await enqueue(
       database.db,
       {
@@ -133,8 +139,8 @@ describe("the outbox", () => {
       expect(row.attempts).toBe(attempt);
       expect(report).toEqual(
         attempt < MAX_ATTEMPTS
-          ? { sent: 0, retried: 1, failed: 0 }
-          : { sent: 0, retried: 0, failed: 1 },
+          ? { sent: 0, retried: 1, failed: 0, notSent: 0 }
+          : { sent: 0, retried: 0, failed: 1, notSent: 0 },
       );
       expect(row.last_error).toContain("mailbox unavailable");
       times.push((row.next_attempt_at.getTime() - at(minute).getTime()) / 60_000);
@@ -142,6 +148,7 @@ describe("the outbox", () => {
         sent: 0,
         retried: 0,
         failed: 0,
+        notSent: 0,
       });
       minute = (row.next_attempt_at.getTime() - at(0).getTime()) / 60_000;
     }
@@ -152,6 +159,41 @@ describe("the outbox", () => {
       .where("idempotency_key", "=", "bounce-1")
       .executeTakeFirstOrThrow();
     expect(row.status).toBe("failed");
+    const failure = await database.db
+      .selectFrom("outbox")
+      .select("failure")
+      .where("idempotency_key", "=", "bounce-1")
+      .executeTakeFirstOrThrow();
+    expect(failure.failure).toBe("provider");
+  });
+
+  it("gives up at once on an address the mail server refuses for good (5xx), against the address", async () => {
+    await enqueue(
+      database.db,
+      {
+        schoolId: school.id,
+        idempotencyKey: "unknown-1",
+        channel: "email",
+        to: "unknown@home.invalid",
+        subject: "x",
+        body: "x",
+        purpose: "test",
+      },
+      at(200),
+    );
+    expect(await deliverDue(database.db, transports, at(200))).toEqual({
+      sent: 0,
+      retried: 0,
+      failed: 1,
+      notSent: 0,
+    });
+    const row = await database.db
+      .selectFrom("outbox")
+      .select(["status", "failure", "last_error", "attempts"])
+      .where("idempotency_key", "=", "unknown-1")
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: "failed", failure: "address", attempts: 1 });
+    expect(row.last_error).toContain("no such user");
   });
 
   it("sends a message claimed by a process that crashed, once, after its claim runs out", async () => {

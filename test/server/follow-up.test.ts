@@ -75,9 +75,13 @@ describe("first-day absence follow-up", () => {
     ).toEqual({ families: 0, socialWorkers: 0 });
     const messages = await db
       .selectFrom("outbox")
-      .select(["channel", "to_address", "purpose", "body"])
+      .select(["channel", "to_address", "purpose", "body", "html"])
       .orderBy("id")
       .execute();
+    // Emails carry HTML beside their plain text; texts are text only.
+    expect(messages[0]?.html).toContain("<h1");
+    expect(messages[0]?.html).toContain("was not in school at registration today");
+    expect(messages[2]?.html).toBeNull();
     expect(messages.map((m) => [m.channel, m.to_address, m.purpose])).toEqual([
       ["email", "jo.worker@council.invalid", "social_worker"],
       ["email", "ms.a@home.invalid", "first_day_absence"],

@@ -166,7 +166,7 @@ async function purgeKind(
           await trx
             .deleteFrom("outbox")
             .where("school_id", "=", schoolId)
-            .where("status", "in", ["sent", "failed"])
+            .where("status", "in", ["sent", "failed", "not_sent"])
             .where("created_at", "<", startOfDay)
             .executeTakeFirst()
         ).numDeletedRows,

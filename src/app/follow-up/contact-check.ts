@@ -60,7 +60,18 @@ export async function contactCheck(
       .selectFrom("outbox")
       .select(["channel", "to_address", "last_error", "created_at"])
       .where("school_id", "=", schoolId)
-      .where("status", "=", "failed")
+      // The address's failures only: not an outage or a wrong key at the provider, nor a
+      // message never sent for want of a provider; a permanent failure the provider reported
+      // after accepting it counts.
+      .where((eb) =>
+        eb.or([
+          eb.and([
+            eb("status", "=", "failed"),
+            eb.or([eb("failure", "is", null), eb("failure", "=", "address")]),
+          ]),
+          eb.and([eb("status", "=", "sent"), eb("delivery", "=", "permanent_failure")]),
+        ]),
+      )
       .execute(),
     // Only the latest delivery to each address matters: it clears any failure before it.
     db
@@ -68,6 +79,7 @@ export async function contactCheck(
       .select(["channel", "to_address", (eb) => eb.fn.max("sent_at").as("sent_at")])
       .where("school_id", "=", schoolId)
       .where("status", "=", "sent")
+      .where((eb) => eb.or([eb("delivery", "is", null), eb("delivery", "=", "delivered")]))
       .groupBy(["channel", "to_address"])
       .execute(),
     db

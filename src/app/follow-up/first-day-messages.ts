@@ -3,7 +3,9 @@ import type { DB } from "../../db/schema.ts";
 import { UNAUTHORISED_SYMBOLS } from "../../domain/codes.ts";
 import { dayLabel, type IsoDate } from "../../domain/dates.ts";
 import { registerState } from "../../domain/register-times.ts";
+import { emailHtml } from "../messages/email-html.ts";
 import { enqueue } from "../messages/outbox.ts";
+import { smsNumber } from "../messages/phone.ts";
 import { type Moment, registerTimesOf } from "../registers/register.ts";
 import { queueSocialWorkerNotices } from "./social-worker-notices.ts";
 
@@ -58,7 +60,9 @@ export async function queueFirstDayMessages(
     const mine = contacts.filter((c) => c.pupil_id === absence.pupil_id);
     const family = mine.find((c) => c.parental_responsibility && (c.phone || c.email));
     if (absence.code === "N" && family) {
-      const sms = Boolean(family.phone && /^(\+44|0)7/.test(family.phone.replace(/\s/g, "")));
+      // A number that can take a text (a mobile, however it was typed); else the email address.
+      const sms = Boolean(family.phone && smsNumber(family.phone).ok) || !family.email;
+      const body = `${school.name}: ${name} was not in school at registration today (${dayLabel(date)}) and we have no reason for the absence. Please reply with the reason, or call the school office.`;
       const queued = await enqueue(
         db,
         {
@@ -67,7 +71,8 @@ export async function queueFirstDayMessages(
           channel: sms ? "sms" : "email",
           to: sms ? (family.phone as string) : (family.email as string),
           subject: sms ? null : `${name} is not in school today`,
-          body: `${school.name}: ${name} was not in school at registration today (${dayLabel(date)}) and we have no reason for the absence. Please reply with the reason, or call the school office.`,
+          body,
+          html: sms ? null : emailHtml(school.name, body),
           pupilId: absence.pupil_id,
           contactId: family.id,
           purpose: "first_day_absence",

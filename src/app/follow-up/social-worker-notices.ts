@@ -3,6 +3,7 @@ import type { DB } from "../../db/schema.ts";
 import { codeOn, UNAUTHORISED_SYMBOLS } from "../../domain/codes.ts";
 import { dayLabel, type IsoDate } from "../../domain/dates.ts";
 import { registerState } from "../../domain/register-times.ts";
+import { emailHtml } from "../messages/email-html.ts";
 import { enqueue } from "../messages/outbox.ts";
 import { type Moment, registerTimesOf } from "../registers/register.ts";
 
@@ -109,6 +110,7 @@ export async function queueSocialWorkerNotices(
         to: worker.email as string,
         subject: `${toldBefore ? "Absence reason changed" : "Absence"}: ${name}, ${when}`,
         body,
+        html: emailHtml(school.name, body),
         pupilId: mark.pupil_id,
         contactId: worker.id,
         purpose: "social_worker",

@@ -1,6 +1,7 @@
-import { type Kysely, sql } from "kysely";
-import type { DB } from "../../db/schema.ts";
-import type { Transports } from "./transports.ts";
+import { type Kysely, sql, type Updateable } from "kysely";
+import type { DB, OutboxTable } from "../../db/schema.ts";
+import { smsNumber } from "./phone.ts";
+import { type Attachment, NoProvider, SendFailure, type Transports } from "./transports.ts";
 
 export interface NewMessage {
   schoolId: number;
@@ -9,6 +10,10 @@ export interface NewMessage {
   to: string;
   subject?: string | null;
   body: string;
+  /** An email's HTML; `body` is its plain-text alternative. */
+  html?: string | null;
+  /** A letter issued, attached to the email as its PDF. */
+  letterId?: number | null;
   pupilId?: number | null;
   contactId?: number | null;
   purpose: string;
@@ -25,6 +30,8 @@ export async function enqueue(db: Kysely<DB>, message: NewMessage, now: Date): P
       to_address: message.to,
       subject: message.subject ?? null,
       body: message.body,
+      html: message.html ?? null,
+      letter_id: message.letterId ?? null,
       pupil_id: message.pupilId ?? null,
       contact_id: message.contactId ?? null,
       purpose: message.purpose,
@@ -48,6 +55,8 @@ export interface DeliveryReport {
   sent: number;
   retried: number;
   failed: number;
+  /** No provider configured: recorded "not sent: no provider" for the office to see. */
+  notSent: number;
 }
 
 /**
@@ -62,7 +71,7 @@ export async function deliverDue(
   now: Date,
   batch = 25,
 ): Promise<DeliveryReport> {
-  const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
+  const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, notSent: 0 };
   const due = await sql<{ school_id: number }>`
     select distinct school_id from outbox
     where (status in ('queued', 'retry') and next_attempt_at <= ${now})
@@ -85,6 +94,8 @@ interface ClaimedMessage {
   to_address: string;
   subject: string | null;
   body: string;
+  html: string | null;
+  letter_id: number | null;
   attempts: number;
 }
 
@@ -106,7 +117,7 @@ async function claimDue(
       order by next_attempt_at, id
       limit ${limit}
       for update skip locked)
-    returning school_id, id, idempotency_key, channel, to_address, subject, body, attempts`.execute(
+    returning school_id, id, idempotency_key, channel, to_address, subject, body, html, letter_id, attempts`.execute(
     db,
   );
   return rows;
@@ -123,55 +134,123 @@ async function deliverClaimed(
   if (rows.length === 0) return;
   const school = await db
     .selectFrom("schools")
-    .select(["id", "email_from", "email_reply_to", "sms_provider", "sms_webhook_url", "sms_sender"])
+    .select([
+      "id",
+      "email_from",
+      "email_reply_to",
+      "sms_provider",
+      "sms_webhook_url",
+      "sms_sender",
+      "notify_api_key",
+      "notify_sms_template_id",
+      "twilio_account_sid",
+      "twilio_auth_token",
+      "twilio_from",
+    ])
     .where("id", "=", schoolId)
     .executeTakeFirst();
+  const record = (id: number, change: Parameters<typeof updateMessage>[2]) =>
+    updateMessage(db, schoolId, change, id);
   for (const message of rows) {
     try {
+      let to = message.to_address;
+      if (message.channel === "sms") {
+        const number = smsNumber(to);
+        if (!number.ok) throw new SendFailure(`Not sent: ${number.why}`, "address", false);
+        to = number.e164;
+      }
       const transport =
         message.channel === "email"
           ? transports.email
           : transports.sms({
+              schoolId,
               smsProvider: school?.sms_provider ?? "log",
               webhookUrl: school?.sms_webhook_url ?? null,
               sender: school?.sms_sender ?? null,
+              notifyApiKey: school?.notify_api_key ?? null,
+              notifySmsTemplateId: school?.notify_sms_template_id ?? null,
+              twilioAccountSid: school?.twilio_account_sid ?? null,
+              twilioAuthToken: school?.twilio_auth_token ?? null,
+              twilioFrom: school?.twilio_from ?? null,
             });
+      const attachments = message.letter_id ? await letterPdf(db, schoolId, message.letter_id) : [];
       const providerId = await transport.send({
         idempotencyKey: `${message.school_id}-${message.idempotency_key}`,
-        to: message.to_address,
+        to,
         subject: message.subject,
         body: message.body,
+        html: message.html,
+        attachments,
         from: school?.email_from ?? null,
         replyTo: school?.email_reply_to ?? null,
       });
-      await db
-        .updateTable("outbox")
-        .set({
-          status: "sent",
-          sent_at: now,
-          provider_id: providerId,
-          claimed_until: null,
-          last_error: null,
-        })
-        .where("school_id", "=", message.school_id)
-        .where("id", "=", message.id)
-        .execute();
+      await record(message.id, {
+        status: "sent",
+        sent_at: now,
+        provider_id: providerId,
+        claimed_until: null,
+        last_error: null,
+        failure: null,
+      });
       report.sent++;
     } catch (error) {
-      const giveUp = message.attempts >= MAX_ATTEMPTS;
-      await db
-        .updateTable("outbox")
-        .set({
-          status: giveUp ? "failed" : "retry",
-          last_error: (error as Error).message.slice(0, 500),
+      if (error instanceof NoProvider) {
+        // Not a failure of the address, and not sent: it waits for the office, not for a retry.
+        await record(message.id, {
+          status: "not_sent",
+          last_error: error.message,
           claimed_until: null,
-          next_attempt_at: new Date(now.getTime() + backoffMinutes(message.attempts) * 60_000),
-        })
-        .where("school_id", "=", message.school_id)
-        .where("id", "=", message.id)
-        .execute();
+          failure: null,
+        });
+        report.notSent++;
+        continue;
+      }
+      const failure = error instanceof SendFailure ? error : null;
+      const giveUp = message.attempts >= MAX_ATTEMPTS || failure?.retry === false;
+      await record(message.id, {
+        status: giveUp ? "failed" : "retry",
+        last_error: (error as Error).message.slice(0, 500),
+        claimed_until: null,
+        failure: failure?.blames ?? null,
+        next_attempt_at: new Date(now.getTime() + backoffMinutes(message.attempts) * 60_000),
+      });
       if (giveUp) report.failed++;
       else report.retried++;
     }
   }
+}
+
+async function updateMessage(
+  db: Kysely<DB>,
+  schoolId: number,
+  change: Updateable<OutboxTable>,
+  id: number,
+): Promise<void> {
+  await db
+    .updateTable("outbox")
+    .set(change)
+    .where("school_id", "=", schoolId)
+    .where("id", "=", id)
+    .execute();
+}
+
+/** The letter as issued: its PDF, named for the file a parent saves. */
+async function letterPdf(
+  db: Kysely<DB>,
+  schoolId: number,
+  letterId: number,
+): Promise<Attachment[]> {
+  const letter = await db
+    .selectFrom("letters")
+    .select(["id", "letter_id", "issued_on", "pdf"])
+    .where("school_id", "=", schoolId)
+    .where("id", "=", letterId)
+    .executeTakeFirstOrThrow();
+  return [
+    {
+      filename: `${letter.letter_id}-${letter.issued_on}.pdf`.replace(/[^\w.-]/g, "-"),
+      content: Buffer.from(letter.pdf),
+      contentType: "application/pdf",
+    },
+  ];
 }

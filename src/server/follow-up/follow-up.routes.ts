@@ -172,7 +172,7 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
         summary: "Messages and their delivery status",
         params: schoolParams,
         querystring: z.object({
-          status: z.enum(["queued", "sending", "retry", "sent", "failed"]).optional(),
+          status: z.enum(["queued", "sending", "retry", "sent", "failed", "not_sent"]).optional(),
         }),
       },
     },
@@ -190,6 +190,8 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
           "status",
           "attempts",
           "last_error",
+          "failure",
+          "delivery",
           "created_at",
           "sent_at",
           "pupil_id",

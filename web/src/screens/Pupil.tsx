@@ -14,6 +14,7 @@ import { Chart } from "../ui/Chart.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
+import { EmailLetterButton } from "./Messaging.tsx";
 import { PupilRecordAccess } from "./PupilRecordAccess.tsx";
 import { RollDeletion } from "./RollDeletion.tsx";
 import { SafeguardingFlags } from "./SafeguardingFlags.tsx";
@@ -263,6 +264,12 @@ export function PupilProfile() {
             {dayLabel(l.issued_on)}: {l.letter_id.replaceAll("_", " ")} to {l.addressee} ·{" "}
             <a href={`/api/schools/${schoolId}/letters/${l.id}/pdf`}>PDF</a> ·{" "}
             <a href={`/api/schools/${schoolId}/letters/${l.id}/docx`}>Word</a>
+            {schoolId && can("letters.send") ? (
+              <>
+                {" "}
+                · <EmailLetterButton schoolId={schoolId} letterRecordId={l.id} />
+              </>
+            ) : null}
           </li>
         ))}
       </ul>

@@ -7,6 +7,7 @@ import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { ContactsToCheck } from "./ContactCheck.tsx";
 import { LeaveDecisions } from "./LeaveRequests.tsx";
+import { UndeliveredMessages } from "./Messaging.tsx";
 
 interface TodayData {
   date: string;
@@ -372,6 +373,7 @@ export function Today() {
         />
       )}
       <ContactsToCheck schoolId={schoolId} />
+      <UndeliveredMessages schoolId={schoolId} />
     </section>
   );
 }
