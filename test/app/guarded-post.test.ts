@@ -1,13 +1,10 @@
-import { execFileSync } from "node:child_process";
 import type { LookupAddress } from "node:dns";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { guardedPostJson, RefusedAddress } from "../../src/app/messages/guarded-post.ts";
 import { WebhookSmsTransport } from "../../src/app/messages/transports.ts";
+import { selfSignedCertificate } from "../support/tls.ts";
 
 /**
  * A real HTTPS server on this machine plays the SMS gateway; a resolver that answers a public
@@ -19,51 +16,26 @@ let ca: Buffer;
 const received: { headers: Record<string, unknown>; body: string }[] = [];
 /** What the gateway answers next. */
 let answer = 202;
-const dir = mkdtempSync(join(tmpdir(), "rollbook-tls-"));
 
 beforeAll(async () => {
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-keyout",
-      join(dir, "key.pem"),
-      "-out",
-      join(dir, "cert.pem"),
-      "-subj",
-      "/CN=gateway.test",
-      "-addext",
-      "subjectAltName=DNS:gateway.test,DNS:localhost",
-    ],
-    { stdio: "ignore" },
-  );
-  ca = readFileSync(join(dir, "cert.pem"));
-  server = createServer(
-    { key: readFileSync(join(dir, "key.pem")), cert: ca },
-    (request, response) => {
-      let body = "";
-      request.on("data", (chunk) => {
-        body += chunk;
-      });
-      request.on("end", () => {
-        received.push({ headers: request.headers, body });
-        response.writeHead(answer, { "content-type": "application/json" });
-        response.end(JSON.stringify({ id: "gw-1" }));
-      });
-    },
-  );
+  const { key, cert } = selfSignedCertificate(["gateway.test", "localhost"]);
+  ca = cert;
+  server = createServer({ key, cert }, (request, response) => {
+    let body = "";
+    request.on("data", (chunk) => {
+      body += chunk;
+    });
+    request.on("end", () => {
+      received.push({ headers: request.headers, body });
+      response.writeHead(answer, { "content-type": "application/json" });
+      response.end(JSON.stringify({ id: "gw-1" }));
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   port = (server.address() as AddressInfo).port;
 });
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const answering =

@@ -80,7 +80,8 @@ describe("first-day absence follow-up", () => {
       .execute();
     // Emails carry HTML beside their plain text; texts are text only.
     expect(messages[0]?.html).toContain("<h1");
-    expect(messages[0]?.html).toContain("was not in school at registration today");
+    expect(messages[1]?.html).toContain("<h1");
+    expect(messages[1]?.html).toContain("was not in school at registration today");
     expect(messages[2]?.html).toBeNull();
     expect(messages.map((m) => [m.channel, m.to_address, m.purpose])).toEqual([
       ["email", "jo.worker@council.invalid", "social_worker"],

@@ -1,4 +1,4 @@
-import { createServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { FastifyBaseLogger } from "fastify";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -21,6 +21,7 @@ import {
   TWILIO_SID,
   TWILIO_TOKEN,
 } from "../../support/sms-providers.ts";
+import { selfSignedCertificate } from "../../support/tls.ts";
 
 const TEMPLATE = "f33517ff-2a88-4f6e-b855-c550268ce08a";
 const log = { info: () => {} } as unknown as FastifyBaseLogger;
@@ -247,7 +248,8 @@ describe("texts through Twilio (its own client, against a local Twilio)", () => 
 describe("texts through the school's own webhook", () => {
   it("retries a 5xx, gives up at once on a 4xx as the provider's failure", async () => {
     const answers = [503, 400];
-    const hook = createServer((request, response) => {
+    const { key, cert } = selfSignedCertificate();
+    const hook = createHttpsServer({ key, cert }, (request, response) => {
       request.resume();
       request.on("end", () => {
         response.statusCode = answers.shift() ?? 200;
@@ -256,10 +258,15 @@ describe("texts through the school's own webhook", () => {
       });
     });
     await new Promise<void>((resolve) => hook.listen(0, "127.0.0.1", resolve));
-    const address = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/sms`;
+    const address = `https://localhost:${(hook.address() as AddressInfo).port}/sms`;
     const viaHook: Transports = {
       ...transports,
-      sms: () => new WebhookSmsTransport(address, "School"),
+      // A gateway inside the network, as an operator would allow it.
+      sms: () =>
+        new WebhookSmsTransport(address, "School", {
+          allowedHosts: ["localhost"],
+          tls: { ca: cert },
+        }),
     };
     try {
       const school = await schoolWith("log");
