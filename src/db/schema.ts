@@ -173,6 +173,8 @@ export interface LetterTable {
   docx: Uint8Array;
   batch_id: string | null;
   proposal_id: number | null;
+  /** The meeting the letter invites to. */
+  meeting_id: number | null;
   issued_on: string;
   issued_by: string;
   issued_at: CreatedAt;
@@ -223,7 +225,7 @@ export interface AbsenceReportTable {
 type Json = ColumnType<unknown, string | undefined, string>;
 
 export type MeetingFormat = "in_person" | "online" | "telephone";
-export type MeetingStatus = "invited" | "held" | "failed_to_attend" | "cancelled";
+export type MeetingStatus = "invited" | "held" | "failed_to_attend" | "cancelled" | "rescheduled";
 
 export interface MeetingTable {
   school_id: number;
@@ -241,6 +243,12 @@ export interface MeetingTable {
   notes: string | null;
   outcome: string | null;
   recorded_by: string;
+  /** Held: who came, by name and role. */
+  attended: Json | null;
+  /** Held: what was agreed. */
+  agreed: string | null;
+  /** The meeting this one replaced, rescheduled at the parent's request. */
+  rescheduled_from: number | null;
 }
 
 export type ContractStatus = "active" | "termination_warning" | "terminated" | "completed";
@@ -259,6 +267,14 @@ export interface ContractTable {
   baseline_possible: number;
   status: Generated<ContractStatus>;
   recorded_by: string;
+  /** The held meeting it was agreed at. */
+  meeting_id: number | null;
+  /** [{ percent, by }]: an attendance figure to reach by a date. */
+  targets: Generated<Json>;
+  parent_commitments: Generated<Json>;
+  pupil_commitments: Generated<Json>;
+  /** Who agreed it for the family: [{ name, on }]. */
+  agreed_by: Generated<Json>;
 }
 
 export interface ContractReviewTable {

@@ -71,7 +71,7 @@ export async function issueLetters(
   const meeting = request.meetingId
     ? await db
         .selectFrom("meetings")
-        .select(["scheduled_for", "format"])
+        .select(["scheduled_for", "format", "location", "attendees"])
         .where("school_id", "=", access.schoolId)
         .where("id", "=", request.meetingId)
         .executeTakeFirst()
@@ -102,7 +102,14 @@ export async function issueLetters(
     }
     const openCase = await openCaseOf(db, access.schoolId, pupilId);
     const occasion: Occasion = {
-      meeting: meeting ? { scheduledFor: meeting.scheduled_for, format: meeting.format } : null,
+      meeting: meeting
+        ? {
+            scheduledFor: meeting.scheduled_for,
+            format: meeting.format,
+            location: meeting.location,
+            invitees: meeting.attendees as { name: string; role: string }[],
+          }
+        : null,
       reviewDate: request.reviewDate ?? openCase?.nextReviewOn ?? null,
       sender: { name: access.actor.name, role: senderRole(access) },
     };
@@ -170,6 +177,7 @@ export async function issueLetters(
           docx,
           batch_id: batchId,
           proposal_id: proposalId,
+          meeting_id: request.meetingId ?? null,
           issued_on: today,
           issued_by: access.signature(),
         })
@@ -182,7 +190,12 @@ export async function issueLetters(
           by: access.signature(),
           kind: "letter_sent",
           summary: `Letter sent to ${contact.name}: ${template.title}`,
-          detail: { letter: template.letterId, letterRecordId: id, proposalId },
+          detail: {
+            letter: template.letterId,
+            letterRecordId: id,
+            proposalId,
+            meetingId: request.meetingId ?? null,
+          },
         });
       }
     }

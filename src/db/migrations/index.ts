@@ -14,6 +14,7 @@ import * as accountsAndSignIn from "./20261201_1000_accounts_and_sign_in.ts";
 import * as accessLogLists from "./20261201_1200_access_log_lists.ts";
 import * as integrity from "./20261201_1300_integrity.ts";
 import * as noticeToImproveStage from "./20261201_1310_notice_to_improve_stage.ts";
+import * as meetingsAndContractDocuments from "./20261202_1100_meetings_and_contract_documents.ts";
 
 /** Every migration in order. Forward-only: a landed migration is never edited, only followed. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   "20261201_1200_access_log_lists": accessLogLists,
   "20261201_1300_integrity": integrity,
   "20261201_1310_notice_to_improve_stage": noticeToImproveStage,
+  "20261202_1100_meetings_and_contract_documents": meetingsAndContractDocuments,
 };

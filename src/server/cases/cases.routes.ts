@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { caseEventFor } from "../../app/access/safeguarding.ts";
 import { caseToWork } from "../../app/cases/case-access.ts";
-import { closeCase, stageName, startStage } from "../../app/cases/case-stages.ts";
+import { caseDetail } from "../../app/cases/case-detail.ts";
+import { closeCase, startStage } from "../../app/cases/case-stages.ts";
 import { evidencePack } from "../../app/cases/chronology.ts";
 import { contactLogOf, logContact } from "../../app/cases/contact-log.ts";
 import { agreeContract, endContract, reviewContract } from "../../app/cases/contracts.ts";
@@ -14,29 +14,22 @@ import {
   referToSocialCare,
   reportMissingEducation,
 } from "../../app/cases/interventions.ts";
-import { inviteToMeeting, recordMeeting } from "../../app/cases/meetings.ts";
 import { worklist } from "../../app/cases/worklist.ts";
 import { displayName, momentOf } from "../../app/registers/register.ts";
-import { caseContracts, caseEvents, caseMeetings } from "../../db/repositories/cases.ts";
 import { currentPolicy } from "../../db/repositories/policies.ts";
-import { londonToday } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import type { RouteApp } from "../app.ts";
 import { asDownload } from "../download.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
 import { visiblePupil } from "../pupils/pupils.routes.ts";
+import { meetingRoutes } from "./meetings.routes.ts";
 
 const caseParams = schoolParams.extend({ caseId: id });
-const meetingKind = z
-  .string()
-  .regex(
-    /^[a-z_]{3,60}$/,
-    "a meeting kind such as isap, attendance_contract_meeting, review_meeting, professionals_meeting",
-  );
 
 export async function caseRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;
   const today = () => momentOf(app.clock()).date;
+  await meetingRoutes(app);
 
   app.get(
     "/:schoolId/cases",
@@ -146,31 +139,8 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         params: caseParams,
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const { caseRecord, stored } = await caseToWork(db, access, request.params.caseId, {
-        mustBeOpen: false,
-      });
-      const [events, meetings, contracts, pupil] = await Promise.all([
-        caseEvents(db, access.schoolId, caseRecord.id),
-        caseMeetings(db, access.schoolId, caseRecord.id),
-        caseContracts(db, access.schoolId, caseRecord.id),
-        db
-          .selectFrom("pupils")
-          .select(["legal_forename", "legal_surname", "preferred_forename", "preferred_surname"])
-          .where("school_id", "=", access.schoolId)
-          .where("id", "=", caseRecord.pupilId)
-          .executeTakeFirstOrThrow(),
-      ]);
-      return {
-        ...caseRecord,
-        pupilName: displayName(pupil),
-        stageName: stageName(stored.policy, caseRecord.stageId),
-        events: events.map((e) => caseEventFor(access, e)),
-        meetings,
-        contracts,
-      };
-    },
+    async (request) =>
+      caseDetail(await request.useCaseContext(request.params.schoolId), request.params.caseId),
   );
 
   app.post(
@@ -260,80 +230,6 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         .where("id", "=", caseRecord.id)
         .execute();
       return { caseId: caseRecord.id, owner: staff.name };
-    },
-  );
-
-  app.post(
-    "/:schoolId/cases/:caseId/meetings",
-    {
-      schema: {
-        tags: ["cases"],
-        summary:
-          "Invite the family to a meeting (the policy's notice, a week by default; online and telephone offered)",
-        params: caseParams,
-        body: z.object({
-          kind: meetingKind,
-          scheduledFor: z.iso.datetime({ offset: true }),
-          format: z.enum(["in_person", "online", "telephone"]).default("in_person"),
-          location: z.string().max(200).nullable().default(null),
-          attendees: z
-            .array(z.object({ name: z.string().min(1).max(200), role: z.string().min(1).max(100) }))
-            .max(30)
-            .default([]),
-        }),
-      },
-    },
-    async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const scheduledFor = new Date(request.body.scheduledFor);
-      const invited = await inviteToMeeting(
-        db,
-        access,
-        {
-          ...request.body,
-          caseId: request.params.caseId,
-          scheduledFor,
-          scheduledDay: londonToday(scheduledFor),
-        },
-        today(),
-      );
-      reply.status(201);
-      return invited;
-    },
-  );
-
-  app.post(
-    "/:schoolId/meetings/:meetingId/record",
-    {
-      schema: {
-        tags: ["cases"],
-        summary:
-          "Record how a meeting went: held (with the ISAP agenda and notes), the family did not attend, or cancelled",
-        params: schoolParams.extend({ meetingId: id }),
-        body: z.object({
-          status: z.enum(["held", "failed_to_attend", "cancelled"]),
-          agenda: z
-            .object({
-              reasonForAbsence: z.string().max(2000).optional(),
-              outcomesWanted: z.string().max(2000).optional(),
-              howAchieved: z.string().max(2000).optional(),
-              planActions: z.array(z.string().max(500)).max(30).optional(),
-              reviewDate: isoDate.optional(),
-            })
-            .optional(),
-          notes: z.string().max(10_000).nullable().default(null),
-          outcome: z.string().max(500).nullable().default(null),
-        }),
-      },
-    },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      return recordMeeting(
-        db,
-        access,
-        { meetingId: request.params.meetingId, ...request.body },
-        today(),
-      );
     },
   );
 

@@ -1,0 +1,304 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Pupil } from "../../src/db/schema.ts";
+import { londonInstant } from "../../src/domain/dates.ts";
+import { aCalendar } from "../support/builders.ts";
+import { type Client, type TestServer, testServer } from "../support/server.ts";
+
+/**
+ * Meetings from the case page: scheduled with who is invited and the invitation letter in one
+ * step, then held, missed or moved at the parent's request, each in the chronology.
+ */
+let server: TestServer;
+let office: Client;
+let bilal: Pupil;
+let chloe: Pupil;
+const cases = new Map<number, number>();
+const contacts = new Map<string, number>();
+const url = (path: string) => `/api/schools/${server.school.id}${path}`;
+
+async function on(date: string, time = "10:00"): Promise<void> {
+  server.setNow(date, time);
+  office = await server.as("office");
+}
+
+beforeAll(async () => {
+  server = await testServer();
+  [, bilal, chloe] = server.pupils as [Pupil, Pupil, Pupil];
+  await on("2025-10-10");
+  const head = await server.as("head");
+  expect(
+    (await head.send("POST", url("/policy/adopt"), { preset: "la_contract_process" })).statusCode,
+  ).toBe(201);
+  const rows = ["upn,date,session,code"];
+  for (const date of aCalendar().schoolDays("2025-09-03", "2025-10-09")) {
+    const monday = new Date(`${date}T00:00:00Z`).getUTCDay() === 1;
+    for (const pupil of [bilal, chloe])
+      for (const session of ["AM", "PM"])
+        rows.push(
+          `${pupil.upn},${date},${session},${monday ? "O" : session === "AM" ? "/" : "\\"}`,
+        );
+  }
+  const imported = await office.send("POST", url("/imports/marks"), `${rows.join("\n")}\n`, {
+    "content-type": "text/csv",
+  });
+  expect(imported.statusCode, imported.body).toBe(200);
+  for (const pupil of [bilal, chloe]) {
+    for (const [priority, name, pr] of [
+      [1, `Mrs ${pupil.legal_surname}`, true],
+      [2, `Grandad ${pupil.legal_surname}`, false],
+    ] as const) {
+      const added = await office.send("POST", url(`/pupils/${pupil.id}/contacts`), {
+        priority,
+        name,
+        relationship: pr ? "Mother" : "Grandfather",
+        parentalResponsibility: pr,
+        address: "1 High Street\nLeeds",
+      });
+      expect(added.statusCode, added.body).toBe(200);
+      contacts.set(
+        `${pupil.id}:${name}`,
+        added.json().contacts.find((c: { name: string }) => c.name === name).id,
+      );
+    }
+    const opened = await office.send("POST", url("/cases"), {
+      pupilId: pupil.id,
+      stageId: "contract_invite",
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    cases.set(pupil.id, opened.json().id);
+  }
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const invitees = (pupil: Pupil) => [
+  {
+    name: `Mrs ${pupil.legal_surname}`,
+    role: "parent",
+    contactId: contacts.get(`${pupil.id}:Mrs ${pupil.legal_surname}`),
+  },
+  { name: pupil.legal_forename, role: "pupil" },
+  { name: "Ms Dale", role: "attendance_lead" },
+  { name: "Mr Okafor", role: "ewo" },
+];
+
+describe("scheduling a meeting", () => {
+  it("writes the invitation letter in the same step, with the meeting's date, time, place and panel", async () => {
+    const caseId = cases.get(bilal.id);
+    const scheduled = await office.send("POST", url(`/cases/${caseId}/meetings`), {
+      kind: "attendance_contract_meeting",
+      scheduledFor: londonInstant("2025-10-17", "15:30").toISOString(),
+      format: "in_person",
+      location: "the inclusion room",
+      invitees: invitees(bilal),
+      letterId: "la_1_contract_invite",
+    });
+    expect(scheduled.statusCode, scheduled.body).toBe(201);
+    const { meetingId, letters } = scheduled.json();
+    expect(scheduled.json().invitation).toBe(1);
+    // One letter: only the mother has parental responsibility.
+    expect(letters.letters).toHaveLength(1);
+    const letter = await server.database.db
+      .selectFrom("letters")
+      .select(["content", "meeting_id", "addressee"])
+      .where("id", "=", letters.letters[0].id)
+      .executeTakeFirstOrThrow();
+    expect(letter.meeting_id).toBe(meetingId);
+    expect(letter.content).toContain(
+      "formal attendance contract meeting on 17 Oct 2025 at 15:30 (in person: the inclusion room) with Ms Dale (attendance lead) and Mr Okafor (education welfare officer)",
+    );
+    const page = (await office.get(url(`/cases/${caseId}`))).json();
+    expect(page.events.map((e: { summary: string }) => e.summary)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^Invitation to an attendance contract meeting on 17 Oct 2025 at 15:30 \(in person\): Mrs .+ \(parent or carer\), .+ \(pupil\), Ms Dale \(attendance lead\), Mr Okafor \(ewo \/ aso\)$/,
+        ),
+        `Letter sent to ${letter.addressee}: LA letter 1: invitation to an attendance contract meeting`,
+      ]),
+    );
+    expect(page.meetings[0]).toMatchObject({ id: meetingId, letter_sent: true });
+    expect(page.meetingRules).toEqual({
+      noticeDays: 7,
+      earliestDay: "2025-10-17",
+      missedBeforeProfessionalsMeeting: 2,
+    });
+    expect(page.meetingLetters).toContainEqual({
+      letterId: "la_2_second_invite",
+      title: "LA letter 2: second invitation to an attendance contract meeting",
+    });
+    // The letter was written for the meeting: nothing is due for its invitation.
+    const work = (await office.get(url("/worklist?range=week"))).json().items;
+    expect(work.filter((i: { kind: string }) => i.kind === "send_invitation")).toEqual([]);
+  });
+
+  it("refuses too little notice, and a parent without parental responsibility, saying why", async () => {
+    const caseId = cases.get(chloe.id);
+    const early = await office.send("POST", url(`/cases/${caseId}/meetings`), {
+      kind: "attendance_contract_meeting",
+      scheduledFor: londonInstant("2025-10-16", "15:30").toISOString(),
+    });
+    expect(early.statusCode).toBe(400);
+    expect(early.json().error.message).toBe(
+      "A meeting needs at least 7 days' notice: the earliest date is 17 Oct 2025",
+    );
+    const grandad = await office.send("POST", url(`/cases/${caseId}/meetings`), {
+      kind: "attendance_contract_meeting",
+      scheduledFor: londonInstant("2025-10-20", "09:00").toISOString(),
+      invitees: [
+        {
+          name: `Grandad ${chloe.legal_surname}`,
+          role: "parent",
+          contactId: contacts.get(`${chloe.id}:Grandad ${chloe.legal_surname}`),
+        },
+      ],
+    });
+    expect(grandad.statusCode).toBe(400);
+    expect(grandad.json().error.message).toMatch(/has no parental responsibility/);
+  });
+
+  it("stands or falls with its letter: an unknown letter leaves no meeting behind", async () => {
+    const caseId = cases.get(chloe.id) as number;
+    const refused = await office.send("POST", url(`/cases/${caseId}/meetings`), {
+      kind: "attendance_contract_meeting",
+      scheduledFor: londonInstant("2025-10-20", "09:00").toISOString(),
+      letterId: "no_such_letter",
+    });
+    expect(refused.statusCode).toBe(404);
+    const stored = await server.database.db
+      .selectFrom("meetings")
+      .select("id")
+      .where("case_id", "=", caseId)
+      .execute();
+    expect(stored).toEqual([]);
+  });
+
+  it("shows the invitation as due until a letter is written for that meeting", async () => {
+    const caseId = cases.get(chloe.id);
+    const scheduled = await office.send("POST", url(`/cases/${caseId}/meetings`), {
+      kind: "attendance_contract_meeting",
+      scheduledFor: londonInstant("2025-10-20", "09:00").toISOString(),
+      format: "online",
+      invitees: invitees(chloe),
+    });
+    expect(scheduled.statusCode, scheduled.body).toBe(201);
+    expect(scheduled.json().letters).toBeNull();
+    const due = (await office.get(url("/worklist?range=today"))).json().items;
+    expect(due).toContainEqual(
+      expect.objectContaining({
+        kind: "send_invitation",
+        pupilId: chloe.id,
+        summary: "Send the invitation to the attendance contract meeting on 20 Oct 2025",
+      }),
+    );
+    const written = await office.send("POST", url("/letters"), {
+      letterId: "la_1_contract_invite",
+      pupilIds: [chloe.id],
+      meetingId: scheduled.json().meetingId,
+    });
+    expect(written.statusCode, written.body).toBe(201);
+    const after = (await office.get(url("/worklist?range=today"))).json().items;
+    expect(after.filter((i: { kind: string }) => i.kind === "send_invitation")).toEqual([]);
+  });
+});
+
+describe("recording a meeting", () => {
+  it("moves a meeting the parent asked to change without counting it as missed", async () => {
+    await on("2025-10-16", "11:00");
+    const caseId = cases.get(bilal.id);
+    const [first] = (await office.get(url(`/cases/${caseId}`))).json().meetings;
+    const past = await office.send("POST", url(`/meetings/${first.id}/record`), {
+      status: "rescheduled",
+      rescheduledFor: londonInstant("2025-10-15", "09:00").toISOString(),
+    });
+    expect(past.statusCode).toBe(400);
+    expect(past.json().error.message).toBe("The new time must be still to come");
+    const moved = await office.send("POST", url(`/meetings/${first.id}/record`), {
+      status: "rescheduled",
+      rescheduledFor: londonInstant("2025-10-21", "16:00").toISOString(),
+      format: "telephone",
+      notes: "Mother works until 15:30 on Fridays",
+      letterId: "la_1_contract_invite",
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json().letters.letters).toHaveLength(1);
+    const page = (await office.get(url(`/cases/${caseId}`))).json();
+    expect(
+      page.meetings.map((m: { status: string; invitation: number; format: string }) => [
+        m.status,
+        m.invitation,
+        m.format,
+      ]),
+    ).toEqual([
+      ["rescheduled", 1, "in_person"],
+      ["invited", 1, "telephone"],
+    ]);
+    expect(page.events.map((e: { summary: string }) => e.summary)).toContain(
+      "Attendance contract meeting rescheduled at the parent's request to 21 Oct 2025 at 16:00",
+    );
+    const again = await office.send("POST", url(`/meetings/${first.id}/record`), {
+      status: "held",
+      attended: [{ name: "Mrs X", role: "parent" }],
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.message).toBe(
+      `Meeting ${first.id} was already recorded as rescheduled`,
+    );
+  });
+
+  it("records who came and what was agreed; a meeting held needs to say who came", async () => {
+    await on("2025-10-21", "17:00");
+    const caseId = cases.get(bilal.id);
+    const meeting = (await office.get(url(`/cases/${caseId}`))).json().meetings[1];
+    const nobody = await office.send("POST", url(`/meetings/${meeting.id}/record`), {
+      status: "held",
+    });
+    expect(nobody.statusCode).toBe(400);
+    expect(nobody.json().error.message).toBe("Say who came to the meeting");
+    const held = await office.send("POST", url(`/meetings/${meeting.id}/record`), {
+      status: "held",
+      attended: invitees(bilal).slice(0, 3),
+      notes: "Monday mornings are the problem",
+      agreed: "A contract with a morning check-in",
+      outcome: "Contract to be drawn up",
+    });
+    expect(held.statusCode, held.body).toBe(200);
+    expect(held.json()).toEqual({ nextStep: null });
+    const page = (await office.get(url(`/cases/${caseId}`))).json();
+    expect(page.meetings[1]).toMatchObject({
+      status: "held",
+      agreed: "A contract with a morning check-in",
+      attended: invitees(bilal).slice(0, 3),
+    });
+    expect(page.events.at(-1).summary).toBe(
+      `Attendance contract meeting held with Mrs ${bilal.legal_surname}, ${bilal.legal_forename}, Ms Dale: Contract to be drawn up. Agreed: A contract with a morning check-in`,
+    );
+    // The change and its access-log row were written together (the refusal is logged apart).
+    const logged = await server.database.db
+      .selectFrom("access_log")
+      .select(["pupil_id", "status"])
+      .where("what", "=", "POST /api/schools/:schoolId/meetings/:meetingId/record")
+      .where("action", "=", "change")
+      .where("pupil_id", "=", bilal.id)
+      .execute();
+    expect(logged.filter((l) => l.status === 200)).toHaveLength(2);
+  });
+
+  it("after a missed meeting asks for the second invitation", async () => {
+    await on("2025-10-20", "10:00");
+    const caseId = cases.get(chloe.id);
+    const [meeting] = (await office.get(url(`/cases/${caseId}`))).json().meetings;
+    const missed = await office.send("POST", url(`/meetings/${meeting.id}/record`), {
+      status: "failed_to_attend",
+    });
+    expect(missed.json().nextStep).toContain("send a second invitation");
+    const second = await office.send("POST", url(`/cases/${caseId}/meetings`), {
+      kind: "attendance_contract_meeting",
+      scheduledFor: londonInstant("2025-10-27", "09:00").toISOString(),
+      letterId: "la_2_second_invite",
+      invitees: invitees(chloe),
+    });
+    expect(second.statusCode, second.body).toBe(201);
+    expect(second.json().invitation).toBe(2);
+  });
+});
