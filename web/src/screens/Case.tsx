@@ -5,6 +5,12 @@ import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { CaseContract, type Contract } from "./CaseContract.tsx";
+import {
+  CaseMeetings,
+  type FamilyContact,
+  type Meeting,
+  type MeetingRules,
+} from "./CaseMeetings.tsx";
 
 interface CaseDetail {
   id: number;
@@ -19,16 +25,11 @@ interface CaseDetail {
   nextReviewOn: string | null;
   outcome: string | null;
   events: { id: number; happened_on: string; kind: string; summary: string; recorded_by: string }[];
-  meetings: {
-    id: number;
-    kind: string;
-    invitation: number;
-    scheduled_for: string;
-    format: string;
-    status: string;
-    outcome: string | null;
-  }[];
+  meetings: Meeting[];
   contracts: Contract[];
+  contacts: FamilyContact[];
+  meetingLetters: { letterId: string; title: string }[];
+  meetingRules: MeetingRules;
 }
 
 export function CasePage() {
@@ -38,9 +39,6 @@ export function CasePage() {
   // Working a case is the office's: other roles are told so rather than shown refused buttons.
   const mayWork = can("cases.manage");
   const { data, error, reload } = useApi<CaseDetail>(schoolId && mayWork ? base : null);
-  const [when, setWhen] = useState("");
-  const [format, setFormat] = useState("in_person");
-  const [kind, setKind] = useState("attendance_contract_meeting");
   const [problem, setProblem] = useState<Error | null>(null);
   const [done, setDone] = useState<string | null>(null);
   if (permissions !== null && !mayWork)
@@ -88,49 +86,7 @@ export function CasePage() {
       {done && <Notice tone="success">{done}</Notice>}
       <ErrorNotice error={problem} />
       {data.status === "open" && (
-        <form
-          className="row"
-          aria-label="Invite to a meeting"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void run(
-              () =>
-                api.post(`${base}/meetings`, {
-                  kind,
-                  scheduledFor: new Date(when).toISOString(),
-                  format,
-                }),
-              "Invitation recorded: send the letter from Letters.",
-            );
-          }}
-        >
-          <label>
-            Meeting
-            <select value={kind} onChange={(e) => setKind(e.target.value)}>
-              <option value="attendance_contract_meeting">Attendance contract meeting</option>
-              <option value="isap">Internal School Attendance Panel</option>
-              <option value="review_meeting">Review meeting</option>
-              <option value="professionals_meeting">Professionals' meeting</option>
-            </select>
-          </label>
-          <label>
-            When
-            <input
-              type="datetime-local"
-              required
-              value={when}
-              onChange={(e) => setWhen(e.target.value)}
-            />
-          </label>
-          <label>
-            How
-            <select value={format} onChange={(e) => setFormat(e.target.value)}>
-              <option value="in_person">In person</option>
-              <option value="online">Online</option>
-              <option value="telephone">Telephone</option>
-            </select>
-          </label>
-          <button type="submit">Invite</button>
+        <p>
           <button
             type="button"
             className="secondary"
@@ -140,27 +96,19 @@ export function CasePage() {
           >
             Issue a notice to improve
           </button>
-        </form>
+        </p>
       )}
-      <h2>Meetings</h2>
-      {data.meetings.length === 0 ? (
-        <p>No meetings yet.</p>
-      ) : (
-        <ul>
-          {data.meetings.map((m) => (
-            <li key={m.id}>
-              {new Date(m.scheduled_for).toLocaleString("en-GB", {
-                dateStyle: "medium",
-                timeStyle: "short",
-              })}
-              : {m.kind.replaceAll("_", " ")} ({m.format.replace("_", " ")}
-              {m.invitation > 1 ? `, invitation ${m.invitation}` : ""}) ·{" "}
-              {m.status.replaceAll("_", " ")}
-              {m.outcome ? `: ${m.outcome}` : ""}
-            </li>
-          ))}
-        </ul>
-      )}
+      <CaseMeetings
+        schoolBase={`/api/schools/${schoolId}`}
+        caseBase={base}
+        open={data.status === "open"}
+        pupilName={data.pupilName}
+        meetings={data.meetings}
+        contacts={data.contacts}
+        letters={data.meetingLetters}
+        rules={data.meetingRules}
+        onChange={reload}
+      />
       <CaseContract
         schoolBase={`/api/schools/${schoolId}`}
         caseBase={base}
