@@ -179,8 +179,8 @@ test("the attendance officer accepts a proposal, works the case and writes the l
   // The parent asks to move it, then comes.
   const record = page.getByRole("form", { name: /^Record the attendance contract meeting on/ });
   await record.getByLabel("Rescheduled at the parent's request").check();
-  await record.getByLabel("New date").fill("2026-01-26");
-  await record.getByLabel("New time").fill("15:45");
+  await record.getByLabel("New date", { exact: true }).fill("2026-01-26");
+  await record.getByLabel("New time", { exact: true }).fill("15:45");
   await record.getByLabel("Letter for the new time").selectOption({ label: "No letter" });
   await record.getByRole("button", { name: "Record the outcome" }).click();
   await page.getByText("Attendance contract meeting moved to Mon, 26 Jan 2026 at 15:45.").waitFor();
@@ -202,15 +202,30 @@ test("the attendance officer accepts a proposal, works the case and writes the l
   // The contract: agreed with support from each side, then reviewed against the baseline.
   const contract = page.getByRole("form", { name: "Record an attendance contract" });
   await contract.getByLabel("Barriers identified (one a line)").fill("Anxiety on Monday mornings");
+  await contract.getByLabel("Reached by").fill("2026-03-27");
   await contract
-    .getByLabel("The school will (one a line)")
-    .fill("Meet at the gate each morning\nWeekly check-in with the tutor");
+    .getByLabel("The school will (one a line: what / who / by YYYY-MM-DD)")
+    .fill("Meet at the gate each morning / Ms Dale / 2026-01-19\nWeekly check-in with the tutor");
   await contract
-    .getByLabel("The family will (one a line)")
+    .getByLabel("The parents agree to (one a line)")
     .fill("Bedtime by 21:30 on school nights");
+  await contract.getByLabel("The pupil agrees to (one a line)").fill("Go to the gate meeting");
+  const agreedBy = contract.getByRole("group", { name: "Agreed by" }).getByRole("checkbox");
+  if ((await agreedBy.count()) > 0) await agreedBy.first().check();
   await contract.getByRole("button", { name: "Record the contract" }).click();
   await page.getByText(/^Contract recorded; first review/).waitFor();
   await page.getByText("School: Weekly check-in with the tutor").waitFor();
+  await page
+    .getByText("School: Meet at the gate each morning (Ms Dale), by Mon, 19 Jan 2026")
+    .waitFor();
+  await page.getByText("The parents agree to: Bedtime by 21:30 on school nights.").waitFor();
+  const contractPdf = await page.request.get(
+    (await page
+      .getByRole("link", { name: "The contract to print (PDF)" })
+      .getAttribute("href")) as string,
+  );
+  expect(contractPdf.headers()["content-type"]).toBe("application/pdf");
+  expect((await contractPdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
   // Reviewing on the day it was agreed is refused: improvement is judged on a school week at least.
   await page.getByLabel("Review outcome").fill("Keep going: the gate meetings help");
   await page.getByRole("button", { name: "Record the review" }).click();

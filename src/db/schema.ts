@@ -270,11 +270,11 @@ export interface ContractTable {
   /** The held meeting it was agreed at. */
   meeting_id: number | null;
   /** [{ percent, by }]: an attendance figure to reach by a date. */
-  targets: Generated<Json>;
-  parent_commitments: Generated<Json>;
-  pupil_commitments: Generated<Json>;
+  targets: Json;
+  parent_commitments: Json;
+  pupil_commitments: Json;
   /** Who agreed it for the family: [{ name, on }]. */
-  agreed_by: Generated<Json>;
+  agreed_by: Json;
 }
 
 export interface ContractReviewTable {

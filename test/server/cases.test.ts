@@ -188,6 +188,7 @@ describe("the attendance contract process", () => {
     expect(held.json()).toEqual({ nextStep: null });
     const contract = await office.send("POST", url(`/cases/${chloeCase.id}/contracts`), {
       targetPercent: 95,
+      parentsAgreed: ["Mrs Chloe's mother"],
       barriers: ["Family visits at weekends"],
       support: [
         { by: "school", action: "Weekly check-in with the attendance officer" },

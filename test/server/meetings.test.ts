@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pupil } from "../../src/db/schema.ts";
 import { londonInstant } from "../../src/domain/dates.ts";
 import { aCalendar } from "../support/builders.ts";
+import { pdfText } from "../support/pdf-text.ts";
 import { type Client, type TestServer, testServer } from "../support/server.ts";
 
 /**
@@ -300,5 +301,83 @@ describe("recording a meeting", () => {
     });
     expect(second.statusCode, second.body).toBe(201);
     expect(second.json().invitation).toBe(2);
+  });
+});
+
+describe("contracts from a meeting", () => {
+  it("refuses a contract after the family did not attend, saying what to do instead", async () => {
+    await on("2025-10-21", "17:30");
+    const refused = await office.send("POST", url(`/cases/${cases.get(chloe.id)}/contracts`), {
+      targetPercent: 95,
+      support: [{ by: "school", action: "Morning check-in" }],
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toBe(
+      "A contract is agreed with the parents at a meeting they attend: the family did not attend the attendance contract meeting on 20 Oct 2025. Record a professionals' meeting to agree support without them instead",
+    );
+  });
+
+  it("records the contract agreed at the meeting held with the parent, as a document to print", async () => {
+    await on("2025-10-21", "17:30");
+    const caseId = cases.get(bilal.id);
+    const held = (await office.get(url(`/cases/${caseId}`))).json().meetings[1];
+    const badTarget = await office.send("POST", url(`/cases/${caseId}/contracts`), {
+      targetPercent: 95,
+      targets: [{ percent: 92, by: "2025-10-01" }],
+      support: [{ by: "school", action: "Morning check-in" }],
+    });
+    expect(badTarget.statusCode).toBe(400);
+    expect(badTarget.json().error.message).toBe(
+      "A target's date must be still to come: 1 Oct 2025 is not",
+    );
+    const agreed = await office.send("POST", url(`/cases/${caseId}/contracts`), {
+      targetPercent: 95,
+      targets: [
+        { percent: 90, by: "2025-11-21" },
+        { percent: 95, by: "2025-12-19" },
+      ],
+      barriers: ["The bus on Monday mornings"],
+      support: [
+        {
+          by: "school",
+          action: "Morning check-in at the gate",
+          owner: "Ms Dale",
+          due: "2025-10-27",
+        },
+        { by: "partner", partner: "Early Help", action: "Family support worker" },
+      ],
+      parentCommitments: ["Bilal at the bus stop by 07:50"],
+      pupilCommitments: ["Go to the check-in every Monday"],
+      parentsAgreed: [`Mrs ${bilal.legal_surname}`],
+      moveToStage: "contract",
+    });
+    expect(agreed.statusCode, agreed.body).toBe(201);
+    expect(agreed.json()).toMatchObject({ meetingId: held.id });
+    const page = (await office.get(url(`/cases/${caseId}`))).json();
+    expect(page.stageId).toBe("contract");
+    expect(page.events.at(-1).summary).toMatch(
+      new RegExp(
+        `^Attendance contract agreed with Mrs ${bilal.legal_surname}: target 95%, 2 support action\\(s\\), review on `,
+      ),
+    );
+    const pdf = await office.get(url(`/contracts/${agreed.json().contractId}/document`));
+    expect(pdf.headers["content-type"]).toBe("application/pdf");
+    const text = pdfText(pdf.rawPayload);
+    for (const expected of [
+      "Attendance contract for",
+      "90% attendance by 21 Nov 2025",
+      "The bus on Monday mornings",
+      "The school: Morning check-in at the gate (Ms Dale), by 27 Oct 2025",
+      "Early Help: Family support worker",
+      "Bilal at the bus stop by 07:50",
+      "Go to the check-in every Monday",
+      `Agreed by Mrs ${bilal.legal_surname} on 21 Oct 2025.`,
+    ])
+      expect(text).toContain(expected);
+    const word = await office.get(
+      url(`/contracts/${agreed.json().contractId}/document?format=docx`),
+    );
+    expect(word.statusCode).toBe(200);
+    expect(word.rawPayload.subarray(0, 2).toString()).toBe("PK");
   });
 });

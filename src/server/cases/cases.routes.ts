@@ -4,7 +4,6 @@ import { caseDetail } from "../../app/cases/case-detail.ts";
 import { closeCase, startStage } from "../../app/cases/case-stages.ts";
 import { evidencePack } from "../../app/cases/chronology.ts";
 import { contactLogOf, logContact } from "../../app/cases/contact-log.ts";
-import { agreeContract, endContract, reviewContract } from "../../app/cases/contracts.ts";
 import { evidencePackPdf } from "../../app/cases/evidence-pack-pdf.ts";
 import {
   issueNoticeToImprove,
@@ -22,6 +21,7 @@ import type { RouteApp } from "../app.ts";
 import { asDownload } from "../download.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
 import { visiblePupil } from "../pupils/pupils.routes.ts";
+import { contractRoutes } from "./contracts.routes.ts";
 import { meetingRoutes } from "./meetings.routes.ts";
 
 const caseParams = schoolParams.extend({ caseId: id });
@@ -30,6 +30,7 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;
   const today = () => momentOf(app.clock()).date;
   await meetingRoutes(app);
+  await contractRoutes(app);
 
   app.get(
     "/:schoolId/cases",
@@ -230,95 +231,6 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         .where("id", "=", caseRecord.id)
         .execute();
       return { caseId: caseRecord.id, owner: staff.name };
-    },
-  );
-
-  app.post(
-    "/:schoolId/cases/:caseId/contracts",
-    {
-      schema: {
-        tags: ["cases"],
-        summary: "Record an agreed attendance contract or plan",
-        params: caseParams,
-        body: z.object({
-          kind: z.enum(["attendance_contract", "attendance_plan"]).default("attendance_contract"),
-          targetPercent: z.number().min(0).max(100),
-          barriers: z.array(z.string().min(1).max(500)).max(30).default([]),
-          support: z
-            .array(
-              z.object({
-                by: z.enum(["school", "parent", "partner"]),
-                partner: z.string().max(200).optional(),
-                action: z.string().min(1).max(1000),
-              }),
-            )
-            .min(1)
-            .max(50),
-          reviewWeeks: z.number().int().min(1).max(26).optional(),
-          moveToStage: z.string().min(1).max(60).optional(),
-        }),
-      },
-    },
-    async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const agreed = await agreeContract(
-        db,
-        access,
-        { ...request.body, caseId: request.params.caseId },
-        today(),
-      );
-      reply.status(201);
-      return agreed;
-    },
-  );
-
-  app.post(
-    "/:schoolId/contracts/:contractId/reviews",
-    {
-      schema: {
-        tags: ["cases"],
-        summary: "Review a contract: attendance since it was agreed against the attendance then",
-        params: schoolParams.extend({ contractId: id }),
-        body: z.object({
-          outcome: z.string().trim().min(1).max(500),
-          notes: z.string().max(10_000).nullable().default(null),
-          nextReviewWeeks: z.number().int().min(1).max(26).optional(),
-        }),
-      },
-    },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      return reviewContract(
-        db,
-        access,
-        { contractId: request.params.contractId, ...request.body },
-        today(),
-      );
-    },
-  );
-
-  app.post(
-    "/:schoolId/contracts/:contractId/end",
-    {
-      schema: {
-        tags: ["cases"],
-        summary: "Warn that the contract may end (parents not engaging), or end it",
-        params: schoolParams.extend({ contractId: id }),
-        body: z.object({
-          step: z.enum(["termination_warning", "terminated"]),
-          reason: z.string().trim().min(1).max(1000),
-        }),
-      },
-    },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      await endContract(
-        db,
-        access,
-        { contractId: request.params.contractId, ...request.body },
-        today(),
-      );
-      return { contractId: request.params.contractId, status: request.body.step };
     },
   );
 

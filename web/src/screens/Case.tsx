@@ -30,6 +30,7 @@ interface CaseDetail {
   contacts: FamilyContact[];
   meetingLetters: { letterId: string; title: string }[];
   meetingRules: MeetingRules;
+  stages: { id: string; name: string }[];
 }
 
 export function CasePage() {
@@ -114,6 +115,9 @@ export function CasePage() {
         caseBase={base}
         open={data.status === "open"}
         contracts={data.contracts}
+        meetings={data.meetings}
+        contacts={data.contacts}
+        stages={data.stages}
         onChange={reload}
       />
       <h2>Chronology</h2>
