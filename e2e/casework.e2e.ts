@@ -212,7 +212,11 @@ test("the attendance officer accepts a proposal, works the case and writes the l
   await contract.getByLabel("The pupil agrees to (one a line)").fill("Go to the gate meeting");
   const agreedBy = contract.getByRole("group", { name: "Agreed by" }).getByRole("checkbox");
   if ((await agreedBy.count()) > 0) await agreedBy.first().check();
-  await contract.getByRole("button", { name: "Record the contract" }).click();
+  const [agreedResponse] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith(`/cases/${caseId}/contracts`)),
+    contract.getByRole("button", { name: "Record the contract" }).click(),
+  ]);
+  expect(agreedResponse.status(), await agreedResponse.text()).toBe(201);
   await page.getByText(/^Contract recorded; first review/).waitFor();
   await page.getByText("School: Weekly check-in with the tutor").waitFor();
   await page

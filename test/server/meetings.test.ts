@@ -381,3 +381,59 @@ describe("contracts from a meeting", () => {
     expect(word.rawPayload.subarray(0, 2).toString()).toBe("PK");
   });
 });
+
+describe("stage moves from the case page", () => {
+  it("moves, closes and reopens a case, each with its reason in the chronology", async () => {
+    await on("2025-10-22", "12:00");
+    const caseId = cases.get(chloe.id);
+    const moved = await office.send("POST", url(`/cases/${caseId}/stage`), {
+      stageId: "notice_to_improve",
+      reason: "Parents not engaging after two letters",
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json()).toEqual({ caseId, stageId: "notice_to_improve" });
+    const same = await office.send("POST", url(`/cases/${caseId}/stage`), {
+      stageId: "notice_to_improve",
+    });
+    expect(same.statusCode).toBe(409);
+    const unknown = await office.send("POST", url(`/cases/${caseId}/stage`), {
+      stageId: "nowhere",
+    });
+    expect(unknown.statusCode).toBe(400);
+    const closed = await office.send("POST", url(`/cases/${caseId}/close`), {
+      outcome: "Left the school",
+    });
+    expect(closed.json()).toEqual({ closed: caseId });
+    const noReason = await office.send("POST", url(`/cases/${caseId}/reopen`), {
+      stageId: "contract_invite",
+      reason: " ",
+    });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json().error.message).toMatch(/give the reason/);
+    const reopened = await office.send("POST", url(`/cases/${caseId}/reopen`), {
+      stageId: "contract_invite",
+      reason: "Returned to the school",
+    });
+    expect(reopened.statusCode, reopened.body).toBe(201);
+    expect(reopened.json().reopenedFrom).toBe(caseId);
+    const again = await office.send("POST", url(`/cases/${caseId}/reopen`), {
+      stageId: "contract_invite",
+      reason: "Twice",
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.message).toBe(
+      `This pupil already has an open case (${reopened.json().caseId}): work that one`,
+    );
+    const old = (await office.get(url(`/cases/${caseId}`))).json();
+    expect(old.events.map((e: { summary: string }) => e.summary).slice(-2)).toEqual([
+      expect.stringMatching(/^Moved to .+: Parents not engaging after two letters$/),
+      "Case closed: Left the school",
+    ]);
+    const fresh = (await office.get(url(`/cases/${reopened.json().caseId}`))).json();
+    expect(fresh.events[0].summary).toMatch(
+      new RegExp(
+        `^Case reopened at .+ \\(earlier case ${caseId} had closed\\): Returned to the school$`,
+      ),
+    );
+  });
+});

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { caseToWork } from "../../app/cases/case-access.ts";
 import { caseDetail } from "../../app/cases/case-detail.ts";
-import { closeCase, startStage } from "../../app/cases/case-stages.ts";
+import { startStage } from "../../app/cases/case-stages.ts";
 import { evidencePack } from "../../app/cases/chronology.ts";
 import { contactLogOf, logContact } from "../../app/cases/contact-log.ts";
 import { evidencePackPdf } from "../../app/cases/evidence-pack-pdf.ts";
@@ -23,6 +23,7 @@ import { id, isoDate, schoolParams } from "../params.ts";
 import { visiblePupil } from "../pupils/pupils.routes.ts";
 import { contractRoutes } from "./contracts.routes.ts";
 import { meetingRoutes } from "./meetings.routes.ts";
+import { stageRoutes } from "./stages.routes.ts";
 
 const caseParams = schoolParams.extend({ caseId: id });
 
@@ -31,6 +32,7 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
   const today = () => momentOf(app.clock()).date;
   await meetingRoutes(app);
   await contractRoutes(app);
+  await stageRoutes(app);
 
   app.get(
     "/:schoolId/cases",
@@ -142,60 +144,6 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
     },
     async (request) =>
       caseDetail(await request.useCaseContext(request.params.schoolId), request.params.caseId),
-  );
-
-  app.post(
-    "/:schoolId/cases/:caseId/stage",
-    {
-      schema: {
-        tags: ["cases"],
-        summary: "Move the case to another stage",
-        params: caseParams,
-        body: z.object({ stageId: z.string().min(1) }),
-      },
-    },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const { caseRecord, stored } = await caseToWork(db, access, request.params.caseId);
-      return db.transaction().execute((tx) =>
-        startStage(tx, access.schoolId, stored, {
-          pupilId: caseRecord.pupilId,
-          stageId: request.body.stageId,
-          today: today(),
-          by: access.signature(),
-        }),
-      );
-    },
-  );
-
-  app.post(
-    "/:schoolId/cases/:caseId/close",
-    {
-      schema: {
-        tags: ["cases"],
-        summary: "Close the case with its outcome",
-        params: caseParams,
-        body: z.object({ outcome: z.string().trim().min(1).max(200) }),
-      },
-    },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const { caseRecord, stored } = await caseToWork(db, access, request.params.caseId);
-      await db
-        .transaction()
-        .execute((tx) =>
-          closeCase(
-            tx,
-            access.schoolId,
-            stored,
-            caseRecord,
-            request.body.outcome,
-            today(),
-            access.signature(),
-          ),
-        );
-      return { closed: caseRecord.id };
-    },
   );
 
   app.post(

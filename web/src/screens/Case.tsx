@@ -11,6 +11,7 @@ import {
   type Meeting,
   type MeetingRules,
 } from "./CaseMeetings.tsx";
+import { CaseStage } from "./CaseStage.tsx";
 
 interface CaseDetail {
   id: number;
@@ -99,6 +100,13 @@ export function CasePage() {
           </button>
         </p>
       )}
+      <CaseStage
+        caseBase={base}
+        open={data.status === "open"}
+        stageId={data.stageId}
+        stages={data.stages}
+        onChange={reload}
+      />
       <CaseMeetings
         schoolBase={`/api/schools/${schoolId}`}
         caseBase={base}

@@ -242,6 +242,55 @@ function ReviewContract({
   );
 }
 
+function EndContract({
+  schoolBase,
+  contract,
+  onDone,
+}: {
+  schoolBase: string;
+  contract: Contract;
+  onDone: (message: string) => void;
+}) {
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<Error | null>(null);
+  const send = async (step: "termination_warning" | "terminated") => {
+    setError(null);
+    try {
+      await api.post(`${schoolBase}/contracts/${contract.id}/end`, { step, reason });
+      setReason("");
+      onDone(step === "terminated" ? "Contract ended." : "Termination warning recorded.");
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+  return (
+    <form
+      aria-label="Warn or end the contract"
+      className="row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void send(contract.status === "termination_warning" ? "terminated" : "termination_warning");
+      }}
+    >
+      <ErrorNotice error={error} />
+      <label>
+        Reason (parents not keeping to it, say)
+        <input
+          required
+          value={reason}
+          maxLength={1000}
+          onChange={(e) => setReason(e.target.value)}
+        />
+      </label>
+      <button type="submit" className="secondary">
+        {contract.status === "termination_warning"
+          ? "End the contract"
+          : "Warn that the contract may end"}
+      </button>
+    </form>
+  );
+}
+
 /** The case's attendance contract: agreeing one, its support and targets, and its reviews against the baseline. */
 export function CaseContract({
   schoolBase,
@@ -337,6 +386,9 @@ export function CaseContract({
                 </li>
               ))}
             </ol>
+          )}
+          {open && (current.status === "active" || current.status === "termination_warning") && (
+            <EndContract schoolBase={schoolBase} contract={current} onDone={done} />
           )}
           {open && current.status === "active" && (
             <ReviewContract
