@@ -239,8 +239,46 @@ test("the attendance officer accepts a proposal, works the case and writes the l
   expect(pageProblems(page).splice(0)).toEqual([
     "Failed to load resource: the server responded with a status of 409 (Conflict)",
   ]);
+  // A call logged from the case, against the contact actually spoken to.
+  const log = page.getByRole("form", { name: "Log a contact" });
+  const spokenTo = log.getByLabel("Spoken to");
+  const options = await spokenTo.locator("option").allTextContents();
+  await spokenTo.selectOption({ index: options.length > 2 ? 1 : 0 });
+  const who = (await spokenTo.locator("option:checked").textContent())?.replace(/ \(.*$/, "");
+  await log.getByLabel("Outcome").fill("Agreed to walk her to the gate");
+  await log.getByRole("button", { name: "Log it" }).click();
+  await log.getByText(`Phone call with ${who} logged.`).waitFor();
+  await page.getByText(`phone · ${who}: Agreed to walk her to the gate`).waitFor();
   await expectAccessible(page, "case page");
   await screenshot(page, "case");
+  // Stage moves with their reasons; closing, then reopening, opens a new linked case.
+  const moveForm = page.getByRole("form", { name: "Move the case" });
+  const nextStage = (await moveForm
+    .getByLabel("Move to")
+    .locator("option")
+    .first()
+    .textContent()) as string;
+  await moveForm.getByLabel("Why").fill("Contract agreed with the family");
+  await moveForm.getByRole("button", { name: "Move the case" }).click();
+  await page.getByText(`Moved to ${nextStage}.`).waitFor();
+  await page
+    .locator(".chronology li")
+    .filter({ hasText: `Moved to ${nextStage}: Contract agreed with the family` })
+    .waitFor();
+  const closeForm = page.getByRole("form", { name: "Close the case" });
+  await closeForm.getByLabel("Outcome").fill("Moved away");
+  await closeForm.getByRole("button", { name: "Close the case" }).click();
+  await page.getByText("Closed: Moved away", { exact: true }).waitFor();
+  const reopenForm = page.getByRole("form", { name: "Reopen the case" });
+  await reopenForm.getByLabel("Why").fill("Came back to the school");
+  await reopenForm.getByRole("button", { name: "Reopen the case" }).click();
+  await page
+    .getByRole("heading", { level: 1, name: new RegExp(`: case (?!${caseId}$)\\d+$`) })
+    .waitFor();
+  await page
+    .locator(".chronology li")
+    .filter({ hasText: `(earlier case ${caseId} had closed): Came back to the school` })
+    .waitFor();
   const stored = await db
     .selectFrom("meetings")
     .select(["kind", "format"])

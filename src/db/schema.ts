@@ -318,7 +318,8 @@ export type ContactMethod =
   | "letter"
   | "home_visit"
   | "meeting"
-  | "in_person";
+  | "in_person"
+  | "note";
 
 export interface ContactLogTable {
   school_id: number;

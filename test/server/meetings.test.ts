@@ -437,3 +437,46 @@ describe("stage moves from the case page", () => {
     );
   });
 });
+
+describe("the contact log from the case page", () => {
+  it("logs a call against the contact spoken to, and a note with no one spoken to", async () => {
+    await on("2025-10-22", "15:00");
+    const call = await office.send("POST", url(`/pupils/${bilal.id}/contact-log`), {
+      happenedAt: londonInstant("2025-10-22", "14:30").toISOString(),
+      method: "phone",
+      contactId: contacts.get(`${bilal.id}:Grandad ${bilal.legal_surname}`),
+      withWhom: `Grandad ${bilal.legal_surname}`,
+      outcome: "Will bring him on Monday",
+    });
+    expect(call.statusCode, call.body).toBe(201);
+    const note = await office.send("POST", url(`/pupils/${bilal.id}/contact-log`), {
+      happenedAt: londonInstant("2025-10-22", "14:45").toISOString(),
+      method: "note",
+      withWhom: "(note)",
+      outcome: "Bus company confirms the 07:55 is often late",
+    });
+    expect(note.statusCode, note.body).toBe(201);
+    const wrong = await office.send("POST", url(`/pupils/${bilal.id}/contact-log`), {
+      happenedAt: londonInstant("2025-10-22", "14:50").toISOString(),
+      method: "phone",
+      contactId: contacts.get(`${chloe.id}:Mrs ${chloe.legal_surname}`),
+      withWhom: "Chloe's mother",
+      outcome: "Wrong family",
+    });
+    expect(wrong.statusCode).toBe(400);
+    const logged = await server.database.db
+      .selectFrom("contact_log")
+      .select(["method", "contact_id", "case_id"])
+      .where("pupil_id", "=", bilal.id)
+      .orderBy("id")
+      .execute();
+    expect(logged).toEqual([
+      {
+        method: "phone",
+        contact_id: contacts.get(`${bilal.id}:Grandad ${bilal.legal_surname}`),
+        case_id: cases.get(bilal.id),
+      },
+      { method: "note", contact_id: null, case_id: cases.get(bilal.id) },
+    ]);
+  });
+});

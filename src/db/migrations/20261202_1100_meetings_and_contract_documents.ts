@@ -7,7 +7,8 @@ import { type Kysely, sql } from "kysely";
  * - a letter names the meeting it invites to, so the worklist's "invitation due" clears when one
  *   is written for that meeting;
  * - a contract or plan is a document drawn up at a held meeting: its targets (a figure by a date),
- *   the parent's and the pupil's commitments, and who agreed it for the family.
+ *   the parent's and the pupil's commitments, and who agreed it for the family;
+ * - the contact log takes a note (something learned or done with no one spoken to).
  */
 const statements = [
   "alter table meetings drop constraint meetings_status_check",
@@ -29,6 +30,9 @@ const statements = [
      add column pupil_commitments jsonb not null default '[]',
      add column agreed_by jsonb not null default '[]',
      add foreign key (school_id, meeting_id) references meetings(school_id, id)`,
+  "alter table contact_log drop constraint contact_log_method_check",
+  `alter table contact_log add constraint contact_log_method_check
+     check (method in ('phone', 'text', 'email', 'letter', 'home_visit', 'meeting', 'in_person', 'note'))`,
 ];
 
 export async function up(db: Kysely<unknown>): Promise<void> {

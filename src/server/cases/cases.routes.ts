@@ -332,6 +332,7 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
             "home_visit",
             "meeting",
             "in_person",
+            "note",
           ]),
           direction: z.enum(["outgoing", "incoming"]).default("outgoing"),
           contactId: id.nullable().default(null),

@@ -12,6 +12,7 @@ import {
   type MeetingRules,
 } from "./CaseMeetings.tsx";
 import { CaseStage } from "./CaseStage.tsx";
+import { LogContact } from "./LogContact.tsx";
 
 interface CaseDetail {
   id: number;
@@ -41,6 +42,20 @@ export function CasePage() {
   // Working a case is the office's: other roles are told so rather than shown refused buttons.
   const mayWork = can("cases.manage");
   const { data, error, reload } = useApi<CaseDetail>(schoolId && mayWork ? base : null);
+  const contactLog = useApi<{
+    contacts: {
+      id: number;
+      happenedAt: string;
+      method: string;
+      withWhom: string;
+      outcome: string;
+      recordedBy: string;
+    }[];
+  }>(
+    schoolId && data && can("pupils.safeguarding")
+      ? `/api/schools/${schoolId}/pupils/${data.pupilId}/contact-log`
+      : null,
+  );
   const [problem, setProblem] = useState<Error | null>(null);
   const [done, setDone] = useState<string | null>(null);
   if (permissions !== null && !mayWork)
@@ -128,6 +143,31 @@ export function CasePage() {
         stages={data.stages}
         onChange={reload}
       />
+      <h2>Contact with the family</h2>
+      {contactLog.data && (
+        <ul>
+          {contactLog.data.contacts.length === 0 && <li>No contacts logged.</li>}
+          {contactLog.data.contacts.map((c) => (
+            <li key={c.id}>
+              {new Date(c.happenedAt).toLocaleString("en-GB", {
+                dateStyle: "medium",
+                timeStyle: "short",
+                timeZone: "Europe/London",
+              })}
+              : {c.method.replace("_", " ")} · {c.withWhom}: {c.outcome}
+              <span className="muted"> · {c.recordedBy}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {data.status === "open" && can("follow_up.record") && (
+        <LogContact
+          schoolBase={`/api/schools/${schoolId}`}
+          pupilId={data.pupilId}
+          contacts={data.contacts}
+          onDone={contactLog.reload}
+        />
+      )}
       <h2>Chronology</h2>
       <ol className="chronology">
         {data.events.map((e) => (

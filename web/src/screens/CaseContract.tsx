@@ -69,7 +69,9 @@ function AgreeContract({
     (m) => m.status === "held" && (m.attended ?? []).some((a) => a.role === "parent"),
   );
   const parents = contacts.filter((c) => c.parentalResponsibility);
-  const [meetingId, setMeetingId] = useState(String(withParent.at(-1)?.id ?? ""));
+  // Chosen, or the latest held with a parent (the list grows while the form is on screen).
+  const [chosenMeeting, setMeetingId] = useState("");
+  const meetingId = chosenMeeting || String(withParent.at(-1)?.id ?? "");
   const [target, setTarget] = useState("95");
   const [targetBy, setTargetBy] = useState("");
   const [barriers, setBarriers] = useState("");

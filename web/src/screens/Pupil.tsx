@@ -13,6 +13,7 @@ import { Chart } from "../ui/Chart.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
+import { LogContact } from "./LogContact.tsx";
 import { PupilRecordAccess } from "./PupilRecordAccess.tsx";
 
 interface Pupil {
@@ -279,6 +280,14 @@ export function PupilProfile() {
             { key: "outcome", label: "Outcome", value: (c) => c.outcome },
             { key: "by", label: "By", value: (c) => c.recordedBy },
           ]}
+        />
+      )}
+      {can("follow_up.record") && (
+        <LogContact
+          schoolBase={`/api/schools/${schoolId}`}
+          pupilId={Number(pupilId)}
+          contacts={p.contacts ?? []}
+          onDone={contactLog.reload}
         />
       )}
       <PupilRecordAccess pupilId={pupilId as string} />
