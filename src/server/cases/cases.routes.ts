@@ -192,8 +192,10 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      return issueNoticeToImprove(db, access, request.params.caseId, today());
+      return issueNoticeToImprove(
+        await request.useCaseContext(request.params.schoolId),
+        request.params.caseId,
+      );
     },
   );
 
@@ -209,13 +211,10 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      return referForPenaltyNotice(
-        db,
-        access,
-        { caseId: request.params.caseId, contactIds: request.body.contactIds },
-        today(),
-      );
+      return referForPenaltyNotice(await request.useCaseContext(request.params.schoolId), {
+        caseId: request.params.caseId,
+        contactIds: request.body.contactIds,
+      });
     },
   );
 
@@ -230,12 +229,9 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
       const recorded = await recordPenaltyNotice(
-        db,
-        access,
+        await request.useCaseContext(request.params.schoolId),
         { caseId: request.params.caseId, ...request.body },
-        today(),
       );
       reply.status(201);
       return { interventionId: recorded };
@@ -246,9 +242,11 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
     "/:schoolId/cases/:caseId/legal-referral",
     { schema: { tags: ["cases"], summary: "Refer for legal intervention", params: caseParams } },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
       return {
-        interventionId: await referForLegalIntervention(db, access, request.params.caseId, today()),
+        interventionId: await referForLegalIntervention(
+          await request.useCaseContext(request.params.schoolId),
+          request.params.caseId,
+        ),
       };
     },
   );
@@ -264,14 +262,11 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
       return {
         interventionId: await referToSocialCare(
-          db,
-          access,
+          await request.useCaseContext(request.params.schoolId),
           request.params.caseId,
           request.body.reason,
-          today(),
         ),
       };
     },
@@ -288,9 +283,11 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
       return {
-        interventionId: await reportMissingEducation(db, access, request.params.caseId, today()),
+        interventionId: await reportMissingEducation(
+          await request.useCaseContext(request.params.schoolId),
+          request.params.caseId,
+        ),
       };
     },
   );
