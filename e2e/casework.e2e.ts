@@ -317,7 +317,52 @@ test("the attendance officer accepts a proposal, works the case and writes the l
   await screenshot(page, "letters");
   expect(pageProblems(page)).toEqual([]);
   await context.close();
-});
+  // The whole of a case's work in the browser: generous for a shared, busy machine.
+}, 180_000);
+
+test("the attendance officer logs a home visit from the pupil page, against the contact seen", async () => {
+  const { db } = e2e.school.database;
+  const contact = await db
+    .selectFrom("contacts")
+    .select(["id", "pupil_id", "name"])
+    .where("school_id", "=", e2e.school.demo.school.id)
+    .orderBy("pupil_id")
+    .orderBy("priority", "desc")
+    .executeTakeFirstOrThrow();
+  const { page, context } = await signIn(e2e.school, "attendance@northfield.example");
+  await page.goto(`/pupils/${contact.pupil_id}`);
+  const log = page.getByRole("form", { name: "Log a contact" });
+  await log.getByLabel("What").selectOption({ label: "Home visit" });
+  await log.getByLabel("Spoken to").selectOption(String(contact.id));
+  await log.getByLabel("Outcome").fill("Seen at home: unwell, GP appointment booked");
+  await expectAccessible(page, "pupil page: log a contact");
+  await log.getByRole("button", { name: "Log it" }).click();
+  await log.getByText(`Home visit with ${contact.name} logged.`).waitFor();
+  await page
+    .getByRole("table", { name: "Contact with the family" })
+    .getByText("Seen at home: unwell, GP appointment booked")
+    .waitFor();
+  // A note needs no one spoken to.
+  await log.getByLabel("What").selectOption({ label: "Note" });
+  await expect(log.getByLabel("Spoken to").count()).resolves.toBe(0);
+  await log.getByLabel("Note (a line)").fill("School nurse to be asked about the cough");
+  await log.getByRole("button", { name: "Log it" }).click();
+  await log.getByText("Note logged.").waitFor();
+  const logged = await db
+    .selectFrom("contact_log")
+    .select(["method", "contact_id"])
+    .where("school_id", "=", e2e.school.demo.school.id)
+    .where("pupil_id", "=", contact.pupil_id)
+    .orderBy("id", "desc")
+    .limit(2)
+    .execute();
+  expect(logged).toEqual([
+    { method: "note", contact_id: null },
+    { method: "home_visit", contact_id: contact.id },
+  ]);
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+}, 120_000);
 
 test("the office writes the half-termly colour-coded letters to every family by band", async () => {
   const { page, context } = await signIn(e2e.school, "attendance@northfield.example");
