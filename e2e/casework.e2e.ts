@@ -437,3 +437,44 @@ test("the head adjusts a threshold, simulates it against last term, then saves i
   expect(pageProblems(page)).toEqual([]);
   await context.close();
 });
+
+test("the attendance officer dismisses several proposals at once with one reason", async () => {
+  const { db } = e2e.school.database;
+  const waiting = async () =>
+    Number(
+      (
+        await db
+          .selectFrom("proposed_actions")
+          .select(({ fn }) => fn.countAll<string>().as("n"))
+          .where("school_id", "=", e2e.school.demo.school.id)
+          .where("status", "=", "proposed")
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const before = await waiting();
+  const { page, context } = await signIn(e2e.school, "attendance@northfield.example");
+  await page.goto("/worklist");
+  await page
+    .getByText(new RegExp(`^Showing ${Math.min(before, 200)} of ${before} proposal\\(s\\)\\.$`))
+    .waitFor();
+  const boxes = page.getByRole("checkbox", { name: /^Select / });
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  const bulk = page.getByRole("group", { name: "Decide the selected proposals" });
+  await bulk.getByText("2 selected.").waitFor();
+  await expectAccessible(page, "worklist: bulk decisions");
+  await bulk.getByLabel("Reason to dismiss the selected").fill("Known to the EWO already");
+  await bulk.getByRole("button", { name: "Dismiss selected" }).click();
+  await page.getByText("Dismissed 2 proposal(s).").waitFor();
+  await page.getByText(new RegExp(`of ${before - 2} proposal\\(s\\)\\.$`)).waitFor();
+  expect(await waiting()).toBe(before - 2);
+  const reasons = await db
+    .selectFrom("proposed_actions")
+    .select("decision_reason")
+    .where("school_id", "=", e2e.school.demo.school.id)
+    .where("decision_reason", "=", "Known to the EWO already")
+    .execute();
+  expect(reasons).toHaveLength(2);
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+}, 120_000);
