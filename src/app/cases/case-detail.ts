@@ -1,8 +1,10 @@
+import type { Kysely } from "kysely";
 import { caseContracts, caseEvents, caseMeetings } from "../../db/repositories/cases.ts";
+import type { DB } from "../../db/schema.ts";
 import { londonToday } from "../../domain/dates.ts";
+import { DEFAULT_LETTERS } from "../../domain/letters/templates.ts";
 import { caseEventFor } from "../access/safeguarding.ts";
 import type { UseCaseContext } from "../context.ts";
-import { allLetterTemplates } from "../letters/letter-templates.ts";
 import { displayName } from "../registers/register.ts";
 import { caseToWork } from "./case-access.ts";
 import { stageName } from "./case-stages.ts";
@@ -33,7 +35,7 @@ export async function caseDetail(ctx: UseCaseContext, caseId: number) {
       .where("pupil_id", "=", caseRecord.pupilId)
       .orderBy("priority")
       .execute(),
-    allLetterTemplates(db, access.schoolId),
+    meetingLetters(db, access.schoolId),
   ]);
   return {
     ...caseRecord,
@@ -49,11 +51,30 @@ export async function caseDetail(ctx: UseCaseContext, caseId: number) {
       phone: c.phone,
       parentalResponsibility: c.parental_responsibility,
     })),
-    meetingLetters: templates
-      .filter((t) => t.body.includes("{meeting_date}"))
-      .map((t) => ({ letterId: t.letterId, title: t.title }))
-      .sort((a, b) => a.title.localeCompare(b.title)),
+    meetingLetters: templates,
     stages: stored.policy.stages.map((s) => ({ id: s.id, name: stageName(stored.policy, s.id) })),
     meetingRules: meetingRules(stored.policy, londonToday(ctx.clock())),
   };
+}
+
+/** The letters whose wording invites to a meeting: the school's latest versions over the defaults. */
+async function meetingLetters(db: Kysely<DB>, schoolId: number) {
+  const saved = await db
+    .selectFrom("letter_templates")
+    .select(["letter_id", "title", "body"])
+    .where("school_id", "=", schoolId)
+    .orderBy("version", "desc")
+    .execute();
+  const latest = new Map<string, { title: string; body: string }>();
+  for (const [id, letter] of DEFAULT_LETTERS) latest.set(id, letter);
+  const seen = new Set<string>();
+  for (const row of saved) {
+    if (seen.has(row.letter_id)) continue;
+    seen.add(row.letter_id);
+    latest.set(row.letter_id, { title: row.title, body: row.body });
+  }
+  return [...latest]
+    .filter(([, letter]) => letter.body.includes("{meeting_date}"))
+    .map(([letterId, letter]) => ({ letterId, title: letter.title }))
+    .sort((a, b) => a.title.localeCompare(b.title));
 }
