@@ -122,6 +122,8 @@ export async function scheduleMeeting(
   }
   if (professionals && invitation.scheduledFor.getTime() < ctx.clock().getTime())
     throw new RollbookError("invalid_input", "A meeting cannot be arranged for a time gone by");
+  // The same person twice (ticked and typed, say) is one invitee.
+  invitation = { ...invitation, invitees: distinct(invitation.invitees) };
   await checkInvitees(db, access.schoolId, caseRecord.pupilId, invitation.invitees);
   const earlier = await db
     .selectFrom("meetings")
@@ -243,6 +245,16 @@ async function invitationLetter(
     },
     today,
   );
+}
+
+function distinct(invitees: Invitee[]): Invitee[] {
+  const seen = new Set<string>();
+  return invitees.filter((i) => {
+    const key = `${i.role}:${i.name.trim().toLowerCase()}:${i.contactId ?? ""}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function inviteesSummary(invitees: Invitee[]): string {

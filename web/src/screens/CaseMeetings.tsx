@@ -375,8 +375,8 @@ function RecordOutcome({
         <>
           <fieldset className="toggles">
             <legend>Who came</legend>
-            {meeting.attendees.map((a, i) => (
-              <label key={`${a.role}${a.contactId ?? ""}${i}`} className="inline">
+            {meeting.attendees.map((a) => (
+              <label key={`${a.role}:${a.name}:${a.contactId ?? ""}`} className="inline">
                 <input
                   type="checkbox"
                   checked={came.includes(a.name)}
