@@ -8,6 +8,7 @@ import type { Action, Policy } from "../../domain/policy/types.ts";
 import type { SchoolAccess } from "../access/access.ts";
 import { inTransaction, type UseCaseContext } from "../context.ts";
 import { type IssuedLetters, issueLetters } from "../letters/issue-letters.ts";
+import { letterTemplate } from "../letters/letter-templates.ts";
 import { caseToWork } from "./case-access.ts";
 
 /** What the trust policy's Internal School Attendance Panel records. */
@@ -146,6 +147,8 @@ export async function scheduleMeeting(
       `A ${humanKind(invitation.kind)} is already arranged for this case: record how it went first`,
     );
   }
+  // An unknown letter is refused before anything is arranged.
+  if (invitation.letterId) await letterTemplate(db, access.schoolId, invitation.letterId);
   const number = (earlier[0]?.invitation ?? 0) + 1;
   return inTransaction(ctx, "schedule meeting", async (tx) => {
     const meetingId = await insertMeeting(tx, access, caseRecord.id, number, today, invitation);
@@ -321,6 +324,8 @@ export async function recordMeetingOutcome(
     if (record.rescheduledFor.getTime() <= ctx.clock().getTime())
       throw new RollbookError("invalid_input", "The new time must be still to come");
   }
+  if (record.status === "rescheduled" && record.letterId)
+    await letterTemplate(db, access.schoolId, record.letterId);
   let nextStep: string | null = null;
   if (record.status === "failed_to_attend") {
     nextStep =
