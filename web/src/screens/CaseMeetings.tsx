@@ -130,11 +130,17 @@ function ScheduleMeeting({
   const [lead, setLead] = useState("");
   const [ewo, setEwo] = useState("");
   const [others, setOthers] = useState("");
-  const [letterId, setLetterId] = useState(letters[0]?.letterId ?? "");
+  const [chosenLetter, setLetterId] = useState<string | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const professionalsMeeting = kind === "professionals_meeting";
   const ofKind = meetings.filter((m) => m.kind === kind);
   const missed = ofKind.filter((m) => m.status === "failed_to_attend").length;
+  // After a missed meeting the policy's letters have a second invitation: offer it first.
+  const second = (l: { title: string }) => /second/i.test(l.title);
+  const letterId =
+    chosenLetter ??
+    (letters.find((l) => (missed > 0 ? second(l) : !second(l))) ?? letters[0])?.letterId ??
+    "";
   const pending = ofKind.find((m) => m.status === "invited");
   const tooManyMissed = !professionalsMeeting && missed >= rules.missedBeforeProfessionalsMeeting;
   const submit = async (event: FormEvent) => {
