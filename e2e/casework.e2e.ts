@@ -455,7 +455,7 @@ test("the attendance officer dismisses several proposals at once with one reason
   const { page, context } = await signIn(e2e.school, "attendance@northfield.example");
   await page.goto("/worklist");
   await page
-    .getByText(new RegExp(`^Showing ${Math.min(before, 200)} of ${before} proposal\\(s\\)\\.$`))
+    .getByText(new RegExp(`^Showing 1–${Math.min(before, 200)} of ${before} proposal\\(s\\)\\.$`))
     .waitFor();
   const boxes = page.getByRole("checkbox", { name: /^Select / });
   await boxes.nth(0).check();

@@ -33,11 +33,12 @@ export function Worklist() {
   const work = useApi<{ items: WorkItem[] }>(
     schoolId ? `/api/schools/${schoolId}/worklist?range=${range}&owner=${owner}` : null,
   );
-  const [limit, setLimit] = useState(200);
+  const PAGE = 200;
+  const [offset, setOffset] = useState(0);
   const [trigger, setTrigger] = useState("");
   const proposals = useApi<{ proposedActions: Proposal[]; total: number }>(
     schoolId
-      ? `/api/schools/${schoolId}/proposed-actions?limit=${limit}${trigger ? `&triggerId=${encodeURIComponent(trigger)}` : ""}`
+      ? `/api/schools/${schoolId}/proposed-actions?limit=${PAGE}&offset=${offset}${trigger ? `&triggerId=${encodeURIComponent(trigger)}` : ""}`
       : null,
   );
   const [selected, setSelected] = useState<number[]>([]);
@@ -121,12 +122,20 @@ export function Worklist() {
         <fieldset className="row toggles">
           <legend className="visually-hidden">Which proposals</legend>
           <p>
-            Showing {proposals.data.proposedActions.length} of {proposals.data.total} proposal(s)
+            {proposals.data.total === 0
+              ? "No proposals"
+              : `Showing ${offset + 1}–${offset + proposals.data.proposedActions.length} of ${proposals.data.total} proposal(s)`}
             {trigger ? " for this trigger" : ""}.
           </p>
           <label className="inline">
             Trigger
-            <select value={trigger} onChange={(e) => setTrigger(e.target.value)}>
+            <select
+              value={trigger}
+              onChange={(e) => {
+                setTrigger(e.target.value);
+                setOffset(0);
+              }}
+            >
               <option value="">Every trigger</option>
               {Object.entries({
                 ...triggers,
@@ -138,9 +147,18 @@ export function Worklist() {
               ))}
             </select>
           </label>
-          {proposals.data.proposedActions.length < proposals.data.total && (
-            <button type="button" className="secondary" onClick={() => setLimit(limit + 200)}>
-              Show 200 more
+          {offset > 0 && (
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => setOffset(Math.max(0, offset - PAGE))}
+            >
+              Previous {PAGE}
+            </button>
+          )}
+          {offset + proposals.data.proposedActions.length < proposals.data.total && (
+            <button type="button" className="secondary" onClick={() => setOffset(offset + PAGE)}>
+              Next {PAGE}
             </button>
           )}
         </fieldset>
