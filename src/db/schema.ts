@@ -176,6 +176,8 @@ export interface LetterTable {
   docx: Uint8Array;
   batch_id: string | null;
   proposal_id: number | null;
+  /** The meeting the letter invites to. */
+  meeting_id: number | null;
   issued_on: string;
   issued_by: string;
   issued_at: CreatedAt;
@@ -237,7 +239,7 @@ export interface AbsenceReportTable {
 type Json = ColumnType<unknown, string | undefined, string>;
 
 export type MeetingFormat = "in_person" | "online" | "telephone";
-export type MeetingStatus = "invited" | "held" | "failed_to_attend" | "cancelled";
+export type MeetingStatus = "invited" | "held" | "failed_to_attend" | "cancelled" | "rescheduled";
 
 export interface MeetingTable {
   school_id: number;
@@ -255,6 +257,12 @@ export interface MeetingTable {
   notes: string | null;
   outcome: string | null;
   recorded_by: string;
+  /** Held: who came, by name and role. */
+  attended: Json | null;
+  /** Held: what was agreed. */
+  agreed: string | null;
+  /** The meeting this one replaced, rescheduled at the parent's request. */
+  rescheduled_from: number | null;
 }
 
 export type ContractStatus = "active" | "termination_warning" | "terminated" | "completed";
@@ -273,6 +281,14 @@ export interface ContractTable {
   baseline_possible: number;
   status: Generated<ContractStatus>;
   recorded_by: string;
+  /** The held meeting it was agreed at. */
+  meeting_id: number | null;
+  /** [{ percent, by }]: an attendance figure to reach by a date. */
+  targets: Json;
+  parent_commitments: Json;
+  pupil_commitments: Json;
+  /** Who agreed it for the family: [{ name, on }]. */
+  agreed_by: Json;
 }
 
 export interface ContractReviewTable {
@@ -316,7 +332,8 @@ export type ContactMethod =
   | "letter"
   | "home_visit"
   | "meeting"
-  | "in_person";
+  | "in_person"
+  | "note";
 
 export interface ContactLogTable {
   school_id: number;

@@ -89,7 +89,7 @@ describe("the attendance contract process", () => {
       kind: "attendance_contract_meeting",
       scheduledFor: londonInstant("2025-10-17", "15:30").toISOString(),
       format: "telephone",
-      attendees: [{ name: "Mrs S. Office", role: "attendance officer" }],
+      attendees: [{ name: "Mrs S. Office", role: "attendance_lead" }],
     });
     expect(invited.json()).toMatchObject({ invitation: 1 });
     const chloeCase = await caseOf(chloe);
@@ -154,6 +154,10 @@ describe("the attendance contract process", () => {
       (
         await office.send("POST", url(`/meetings/${professionals.json().meetingId}/record`), {
           status: "held",
+          attended: [
+            { name: "Mr Okafor", role: "ewo" },
+            { name: "Ms Reed", role: "professional", organisation: "School nursing" },
+          ],
           outcome: "Internal support plan: mentor, daily check-in",
           notes: "EWO and school nurse attended",
         })
@@ -171,6 +175,7 @@ describe("the attendance contract process", () => {
       .execute()) as { id: number }[];
     const held = await office.send("POST", url(`/meetings/${meeting?.id}/record`), {
       status: "held",
+      attended: [{ name: "Mrs Chloe's mother", role: "parent" }],
       agenda: {
         reasonForAbsence: "Long weekends away",
         outcomesWanted: "Attendance above 90%",
@@ -183,6 +188,7 @@ describe("the attendance contract process", () => {
     expect(held.json()).toEqual({ nextStep: null });
     const contract = await office.send("POST", url(`/cases/${chloeCase.id}/contracts`), {
       targetPercent: 95,
+      parentsAgreed: ["Mrs Chloe's mother"],
       barriers: ["Family visits at weekends"],
       support: [
         { by: "school", action: "Weekly check-in with the attendance officer" },

@@ -190,3 +190,14 @@ export function dayLabel(date: string): string {
     timeZone: "UTC",
   });
 }
+
+/** A London wall-clock date and time as an instant (ISO), whatever the browser's own zone. */
+export function londonInstant(date: string, time: string): string {
+  const naive = new Date(`${date}T${time}:00Z`);
+  const offset =
+    new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", timeZoneName: "shortOffset" })
+      .formatToParts(naive)
+      .find((p) => p.type === "timeZoneName")
+      ?.value.replace("GMT", "") ?? "";
+  return new Date(naive.getTime() - Number(offset || 0) * 3_600_000).toISOString();
+}

@@ -43,6 +43,8 @@ export interface StageChange {
   ownerUserId?: number | null;
   /** The last day of the proposal's evidence, when a proposal began the stage. */
   evidenceEnd?: IsoDate | null;
+  /** Why, in the officer's words: it follows the move in the chronology. */
+  reason?: string | null;
 }
 
 /**
@@ -80,8 +82,8 @@ export async function startStage(
       on: change.today,
       by: change.by,
       kind: "stage_started",
-      summary: `Moved to ${name}`,
-      detail: { stage: change.stageId },
+      summary: `Moved to ${name}${change.reason ? `: ${change.reason}` : ""}`,
+      detail: { stage: change.stageId, reason: change.reason ?? null },
     });
     return (await openCaseOf(tx, schoolId, change.pupilId)) as CaseRecord;
   }
@@ -114,9 +116,10 @@ export async function startStage(
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  const summary = previous
-    ? `Case reopened at ${name} (earlier case ${previous.id} had closed)`
-    : `Case opened at ${name}`;
+  const summary =
+    (previous
+      ? `Case reopened at ${name} (earlier case ${previous.id} had closed)`
+      : `Case opened at ${name}`) + (change.reason ? `: ${change.reason}` : "");
   await addCaseEvent(tx, schoolId, created.id, {
     on: change.today,
     by: change.by,

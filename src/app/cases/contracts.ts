@@ -1,13 +1,13 @@
 import type { Kysely } from "kysely";
 import { addCaseEvent } from "../../db/repositories/cases.ts";
 import type { DB } from "../../db/schema.ts";
-import { addDays, dayLabel, type IsoDate } from "../../domain/dates.ts";
+import { addDays, dayLabel, type IsoDate, londonToday } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { caseworkRules } from "../../domain/policy/casework.ts";
 import { judgeImprovement } from "../../domain/policy/improvement.ts";
 import { formatPercent, type Ratio } from "../../domain/statistics.ts";
-import type { SchoolAccess } from "../access/access.ts";
 import { pupilReport } from "../attendance-statistics.ts";
+import { inTransaction, type UseCaseContext } from "../context.ts";
 import { caseToWork } from "./case-access.ts";
 import { attendanceToDate, startStage } from "./case-stages.ts";
 
@@ -16,14 +16,31 @@ export interface SupportAction {
   by: "school" | "parent" | "partner";
   partner?: string;
   action: string;
+  /** The person who provides it: "Ms Dale, attendance lead". */
+  owner?: string;
+  /** By when. */
+  due?: IsoDate;
+}
+
+/** An attendance figure to reach by a date. */
+export interface ContractTarget {
+  percent: number;
+  by: IsoDate;
 }
 
 export interface NewContract {
   caseId: number;
   kind: "attendance_contract" | "attendance_plan";
+  /** The meeting held with the parent it was agreed at; by default the case's latest. */
+  meetingId?: number | null;
   targetPercent: number;
+  targets?: ContractTarget[];
   barriers: string[];
   support: SupportAction[];
+  parentCommitments?: string[];
+  pupilCommitments?: string[];
+  /** The parents who agreed it (their names). */
+  parentsAgreed?: string[];
   /** Override the review the policy's stage sets (5-8 weeks by starting attendance in the LA process). */
   reviewWeeks?: number;
   /** The stage the contract puts the case in (the LA process's "contract" review period). */
@@ -36,14 +53,21 @@ export interface NewContract {
  * unless given). The pupil's attendance today is the baseline the review is measured against.
  */
 export async function agreeContract(
-  db: Kysely<DB>,
-  access: SchoolAccess,
+  ctx: UseCaseContext,
   contract: NewContract,
-  today: IsoDate,
-): Promise<{ contractId: number; reviewOn: IsoDate }> {
+): Promise<{ contractId: number; reviewOn: IsoDate; meetingId: number }> {
+  const { db, access } = ctx;
+  const today = londonToday(ctx.clock());
   const { caseRecord, stored } = await caseToWork(db, access, contract.caseId);
   if (contract.support.length === 0)
     throw new RollbookError("invalid_input", "A contract needs at least one support action");
+  for (const target of contract.targets ?? [])
+    if (target.by <= today)
+      throw new RollbookError(
+        "invalid_input",
+        `A target's date must be still to come: ${dayLabel(target.by)} is not`,
+      );
+  const meeting = await meetingWithParent(db, access.schoolId, caseRecord.id, contract.meetingId);
   const active = await db
     .selectFrom("contracts")
     .select("id")
@@ -57,50 +81,103 @@ export async function agreeContract(
       `Contract ${active.id} is still in force for this case: review or end it first`,
     );
   const baseline = await attendanceToDate(db, access.schoolId, caseRecord.pupilId, today);
-  if (contract.moveToStage && contract.moveToStage !== caseRecord.stageId) {
-    await startStage(db, access.schoolId, stored, {
-      pupilId: caseRecord.pupilId,
-      stageId: contract.moveToStage,
-      today,
-      by: access.signature(),
-    });
-  }
   const stage = stored.policy.stages.find(
     (s) => s.id === (contract.moveToStage ?? caseRecord.stageId),
   );
   const weeks = contract.reviewWeeks ?? reviewWeeksFor(stage?.review, baseline);
   const reviewOn = addDays(today, weeks * 7);
-  const { id } = await db
-    .insertInto("contracts")
-    .values({
-      school_id: access.schoolId,
-      case_id: caseRecord.id,
-      kind: contract.kind,
-      agreed_on: today,
-      target_percent: contract.targetPercent,
-      barriers: JSON.stringify(contract.barriers),
-      support: JSON.stringify(contract.support),
-      review_on: reviewOn,
-      baseline_attended: baseline.numerator,
-      baseline_possible: baseline.denominator,
-      recorded_by: access.signature(),
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  await db
-    .updateTable("attendance_cases")
-    .set({ next_review_on: reviewOn })
-    .where("school_id", "=", access.schoolId)
-    .where("id", "=", caseRecord.id)
-    .execute();
-  await addCaseEvent(db, access.schoolId, caseRecord.id, {
-    on: today,
-    by: access.signature(),
-    kind: "contract_agreed",
-    summary: `${contract.kind === "attendance_contract" ? "Attendance contract" : "Attendance plan"} agreed: target ${contract.targetPercent}%, ${contract.support.length} support action(s), review on ${dayLabel(reviewOn)} (starting attendance ${formatPercent(baseline)}%)`,
-    detail: { contractId: id, barriers: contract.barriers, support: contract.support },
+  const parentsAgreed = contract.parentsAgreed ?? [];
+  return inTransaction(ctx, "agree contract", async (tx) => {
+    if (contract.moveToStage && contract.moveToStage !== caseRecord.stageId) {
+      await startStage(tx, access.schoolId, stored, {
+        pupilId: caseRecord.pupilId,
+        stageId: contract.moveToStage,
+        today,
+        by: access.signature(),
+      });
+    }
+    const { id } = await tx
+      .insertInto("contracts")
+      .values({
+        school_id: access.schoolId,
+        case_id: caseRecord.id,
+        kind: contract.kind,
+        agreed_on: today,
+        target_percent: contract.targetPercent,
+        barriers: JSON.stringify(contract.barriers),
+        support: JSON.stringify(contract.support),
+        review_on: reviewOn,
+        baseline_attended: baseline.numerator,
+        baseline_possible: baseline.denominator,
+        recorded_by: access.signature(),
+        meeting_id: meeting.id,
+        targets: JSON.stringify(contract.targets ?? []),
+        parent_commitments: JSON.stringify(contract.parentCommitments ?? []),
+        pupil_commitments: JSON.stringify(contract.pupilCommitments ?? []),
+        agreed_by: JSON.stringify(parentsAgreed.map((name) => ({ name, on: today }))),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await tx
+      .updateTable("attendance_cases")
+      .set({ next_review_on: reviewOn })
+      .where("school_id", "=", access.schoolId)
+      .where("id", "=", caseRecord.id)
+      .execute();
+    await addCaseEvent(tx, access.schoolId, caseRecord.id, {
+      on: today,
+      by: access.signature(),
+      kind: "contract_agreed",
+      summary: `${contract.kind === "attendance_contract" ? "Attendance contract" : "Attendance plan"} agreed${parentsAgreed.length ? ` with ${parentsAgreed.join(" and ")}` : ""}: target ${contract.targetPercent}%, ${contract.support.length} support action(s), review on ${dayLabel(reviewOn)} (starting attendance ${formatPercent(baseline)}%)`,
+      detail: {
+        contractId: id,
+        meetingId: meeting.id,
+        barriers: contract.barriers,
+        support: contract.support,
+      },
+    });
+    return { contractId: id, reviewOn, meetingId: meeting.id };
   });
-  return { contractId: id, reviewOn };
+}
+
+/**
+ * A contract is agreed with the family, so only at a meeting held with a parent there. After a
+ * missed meeting the seed documents a professionals' meeting instead: the refusal says so.
+ */
+async function meetingWithParent(
+  db: Kysely<DB>,
+  schoolId: number,
+  caseId: number,
+  meetingId: number | null | undefined,
+): Promise<{ id: number }> {
+  const meetings = await db
+    .selectFrom("meetings")
+    .select(["id", "kind", "status", "attended", "scheduled_for"])
+    .where("school_id", "=", schoolId)
+    .where("case_id", "=", caseId)
+    .orderBy("scheduled_for", "desc")
+    .orderBy("id", "desc")
+    .execute();
+  const withParent = (m: (typeof meetings)[number]) =>
+    m.status === "held" &&
+    ((m.attended as { role: string }[] | null) ?? []).some((a) => a.role === "parent");
+  const chosen = meetingId ? meetings.find((m) => m.id === meetingId) : meetings.find(withParent);
+  if (meetingId && !chosen)
+    throw new RollbookError("not_found", `No meeting ${meetingId} on this case`);
+  if (chosen && withParent(chosen)) return chosen;
+  const last = chosen ?? meetings.find((m) => m.status !== "invited" && m.status !== "rescheduled");
+  const when = last ? dayLabel(londonToday(last.scheduled_for)) : "";
+  const reason = !last
+    ? "no meeting with the family has been held yet: hold one first"
+    : last.status === "failed_to_attend"
+      ? `the family did not attend the ${last.kind.replaceAll("_", " ")} on ${when}. Record a professionals' meeting to agree support without them instead`
+      : last.status === "held"
+        ? `no parent came to the ${last.kind.replaceAll("_", " ")} on ${when}`
+        : `the ${last.kind.replaceAll("_", " ")} on ${when} was ${last.status.replaceAll("_", " ")}`;
+  throw new RollbookError(
+    "conflict",
+    `A contract is agreed with the parents at a meeting they attend: ${reason}`,
+  );
 }
 
 function reviewWeeksFor(
@@ -127,11 +204,18 @@ export interface ContractReviewResult {
  * and at least 2 points, by default).
  */
 export async function reviewContract(
-  db: Kysely<DB>,
-  access: SchoolAccess,
-  review: { contractId: number; outcome: string; notes?: string | null; nextReviewWeeks?: number },
-  today: IsoDate,
+  ctx: UseCaseContext,
+  review: {
+    contractId: number;
+    outcome: string;
+    notes?: string | null;
+    nextReviewWeeks?: number;
+    /** Where the review moves the case: the next stage of the policy. */
+    moveToStage?: string;
+  },
 ): Promise<ContractReviewResult> {
+  const { db, access } = ctx;
+  const today = londonToday(ctx.clock());
   const contract = await db
     .selectFrom("contracts")
     .selectAll()
@@ -163,54 +247,63 @@ export async function reviewContract(
     shareOfGap: 0.25,
   });
   const explanation = `Attendance since the contract was agreed on ${dayLabel(contract.agreed_on)} is ${formatPercent(since)}% against ${formatPercent(baseline)}% then: ${improved ? "improved" : "not improved enough"} (a rise of ${needed.toFixed(1)} points was needed towards the ${Number(contract.target_percent)}% target)`;
-  const { id } = await db
-    .insertInto("contract_reviews")
-    .values({
-      school_id: access.schoolId,
-      contract_id: contract.id,
-      reviewed_on: today,
-      attended: since.numerator,
-      possible: since.denominator,
-      improved,
-      outcome: review.outcome,
-      notes: review.notes ?? null,
-      recorded_by: access.signature(),
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  const nextReview = review.nextReviewWeeks ? addDays(today, review.nextReviewWeeks * 7) : null;
-  await db
-    .updateTable("contracts")
-    .set({
-      status: nextReview ? contract.status : improved ? "completed" : contract.status,
-      review_on: nextReview ?? contract.review_on,
-    })
-    .where("school_id", "=", access.schoolId)
-    .where("id", "=", contract.id)
-    .execute();
-  await db
-    .updateTable("attendance_cases")
-    .set({ next_review_on: nextReview })
-    .where("school_id", "=", access.schoolId)
-    .where("id", "=", caseRecord.id)
-    .execute();
-  await addCaseEvent(db, access.schoolId, caseRecord.id, {
-    on: today,
-    by: access.signature(),
-    kind: "contract_reviewed",
-    summary: `Contract reviewed: ${review.outcome}. ${explanation}`,
-    detail: { contractId: contract.id, reviewId: id, improved },
+  return inTransaction(ctx, "review contract", async (tx) => {
+    const { id } = await tx
+      .insertInto("contract_reviews")
+      .values({
+        school_id: access.schoolId,
+        contract_id: contract.id,
+        reviewed_on: today,
+        attended: since.numerator,
+        possible: since.denominator,
+        improved,
+        outcome: review.outcome,
+        notes: review.notes ?? null,
+        recorded_by: access.signature(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    if (review.moveToStage && review.moveToStage !== caseRecord.stageId)
+      await startStage(tx, access.schoolId, stored, {
+        pupilId: caseRecord.pupilId,
+        stageId: review.moveToStage,
+        today,
+        by: access.signature(),
+      });
+    const nextReview = review.nextReviewWeeks ? addDays(today, review.nextReviewWeeks * 7) : null;
+    await tx
+      .updateTable("contracts")
+      .set({
+        status: nextReview ? contract.status : improved ? "completed" : contract.status,
+        review_on: nextReview ?? contract.review_on,
+      })
+      .where("school_id", "=", access.schoolId)
+      .where("id", "=", contract.id)
+      .execute();
+    await tx
+      .updateTable("attendance_cases")
+      .set({ next_review_on: nextReview })
+      .where("school_id", "=", access.schoolId)
+      .where("id", "=", caseRecord.id)
+      .execute();
+    await addCaseEvent(tx, access.schoolId, caseRecord.id, {
+      on: today,
+      by: access.signature(),
+      kind: "contract_reviewed",
+      summary: `Contract reviewed: ${review.outcome}. ${explanation}`,
+      detail: { contractId: contract.id, reviewId: id, improved },
+    });
+    return { reviewId: id, improved, since, baseline, explanation };
   });
-  return { reviewId: id, improved, since, baseline, explanation };
 }
 
 /** A warning that the contract may end and other action follow (parents not engaging: letter 7b), or the ending itself. */
 export async function endContract(
-  db: Kysely<DB>,
-  access: SchoolAccess,
+  ctx: UseCaseContext,
   change: { contractId: number; step: "termination_warning" | "terminated"; reason: string },
-  today: IsoDate,
 ): Promise<void> {
+  const { db, access } = ctx;
+  const today = londonToday(ctx.clock());
   const contract = await db
     .selectFrom("contracts")
     .selectAll()
@@ -232,17 +325,19 @@ export async function endContract(
   }
   if (!change.reason.trim()) throw new RollbookError("invalid_input", "Give the reason");
   await caseToWork(db, access, contract.case_id);
-  await db
-    .updateTable("contracts")
-    .set({ status: change.step })
-    .where("school_id", "=", access.schoolId)
-    .where("id", "=", contract.id)
-    .execute();
-  await addCaseEvent(db, access.schoolId, contract.case_id, {
-    on: today,
-    by: access.signature(),
-    kind: change.step === "terminated" ? "contract_terminated" : "contract_termination_warning",
-    summary: `${change.step === "terminated" ? "Contract terminated" : "Termination warning given"}: ${change.reason}`,
-    detail: { contractId: contract.id },
+  await inTransaction(ctx, "end contract", async (tx) => {
+    await tx
+      .updateTable("contracts")
+      .set({ status: change.step })
+      .where("school_id", "=", access.schoolId)
+      .where("id", "=", contract.id)
+      .execute();
+    await addCaseEvent(tx, access.schoolId, contract.case_id, {
+      on: today,
+      by: access.signature(),
+      kind: change.step === "terminated" ? "contract_terminated" : "contract_termination_warning",
+      summary: `${change.step === "terminated" ? "Contract terminated" : "Termination warning given"}: ${change.reason}`,
+      detail: { contractId: contract.id },
+    });
   });
 }

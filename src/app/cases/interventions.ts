@@ -5,7 +5,7 @@ import type { DB, InterventionKind } from "../../db/schema.ts";
 import { notOfCompulsorySchoolAge } from "../../domain/age.ts";
 import { academicYearBounds, academicYearOf } from "../../domain/calendar.ts";
 import { codeByIndex, UNAUTHORISED_SYMBOLS } from "../../domain/codes.ts";
-import { addDays, dayLabel, type IsoDate } from "../../domain/dates.ts";
+import { addDays, dayLabel, type IsoDate, londonToday } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { comparePercent } from "../../domain/policy/bands.ts";
 import { caseworkRules } from "../../domain/policy/casework.ts";
@@ -20,6 +20,7 @@ import {
 import type { Condition, Policy } from "../../domain/policy/types.ts";
 import { formatPercent } from "../../domain/statistics.ts";
 import type { SchoolAccess } from "../access/access.ts";
+import { inTransaction, type UseCaseContext } from "../context.ts";
 import { loadEvaluationData } from "../policy/evaluation-data.ts";
 import { caseToWork } from "./case-access.ts";
 import { attendanceToDate, startStage } from "./case-stages.ts";
@@ -190,7 +191,7 @@ async function supportOffered(db: Kysely<DB>, schoolId: number, caseId: number):
  * has been offered (a contract, or meetings they did not attend). Starts its review (3 weeks by
  * default) and, where the policy names a notice-to-improve stage, moves the case to it.
  */
-export async function issueNoticeToImprove(
+async function issueNoticeToImproveIn(
   db: Kysely<DB>,
   access: SchoolAccess,
   caseId: number,
@@ -246,7 +247,7 @@ export async function issueNoticeToImprove(
  * have run its review period (unless the policy says otherwise, or it is term-time holiday), and
  * no parent may already have had two notices for this child in three years.
  */
-export async function referForPenaltyNotice(
+async function referForPenaltyNoticeIn(
   db: Kysely<DB>,
   access: SchoolAccess,
   request: { caseId: number; contactIds: number[] },
@@ -340,7 +341,7 @@ export async function referForPenaltyNotice(
 }
 
 /** A penalty notice the local authority issued (or withdrew): what the three-year limits count. */
-export async function recordPenaltyNotice(
+async function recordPenaltyNoticeIn(
   db: Kysely<DB>,
   access: SchoolAccess,
   notice: { caseId: number; contactId: number; issuedOn: IsoDate; withdrawn: boolean },
@@ -360,7 +361,7 @@ export async function recordPenaltyNotice(
 }
 
 /** Referral for legal intervention: after a notice to improve has run its course, or when no more penalty notices may be issued. */
-export async function referForLegalIntervention(
+async function referForLegalInterventionIn(
   db: Kysely<DB>,
   access: SchoolAccess,
   caseId: number,
@@ -386,7 +387,7 @@ export async function referForLegalIntervention(
 }
 
 /** Social care referral, considered when attendance is below 50% (the policy's figure) and support has failed. */
-export async function referToSocialCare(
+async function referToSocialCareIn(
   db: Kysely<DB>,
   access: SchoolAccess,
   caseId: number,
@@ -422,7 +423,7 @@ export async function referToSocialCare(
 }
 
 /** Tells the local authority of a child missing education: 10 school days of continuous unauthorised absence. */
-export async function reportMissingEducation(
+async function reportMissingEducationIn(
   db: Kysely<DB>,
   access: SchoolAccess,
   caseId: number,
@@ -450,4 +451,52 @@ export async function reportMissingEducation(
     detail: { evidence: outcome.reason },
     summary: `Reported to the local authority as a child missing education: ${outcome.reason}`,
   });
+}
+
+/*
+ * The use cases: each runs in one transaction with its access-log row, so a refusal found part
+ * way (a precondition read after a stage move, say) leaves nothing half done.
+ */
+const todayOf = (ctx: UseCaseContext) => londonToday(ctx.clock());
+
+export function issueNoticeToImprove(ctx: UseCaseContext, caseId: number) {
+  return inTransaction(ctx, "issue notice to improve", (tx) =>
+    issueNoticeToImproveIn(tx, ctx.access, caseId, todayOf(ctx)),
+  );
+}
+
+export function referForPenaltyNotice(
+  ctx: UseCaseContext,
+  request: { caseId: number; contactIds: number[] },
+) {
+  return inTransaction(ctx, "refer for penalty notice", (tx) =>
+    referForPenaltyNoticeIn(tx, ctx.access, request, todayOf(ctx)),
+  );
+}
+
+export function recordPenaltyNotice(
+  ctx: UseCaseContext,
+  notice: { caseId: number; contactId: number; issuedOn: IsoDate; withdrawn: boolean },
+) {
+  return inTransaction(ctx, "record penalty notice", (tx) =>
+    recordPenaltyNoticeIn(tx, ctx.access, notice, todayOf(ctx)),
+  );
+}
+
+export function referForLegalIntervention(ctx: UseCaseContext, caseId: number) {
+  return inTransaction(ctx, "refer for legal intervention", (tx) =>
+    referForLegalInterventionIn(tx, ctx.access, caseId, todayOf(ctx)),
+  );
+}
+
+export function referToSocialCare(ctx: UseCaseContext, caseId: number, reason: string) {
+  return inTransaction(ctx, "refer to social care", (tx) =>
+    referToSocialCareIn(tx, ctx.access, caseId, reason, todayOf(ctx)),
+  );
+}
+
+export function reportMissingEducation(ctx: UseCaseContext, caseId: number) {
+  return inTransaction(ctx, "report missing education", (tx) =>
+    reportMissingEducationIn(tx, ctx.access, caseId, todayOf(ctx)),
+  );
 }

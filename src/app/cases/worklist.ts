@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { currentPolicy } from "../../db/repositories/policies.ts";
 import type { DB } from "../../db/schema.ts";
-import { addDays, dayLabel, type IsoDate } from "../../domain/dates.ts";
+import { addDays, dayLabel, type IsoDate, londonToday } from "../../domain/dates.ts";
 import { letterName } from "../../domain/letters/templates.ts";
 import { reviewDueDate } from "../../domain/policy/review.ts";
 import type { Action } from "../../domain/policy/types.ts";
@@ -16,6 +16,7 @@ export type WorkKind =
   | "contract_review"
   | "notice_to_improve_review"
   | "hold_meeting"
+  | "send_invitation"
   | "record_meeting"
   | "second_invitation"
   | "professionals_meeting";
@@ -136,7 +137,7 @@ export async function worklist(
 
   const caseIds = cases.map((c) => c.id);
   if (caseIds.length > 0) {
-    const [contracts, notices, meetings] = await Promise.all([
+    const [contracts, notices, meetings, invitationsSent] = await Promise.all([
       db
         .selectFrom("contracts")
         .select(["id", "case_id", "review_on", "kind"])
@@ -157,7 +158,16 @@ export async function worklist(
         .where("case_id", "in", caseIds)
         .orderBy("invitation")
         .execute(),
+      db
+        .selectFrom("letters")
+        .select("meeting_id")
+        .distinct()
+        .where("school_id", "=", schoolId)
+        .where("case_id", "in", caseIds)
+        .where("meeting_id", "is not", null)
+        .execute(),
     ]);
+    const invited = new Set(invitationsSent.map((l) => l.meeting_id));
     for (const k of contracts) {
       const who = forCase(k.case_id);
       if (who && !cases.find((c) => c.id === k.case_id && c.next_review_on === k.review_on))
@@ -187,8 +197,17 @@ export async function worklist(
     for (const m of meetings) {
       const who = forCase(m.case_id);
       if (!who) continue;
-      const day = m.scheduled_for.toISOString().slice(0, 10);
+      const day = londonToday(m.scheduled_for);
       const kind = m.kind.replaceAll("_", " ");
+      // The family is told of a meeting by letter: until one is written for it, it is due.
+      if (m.status === "invited" && m.kind !== "professionals_meeting" && !invited.has(m.id)) {
+        push({
+          kind: "send_invitation",
+          due: m.invited_on,
+          ...who,
+          summary: `Send the invitation to the ${kind} on ${dayLabel(day)}`,
+        });
+      }
       if (m.status === "invited") {
         push(
           day < request.today

@@ -138,11 +138,14 @@ export async function callList(
       steps: followUpSteps(rules, {
         day,
         clock: now.date === date ? now.clock : "23:59",
-        attemptsToday: mine.map((a) => ({
-          method: a.method,
-          reached: REACHED.has(a.outcome),
-          at: londonClock(a.happened_at),
-        })),
+        // A note is not an attempt to reach the family.
+        attemptsToday: mine
+          .flatMap((a) => (a.method === "note" ? [] : [{ ...a, method: a.method }]))
+          .map((a) => ({
+            method: a.method,
+            reached: REACHED.has(a.outcome),
+            at: londonClock(a.happened_at),
+          })),
         reachedSinceAbsenceBegan: mine.some((a) => REACHED.has(a.outcome)),
         safeguardingConcern,
         hasSocialWorker: first.has_social_worker,

@@ -85,7 +85,7 @@ async function writeLetters(
   const meeting = request.meetingId
     ? await db
         .selectFrom("meetings")
-        .select(["scheduled_for", "format"])
+        .select(["scheduled_for", "format", "location", "attendees"])
         .where("school_id", "=", access.schoolId)
         .where("id", "=", request.meetingId)
         .executeTakeFirst()
@@ -117,7 +117,14 @@ async function writeLetters(
     }
     const openCase = await openCaseOf(db, access.schoolId, pupilId);
     const occasion: Occasion = {
-      meeting: meeting ? { scheduledFor: meeting.scheduled_for, format: meeting.format } : null,
+      meeting: meeting
+        ? {
+            scheduledFor: meeting.scheduled_for,
+            format: meeting.format,
+            location: meeting.location,
+            invitees: meeting.attendees as { name: string; role: string }[],
+          }
+        : null,
       reviewDate: request.reviewDate ?? openCase?.nextReviewOn ?? null,
       sender: { name: access.actor.name, role: senderRole(access) },
     };
@@ -185,6 +192,7 @@ async function writeLetters(
           docx,
           batch_id: batchId,
           proposal_id: request.proposalIds?.get(pupilId) ?? null,
+          meeting_id: request.meetingId ?? null,
           issued_on: today,
           issued_by: access.signature(),
         },
@@ -218,6 +226,7 @@ async function recordLetters(
             letter: letter.row.letter_id,
             letterRecordId: id,
             proposalId: letter.row.proposal_id,
+            meetingId: letter.row.meeting_id ?? null,
           },
         });
       }

@@ -4,7 +4,7 @@ import { loadYearMarks } from "../../db/repositories/marks.ts";
 import type { Contact, DB } from "../../db/schema.ts";
 import { academicYearBounds, academicYearOf } from "../../domain/calendar.ts";
 import { codeByIndex } from "../../domain/codes.ts";
-import { dayLabel, type IsoDate, londonClock } from "../../domain/dates.ts";
+import { dayLabel, type IsoDate, londonClock, londonToday } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { addressLines, salutation } from "../../domain/letters/addressing.ts";
 import type { MergeData, MergeInput } from "../../domain/letters/merge.ts";
@@ -23,6 +23,34 @@ const LONG_DATE = new Intl.DateTimeFormat("en-GB", {
 });
 const longDate = (date: IsoDate) => LONG_DATE.format(new Date(`${date}T00:00:00Z`));
 
+const PANEL_ROLES: Record<string, string> = {
+  attendance_lead: "attendance lead",
+  ewo: "education welfare officer",
+  professional: "",
+};
+
+/** Where: the place given, or what the format implies. */
+function meetingPlace(meeting: { format: string; location?: string | null }, school: string) {
+  if (meeting.location?.trim()) return meeting.location.trim();
+  if (meeting.format === "telephone") return "by telephone: we will call you";
+  if (meeting.format === "online") return "online: we will send you the link";
+  return school;
+}
+
+/** "Ms Khan (attendance lead) and Mr Lee (education welfare officer)": the staff invited. */
+function meetingPanel(invitees: { name: string; role: string; organisation?: string | null }[]) {
+  const panel = invitees
+    .filter((i) => i.role in PANEL_ROLES)
+    .map((i) => {
+      const what = PANEL_ROLES[i.role] || i.organisation || "";
+      return what ? `${i.name} (${what})` : i.name;
+    });
+  if (panel.length === 0) return "the school's attendance team";
+  return panel.length === 1
+    ? (panel[0] as string)
+    : `${panel.slice(0, -1).join(", ")} and ${panel.at(-1)}`;
+}
+
 /** The bands as a letter shows them: "98% and above", "95% to 96.9%"... */
 export function bandRows(policy: Policy | undefined): { range: string; name: string }[] {
   if (!policy) return [];
@@ -38,7 +66,13 @@ export function bandRows(policy: Policy | undefined): { range: string; name: str
 }
 
 export interface Occasion {
-  meeting?: { scheduledFor: Date; format: string } | null;
+  meeting?: {
+    scheduledFor: Date;
+    format: string;
+    location?: string | null;
+    /** Who is invited: the panel is everyone but the family. */
+    invitees?: { name: string; role: string }[];
+  } | null;
   reviewDate?: IsoDate | null;
   /** Who sends the letter: their name and role sign it, above the school's signatory. */
   sender?: { name: string; role: string } | null;
@@ -135,9 +169,12 @@ export async function letterInput(
         }),
     ...(occasion.meeting
       ? {
-          meeting_date: dayLabel(occasion.meeting.scheduledFor.toISOString().slice(0, 10)),
+          // The London day: a meeting at 23:30 in summer is not on the next UTC day's date.
+          meeting_date: dayLabel(londonToday(occasion.meeting.scheduledFor)),
           meeting_time: londonClock(occasion.meeting.scheduledFor),
           meeting_format: occasion.meeting.format.replace("_", " "),
+          meeting_place: meetingPlace(occasion.meeting, row.school),
+          meeting_panel: meetingPanel(occasion.meeting.invitees ?? []),
         }
       : {}),
     ...(occasion.reviewDate ? { review_date: longDate(occasion.reviewDate) } : {}),

@@ -15,6 +15,7 @@ import * as accessLogLists from "./20261201_1200_access_log_lists.ts";
 import * as integrity from "./20261201_1300_integrity.ts";
 import * as noticeToImproveStage from "./20261201_1310_notice_to_improve_stage.ts";
 import * as caseworkRetention from "./20261202_1000_casework_retention.ts";
+import * as meetingsAndContractDocuments from "./20261202_1100_meetings_and_contract_documents.ts";
 import * as messagingProviders from "./20261202_1200_messaging_providers.ts";
 import * as lawEdges from "./20261202_1500_law_edges.ts";
 import * as stageEvidence from "./20261202_1510_stage_evidence.ts";
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   "20261201_1300_integrity": integrity,
   "20261201_1310_notice_to_improve_stage": noticeToImproveStage,
   "20261202_1000_casework_retention": caseworkRetention,
+  "20261202_1100_meetings_and_contract_documents": meetingsAndContractDocuments,
   "20261202_1200_messaging_providers": messagingProviders,
   "20261202_1500_law_edges": lawEdges,
   "20261202_1510_stage_evidence": stageEvidence,

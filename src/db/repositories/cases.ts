@@ -145,6 +145,22 @@ export async function caseMeetings(db: Kysely<DB>, schoolId: number, caseId: num
       "format",
       "status",
       "outcome",
+      "location",
+      "attendees",
+      "attended",
+      "agreed",
+      "notes",
+      "rescheduled_from",
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom("letters as l")
+              .select("l.id")
+              .whereRef("l.school_id", "=", "meetings.school_id")
+              .whereRef("l.meeting_id", "=", "meetings.id"),
+          )
+          .as("letter_sent"),
     ])
     .where("school_id", "=", schoolId)
     .where("case_id", "=", caseId)

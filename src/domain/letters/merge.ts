@@ -33,6 +33,9 @@ export const MERGE_FIELDS = {
   meeting_date: "the date of the meeting the letter invites to",
   meeting_time: "its time",
   meeting_format: "in person, online or by telephone",
+  meeting_place:
+    "where the meeting is (the school, unless a place is given; or by telephone, online)",
+  meeting_panel: "the staff and professionals invited, with their roles",
   review_date: "the next review date",
   support_given: "the support agreed in the pupil's attendance contracts and plans, who gives each",
   signatory: "who signs the letter",

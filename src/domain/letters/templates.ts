@@ -315,7 +315,7 @@ Yours sincerely
 
 Re: {chosen_forename} {chosen_surname}, {year_reg}
 
-We are concerned about {chosen_forename}'s attendance, which is {percentage_attendance}% this year ({sessions_missed} sessions missed, {unauthorised_sessions} of them unauthorised). We would like to invite you to a formal attendance contract meeting on {meeting_date} at {meeting_time} ({meeting_format}), to understand what is getting in the way and agree support together.
+We are concerned about {chosen_forename}'s attendance, which is {percentage_attendance}% this year ({sessions_missed} sessions missed, {unauthorised_sessions} of them unauthorised). We would like to invite you to a formal attendance contract meeting on {meeting_date} at {meeting_time} ({meeting_format}: {meeting_place}) with {meeting_panel}, to understand what is getting in the way and agree support together.
 
 If you would prefer to meet online or by telephone, or cannot attend at this time, please contact the school before the meeting so we can arrange an alternative.
 
@@ -331,7 +331,7 @@ Yours sincerely
 
 Re: {chosen_forename} {chosen_surname}, {year_reg}
 
-You were invited to an attendance contract meeting about {chosen_forename}'s attendance but did not attend and did not let us know. We would like to invite you again, on {meeting_date} at {meeting_time} ({meeting_format}). Attendance this year is {percentage_attendance}%.
+You were invited to an attendance contract meeting about {chosen_forename}'s attendance but did not attend and did not let us know. We would like to invite you again, on {meeting_date} at {meeting_time} ({meeting_format}: {meeting_place}), to meet {meeting_panel}. Attendance this year is {percentage_attendance}%.
 
 We can meet in person, online or by telephone: please tell us which suits you. If you do not attend this meeting, a meeting of the professionals involved will be held to agree how to support {chosen_forename}.
 

@@ -1,11 +1,10 @@
 import { z } from "zod";
-import { caseEventFor } from "../../app/access/safeguarding.ts";
 import { visiblePupil } from "../../app/access/visible-pupil.ts";
 import { caseToWork } from "../../app/cases/case-access.ts";
-import { closeCase, stageName, startStage } from "../../app/cases/case-stages.ts";
+import { caseDetail } from "../../app/cases/case-detail.ts";
+import { startStage } from "../../app/cases/case-stages.ts";
 import { evidencePack } from "../../app/cases/chronology.ts";
 import { contactLogOf, logContact } from "../../app/cases/contact-log.ts";
-import { agreeContract, endContract, reviewContract } from "../../app/cases/contracts.ts";
 import { evidencePackPdf } from "../../app/cases/evidence-pack-pdf.ts";
 import {
   issueNoticeToImprove,
@@ -15,28 +14,25 @@ import {
   referToSocialCare,
   reportMissingEducation,
 } from "../../app/cases/interventions.ts";
-import { inviteToMeeting, recordMeeting } from "../../app/cases/meetings.ts";
 import { worklist } from "../../app/cases/worklist.ts";
 import { displayName, momentOf } from "../../app/registers/register.ts";
-import { caseContracts, caseEvents, caseMeetings } from "../../db/repositories/cases.ts";
 import { currentPolicy } from "../../db/repositories/policies.ts";
-import { londonToday } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import type { RouteApp } from "../app.ts";
 import { asDownload } from "../download.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
+import { contractRoutes } from "./contracts.routes.ts";
+import { meetingRoutes } from "./meetings.routes.ts";
+import { stageRoutes } from "./stages.routes.ts";
 
 const caseParams = schoolParams.extend({ caseId: id });
-const meetingKind = z
-  .string()
-  .regex(
-    /^[a-z_]{3,60}$/,
-    "a meeting kind such as isap, attendance_contract_meeting, review_meeting, professionals_meeting",
-  );
 
 export async function caseRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;
   const today = () => momentOf(app.clock()).date;
+  await meetingRoutes(app);
+  await contractRoutes(app);
+  await stageRoutes(app);
 
   app.get(
     "/:schoolId/cases",
@@ -146,85 +142,8 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         params: caseParams,
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const { caseRecord, stored } = await caseToWork(db, access, request.params.caseId, {
-        mustBeOpen: false,
-      });
-      const [events, meetings, contracts, pupil] = await Promise.all([
-        caseEvents(db, access.schoolId, caseRecord.id),
-        caseMeetings(db, access.schoolId, caseRecord.id),
-        caseContracts(db, access.schoolId, caseRecord.id),
-        db
-          .selectFrom("pupils")
-          .select(["legal_forename", "legal_surname", "preferred_forename", "preferred_surname"])
-          .where("school_id", "=", access.schoolId)
-          .where("id", "=", caseRecord.pupilId)
-          .executeTakeFirstOrThrow(),
-      ]);
-      return {
-        ...caseRecord,
-        pupilName: displayName(pupil),
-        stageName: stageName(stored.policy, caseRecord.stageId),
-        events: events.map((e) => caseEventFor(access, e)),
-        meetings,
-        contracts,
-      };
-    },
-  );
-
-  app.post(
-    "/:schoolId/cases/:caseId/stage",
-    {
-      schema: {
-        tags: ["cases"],
-        summary: "Move the case to another stage",
-        params: caseParams,
-        body: z.object({ stageId: z.string().min(1) }),
-      },
-    },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const { caseRecord, stored } = await caseToWork(db, access, request.params.caseId);
-      return db.transaction().execute((tx) =>
-        startStage(tx, access.schoolId, stored, {
-          pupilId: caseRecord.pupilId,
-          stageId: request.body.stageId,
-          today: today(),
-          by: access.signature(),
-        }),
-      );
-    },
-  );
-
-  app.post(
-    "/:schoolId/cases/:caseId/close",
-    {
-      schema: {
-        tags: ["cases"],
-        summary: "Close the case with its outcome",
-        params: caseParams,
-        body: z.object({ outcome: z.string().trim().min(1).max(200) }),
-      },
-    },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const { caseRecord, stored } = await caseToWork(db, access, request.params.caseId);
-      await db
-        .transaction()
-        .execute((tx) =>
-          closeCase(
-            tx,
-            access.schoolId,
-            stored,
-            caseRecord,
-            request.body.outcome,
-            today(),
-            access.signature(),
-          ),
-        );
-      return { closed: caseRecord.id };
-    },
+    async (request) =>
+      caseDetail(await request.useCaseContext(request.params.schoolId), request.params.caseId),
   );
 
   app.post(
@@ -264,169 +183,6 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
   );
 
   app.post(
-    "/:schoolId/cases/:caseId/meetings",
-    {
-      schema: {
-        tags: ["cases"],
-        summary:
-          "Invite the family to a meeting (the policy's notice, a week by default; online and telephone offered)",
-        params: caseParams,
-        body: z.object({
-          kind: meetingKind,
-          scheduledFor: z.iso.datetime({ offset: true }),
-          format: z.enum(["in_person", "online", "telephone"]).default("in_person"),
-          location: z.string().max(200).nullable().default(null),
-          attendees: z
-            .array(z.object({ name: z.string().min(1).max(200), role: z.string().min(1).max(100) }))
-            .max(30)
-            .default([]),
-        }),
-      },
-    },
-    async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const scheduledFor = new Date(request.body.scheduledFor);
-      const invited = await inviteToMeeting(
-        db,
-        access,
-        {
-          ...request.body,
-          caseId: request.params.caseId,
-          scheduledFor,
-          scheduledDay: londonToday(scheduledFor),
-        },
-        today(),
-      );
-      reply.status(201);
-      return invited;
-    },
-  );
-
-  app.post(
-    "/:schoolId/meetings/:meetingId/record",
-    {
-      schema: {
-        tags: ["cases"],
-        summary:
-          "Record how a meeting went: held (with the ISAP agenda and notes), the family did not attend, or cancelled",
-        params: schoolParams.extend({ meetingId: id }),
-        body: z.object({
-          status: z.enum(["held", "failed_to_attend", "cancelled"]),
-          agenda: z
-            .object({
-              reasonForAbsence: z.string().max(2000).optional(),
-              outcomesWanted: z.string().max(2000).optional(),
-              howAchieved: z.string().max(2000).optional(),
-              planActions: z.array(z.string().max(500)).max(30).optional(),
-              reviewDate: isoDate.optional(),
-            })
-            .optional(),
-          notes: z.string().max(10_000).nullable().default(null),
-          outcome: z.string().max(500).nullable().default(null),
-        }),
-      },
-    },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      return recordMeeting(
-        db,
-        access,
-        { meetingId: request.params.meetingId, ...request.body },
-        today(),
-      );
-    },
-  );
-
-  app.post(
-    "/:schoolId/cases/:caseId/contracts",
-    {
-      schema: {
-        tags: ["cases"],
-        summary: "Record an agreed attendance contract or plan",
-        params: caseParams,
-        body: z.object({
-          kind: z.enum(["attendance_contract", "attendance_plan"]).default("attendance_contract"),
-          targetPercent: z.number().min(0).max(100),
-          barriers: z.array(z.string().min(1).max(500)).max(30).default([]),
-          support: z
-            .array(
-              z.object({
-                by: z.enum(["school", "parent", "partner"]),
-                partner: z.string().max(200).optional(),
-                action: z.string().min(1).max(1000),
-              }),
-            )
-            .min(1)
-            .max(50),
-          reviewWeeks: z.number().int().min(1).max(26).optional(),
-          moveToStage: z.string().min(1).max(60).optional(),
-        }),
-      },
-    },
-    async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const agreed = await agreeContract(
-        db,
-        access,
-        { ...request.body, caseId: request.params.caseId },
-        today(),
-      );
-      reply.status(201);
-      return agreed;
-    },
-  );
-
-  app.post(
-    "/:schoolId/contracts/:contractId/reviews",
-    {
-      schema: {
-        tags: ["cases"],
-        summary: "Review a contract: attendance since it was agreed against the attendance then",
-        params: schoolParams.extend({ contractId: id }),
-        body: z.object({
-          outcome: z.string().trim().min(1).max(500),
-          notes: z.string().max(10_000).nullable().default(null),
-          nextReviewWeeks: z.number().int().min(1).max(26).optional(),
-        }),
-      },
-    },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      return reviewContract(
-        db,
-        access,
-        { contractId: request.params.contractId, ...request.body },
-        today(),
-      );
-    },
-  );
-
-  app.post(
-    "/:schoolId/contracts/:contractId/end",
-    {
-      schema: {
-        tags: ["cases"],
-        summary: "Warn that the contract may end (parents not engaging), or end it",
-        params: schoolParams.extend({ contractId: id }),
-        body: z.object({
-          step: z.enum(["termination_warning", "terminated"]),
-          reason: z.string().trim().min(1).max(1000),
-        }),
-      },
-    },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      await endContract(
-        db,
-        access,
-        { contractId: request.params.contractId, ...request.body },
-        today(),
-      );
-      return { contractId: request.params.contractId, status: request.body.step };
-    },
-  );
-
-  app.post(
     "/:schoolId/cases/:caseId/notice-to-improve",
     {
       schema: {
@@ -436,8 +192,10 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      return issueNoticeToImprove(db, access, request.params.caseId, today());
+      return issueNoticeToImprove(
+        await request.useCaseContext(request.params.schoolId),
+        request.params.caseId,
+      );
     },
   );
 
@@ -453,13 +211,10 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      return referForPenaltyNotice(
-        db,
-        access,
-        { caseId: request.params.caseId, contactIds: request.body.contactIds },
-        today(),
-      );
+      return referForPenaltyNotice(await request.useCaseContext(request.params.schoolId), {
+        caseId: request.params.caseId,
+        contactIds: request.body.contactIds,
+      });
     },
   );
 
@@ -474,12 +229,9 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
       const recorded = await recordPenaltyNotice(
-        db,
-        access,
+        await request.useCaseContext(request.params.schoolId),
         { caseId: request.params.caseId, ...request.body },
-        today(),
       );
       reply.status(201);
       return { interventionId: recorded };
@@ -490,9 +242,11 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
     "/:schoolId/cases/:caseId/legal-referral",
     { schema: { tags: ["cases"], summary: "Refer for legal intervention", params: caseParams } },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
       return {
-        interventionId: await referForLegalIntervention(db, access, request.params.caseId, today()),
+        interventionId: await referForLegalIntervention(
+          await request.useCaseContext(request.params.schoolId),
+          request.params.caseId,
+        ),
       };
     },
   );
@@ -508,14 +262,11 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
       return {
         interventionId: await referToSocialCare(
-          db,
-          access,
+          await request.useCaseContext(request.params.schoolId),
           request.params.caseId,
           request.body.reason,
-          today(),
         ),
       };
     },
@@ -532,9 +283,11 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
       return {
-        interventionId: await reportMissingEducation(db, access, request.params.caseId, today()),
+        interventionId: await reportMissingEducation(
+          await request.useCaseContext(request.params.schoolId),
+          request.params.caseId,
+        ),
       };
     },
   );
@@ -576,6 +329,7 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
             "home_visit",
             "meeting",
             "in_person",
+            "note",
           ]),
           direction: z.enum(["outgoing", "incoming"]).default("outgoing"),
           contactId: id.nullable().default(null),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { withinSchoolYears } from "../../app/attendance-statistics.ts";
 import { acceptProposal, dismissProposal } from "../../app/policy/decide-proposal.ts";
+import { decideProposals } from "../../app/policy/decide-proposals.ts";
 import { evaluatePolicy } from "../../app/policy/evaluate-school.ts";
 import { parsePolicy, policySchema } from "../../app/policy/policy-schema.ts";
 import { adoptPreset, savePolicy } from "../../app/policy/save-policy.ts";
@@ -222,7 +223,10 @@ export async function policyRoutes(app: RouteApp): Promise<void> {
         querystring: z.object({
           status: z.enum(["proposed", "accepted", "dismissed"]).default("proposed"),
           pupilId: id.optional(),
+          triggerId: z.string().min(1).max(60).optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(200),
+          /** Paging: the proposals after the first `offset`, in the same order. */
+          offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
         }),
       },
     },
@@ -258,12 +262,23 @@ export async function policyRoutes(app: RouteApp): Promise<void> {
         .where("a.school_id", "=", access.schoolId)
         .where("a.status", "=", request.query.status);
       if (request.query.pupilId) query = query.where("a.pupil_id", "=", request.query.pupilId);
-      const rows = await query
-        .orderBy("a.proposed_on", "desc")
-        .orderBy("a.id")
-        .limit(request.query.limit)
-        .execute();
+      if (request.query.triggerId)
+        query = query.where("a.trigger_id", "=", request.query.triggerId);
+      const [rows, counted] = await Promise.all([
+        query
+          .orderBy("a.proposed_on", "desc")
+          .orderBy("a.id")
+          .limit(request.query.limit)
+          .offset(request.query.offset)
+          .execute(),
+        query
+          .clearSelect()
+          .select(({ fn }) => fn.countAll<string>().as("total"))
+          .executeTakeFirstOrThrow(),
+      ]);
       return {
+        /** Every proposal matching, not only this page. */
+        total: Number(counted.total),
         proposedActions: rows.map(
           ({ legal_forename, legal_surname, preferred_forename, preferred_surname, ...r }) => ({
             ...r,
@@ -280,6 +295,25 @@ export async function policyRoutes(app: RouteApp): Promise<void> {
   );
 
   const proposalParams = schoolParams.extend({ proposalId: id });
+
+  app.post(
+    "/schools/:schoolId/proposed-actions/decide",
+    {
+      schema: {
+        tags: ["policy"],
+        summary:
+          "Accept or dismiss many proposed actions at once (one reason for every dismissal); each already decided is reported, the rest go through",
+        params: schoolParams,
+        body: z.object({
+          proposalIds: z.array(id).min(1, "choose at least one proposal").max(500),
+          decision: z.enum(["accept", "dismiss"]),
+          reason: z.string().trim().max(1000).nullable().default(null),
+        }),
+      },
+    },
+    async (request) =>
+      decideProposals(await request.useCaseContext(request.params.schoolId), request.body),
+  );
 
   app.post(
     "/schools/:schoolId/proposed-actions/:proposalId/accept",

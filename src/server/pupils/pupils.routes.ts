@@ -80,9 +80,6 @@ export function pupilView(pupil: Pupil, access: SchoolAccess) {
   };
 }
 
-// Branches written before the move import it from here.
-export { visiblePupil } from "../../app/access/visible-pupil.ts";
-
 export async function pupilRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;
 

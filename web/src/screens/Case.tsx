@@ -5,6 +5,14 @@ import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { CaseContract, type Contract } from "./CaseContract.tsx";
+import {
+  CaseMeetings,
+  type FamilyContact,
+  type Meeting,
+  type MeetingRules,
+} from "./CaseMeetings.tsx";
+import { CaseStage } from "./CaseStage.tsx";
+import { LogContact } from "./LogContact.tsx";
 
 interface CaseDetail {
   id: number;
@@ -19,16 +27,12 @@ interface CaseDetail {
   nextReviewOn: string | null;
   outcome: string | null;
   events: { id: number; happened_on: string; kind: string; summary: string; recorded_by: string }[];
-  meetings: {
-    id: number;
-    kind: string;
-    invitation: number;
-    scheduled_for: string;
-    format: string;
-    status: string;
-    outcome: string | null;
-  }[];
+  meetings: Meeting[];
   contracts: Contract[];
+  contacts: FamilyContact[];
+  meetingLetters: { letterId: string; title: string }[];
+  meetingRules: MeetingRules;
+  stages: { id: string; name: string }[];
 }
 
 export function CasePage() {
@@ -38,9 +42,20 @@ export function CasePage() {
   // Working a case is the office's: other roles are told so rather than shown refused buttons.
   const mayWork = can("cases.manage");
   const { data, error, reload } = useApi<CaseDetail>(schoolId && mayWork ? base : null);
-  const [when, setWhen] = useState("");
-  const [format, setFormat] = useState("in_person");
-  const [kind, setKind] = useState("attendance_contract_meeting");
+  const contactLog = useApi<{
+    contacts: {
+      id: number;
+      happenedAt: string;
+      method: string;
+      withWhom: string;
+      outcome: string;
+      recordedBy: string;
+    }[];
+  }>(
+    schoolId && data && can("pupils.safeguarding")
+      ? `/api/schools/${schoolId}/pupils/${data.pupilId}/contact-log`
+      : null,
+  );
   const [problem, setProblem] = useState<Error | null>(null);
   const [done, setDone] = useState<string | null>(null);
   if (permissions !== null && !mayWork)
@@ -88,49 +103,7 @@ export function CasePage() {
       {done && <Notice tone="success">{done}</Notice>}
       <ErrorNotice error={problem} />
       {data.status === "open" && (
-        <form
-          className="row"
-          aria-label="Invite to a meeting"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void run(
-              () =>
-                api.post(`${base}/meetings`, {
-                  kind,
-                  scheduledFor: new Date(when).toISOString(),
-                  format,
-                }),
-              "Invitation recorded: send the letter from Letters.",
-            );
-          }}
-        >
-          <label>
-            Meeting
-            <select value={kind} onChange={(e) => setKind(e.target.value)}>
-              <option value="attendance_contract_meeting">Attendance contract meeting</option>
-              <option value="isap">Internal School Attendance Panel</option>
-              <option value="review_meeting">Review meeting</option>
-              <option value="professionals_meeting">Professionals' meeting</option>
-            </select>
-          </label>
-          <label>
-            When
-            <input
-              type="datetime-local"
-              required
-              value={when}
-              onChange={(e) => setWhen(e.target.value)}
-            />
-          </label>
-          <label>
-            How
-            <select value={format} onChange={(e) => setFormat(e.target.value)}>
-              <option value="in_person">In person</option>
-              <option value="online">Online</option>
-              <option value="telephone">Telephone</option>
-            </select>
-          </label>
-          <button type="submit">Invite</button>
+        <p>
           <button
             type="button"
             className="secondary"
@@ -140,34 +113,61 @@ export function CasePage() {
           >
             Issue a notice to improve
           </button>
-        </form>
+        </p>
       )}
-      <h2>Meetings</h2>
-      {data.meetings.length === 0 ? (
-        <p>No meetings yet.</p>
-      ) : (
-        <ul>
-          {data.meetings.map((m) => (
-            <li key={m.id}>
-              {new Date(m.scheduled_for).toLocaleString("en-GB", {
-                dateStyle: "medium",
-                timeStyle: "short",
-              })}
-              : {m.kind.replaceAll("_", " ")} ({m.format.replace("_", " ")}
-              {m.invitation > 1 ? `, invitation ${m.invitation}` : ""}) ·{" "}
-              {m.status.replaceAll("_", " ")}
-              {m.outcome ? `: ${m.outcome}` : ""}
-            </li>
-          ))}
-        </ul>
-      )}
+      <CaseStage
+        caseBase={base}
+        open={data.status === "open"}
+        stageId={data.stageId}
+        stages={data.stages}
+        onChange={reload}
+      />
+      <CaseMeetings
+        schoolBase={`/api/schools/${schoolId}`}
+        caseBase={base}
+        open={data.status === "open"}
+        pupilName={data.pupilName}
+        meetings={data.meetings}
+        contacts={data.contacts}
+        letters={data.meetingLetters}
+        rules={data.meetingRules}
+        onChange={reload}
+      />
       <CaseContract
         schoolBase={`/api/schools/${schoolId}`}
         caseBase={base}
         open={data.status === "open"}
         contracts={data.contracts}
+        meetings={data.meetings}
+        contacts={data.contacts}
+        stages={data.stages}
         onChange={reload}
       />
+      <h2>Contact with the family</h2>
+      {contactLog.data && (
+        <ul>
+          {contactLog.data.contacts.length === 0 && <li>No contacts logged.</li>}
+          {contactLog.data.contacts.map((c) => (
+            <li key={c.id}>
+              {new Date(c.happenedAt).toLocaleString("en-GB", {
+                dateStyle: "medium",
+                timeStyle: "short",
+                timeZone: "Europe/London",
+              })}
+              : {c.method.replace("_", " ")} · {c.withWhom}: {c.outcome}
+              <span className="muted"> · {c.recordedBy}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {data.status === "open" && can("follow_up.record") && (
+        <LogContact
+          schoolBase={`/api/schools/${schoolId}`}
+          pupilId={data.pupilId}
+          contacts={data.contacts}
+          onDone={contactLog.reload}
+        />
+      )}
       <h2>Chronology</h2>
       <ol className="chronology">
         {data.events.map((e) => (

@@ -1,6 +1,13 @@
 import { type FormEvent, useState } from "react";
+import type {
+  AgreeContractBody,
+  AgreedContract,
+  ContractReview,
+  ReviewContractBody,
+} from "../../../src/server/cases/contracts.schema.ts";
 import { api, dayLabel } from "../api.ts";
 import { ErrorNotice, Notice } from "../ui/Notice.tsx";
+import type { FamilyContact, Meeting } from "./CaseMeetings.tsx";
 
 export interface Contract {
   id: number;
@@ -8,7 +15,11 @@ export interface Contract {
   agreed_on: string;
   target_percent: number;
   barriers: string[];
-  support: { by: string; partner?: string; action: string }[];
+  support: { by: string; partner?: string; action: string; owner?: string; due?: string }[];
+  targets: { percent: number; by: string }[];
+  parent_commitments: string[];
+  pupil_commitments: string[];
+  agreed_by: { name: string; on: string }[];
   review_on: string;
   baseline_attended: number;
   baseline_possible: number;
@@ -33,27 +44,71 @@ const lines = (text: string) =>
     .map((l) => l.trim())
     .filter(Boolean);
 
-function AgreeContract({ base, onDone }: { base: string; onDone: (message: string) => void }) {
+/** "Meet at the gate / Ms Dale / 2026-01-30": what, who gives it, by when (the last two optional). */
+const supportLine = (by: "school" | "partner") => (line: string) => {
+  const [action = "", ...rest] = line.split("/").map((p) => p.trim());
+  const due = rest.find((p) => /^\d{4}-\d{2}-\d{2}$/.test(p));
+  const who = rest.find((p) => p && p !== due);
+  return by === "partner"
+    ? { by, partner: who ?? "Partner", action, ...(due ? { due } : {}) }
+    : { by, action, ...(who ? { owner: who } : {}), ...(due ? { due } : {}) };
+};
+
+function AgreeContract({
+  base,
+  meetings,
+  contacts,
+  onDone,
+}: {
+  base: string;
+  meetings: Meeting[];
+  contacts: FamilyContact[];
+  onDone: (message: string) => void;
+}) {
+  const withParent = meetings.filter(
+    (m) => m.status === "held" && (m.attended ?? []).some((a) => a.role === "parent"),
+  );
+  const parents = contacts.filter((c) => c.parentalResponsibility);
+  // Chosen, or the latest held with a parent (the list grows while the form is on screen).
+  const [chosenMeeting, setMeetingId] = useState("");
+  const meetingId = chosenMeeting || String(withParent.at(-1)?.id ?? "");
   const [target, setTarget] = useState("95");
+  const [targetBy, setTargetBy] = useState("");
   const [barriers, setBarriers] = useState("");
   const [school, setSchool] = useState("");
-  const [parent, setParent] = useState("");
   const [partner, setPartner] = useState("");
+  const [parentWill, setParentWill] = useState("");
+  const [pupilWill, setPupilWill] = useState("");
+  const [agreedBy, setAgreedBy] = useState<string[]>([]);
   const [error, setError] = useState<Error | null>(null);
+  if (withParent.length === 0) {
+    const missed = meetings.filter((m) => m.status === "failed_to_attend").at(-1);
+    return (
+      <Notice tone="info">
+        A contract is agreed with the parents at a meeting they attend: record one held with a
+        parent first.
+        {missed &&
+          ` The family did not attend the ${missed.kind.replaceAll("_", " ")}: record a professionals' meeting to agree support without them instead.`}
+      </Notice>
+    );
+  }
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
-    const support = [
-      ...lines(school).map((action) => ({ by: "school", action })),
-      ...lines(parent).map((action) => ({ by: "parent", action })),
-      ...lines(partner).map((action) => ({ by: "partner", action })),
-    ];
     try {
-      const agreed = await api.post<{ reviewOn: string }>(`${base}/contracts`, {
+      const agreed = await api.post<AgreedContract>(`${base}/contracts`, {
+        meetingId: Number(meetingId),
         targetPercent: Number(target),
+        targets: targetBy ? [{ percent: Number(target), by: targetBy }] : [],
         barriers: lines(barriers),
-        support,
-      });
+        support: [
+          ...lines(school).map(supportLine("school")),
+          ...lines(partner).map(supportLine("partner")),
+        ],
+        parentCommitments: lines(parentWill),
+        pupilCommitments: lines(pupilWill),
+        parentsAgreed: agreedBy,
+      } satisfies AgreeContractBody);
       onDone(`Contract recorded; first review ${dayLabel(agreed.reviewOn)}.`);
     } catch (e) {
       setError(e as Error);
@@ -68,33 +123,71 @@ function AgreeContract({ base, onDone }: { base: string; onDone: (message: strin
       <h3>Record the agreed contract</h3>
       <ErrorNotice error={error} />
       <label>
-        Target attendance (%)
-        <input
-          type="number"
-          min="0"
-          max="100"
-          step="0.1"
-          required
-          value={target}
-          onChange={(e) => setTarget(e.target.value)}
-        />
+        Agreed at
+        <select value={meetingId} onChange={(e) => setMeetingId(e.target.value)}>
+          {withParent.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.kind.replaceAll("_", " ")},{" "}
+              {new Date(m.scheduled_for).toLocaleDateString("en-GB", { timeZone: "Europe/London" })}
+            </option>
+          ))}
+        </select>
       </label>
+      <div className="row">
+        <label>
+          Target attendance (%)
+          <input
+            type="number"
+            min="0"
+            max="100"
+            step="0.1"
+            required
+            value={target}
+            onChange={(e) => setTarget(e.target.value)}
+          />
+        </label>
+        <label>
+          Reached by
+          <input type="date" value={targetBy} onChange={(e) => setTargetBy(e.target.value)} />
+        </label>
+      </div>
       <label>
         Barriers identified (one a line)
         <textarea rows={3} value={barriers} onChange={(e) => setBarriers(e.target.value)} />
       </label>
       <label>
-        The school will (one a line)
+        The school will (one a line: what / who / by YYYY-MM-DD)
         <textarea rows={3} value={school} onChange={(e) => setSchool(e.target.value)} />
       </label>
       <label>
-        The family will (one a line)
-        <textarea rows={3} value={parent} onChange={(e) => setParent(e.target.value)} />
-      </label>
-      <label>
-        Partners will: early help, school nursing, EWO (one a line)
+        Partners will: early help, school nursing, EWO (one a line: what / service / by when)
         <textarea rows={2} value={partner} onChange={(e) => setPartner(e.target.value)} />
       </label>
+      <label>
+        The parents agree to (one a line)
+        <textarea rows={3} value={parentWill} onChange={(e) => setParentWill(e.target.value)} />
+      </label>
+      <label>
+        The pupil agrees to (one a line)
+        <textarea rows={2} value={pupilWill} onChange={(e) => setPupilWill(e.target.value)} />
+      </label>
+      <fieldset className="toggles">
+        <legend>Agreed by</legend>
+        {parents.map((c) => (
+          <label key={c.id} className="inline">
+            <input
+              type="checkbox"
+              checked={agreedBy.includes(c.name)}
+              onChange={(e) =>
+                setAgreedBy((was) =>
+                  e.target.checked ? [...was, c.name] : was.filter((n) => n !== c.name),
+                )
+              }
+            />
+            {c.name}
+          </label>
+        ))}
+      </fieldset>
       <button type="submit">Record the contract</button>
     </form>
   );
@@ -103,21 +196,24 @@ function AgreeContract({ base, onDone }: { base: string; onDone: (message: strin
 function ReviewContract({
   schoolBase,
   contract,
+  stages,
   onDone,
 }: {
   schoolBase: string;
   contract: Contract;
+  stages: { id: string; name: string }[];
   onDone: (message: string) => void;
 }) {
   const [outcome, setOutcome] = useState("");
+  const [moveTo, setMoveTo] = useState("");
   const [error, setError] = useState<Error | null>(null);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setError(null);
     try {
-      const review = await api.post<{ explanation: string }>(
+      const review = await api.post<ContractReview>(
         `${schoolBase}/contracts/${contract.id}/reviews`,
-        { outcome },
+        { outcome, ...(moveTo ? { moveToStage: moveTo } : {}) } satisfies ReviewContractBody,
       );
       setOutcome("");
       onDone(review.explanation);
@@ -132,7 +228,67 @@ function ReviewContract({
         Review outcome
         <input required value={outcome} onChange={(e) => setOutcome(e.target.value)} />
       </label>
+      <label>
+        Then move the case to
+        <select value={moveTo} onChange={(e) => setMoveTo(e.target.value)}>
+          <option value="">Stay at this stage</option>
+          {stages.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </label>
       <button type="submit">Record the review</button>
+    </form>
+  );
+}
+
+function EndContract({
+  schoolBase,
+  contract,
+  onDone,
+}: {
+  schoolBase: string;
+  contract: Contract;
+  onDone: (message: string) => void;
+}) {
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<Error | null>(null);
+  const send = async (step: "termination_warning" | "terminated") => {
+    setError(null);
+    try {
+      await api.post(`${schoolBase}/contracts/${contract.id}/end`, { step, reason });
+      setReason("");
+      onDone(step === "terminated" ? "Contract ended." : "Termination warning recorded.");
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+  return (
+    <form
+      aria-label="Warn or end the contract"
+      className="row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void send(contract.status === "termination_warning" ? "terminated" : "termination_warning");
+      }}
+    >
+      <ErrorNotice error={error} />
+      <label>
+        Reason (parents not keeping to it, say)
+        <input
+          required
+          value={reason}
+          maxLength={1000}
+          onChange={(e) => setReason(e.target.value)}
+        />
+      </label>
+      <button type="submit" className="secondary">
+        {contract.status === "termination_warning"
+          ? "End the contract"
+          : "Warn that the contract may end"}
+      </button>
     </form>
   );
 }
@@ -143,12 +299,18 @@ export function CaseContract({
   caseBase,
   open,
   contracts,
+  meetings,
+  contacts,
+  stages,
   onChange,
 }: {
   schoolBase: string;
   caseBase: string;
   open: boolean;
   contracts: Contract[];
+  meetings: Meeting[];
+  contacts: FamilyContact[];
+  stages: { id: string; name: string }[];
   onChange: () => void;
 }) {
   const [message, setMessage] = useState<string | null>(null);
@@ -162,7 +324,11 @@ export function CaseContract({
       <h2>Contract and reviews</h2>
       {message && <Notice tone="success">{message}</Notice>}
       {!current &&
-        (open ? <AgreeContract base={caseBase} onDone={done} /> : <p>No contract was agreed.</p>)}
+        (open ? (
+          <AgreeContract base={caseBase} meetings={meetings} contacts={contacts} onDone={done} />
+        ) : (
+          <p>No contract was agreed.</p>
+        ))}
       {current && (
         <div className="card">
           <p>
@@ -172,7 +338,30 @@ export function CaseContract({
             {percent(current.baseline_attended, current.baseline_possible)} when agreed. Next review{" "}
             <strong>{dayLabel(current.review_on)}</strong>.
           </p>
+          <p>
+            <a href={`${schoolBase}/contracts/${current.id}/document?format=pdf`}>
+              The contract to print (PDF)
+            </a>{" "}
+            · <a href={`${schoolBase}/contracts/${current.id}/document?format=docx`}>(Word)</a>
+          </p>
           {current.barriers.length > 0 && <p>Barriers: {current.barriers.join("; ")}.</p>}
+          {current.targets.length > 0 && (
+            <p>
+              Targets: {current.targets.map((t) => `${t.percent}% by ${dayLabel(t.by)}`).join("; ")}
+              .
+            </p>
+          )}
+          {current.parent_commitments.length > 0 && (
+            <p>The parents agree to: {current.parent_commitments.join("; ")}.</p>
+          )}
+          {current.pupil_commitments.length > 0 && (
+            <p>The pupil agrees to: {current.pupil_commitments.join("; ")}.</p>
+          )}
+          <p>
+            {current.agreed_by.length > 0
+              ? `Agreed by ${current.agreed_by.map((a) => a.name).join(" and ")}.`
+              : "The parents' agreement is not recorded."}
+          </p>
           <ul>
             {current.support.map((s) => (
               <li key={`${s.by}${s.action}`}>
@@ -182,6 +371,8 @@ export function CaseContract({
                     ? "School"
                     : "Family"}
                 : {s.action}
+                {s.owner ? ` (${s.owner})` : ""}
+                {s.due ? `, by ${dayLabel(s.due)}` : ""}
               </li>
             ))}
           </ul>
@@ -198,8 +389,16 @@ export function CaseContract({
               ))}
             </ol>
           )}
+          {open && (current.status === "active" || current.status === "termination_warning") && (
+            <EndContract schoolBase={schoolBase} contract={current} onDone={done} />
+          )}
           {open && current.status === "active" && (
-            <ReviewContract schoolBase={schoolBase} contract={current} onDone={done} />
+            <ReviewContract
+              schoolBase={schoolBase}
+              contract={current}
+              stages={stages}
+              onDone={done}
+            />
           )}
         </div>
       )}

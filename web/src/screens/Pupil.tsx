@@ -14,6 +14,7 @@ import { Chart } from "../ui/Chart.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
+import { LogContact } from "./LogContact.tsx";
 import { EmailLetterButton } from "./Messaging.tsx";
 import { PupilRecordAccess } from "./PupilRecordAccess.tsx";
 import { RollDeletion } from "./RollDeletion.tsx";
@@ -294,6 +295,14 @@ export function PupilProfile() {
       )}
       <SafeguardingFlags pupilId={pupilId as string} />
       <RollDeletion pupilId={pupilId as string} leavingDate={p.leavingDate} />
+      {can("follow_up.record") && (
+        <LogContact
+          schoolBase={`/api/schools/${schoolId}`}
+          pupilId={Number(pupilId)}
+          contacts={p.contacts ?? []}
+          onDone={contactLog.reload}
+        />
+      )}
       <PupilRecordAccess pupilId={pupilId as string} />
     </section>
   );

@@ -17,6 +17,7 @@ interface WorkItem {
 
 interface Proposal {
   id: number;
+  trigger_id: string;
   pupil_id: number;
   pupil: string;
   trigger_name: string;
@@ -32,9 +33,17 @@ export function Worklist() {
   const work = useApi<{ items: WorkItem[] }>(
     schoolId ? `/api/schools/${schoolId}/worklist?range=${range}&owner=${owner}` : null,
   );
-  const proposals = useApi<{ proposedActions: Proposal[] }>(
-    schoolId ? `/api/schools/${schoolId}/proposed-actions` : null,
+  const PAGE = 200;
+  const [offset, setOffset] = useState(0);
+  const [trigger, setTrigger] = useState("");
+  const proposals = useApi<{ proposedActions: Proposal[]; total: number }>(
+    schoolId
+      ? `/api/schools/${schoolId}/proposed-actions?limit=${PAGE}&offset=${offset}${trigger ? `&triggerId=${encodeURIComponent(trigger)}` : ""}`
+      : null,
   );
+  const [selected, setSelected] = useState<number[]>([]);
+  const [bulkReason, setBulkReason] = useState("");
+  const [triggers, setTriggers] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [reasons, setReasons] = useState<Record<number, string>>({});
@@ -109,10 +118,112 @@ export function Worklist() {
         </ul>
       )}
       <h2>Proposed by the policy</h2>
+      {proposals.data && (
+        <fieldset className="row toggles">
+          <legend className="visually-hidden">Which proposals</legend>
+          <p>
+            {proposals.data.total === 0
+              ? "No proposals"
+              : `Showing ${offset + 1}–${offset + proposals.data.proposedActions.length} of ${proposals.data.total} proposal(s)`}
+            {trigger ? " for this trigger" : ""}.
+          </p>
+          <label className="inline">
+            Trigger
+            <select
+              value={trigger}
+              onChange={(e) => {
+                setTrigger(e.target.value);
+                setOffset(0);
+              }}
+            >
+              <option value="">Every trigger</option>
+              {Object.entries({
+                ...triggers,
+                ...knownTriggers(proposals.data.proposedActions),
+              }).map(([id, name]) => (
+                <option key={id} value={id}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+          {offset > 0 && (
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => setOffset(Math.max(0, offset - PAGE))}
+            >
+              Previous {PAGE}
+            </button>
+          )}
+          {offset + proposals.data.proposedActions.length < proposals.data.total && (
+            <button type="button" className="secondary" onClick={() => setOffset(offset + PAGE)}>
+              Next {PAGE}
+            </button>
+          )}
+        </fieldset>
+      )}
+      {can("proposals.decide") && selected.length > 0 && (
+        <fieldset className="row toggles">
+          <legend>Decide the selected proposals</legend>
+          <p>{selected.length} selected.</p>
+          <button
+            type="button"
+            onClick={() =>
+              void act(async () => {
+                const done = await api.post<{ decided: unknown[]; refused: unknown[] }>(
+                  `${base}/proposed-actions/decide`,
+                  { proposalIds: selected, decision: "accept" },
+                );
+                setSelected([]);
+                return done;
+              }, `Accepted ${selected.length} proposal(s).`)
+            }
+          >
+            Accept selected
+          </button>
+          <label>
+            Reason to dismiss the selected
+            <input value={bulkReason} onChange={(e) => setBulkReason(e.target.value)} />
+          </label>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() =>
+              void act(async () => {
+                await api.post(`${base}/proposed-actions/decide`, {
+                  proposalIds: selected,
+                  decision: "dismiss",
+                  reason: bulkReason,
+                });
+                setSelected([]);
+                setBulkReason("");
+              }, `Dismissed ${selected.length} proposal(s).`)
+            }
+          >
+            Dismiss selected
+          </button>
+        </fieldset>
+      )}
       {proposals.data?.proposedActions.length === 0 && <p>Nothing waiting for a decision.</p>}
       <ul className="cards">
         {proposals.data?.proposedActions.map((p) => (
           <li key={p.id} className={`card ${p.manual_review ? "card-alert" : ""}`}>
+            {can("proposals.decide") && (
+              <label className="inline">
+                <input
+                  type="checkbox"
+                  checked={selected.includes(p.id)}
+                  onChange={(e) => {
+                    setTriggers((was) => ({ ...was, [p.trigger_id]: p.trigger_name }));
+                    setSelected((was) =>
+                      e.target.checked ? [...was, p.id] : was.filter((id) => id !== p.id),
+                    );
+                  }}
+                />
+                Select {p.pupil}: {p.trigger_name}
+              </label>
+            )}
             <h3>
               <Link to={`/pupils/${p.pupil_id}`}>{p.pupil}</Link>: {p.trigger_name}
             </h3>
@@ -157,4 +268,9 @@ export function Worklist() {
       </ul>
     </section>
   );
+}
+
+/** The triggers of the proposals shown, for the filter. */
+function knownTriggers(proposals: Proposal[]): Record<string, string> {
+  return Object.fromEntries(proposals.map((p) => [p.trigger_id, p.trigger_name]));
 }
