@@ -180,7 +180,10 @@ describe("setting up a school through the API", () => {
       `upn,legal_forename,legal_surname,date_of_birth,sex,registration_group,admission_date\n${upn},Ola,Nowak,2013-01-01,F,8C,2025-09-01\n`,
       { "content-type": "text/csv" },
     );
-    expect(good.json()).toEqual({ created: 1, updated: 0 });
+    expect(good.json()).toMatchObject({ created: 1, updated: 0 });
+    expect(good.json().summary.added).toEqual([
+      expect.objectContaining({ name: "Ola Nowak", upn }),
+    ]);
     const marks = await office.send(
       "POST",
       `${url}/marks`,
