@@ -308,6 +308,54 @@ const CHANGES: Change[] = [
     pupil: () => 0,
   },
   {
+    name: "import pupils from a file",
+    send: () =>
+      office.send(
+        "POST",
+        url("/imports/pupils"),
+        `upn,legal_forename,legal_surname,date_of_birth,sex,registration_group,admission_date\n${makeUpn("383", "4999", 24, 778)},Gita,Imported,2012-02-02,F,8C,2025-09-03\n`,
+        { "content-type": "text/csv" },
+      ),
+    look: () => count("pupils"),
+    pupil: () => 0,
+  },
+  {
+    name: "import contacts from a file",
+    send: () =>
+      office.send(
+        "POST",
+        url("/imports/contacts"),
+        `upn,priority,name,relationship,phone\n${bilal.upn},3,Mr G. Grandad,Grandfather,07700 900333\n`,
+        { "content-type": "text/csv" },
+      ),
+    look: () => count("contacts"),
+    pupil: () => 0,
+  },
+  {
+    name: "import marks from a file",
+    send: () =>
+      office.send(
+        "POST",
+        url("/imports/marks"),
+        `upn,date,session,code\n${bilal.upn},2025-09-03,PM,B\n`,
+        {
+          "content-type": "text/csv",
+        },
+      ),
+    look: async () =>
+      (
+        await server.database.db
+          .selectFrom("session_marks")
+          .select("code")
+          .where("school_id", "=", server.school.id)
+          .where("pupil_id", "=", bilal.id)
+          .where("date", "=", "2025-09-03")
+          .where("session", "=", "PM")
+          .execute()
+      ).map((m) => m.code),
+    pupil: () => 0,
+  },
+  {
     name: "write a letter",
     send: () =>
       office.send("POST", url("/letters"), { letterId: "trust_letter_1", pupilIds: [amelia.id] }),

@@ -8,6 +8,7 @@ import {
   transferredKey,
 } from "../../db/repositories/transferred-attendance.ts";
 import type { DB, NewPupil, Pupil } from "../../db/schema.ts";
+import { inTransactionOf } from "../../db/transactions.ts";
 import { academicYearLabel } from "../../domain/calendar.ts";
 import {
   type CtfFile,
@@ -112,7 +113,7 @@ export async function importCtf(
 
   const at = options.at ?? new Date();
   const source = sourceOf(file);
-  return db.transaction().execute(async (tx) => {
+  return inTransactionOf(db, async (tx) => {
     // Read again inside the transaction: another import may have admitted some since the check.
     const onRoll = await pupilsByUpn(tx, schoolId);
     const admitted = await insertPupils(

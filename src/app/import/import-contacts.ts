@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { pupilsByUpn } from "../../db/repositories/pupils.ts";
 import type { DB } from "../../db/schema.ts";
+import { inTransactionOf } from "../../db/transactions.ts";
 import { parseFlag, type RowProblem, readCsv, rejectIfProblems } from "./csv.ts";
 
 export const CONTACTS_CSV = {
@@ -72,7 +73,7 @@ export async function importContacts(
     };
   });
   rejectIfProblems("contacts", problems);
-  await db.transaction().execute(async (tx) => {
+  await inTransactionOf(db, async (tx) => {
     for (const contact of contacts) {
       await tx
         .insertInto("contacts")

@@ -3,6 +3,7 @@ import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { findMarks, type MarkToRecord, markKey, recordMarks } from "../../db/repositories/marks.ts";
 import { pupilsByUpn } from "../../db/repositories/pupils.ts";
 import type { DB, Pupil } from "../../db/schema.ts";
+import { inTransactionOf } from "../../db/transactions.ts";
 import type { SchoolCalendar, SessionName } from "../../domain/calendar.ts";
 import { codeOn, normaliseSymbol } from "../../domain/codes.ts";
 import { isIsoDate, londonToday } from "../../domain/dates.ts";
@@ -174,7 +175,7 @@ export async function importMarks(
   const seen = new MarksSeen();
   const problems = new ProblemList();
   const at = new Date();
-  return db.transaction().execute(async (tx) => {
+  return inTransactionOf(db, async (tx) => {
     const total: MarkImportResult = { created: 0, amended: 0, unchanged: 0 };
     let read = 0;
     for await (const rows of readCsvBatches(csv, MARKS_CSV, options.batchSize ?? BATCH)) {

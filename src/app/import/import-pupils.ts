@@ -5,6 +5,7 @@ import type { DB, NewPupil, Pupil } from "../../db/schema.ts";
 
 type PupilFields = Partial<Omit<NewPupil, "created_at" | "school_id" | "id">>;
 
+import { inTransactionOf } from "../../db/transactions.ts";
 import { isIsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { upnProblem } from "../../domain/pupil.ts";
@@ -225,7 +226,7 @@ export async function importPupils(
   options: PupilImportOptions = {},
 ): Promise<PupilImportResult> {
   const read = readPupilsFile(file, options);
-  return db.transaction().execute(async (tx) => {
+  return inTransactionOf(db, async (tx) => {
     const plan = await planImport(tx, schoolId, read);
     if (options.confirm && options.confirm !== plan.summary.fingerprint) {
       throw new RollbookError(

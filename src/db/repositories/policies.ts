@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Policy } from "../../domain/policy/types.ts";
 import type { DB } from "../schema.ts";
+import { inTransactionOf } from "../transactions.ts";
 
 export interface StoredPolicy {
   version: number;
@@ -68,5 +69,5 @@ export async function savePolicyVersion(
     return version;
   };
   // Inside a use case's change it joins that transaction; alone it makes its own.
-  return db.isTransaction ? save(db) : db.transaction().execute(save);
+  return inTransactionOf(db, save);
 }

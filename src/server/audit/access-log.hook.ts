@@ -71,6 +71,13 @@ export function recordAccess(app: FastifyInstance): void {
     try {
       // A change logged in its own transaction is not logged again, unless the request then
       // failed (a later step refused): that failure is recorded too.
+      // A change not yet given its own transaction's row is still logged, after the answer; the
+      // warning names it, so none stays unconverted unnoticed.
+      if (schoolId && action === "change" && reply.statusCode < 400 && !record.changeLogged)
+        request.log.warn(
+          { route: request.routeOptions.url },
+          "change logged after the answer, not in its own transaction",
+        );
       if (schoolId && !(record.changeLogged && reply.statusCode < 400)) {
         await logAccess(app.database.db, {
           ...entry(schoolId),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { visiblePupil } from "../../app/access/visible-pupil.ts";
 import { exportCtf } from "../../app/ctf/export-ctf.ts";
-import { importCtf } from "../../app/ctf/import-ctf.ts";
+import { importCtfFile } from "../../app/import/import-files.ts";
 import type { RouteApp } from "../app.ts";
 import { asDownload } from "../download.ts";
 import { IMPORT_BODY_LIMIT } from "../limits.ts";
@@ -74,13 +74,9 @@ export async function ctfRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("pupils.manage");
-      return importCtf(db, access.schoolId, request.body, {
-        by: `${access.signature()} by CTF import`,
-        userId: access.actor.userId,
+      return importCtfFile(await request.useCaseContext(request.params.schoolId), {
+        xml: request.body,
         admitOn: request.query.admitOn ?? null,
-        at: app.clock(),
       });
     },
   );

@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { createAccount } from "../../app/accounts/manage-users.ts";
 import { MIN_PASSWORD_LENGTH } from "../../app/accounts/passwords.ts";
-import { importContacts } from "../../app/import/import-contacts.ts";
-import { importMarks } from "../../app/import/import-marks.ts";
-import { importPupils, previewPupilImport } from "../../app/import/import-pupils.ts";
-import { momentOf } from "../../app/registers/register.ts";
+import {
+  importContactFile,
+  importMarkFile,
+  importPupilFile,
+} from "../../app/import/import-files.ts";
+import { previewPupilImport } from "../../app/import/import-pupils.ts";
 import { ensureGroups } from "../../db/repositories/pupils.ts";
 import type { RouteApp } from "../app.ts";
 import { csvEncodingOf, IMPORT_BODY_LIMIT } from "../limits.ts";
@@ -163,9 +165,8 @@ export async function setupRoutes(app: RouteApp, options: { publicUrl: string })
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("pupils.manage");
-      return importPupils(db, access.schoolId, request.body, {
+      return importPupilFile(await request.useCaseContext(request.params.schoolId), {
+        file: request.body,
         preset: request.query.preset,
         confirm: request.query.confirm,
         encoding: csvEncodingOf(request),
@@ -190,14 +191,10 @@ export async function setupRoutes(app: RouteApp, options: { publicUrl: string })
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("pupils.manage");
-      const csv = request.body;
-      if (request.params.kind === "contacts") return importContacts(db, access.schoolId, csv);
-      if (request.query.amendReason) access.require("marks.amend");
-      return importMarks(db, access.schoolId, csv, {
-        by: `${access.signature()} by import`,
-        today: momentOf(app.clock()).date,
+      const ctx = await request.useCaseContext(request.params.schoolId);
+      if (request.params.kind === "contacts") return importContactFile(ctx, { csv: request.body });
+      return importMarkFile(ctx, {
+        csv: request.body,
         amendReason: request.query.amendReason ?? null,
       });
     },
