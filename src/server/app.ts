@@ -5,7 +5,6 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
 import {
-  type FastifyPluginAsyncZod,
   jsonSchemaTransform,
   jsonSchemaTransformObject,
   serializerCompiler,
@@ -74,8 +73,6 @@ export interface AppOptions {
 }
 
 export type App = FastifyInstance;
-/** The instance a route plugin receives: Zod schemas type its params, query and body. */
-export type RouteApp = Parameters<FastifyPluginAsyncZod>[0];
 
 /** The HTTP API: authenticated, schema-validated, documented at /api/docs. */
 export async function buildApp(options: AppOptions): Promise<App> {

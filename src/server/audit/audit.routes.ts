@@ -10,9 +10,9 @@ import {
 import { subjectAccessExport } from "../../app/audit/subject-access.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import type { RetentionKind } from "../../db/schema.ts";
-import type { RouteApp } from "../app.ts";
 import { asDownload } from "../download.ts";
 import { id, schoolParams } from "../params.ts";
+import type { RouteApp } from "../route-app.ts";
 
 const pupilParams = schoolParams.extend({ pupilId: id });
 

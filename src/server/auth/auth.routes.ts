@@ -11,7 +11,7 @@ import {
 import { MAX_PASSWORD_LENGTH } from "../../app/accounts/passwords.ts";
 import { signIn, signOut, signOutEverywhere } from "../../app/accounts/sign-in.ts";
 import { DEMO_PASSWORD, demoAccountsToShow } from "../../app/demo/demo-accounts.ts";
-import type { RouteApp } from "../app.ts";
+import type { RouteApp } from "../route-app.ts";
 import { SESSION_COOKIE } from "./session.ts";
 
 const email = z.string().trim().min(3).max(320);

@@ -3,9 +3,9 @@ import { importBenchmarks } from "../../app/benchmarks/import-benchmarks.ts";
 import { schoolBenchmarks } from "../../app/benchmarks/school-benchmarks.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { RollbookError } from "../../domain/errors.ts";
-import type { RouteApp } from "../app.ts";
 import { IMPORT_BODY_LIMIT } from "../limits.ts";
 import { schoolParams } from "../params.ts";
+import type { RouteApp } from "../route-app.ts";
 
 /** DfE's published attendance statistics: imported by an administrator, compared by schools. */
 export async function benchmarkRoutes(app: RouteApp): Promise<void> {

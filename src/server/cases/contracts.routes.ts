@@ -1,7 +1,7 @@
 import { contractDocument } from "../../app/cases/contract-document.ts";
 import { agreeContract, endContract, reviewContract } from "../../app/cases/contracts.ts";
-import type { RouteApp } from "../app.ts";
 import { asDownload } from "../download.ts";
+import type { RouteApp } from "../route-app.ts";
 import {
   agreeContractBody,
   agreedContract,

@@ -1,5 +1,5 @@
 import { recordMeetingOutcome, scheduleMeeting } from "../../app/cases/meetings.ts";
-import type { RouteApp } from "../app.ts";
+import type { RouteApp } from "../route-app.ts";
 import {
   caseParams,
   meetingParams,

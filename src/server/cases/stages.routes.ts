@@ -1,5 +1,5 @@
 import { closeCaseWithOutcome, moveCaseStage, reopenCase } from "../../app/cases/case-moves.ts";
-import type { RouteApp } from "../app.ts";
+import type { RouteApp } from "../route-app.ts";
 import { caseParams } from "./meetings.schema.ts";
 import {
   closeCaseBody,

@@ -2,10 +2,10 @@ import { z } from "zod";
 import { visiblePupil } from "../../app/access/visible-pupil.ts";
 import { exportCtf } from "../../app/ctf/export-ctf.ts";
 import { importCtfFile } from "../../app/import/import-files.ts";
-import type { RouteApp } from "../app.ts";
 import { asDownload } from "../download.ts";
 import { IMPORT_BODY_LIMIT } from "../limits.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
+import type { RouteApp } from "../route-app.ts";
 
 const XML_TYPES = ["application/xml", "text/xml"];
 

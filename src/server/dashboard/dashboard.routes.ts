@@ -10,8 +10,8 @@ import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { currentPolicy } from "../../db/repositories/policies.ts";
 import { absenceMeasuresOver } from "../../domain/absence-measures.ts";
 import { lateThresholdOf } from "../../domain/punctuality.ts";
-import type { RouteApp } from "../app.ts";
 import { absenceSpan, id, rangeQuery, schoolParams } from "../params.ts";
+import type { RouteApp } from "../route-app.ts";
 import { rangeRequestOf } from "../schools/schools.routes.ts";
 
 export async function dashboardRoutes(app: RouteApp): Promise<void> {

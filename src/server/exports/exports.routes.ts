@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { RouteApp } from "../app.ts";
+import type { RouteApp } from "../route-app.ts";
 import { sendTable } from "./send-table.ts";
 
 /** At most what a screen shows: a school's pupils several times over, never a whole database. */

@@ -13,9 +13,9 @@ import { recordCallOutcome } from "../../app/follow-up/call-outcome.ts";
 import { checkSmsWebhookUrl } from "../../app/messages/webhook-address.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { RollbookError } from "../../domain/errors.ts";
-import type { RouteApp } from "../app.ts";
 import { MB } from "../limits.ts";
 import { absenceSpan, id, isoDate, schoolParams } from "../params.ts";
+import type { RouteApp } from "../route-app.ts";
 
 export async function followUpRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;

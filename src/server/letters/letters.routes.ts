@@ -16,10 +16,10 @@ import { momentOf } from "../../app/registers/register.ts";
 import { currentPolicy } from "../../db/repositories/policies.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { letterText, MERGE_FIELDS, mergeLetter } from "../../domain/letters/merge.ts";
-import type { RouteApp } from "../app.ts";
 import { asDownload } from "../download.ts";
 import { MB } from "../limits.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
+import type { RouteApp } from "../route-app.ts";
 
 const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 

@@ -8,9 +8,9 @@ import { sendAgain } from "../../app/messages/send-again.ts";
 import { outboxSummary, setSmsSettings, smsSettings } from "../../app/messages/settings.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { RollbookError } from "../../domain/errors.ts";
-import type { RouteApp } from "../app.ts";
 import { KB } from "../limits.ts";
 import { id, schoolParams } from "../params.ts";
+import type { RouteApp } from "../route-app.ts";
 import {
   emailLetterBody,
   emailLetterResponse,

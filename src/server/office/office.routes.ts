@@ -7,8 +7,8 @@ import {
   unexplainedAbsences,
 } from "../../app/registers/office-views.ts";
 import { momentOf } from "../../app/registers/register.ts";
-import type { RouteApp } from "../app.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
+import type { RouteApp } from "../route-app.ts";
 
 export async function officeRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;

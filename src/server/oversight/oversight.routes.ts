@@ -7,9 +7,9 @@ import {
   schoolsInScope,
 } from "../../app/oversight/overview.ts";
 import { momentOf } from "../../app/registers/register.ts";
-import type { RouteApp } from "../app.ts";
 import { accessRecordOf } from "../audit/request-record.ts";
 import { id } from "../params.ts";
+import type { RouteApp } from "../route-app.ts";
 
 const scope = z.object({
   trustId: id.optional(),

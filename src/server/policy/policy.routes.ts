@@ -13,8 +13,8 @@ import { codesValidOn } from "../../domain/codes.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { conditionKinds } from "../../domain/policy/conditions/index.ts";
 import { PRESETS } from "../../domain/policy/presets/index.ts";
-import type { RouteApp } from "../app.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
+import type { RouteApp } from "../route-app.ts";
 
 export async function policyRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;

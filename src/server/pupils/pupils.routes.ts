@@ -11,8 +11,8 @@ import { contactsOf } from "../../db/repositories/pupils.ts";
 import type { Pupil } from "../../db/schema.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { isOnRoll, upnProblem } from "../../domain/pupil.ts";
-import type { RouteApp } from "../app.ts";
 import { id, isoDate, rangeQuery, schoolParams } from "../params.ts";
+import type { RouteApp } from "../route-app.ts";
 import { rangeRequestOf } from "../schools/schools.routes.ts";
 
 const pupilParams = schoolParams.extend({ pupilId: id });

@@ -18,8 +18,8 @@ import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { byFormName } from "../../domain/forms.ts";
 import { sessionsOffered } from "../../domain/school-sessions.ts";
-import type { RouteApp } from "../app.ts";
 import { clock, id, isoDate, schoolParams, session } from "../params.ts";
+import type { RouteApp } from "../route-app.ts";
 
 const registerParams = schoolParams.extend({ groupId: id, date: isoDate, session });
 const codeField = z.string().trim().min(1).max(3);

@@ -9,9 +9,9 @@ import {
 } from "../../app/reports/la-returns.ts";
 import { academicYearOf } from "../../domain/calendar.ts";
 import { CENSUS_TERMS } from "../../domain/reports/census.ts";
-import type { RouteApp } from "../app.ts";
 import { formatQuery, sendTable } from "../exports/send-table.ts";
 import { isoDate, schoolParams } from "../params.ts";
+import type { RouteApp } from "../route-app.ts";
 
 /** The census attendance summary and the local authority's returns, as JSON, CSV or XLSX. */
 export async function reportRoutes(app: RouteApp): Promise<void> {

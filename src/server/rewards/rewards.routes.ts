@@ -3,9 +3,9 @@ import { visiblePupil } from "../../app/access/visible-pupil.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { classCertificate, pupilCertificate } from "../../app/reward-certificates.ts";
 import { schoolRewards } from "../../app/rewards.ts";
-import type { RouteApp } from "../app.ts";
 import { asDownload } from "../download.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
+import type { RouteApp } from "../route-app.ts";
 
 const week = isoDate.optional().describe("any day of the week (default: this week)");
 

@@ -3,8 +3,8 @@ import { momentOf } from "../../app/registers/register.ts";
 import { dslList } from "../../app/safeguarding/dsl-list.ts";
 import { safeguardingFlagsOf, setSafeguardingFlag } from "../../app/safeguarding/flags.ts";
 import { DELETION_GROUNDS } from "../../domain/roll-deletion.ts";
-import type { RouteApp } from "../app.ts";
 import { schoolParams } from "../params.ts";
+import type { RouteApp } from "../route-app.ts";
 import {
   deletionBody,
   deletionResponse,

@@ -8,8 +8,8 @@ import { createSchool } from "../../db/repositories/schools.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { byFormName } from "../../domain/forms.ts";
 import { validateRegisterTimes } from "../../domain/register-times.ts";
-import type { RouteApp } from "../app.ts";
 import { clock, rangeQuery, schoolParams } from "../params.ts";
+import type { RouteApp } from "../route-app.ts";
 
 export function rangeRequestOf(query: z.infer<typeof rangeQuery>): RangeRequest {
   if (query.from || query.to) {

@@ -8,9 +8,9 @@ import {
 } from "../../app/import/import-files.ts";
 import { previewPupilImport } from "../../app/import/import-pupils.ts";
 import { ensureGroups } from "../../db/repositories/pupils.ts";
-import type { RouteApp } from "../app.ts";
 import { csvEncodingOf, IMPORT_BODY_LIMIT } from "../limits.ts";
 import { id, schoolParams } from "../params.ts";
+import type { RouteApp } from "../route-app.ts";
 import { pupilImportQuery, pupilImportResult, pupilImportSummary } from "./imports.schema.ts";
 
 const SCHOOL_ROLES = ["teacher", "attendance_officer", "head_of_school", "dsl"] as const;

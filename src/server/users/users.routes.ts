@@ -8,7 +8,7 @@ import {
   setAccountDisabled,
 } from "../../app/accounts/manage-users.ts";
 import type { UserListing } from "../../db/repositories/users.ts";
-import type { RouteApp } from "../app.ts";
+import type { RouteApp } from "../route-app.ts";
 import {
   accessBody,
   listQuery,
