@@ -23,6 +23,7 @@ import { dashboardRoutes } from "./dashboard/dashboard.routes.ts";
 import { handleError } from "./errors.ts";
 import { exportRoutes } from "./exports/exports.routes.ts";
 import { followUpRoutes } from "./follow-up/follow-up.routes.ts";
+import { leaveRequestRoutes } from "./leave-requests/leave-requests.routes.ts";
 import { letterRoutes } from "./letters/letters.routes.ts";
 import { DEFAULT_BODY_LIMIT, declarePublicRoutes, limitRequestBodies } from "./limits.ts";
 import { messageRoutes } from "./messages/messages.routes.ts";
@@ -178,6 +179,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     publicUrl: options.publicUrl ?? "http://127.0.0.1:3000",
   });
   await api.register(dashboardRoutes, { prefix: "/api/schools" });
+  await api.register(leaveRequestRoutes, { prefix: "/api/schools" });
   await api.register(auditRoutes, { prefix: "/api/schools" });
   await api.register(safeguardingRoutes, { prefix: "/api/schools" });
   await api.register(ctfRoutes, { prefix: "/api/schools" });

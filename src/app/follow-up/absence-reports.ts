@@ -7,6 +7,7 @@ import { codeOn, normaliseSymbol } from "../../domain/codes.ts";
 import { earlierDate, type IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { suggestCode } from "../../domain/follow-up/escalation.ts";
+import { visiblePupil } from "../access/visible-pupil.ts";
 import { inTransaction, type UseCaseContext } from "../context.ts";
 import { insertPlannedAbsence, PLANNABLE_CODES } from "../registers/planned-absences.ts";
 import { momentOf } from "../registers/register.ts";
@@ -64,8 +65,8 @@ export async function fileAbsenceReport(
 ): Promise<number> {
   const { access } = ctx;
   const receivedAt = ctx.clock();
+  await visiblePupil(ctx.db, access, report.pupilId);
   access.requireForPupil("absence_reports.record", report.pupilId);
-  access.audit.subject(report.pupilId);
   const forFamily = !access.isParentOf(report.pupilId);
   if (report.fromDate < momentOf(receivedAt).date && !access.can("absence_reports.record"))
     throw new RollbookError(

@@ -1,9 +1,10 @@
 import type { SessionName } from "../../domain/calendar.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
+import { visiblePupil } from "../access/visible-pupil.ts";
 import { inTransaction, type UseCaseContext } from "../context.ts";
 import { insertPlannedAbsence } from "../registers/planned-absences.ts";
-import { momentOf } from "../registers/register.ts";
+import { displayName, momentOf } from "../registers/register.ts";
 
 export interface LeaveRequest {
   pupilId: number;
@@ -21,8 +22,8 @@ export async function requestLeave(ctx: UseCaseContext, request: LeaveRequest): 
   const today: IsoDate = momentOf(at).date;
   // Parents ask for their own children; the office may write a request down for a family.
   // Read-only roles (trust, LA, DSL) and teachers ask for nothing under their own name.
+  await visiblePupil(ctx.db, access, request.pupilId);
   access.requireForPupil("leave_requests.record", request.pupilId);
-  access.audit.subject(request.pupilId);
   if (request.fromDate <= today)
     throw new RollbookError(
       "invalid_input",
@@ -119,4 +120,47 @@ export async function decideLeave(
       .execute();
     return { status, plannedAbsenceId: planned };
   });
+}
+
+/** The school's leave requests, newest first; a parent sees only their own children's. */
+export async function listLeaveRequests(
+  ctx: UseCaseContext,
+  filter: { status?: "pending" | "authorised" | "refused" | undefined },
+) {
+  const { db, access } = ctx;
+  let query = db
+    .selectFrom("leave_requests as l")
+    .innerJoin("pupils as p", (j) =>
+      j.onRef("p.school_id", "=", "l.school_id").onRef("p.id", "=", "l.pupil_id"),
+    )
+    .selectAll("l")
+    .select(["p.legal_forename", "p.legal_surname", "p.preferred_forename", "p.preferred_surname"])
+    .where("l.school_id", "=", access.schoolId);
+  if (filter.status) query = query.where("l.status", "=", filter.status);
+  if (!access.can("pupils.view_all"))
+    query = query.where("l.pupil_id", "in", access.children.length > 0 ? access.children : [-1]);
+  const rows = await query.orderBy("l.requested_at", "desc").execute();
+  access.audit.listed(
+    access.schoolId,
+    rows.map((r) => r.pupil_id),
+  );
+  // Staff and families see the pupil's name, never a number.
+  return rows.map(
+    ({
+      legal_forename,
+      legal_surname,
+      preferred_forename,
+      preferred_surname,
+      school_id,
+      ...r
+    }) => ({
+      ...r,
+      pupil_name: displayName({
+        legal_forename,
+        legal_surname,
+        preferred_forename,
+        preferred_surname,
+      }),
+    }),
+  );
 }

@@ -3,14 +3,13 @@ import type { SchoolAccess } from "../../app/access/access.ts";
 import { visiblePupil } from "../../app/access/visible-pupil.ts";
 import { resolveRange } from "../../app/attendance-statistics.ts";
 import { pupilCalendar, schoolDashboard, withoutAbsenceMeasures } from "../../app/dashboard.ts";
-import { decideLeave, requestLeave } from "../../app/follow-up/leave-requests.ts";
 import { schoolPunctuality } from "../../app/punctuality.ts";
-import { displayName, momentOf } from "../../app/registers/register.ts";
+import { momentOf } from "../../app/registers/register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { currentPolicy } from "../../db/repositories/policies.ts";
 import { absenceMeasuresOver } from "../../domain/absence-measures.ts";
 import { lateThresholdOf } from "../../domain/punctuality.ts";
-import { absenceSpan, id, rangeQuery, schoolParams } from "../params.ts";
+import { id, rangeQuery, schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
 import { rangeRequestOf } from "../schools/schools.routes.ts";
 
@@ -100,94 +99,6 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
         today(),
       );
       return { range, days: await pupilCalendar(db, access.schoolId, pupil.id, range) };
-    },
-  );
-
-  app.get(
-    "/:schoolId/leave-requests",
-    {
-      schema: {
-        tags: ["follow-up"],
-        summary: "Leave requests (parents see their own children's)",
-        params: schoolParams,
-        querystring: z.object({ status: z.enum(["pending", "authorised", "refused"]).optional() }),
-      },
-    },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      let query = db
-        .selectFrom("leave_requests as l")
-        .innerJoin("pupils as p", (j) =>
-          j.onRef("p.school_id", "=", "l.school_id").onRef("p.id", "=", "l.pupil_id"),
-        )
-        .selectAll("l")
-        .select([
-          "p.legal_forename",
-          "p.legal_surname",
-          "p.preferred_forename",
-          "p.preferred_surname",
-        ])
-        .where("l.school_id", "=", access.schoolId);
-      if (request.query.status) query = query.where("l.status", "=", request.query.status);
-      if (!access.can("pupils.view_all"))
-        query = query.where(
-          "l.pupil_id",
-          "in",
-          access.children.length > 0 ? access.children : [-1],
-        );
-      const rows = await query.orderBy("l.requested_at", "desc").execute();
-      // Staff and families see the pupil's name, never a number.
-      return {
-        requests: rows.map(
-          ({ legal_forename, legal_surname, preferred_forename, preferred_surname, ...r }) => ({
-            ...r,
-            pupil_name: displayName({
-              legal_forename,
-              legal_surname,
-              preferred_forename,
-              preferred_surname,
-            }),
-          }),
-        ),
-      };
-    },
-  );
-
-  app.post(
-    "/:schoolId/pupils/:pupilId/leave-requests",
-    {
-      schema: {
-        tags: ["follow-up"],
-        summary:
-          "Ask for leave of absence in exceptional circumstances (the head of school decides)",
-        params: schoolParams.extend({ pupilId: id }),
-        body: absenceSpan,
-      },
-    },
-    async (request, reply) => {
-      const ctx = await request.useCaseContext(request.params.schoolId);
-      const pupil = await visiblePupil(ctx.db, ctx.access, request.params.pupilId);
-      const created = await requestLeave(ctx, { pupilId: pupil.id, ...request.body });
-      reply.status(201);
-      return { id: created };
-    },
-  );
-
-  app.post(
-    "/:schoolId/leave-requests/:requestId/decide",
-    {
-      schema: {
-        tags: ["follow-up"],
-        summary: "Authorise (coded C, pre-filling registers) or refuse a leave request",
-        params: schoolParams.extend({ requestId: id }),
-        body: z.object({ authorise: z.boolean(), reason: z.string().trim().min(1).max(2000) }),
-      },
-    },
-    async (request) => {
-      return decideLeave(await request.useCaseContext(request.params.schoolId), {
-        requestId: request.params.requestId,
-        ...request.body,
-      });
     },
   );
 }

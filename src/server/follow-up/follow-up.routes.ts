@@ -1,7 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
-import { visiblePupil } from "../../app/access/visible-pupil.ts";
 import {
   acceptAbsenceReport,
   fileAbsenceReport,
@@ -119,9 +118,10 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
       },
     },
     async (request, reply) => {
-      const ctx = await request.useCaseContext(request.params.schoolId);
-      const pupil = await visiblePupil(ctx.db, ctx.access, request.params.pupilId);
-      const created = await fileAbsenceReport(ctx, { pupilId: pupil.id, ...request.body });
+      const created = await fileAbsenceReport(
+        await request.useCaseContext(request.params.schoolId),
+        { pupilId: request.params.pupilId, ...request.body },
+      );
       reply.status(201);
       return { id: created };
     },

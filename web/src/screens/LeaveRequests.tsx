@@ -1,20 +1,11 @@
 import { useState } from "react";
 import { Link } from "react-router";
+import type { LeaveRequestView } from "../../../src/server/leave-requests/leave-requests.schema.ts";
 import { api, dayLabel } from "../api.ts";
 import { ErrorNotice, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
 
-interface LeaveRequest {
-  id: number;
-  pupil_id: number;
-  pupil_name: string;
-  from_date: string;
-  from_session: string;
-  to_date: string;
-  to_session: string;
-  reason: string;
-  requested_by: string;
-}
+type LeaveRequest = LeaveRequestView;
 
 /** Leave requests waiting for the head of school: authorise (coded C) or refuse, with the reason the family is told. */
 export function LeaveDecisions({ schoolId }: { schoolId: number }) {

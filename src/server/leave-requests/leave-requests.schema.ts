@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { absenceSpan, id, schoolParams } from "../params.ts";
+
+const status = z.enum(["pending", "authorised", "refused"]);
+const session = z.enum(["AM", "PM"]);
+
+export const leaveRequestsQuery = z.object({ status: status.optional() });
+export const leaveRequestBody = absenceSpan;
+export const leaveDecisionBody = z.object({
+  authorise: z.boolean(),
+  reason: z.string().trim().min(1, "give the reason the family is told").max(2000),
+});
+export const pupilLeaveParams = schoolParams.extend({ pupilId: id });
+export const leaveRequestParams = schoolParams.extend({ requestId: id });
+
+/** A request as the head and the family see it: the pupil by name, never by number. */
+export const leaveRequest = z.object({
+  id: z.number(),
+  pupil_id: z.number(),
+  pupil_name: z.string(),
+  from_date: z.string(),
+  from_session: session,
+  to_date: z.string(),
+  to_session: session,
+  reason: z.string(),
+  requested_by: z.string(),
+  requested_at: z.date(),
+  status,
+  decided_by: z.string().nullable(),
+  decided_at: z.date().nullable(),
+  decision_reason: z.string().nullable(),
+  planned_absence_id: z.number().nullable(),
+});
+export const leaveRequestList = z.object({ requests: z.array(leaveRequest) });
+export const leaveRequested = z.object({ id: z.number() });
+export const leaveDecided = z.object({
+  status: z.enum(["authorised", "refused"]),
+  plannedAbsenceId: z.number().nullable(),
+});
+
+/** What the web app receives (dates as JSON sends them). */
+export type LeaveRequestView = Omit<z.infer<typeof leaveRequest>, "requested_at" | "decided_at"> & {
+  requested_at: string;
+  decided_at: string | null;
+};
+export type LeaveDecisionBody = z.input<typeof leaveDecisionBody>;
+export type LeaveDecided = z.infer<typeof leaveDecided>;
