@@ -2,6 +2,7 @@ import { ageAtStartOfAcademicYear } from "./age.ts";
 import type { DateRange, SchoolCalendar } from "./calendar.ts";
 import { CATEGORY_OF_INDEX, type Category, CODE_INDEX_LIMIT, CODES } from "./codes.ts";
 import { addDays, type IsoDate } from "./dates.ts";
+import type { Ratio } from "./percent.ts";
 import type { YearMarks } from "./marks.ts";
 
 /**
@@ -38,10 +39,8 @@ export function addTally(into: CodeTally, other: CodeTally): CodeTally {
   return into;
 }
 
-export interface Ratio {
-  numerator: number;
-  denominator: number;
-}
+export type { Ratio } from "./percent.ts";
+export { formatPercent } from "./percent.ts";
 
 export interface AttendanceCounts {
   possible: number;
@@ -238,20 +237,6 @@ export function percentage(ratio: Ratio): number | null {
   return ratio.denominator === 0 ? null : (ratio.numerator * 100) / ratio.denominator;
 }
 
-/**
- * A rate rounded half-up for display with integer arithmetic, so 38/380 shows as exactly "10.0"
- * and never as 9.999... Returns "–" when nothing was possible.
- */
-export function formatPercent(ratio: Ratio, decimals = 1): string {
-  if (ratio.denominator === 0) return "–";
-  const scale = 10 ** decimals;
-  const scaled = Math.floor(
-    (2 * ratio.numerator * 100 * scale + ratio.denominator) / (2 * ratio.denominator),
-  );
-  const whole = Math.floor(scaled / scale);
-  if (decimals === 0) return String(whole);
-  return `${whole}.${String(scaled % scale).padStart(decimals, "0")}`;
-}
 
 /**
  * Persistent and severe absence are measures of pupils of compulsory school age: DfE counts them

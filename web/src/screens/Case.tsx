@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { Link, useParams } from "react-router";
+import { formatPercent } from "../../../src/domain/percent.ts";
 import { api, dayLabel } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
@@ -72,9 +73,7 @@ export function CasePage() {
       setProblem(e as Error);
     }
   };
-  const baseline = data.baseline.denominator
-    ? ((data.baseline.numerator * 100) / data.baseline.denominator).toFixed(1)
-    : "–";
+  const baseline = formatPercent(data.baseline);
   return (
     <section>
       <h1>

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import { formatPercent } from "../../../src/domain/percent.ts";
 import type {
   AgreeContractBody,
   AgreedContract,
@@ -35,7 +36,7 @@ export interface Contract {
 }
 
 const percent = (attended: number, possible: number) =>
-  possible ? `${((attended * 100) / possible).toFixed(1)}%` : "–";
+  possible ? `${formatPercent({ numerator: attended, denominator: possible })}%` : "–";
 
 /** Lines of a textarea as a list, blank lines dropped. */
 const lines = (text: string) =>

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { Link } from "react-router";
+import { formatPercent } from "../../../src/domain/percent.ts";
 import { londonToday } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { Chart } from "../ui/Chart.tsx";
@@ -56,8 +57,7 @@ const MEASURE_COLUMNS = ["pa", "parate", "sa", "paothers"];
 
 const pct = (r: Ratio | null) =>
   r?.denominator ? Math.round((r.numerator * 1000) / r.denominator) / 10 : null;
-const show = (r: Ratio | null) =>
-  r?.denominator ? `${(Math.round((r.numerator * 1000) / r.denominator) / 10).toFixed(1)}%` : "–";
+const show = (r: Ratio | null) => (r?.denominator ? `${formatPercent(r)}%` : "–");
 
 const groupColumns: Column<{ label: string; statistics: Group }>[] = [
   { key: "label", label: "Group", value: (g) => g.label },

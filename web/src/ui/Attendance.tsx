@@ -1,3 +1,4 @@
+import { formatPercent, type Ratio } from "../../../src/domain/percent.ts";
 import { Chart } from "./Chart.tsx";
 import { useApi } from "./useApi.ts";
 
@@ -10,13 +11,11 @@ export interface CalendarDay {
   pmCategory: string | null;
 }
 
-export interface Ratio {
-  numerator: number;
-  denominator: number;
-}
+export type { Ratio };
 
+/** The server's own rounding (2514 of 12000 is 21.0 here as in a letter), "–" with nothing possible. */
 export function percent(r: Ratio): string {
-  return r.denominator ? ((r.numerator * 100) / r.denominator).toFixed(1) : "–";
+  return formatPercent(r);
 }
 
 const ABSENT = new Set(["authorised", "unauthorised"]);
