@@ -2,8 +2,8 @@ import { ageAtStartOfAcademicYear } from "./age.ts";
 import type { DateRange, SchoolCalendar } from "./calendar.ts";
 import { CATEGORY_OF_INDEX, type Category, CODE_INDEX_LIMIT, CODES } from "./codes.ts";
 import { addDays, type IsoDate } from "./dates.ts";
-import type { Ratio } from "./percent.ts";
 import type { YearMarks } from "./marks.ts";
+import type { Ratio } from "./percent.ts";
 
 /**
  * Attendance statistics as DfE computes them (see the reference report, section 2):
@@ -236,7 +236,6 @@ export function sumGroups(groups: readonly GroupStatistics[]): GroupStatistics {
 export function percentage(ratio: Ratio): number | null {
   return ratio.denominator === 0 ? null : (ratio.numerator * 100) / ratio.denominator;
 }
-
 
 /**
  * Persistent and severe absence are measures of pupils of compulsory school age: DfE counts them
