@@ -673,6 +673,12 @@ export interface UserTable {
   locked_until: Date | null;
   disabled: Generated<boolean>;
   created_at: CreatedAt;
+  /** Two-factor sign-in (migration 20261202_1600): the confirmed TOTP secret (base32). */
+  totp_secret: string | null;
+  /** A secret being set up, until a code from it confirms it. */
+  totp_pending_secret: string | null;
+  /** The last TOTP time step accepted: never accepted again. */
+  totp_last_step: string | null;
 }
 
 export interface RoleGrantTable {

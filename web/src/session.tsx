@@ -38,7 +38,8 @@ interface SessionState {
   loading: boolean;
   schoolId: number | null;
   setSchoolId: (id: number) => void;
-  signIn: (email: string, password: string) => Promise<void>;
+  /** With two-factor sign-in on, the code from the app (asked for after the password). */
+  signIn: (email: string, password: string, code?: string) => Promise<void>;
   signOut: () => Promise<void>;
   /** Ends every session of this user, on every device. */
   signOutEverywhere: () => Promise<void>;
@@ -115,9 +116,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         localStorage.setItem("rollbook.school", String(id));
         setSchool(id);
       },
-      signIn: async (email, password) =>
+      signIn: async (email, password, code) =>
         adopt(
-          await api.post<{ user: User; csrfToken: string }>("/api/auth/login", { email, password }),
+          await api.post<{ user: User; csrfToken: string }>("/api/auth/login", {
+            email,
+            password,
+            ...(code ? { code } : {}),
+          }),
         ),
       signOut: async () => {
         await api.post("/api/auth/logout").catch(() => {});

@@ -15,6 +15,7 @@ import type { DB } from "../../db/schema.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import type { Actor } from "../access/access.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
+import { acceptSecondFactor } from "./two-factor.ts";
 
 /**
  * Limits on sign-in attempts, each counted in a window of WINDOW_MINUTES from its first attempt.
@@ -64,7 +65,7 @@ function keysFor(email: string, address: string) {
  */
 export async function signIn(
   db: Kysely<DB>,
-  input: { email: string; password: string; address: string },
+  input: { email: string; password: string; address: string; code?: string | undefined },
   now: Date,
 ): Promise<SignedIn> {
   const keys = keysFor(input.email, input.address);
@@ -86,6 +87,8 @@ export async function signIn(
   );
   if (over) throw new RollbookError("rate_limited", TOO_MANY);
   if (!usable || !matches) throw new RollbookError("unauthenticated", WRONG);
+  // The password was right: a missing or wrong code is said as such (it tells nothing new).
+  await acceptSecondFactor(db, user, input.code, now);
   await forgetSignInAttempts(db, [keys.pair], [keys.address, keys.account]);
   // This person's ended sessions go now; everyone's go in the daily job.
   await deleteExpiredSessionsOf(db, user.id, now);

@@ -19,6 +19,7 @@ import * as meetingsAndContractDocuments from "./20261202_1100_meetings_and_cont
 import * as messagingProviders from "./20261202_1200_messaging_providers.ts";
 import * as lawEdges from "./20261202_1500_law_edges.ts";
 import * as stageEvidence from "./20261202_1510_stage_evidence.ts";
+import * as twoFactor from "./20261202_1600_two_factor.ts";
 
 /** Every migration in order. Forward-only: a landed migration is never edited, only followed. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   "20261202_1200_messaging_providers": messagingProviders,
   "20261202_1500_law_edges": lawEdges,
   "20261202_1510_stage_evidence": stageEvidence,
+  "20261202_1600_two_factor": twoFactor,
 };

@@ -14,6 +14,8 @@ export interface UserRecord {
   name: string;
   passwordHash: string;
   disabled: boolean;
+  /** The TOTP secret when two-factor sign-in is on. */
+  totpSecret: string | null;
 }
 
 function toUser(row: {
@@ -22,6 +24,7 @@ function toUser(row: {
   name: string;
   password_hash: string;
   disabled: boolean;
+  totp_secret: string | null;
 }): UserRecord {
   return {
     id: row.id,
@@ -29,6 +32,7 @@ function toUser(row: {
     name: row.name,
     passwordHash: row.password_hash,
     disabled: row.disabled,
+    totpSecret: row.totp_secret,
   };
 }
 

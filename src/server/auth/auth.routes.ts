@@ -10,13 +10,23 @@ import {
 } from "../../app/accounts/password-links.ts";
 import { MAX_PASSWORD_LENGTH } from "../../app/accounts/passwords.ts";
 import { signIn, signOut, signOutEverywhere } from "../../app/accounts/sign-in.ts";
+import {
+  beginTwoFactor,
+  confirmTwoFactor,
+  turnOffTwoFactor,
+  twoFactorStatus,
+} from "../../app/accounts/two-factor.ts";
 import { DEMO_PASSWORD, demoAccountsToShow } from "../../app/demo/demo-accounts.ts";
 import type { RouteApp } from "../route-app.ts";
 import { SESSION_COOKIE } from "./session.ts";
 
 const email = z.string().trim().min(3).max(320);
 const password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
-const credentials = z.object({ email, password });
+const code = z
+  .string()
+  .trim()
+  .regex(/^\d{3} ?\d{3}$/, "must be the 6-digit code");
+const credentials = z.object({ email, password, code: code.optional() });
 const token = z.string().min(20).max(200);
 
 export interface AuthOptions {
@@ -106,6 +116,54 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
         demoPassword: DEMO_PASSWORD,
         demoAccounts: accounts.map((a) => ({ ...a, label: ROLE_LABELS[a.role] })),
       };
+    },
+  );
+
+  app.get(
+    "/two-factor",
+    { schema: { tags: ["auth"], summary: "Whether your sign-in asks for a code from an app" } },
+    async (request) => twoFactorStatus(db, request.requireActor()),
+  );
+
+  app.post(
+    "/two-factor/begin",
+    {
+      schema: {
+        tags: ["auth"],
+        summary:
+          "Start two-factor sign-in: a new secret (and its otpauth:// address for a QR code) for an authenticator app",
+      },
+    },
+    async (request) => beginTwoFactor(db, request.requireActor()),
+  );
+
+  app.post(
+    "/two-factor/confirm",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Turn two-factor sign-in on with a code the app shows",
+        body: z.object({ code }),
+      },
+    },
+    async (request) => {
+      await confirmTwoFactor(db, request.requireActor(), request.body.code, app.clock());
+      return { on: true };
+    },
+  );
+
+  app.post(
+    "/two-factor/off",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Turn two-factor sign-in off (your password and a current code)",
+        body: z.object({ password, code }),
+      },
+    },
+    async (request) => {
+      await turnOffTwoFactor(db, request.requireActor(), request.body, app.clock());
+      return { on: false };
     },
   );
 

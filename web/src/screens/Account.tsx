@@ -4,6 +4,7 @@ import { api } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { NewPasswordFields } from "../ui/NewPasswordFields.tsx";
 import { ErrorNotice, Notice } from "../ui/Notice.tsx";
+import { TwoFactorSettings } from "./TwoFactor.tsx";
 
 /** Everyone's own account: change the password (the current one needed), sign out everywhere. */
 export function Account() {
@@ -71,6 +72,7 @@ export function Account() {
           {busy ? "Saving…" : "Change password"}
         </button>
       </form>
+      <TwoFactorSettings />
       <h2>Signed in somewhere else?</h2>
       <p>Ends every session of yours, on every computer and phone, this one too.</p>
       <button

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { Link, Navigate, useNavigate } from "react-router";
+import { ApiError } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { DemoBanner } from "../ui/Layout.tsx";
 import { ErrorNotice } from "../ui/Notice.tsx";
@@ -9,6 +10,9 @@ export function Login() {
   const navigate = useNavigate();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
+  const [code, setCode] = useState("");
+  // The password was right and the account asks for a code from an authenticator app.
+  const [askCode, setAskCode] = useState(false);
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
   if (user) return <Navigate to="/" replace />;
@@ -16,10 +20,17 @@ export function Login() {
     event.preventDefault();
     setBusy(true);
     try {
-      await signIn(email, password);
+      await signIn(email, password, askCode ? code : undefined);
       navigate("/");
     } catch (e) {
-      setError(e as Error);
+      const needsCode =
+        e instanceof ApiError &&
+        (e.details as { secondFactor?: string } | undefined)?.secondFactor === "required";
+      // The first time the code is asked for, the form says so itself; only a wrong code is an error.
+      if (needsCode && !askCode) {
+        setAskCode(true);
+        setError(null);
+      } else setError(e as Error);
     } finally {
       setBusy(false);
     }
@@ -52,6 +63,21 @@ export function Login() {
               onChange={(e) => setPassword(e.target.value)}
             />
           </label>
+          {askCode ? (
+            <label>
+              Code from your authenticator app
+              <input
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                pattern="[0-9 ]{6,7}"
+                required
+                // biome-ignore lint/a11y/noAutofocus: the field appears in answer to the person's own step
+                autoFocus
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+              />
+            </label>
+          ) : null}
           <button type="submit" disabled={busy}>
             {busy ? "Signing in…" : "Sign in"}
           </button>
