@@ -147,6 +147,9 @@ test("a pupil is found from the page header by name or form, on a phone too", as
     hasTouch: true,
     isMobile: true,
   });
+  // Signed in, the office is taken on to Today; leaving a page clears the search, so type there.
+  await page.waitForURL((u) => u.pathname === "/today");
+  await page.getByRole("heading", { level: 1 }).first().waitFor();
   const search = page.getByRole("searchbox", { name: "Find a pupil" });
   await search.fill("10b");
   const found = page.getByRole("list", { name: "Pupils found" }).getByRole("link");
