@@ -18,6 +18,7 @@ import { authRoutes } from "./auth/auth.routes.ts";
 import { sessionPlugin } from "./auth/session.ts";
 import { benchmarkRoutes } from "./benchmarks/benchmarks.routes.ts";
 import { caseRoutes } from "./cases/cases.routes.ts";
+import { codeRoutes } from "./codes/codes.routes.ts";
 import { ctfRoutes } from "./ctf/ctf.routes.ts";
 import { dashboardRoutes } from "./dashboard/dashboard.routes.ts";
 import { handleError } from "./errors.ts";
@@ -170,6 +171,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     prefix: "/api/schools",
     publicUrl: options.publicUrl ?? "http://127.0.0.1:3000",
   });
+  await api.register(codeRoutes, { prefix: "/api" });
   await api.register(policyRoutes, { prefix: "/api" });
   await api.register(caseRoutes, { prefix: "/api/schools" });
   await api.register(letterRoutes, { prefix: "/api/schools" });

@@ -4,7 +4,7 @@ import { type TestServer, testServer } from "../support/server.ts";
 
 /** The API document is what integrators and the web app's types are read from: it must be valid. */
 let server: TestServer;
-let document: Parameters<typeof validate>[0] & { components?: unknown };
+let document: Exclude<Parameters<typeof validate>[0], string> & { components?: unknown };
 
 beforeAll(async () => {
   server = await testServer();
@@ -21,6 +21,19 @@ describe("the OpenAPI document", () => {
     const result = await validate(structuredClone(document));
     expect(result.valid ? [] : result.errors).toEqual([]);
     expect(result.specification).toBe("OpenAPI");
+  });
+
+  it("documents what a route answers where the route declares it, and answers so", async () => {
+    const codes = (
+      document.paths as Record<string, { get?: { responses?: Record<string, unknown> } }>
+    )["/api/codes"];
+    expect(JSON.stringify(codes?.get?.responses?.["200"])).toContain("symbol");
+    const teacher = await server.as("teacher");
+    const answer = await teacher.get("/api/codes?date=2025-09-03");
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(answer.json().codes).toContainEqual(
+      expect.objectContaining({ symbol: "N", category: expect.any(String) }),
+    );
   });
 
   it("holds the policy's recursive condition once, under components", () => {

@@ -6,10 +6,9 @@ import { evaluatePolicy } from "../../app/policy/evaluate-school.ts";
 import { parsePolicy, policySchema } from "../../app/policy/policy-schema.ts";
 import { adoptPreset, savePolicy } from "../../app/policy/save-policy.ts";
 import { simulatePolicy } from "../../app/policy/simulate-policy.ts";
-import { displayName, momentOf } from "../../app/registers/register.ts";
+import { displayName } from "../../app/registers/register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { currentPolicy, policyVersions } from "../../db/repositories/policies.ts";
-import { codesValidOn } from "../../domain/codes.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { conditionKinds } from "../../domain/policy/conditions/index.ts";
 import { PRESETS } from "../../domain/policy/presets/index.ts";
@@ -18,24 +17,6 @@ import type { RouteApp } from "../route-app.ts";
 
 export async function policyRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;
-
-  app.get(
-    "/codes",
-    {
-      schema: {
-        tags: ["registers"],
-        summary: "The attendance codes in force on a date, with meanings and categories",
-        querystring: z.object({ date: isoDate.optional() }),
-      },
-    },
-    async (request) => ({
-      codes: codesValidOn(request.query.date ?? momentOf(app.clock()).date).map((c) => ({
-        symbol: c.symbol,
-        meaning: c.meaning,
-        category: c.category,
-      })),
-    }),
-  );
 
   app.get(
     "/policy-presets",
