@@ -7,6 +7,7 @@ import {
   deletionGround,
   MISSING_CHILD_DAYS,
 } from "../../domain/roll-deletion.ts";
+import { visiblePupil } from "../access/visible-pupil.ts";
 import { inTransaction, type UseCaseContext } from "../context.ts";
 import { enqueue } from "../messages/outbox.ts";
 import { loadEvaluationData } from "../policy/evaluation-data.ts";
@@ -51,15 +52,7 @@ export async function deleteFromRoll(
 ): Promise<Deletion> {
   const { db, access } = ctx;
   access.require("pupils.manage");
-  const pupil = await db
-    .selectFrom("pupils")
-    .selectAll()
-    .where("school_id", "=", access.schoolId)
-    .where("id", "=", request.pupilId)
-    .executeTakeFirst();
-  if (!pupil || !access.canSeePupil(pupil))
-    throw new RollbookError("not_found", `No pupil ${request.pupilId} in this school`);
-  access.audit.subject(pupil.id);
+  const pupil = await visiblePupil(db, access, request.pupilId);
   const reasons: string[] = [];
   const ground = deletionGround(request.ground);
   if (!ground) reasons.push(`"${request.ground}" is not a ground in the 2024 Regulations`);

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { openCaseOf } from "../../db/repositories/cases.ts";
 import type { ContactMethod, DB } from "../../db/schema.ts";
 import { RollbookError } from "../../domain/errors.ts";
+import { visiblePupil } from "../access/visible-pupil.ts";
 import { inTransaction, type UseCaseContext } from "../context.ts";
 
 export interface ContactEntry {
@@ -29,15 +30,7 @@ export async function logContact(
   access.require("follow_up.record");
   if (entry.happenedAt.getTime() > now.getTime() + 60_000)
     throw new RollbookError("invalid_input", "A contact cannot be logged for a time still to come");
-  const pupil = await db
-    .selectFrom("pupils")
-    .select(["id", "registration_group_id"])
-    .where("school_id", "=", access.schoolId)
-    .where("id", "=", entry.pupilId)
-    .executeTakeFirst();
-  if (!pupil || !access.canSeePupil(pupil))
-    throw new RollbookError("not_found", `No pupil ${entry.pupilId} in this school`);
-  access.audit.subject(pupil.id);
+  const pupil = await visiblePupil(db, access, entry.pupilId);
   if (entry.contactId) {
     const contact = await db
       .selectFrom("contacts")

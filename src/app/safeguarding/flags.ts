@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { DB, SafeguardingFlag } from "../../db/schema.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import type { SchoolAccess } from "../access/access.ts";
+import { visiblePupil } from "../access/visible-pupil.ts";
 import { inTransaction, type UseCaseContext } from "../context.ts";
 
 export const SAFEGUARDING_FLAGS: readonly SafeguardingFlag[] = [
@@ -37,19 +38,6 @@ export interface SafeguardingFlags {
   history: FlagChange[];
 }
 
-async function pupilFor(db: Kysely<DB>, access: SchoolAccess, pupilId: number) {
-  const pupil = await db
-    .selectFrom("pupils")
-    .selectAll()
-    .where("school_id", "=", access.schoolId)
-    .where("id", "=", pupilId)
-    .executeTakeFirst();
-  if (!pupil || !access.canSeePupil(pupil))
-    throw new RollbookError("not_found", `No pupil ${pupilId} in this school`);
-  access.audit.subject(pupil.id);
-  return pupil;
-}
-
 /** A pupil's safeguarding flags and their history (pupils.safeguarding). */
 export async function safeguardingFlagsOf(
   ctx: UseCaseContext,
@@ -57,7 +45,7 @@ export async function safeguardingFlagsOf(
 ): Promise<SafeguardingFlags> {
   const { db, access } = ctx;
   access.require("pupils.safeguarding");
-  const pupil = await pupilFor(db, access, pupilId);
+  const pupil = await visiblePupil(db, access, pupilId);
   const history = await db
     .selectFrom("pupil_flag_changes")
     .selectAll()
@@ -94,7 +82,7 @@ export async function setSafeguardingFlag(
 ): Promise<SafeguardingFlags> {
   const { db, access } = ctx;
   access.require("pupils.safeguarding");
-  const pupil = await pupilFor(db, access, change.pupilId);
+  const pupil = await visiblePupil(db, access, change.pupilId);
   const name = SAFEGUARDING_FLAG_NAMES[change.flag];
   if (pupil[change.flag] === change.value)
     throw new RollbookError(
