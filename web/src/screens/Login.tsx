@@ -2,6 +2,7 @@ import { type FormEvent, useState } from "react";
 import { Link, Navigate, useNavigate } from "react-router";
 import { ApiError } from "../api.ts";
 import { useSession } from "../session.tsx";
+import { CodeField } from "../ui/CodeField.tsx";
 import { DemoBanner } from "../ui/Layout.tsx";
 import { ErrorNotice } from "../ui/Notice.tsx";
 
@@ -64,19 +65,12 @@ export function Login() {
             />
           </label>
           {askCode ? (
-            <label>
-              Code from your authenticator app
-              <input
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                pattern="[0-9 ]{6,7}"
-                required
-                // biome-ignore lint/a11y/noAutofocus: the field appears in answer to the person's own step
-                autoFocus
-                value={code}
-                onChange={(e) => setCode(e.target.value)}
-              />
-            </label>
+            <CodeField
+              label="Code from your authenticator app"
+              code={code}
+              onCode={setCode}
+              autoFocus
+            />
           ) : null}
           <button type="submit" disabled={busy}>
             {busy ? "Signing in…" : "Sign in"}

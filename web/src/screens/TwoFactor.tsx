@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { api } from "../api.ts";
+import { CodeField } from "../ui/CodeField.tsx";
 import { ErrorNotice, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
 
@@ -48,19 +49,7 @@ export function TwoFactorSettings() {
       status.reload();
     });
   };
-  const codeField = (
-    <label>
-      Code from the app
-      <input
-        inputMode="numeric"
-        autoComplete="one-time-code"
-        pattern="[0-9 ]{6,7}"
-        required
-        value={code}
-        onChange={(e) => setCode(e.target.value)}
-      />
-    </label>
-  );
+  const codeField = <CodeField label="Code from the app" code={code} onCode={setCode} />;
   return (
     <section aria-labelledby="two-factor">
       <h2 id="two-factor">Two-factor sign-in</h2>
