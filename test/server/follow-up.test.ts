@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { queueFirstDayMessages } from "../../src/app/follow-up/first-day-messages.ts";
 import { momentOf } from "../../src/app/registers/register.ts";
 import type { Pupil } from "../../src/db/schema.ts";
@@ -181,9 +181,21 @@ describe("first-day absence follow-up", () => {
     const [report] = (await office.get(url("/absence-reports"))).json().reports;
     expect(report).toMatchObject({
       pupil_id: amelia.id,
+      // The office reads the child's name, never "Pupil 289".
+      pupil_name: expect.stringContaining("Amelia"),
       suggested_code: "I",
       source: "email",
       reported_by: "Ms A (email reply)",
+    });
+    // Showing the list is logged against the pupils it showed.
+    await vi.waitFor(async () => {
+      const logged = await server.database.db
+        .selectFrom("access_log")
+        .select("pupil_ids")
+        .where("school_id", "=", server.school.id)
+        .where("what", "=", "GET /api/schools/:schoolId/absence-reports")
+        .execute();
+      expect(logged.map((r) => r.pupil_ids)).toContainEqual([amelia.id]);
     });
     const accepted = await office.send("POST", url(`/absence-reports/${report.id}/accept`), {
       code: "I",

@@ -10,7 +10,7 @@ import { suggestCode } from "../../domain/follow-up/escalation.ts";
 import { visiblePupil } from "../access/visible-pupil.ts";
 import { inTransaction, type UseCaseContext } from "../context.ts";
 import { insertPlannedAbsence, PLANNABLE_CODES } from "../registers/planned-absences.ts";
-import { momentOf } from "../registers/register.ts";
+import { displayName, momentOf } from "../registers/register.ts";
 
 export interface NewAbsenceReport {
   pupilId: number;
@@ -263,4 +263,60 @@ export async function rejectAbsenceReport(
     if (!rejected) throw new RollbookError("not_found", `No pending absence report ${reportId}`);
     access.audit.subject(rejected.pupil_id);
   });
+}
+
+export type AbsenceReportStatus = "pending" | "accepted" | "rejected";
+
+/** The reasons families have sent, for the office: each with the pupil's name, never a number. */
+export async function listAbsenceReports(
+  ctx: UseCaseContext,
+  filter: { status: AbsenceReportStatus },
+) {
+  const { db, access } = ctx;
+  access.require("office.view");
+  const rows = await db
+    .selectFrom("absence_reports as r")
+    .innerJoin("pupils as p", (j) =>
+      j.onRef("p.school_id", "=", "r.school_id").onRef("p.id", "=", "r.pupil_id"),
+    )
+    .select([
+      "r.id",
+      "r.pupil_id",
+      "r.from_date",
+      "r.from_session",
+      "r.to_date",
+      "r.to_session",
+      "r.reason",
+      "r.suggested_code",
+      "r.source",
+      "r.reported_by",
+      "r.received_at",
+      "r.status",
+      "r.decided_by",
+      "r.decided_at",
+      "r.decision",
+      "p.legal_forename",
+      "p.legal_surname",
+      "p.preferred_forename",
+      "p.preferred_surname",
+    ])
+    .where("r.school_id", "=", access.schoolId)
+    .where("r.status", "=", filter.status)
+    .orderBy("r.received_at")
+    .execute();
+  access.audit.listed(
+    access.schoolId,
+    rows.map((r) => r.pupil_id),
+  );
+  return rows.map(
+    ({ legal_forename, legal_surname, preferred_forename, preferred_surname, ...r }) => ({
+      ...r,
+      pupil_name: displayName({
+        legal_forename,
+        legal_surname,
+        preferred_forename,
+        preferred_surname,
+      }),
+    }),
+  );
 }

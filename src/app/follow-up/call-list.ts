@@ -7,9 +7,9 @@ import { type IsoDate, londonClock } from "../../domain/dates.ts";
 import { followUpRules, followUpSteps, type Step } from "../../domain/follow-up/escalation.ts";
 import { codeSet, type SessionIndex } from "../../domain/policy/timeline.ts";
 import type { SchoolAccess } from "../access/access.ts";
+import type { UseCaseContext } from "../context.ts";
 import { loadEvaluationData } from "../policy/evaluation-data.ts";
-import type { Moment } from "../registers/register.ts";
-import { displayName } from "../registers/register.ts";
+import { displayName, type Moment, momentOf } from "../registers/register.ts";
 
 export interface FollowUpPupil {
   pupilId: number;
@@ -156,6 +156,21 @@ export async function callList(
   const urgency = (p: FollowUpPupil) =>
     (p.safeguardingConcern ? 0 : 1) * 1000 - p.day * 10 - p.steps.filter((s) => s.overdue).length;
   return list.sort((a, b) => urgency(a) - urgency(b) || a.name.localeCompare(b.name));
+}
+
+/** The call list as the office opens it: today's unless a day is asked for; the pupils shown logged. */
+export async function showCallList(
+  ctx: UseCaseContext,
+  input: { date?: IsoDate | undefined },
+): Promise<{ date: IsoDate; pupils: FollowUpPupil[] }> {
+  const now = momentOf(ctx.clock());
+  const date = input.date ?? now.date;
+  const pupils = await callList(ctx.db, ctx.access, date, now);
+  ctx.access.audit.listed(
+    ctx.access.schoolId,
+    pupils.map((p) => p.pupilId),
+  );
+  return { date, pupils };
 }
 
 /**

@@ -4,17 +4,39 @@ import { z } from "zod";
 import {
   acceptAbsenceReport,
   fileAbsenceReport,
+  listAbsenceReports,
   receiveReply,
   rejectAbsenceReport,
 } from "../../app/follow-up/absence-reports.ts";
-import { callList } from "../../app/follow-up/call-list.ts";
+import { showCallList } from "../../app/follow-up/call-list.ts";
 import { recordCallOutcome } from "../../app/follow-up/call-outcome.ts";
 import { checkSmsWebhookUrl } from "../../app/messages/webhook-address.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { MB } from "../limits.ts";
-import { absenceSpan, id, isoDate, schoolParams } from "../params.ts";
+import { id, schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
+import {
+  absenceReportBody,
+  absenceReportFiled,
+  absenceReportList,
+  absenceReportsQuery,
+  acceptReportBody,
+  callListQuery,
+  callListResponse,
+  callOutcomeBody,
+  callOutcomeParams,
+  callOutcomeResponse,
+  inboundBody,
+  inboundHeaders,
+  inboundParams,
+  inboundReceived,
+  pupilReportParams,
+  rejectReportBody,
+  reportAccepted,
+  reportParams,
+  reportRejected,
+} from "./follow-up.schema.ts";
 
 export async function followUpRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;
@@ -28,17 +50,12 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
         summary:
           "Pupils absent with no reason, their contacts, today's attempts and the escalation steps due",
         params: schoolParams,
-        querystring: z.object({ date: isoDate.optional() }),
+        querystring: callListQuery,
+        response: { 200: callListResponse },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const now = moment();
-      return {
-        date: request.query.date ?? now.date,
-        pupils: await callList(db, access, request.query.date ?? now.date, now),
-      };
-    },
+    async (request) =>
+      showCallList(await request.useCaseContext(request.params.schoolId), request.query),
   );
 
   app.post(
@@ -48,24 +65,9 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
         tags: ["follow-up"],
         summary:
           "One click: log a call, text or visit and its outcome; with a code, record the reason for today's N marks",
-        params: schoolParams.extend({ pupilId: id }),
-        body: z.object({
-          method: z.enum(["phone", "text", "email", "home_visit", "in_person"]),
-          contactId: id.nullable().default(null),
-          withWhom: z.string().trim().min(1).max(200),
-          outcome: z.enum([
-            "reached",
-            "reason given",
-            "no answer",
-            "left message",
-            "wrong number",
-            "not home",
-            "message sent",
-            "dsl alerted",
-          ]),
-          reason: z.string().max(1000).nullable().default(null),
-          code: z.string().min(1).max(3).nullable().default(null),
-        }),
+        params: callOutcomeParams,
+        body: callOutcomeBody,
+        response: { 201: callOutcomeResponse },
       },
     },
     async (request, reply) => {
@@ -86,24 +88,16 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
         tags: ["follow-up"],
         summary: "Reasons parents have sent, waiting for the office",
         params: schoolParams,
-        querystring: z.object({
-          status: z.enum(["pending", "accepted", "rejected"]).default("pending"),
-        }),
+        querystring: absenceReportsQuery,
+        response: { 200: absenceReportList },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("office.view");
-      return {
-        reports: await db
-          .selectFrom("absence_reports")
-          .selectAll()
-          .where("school_id", "=", access.schoolId)
-          .where("status", "=", request.query.status)
-          .orderBy("received_at")
-          .execute(),
-      };
-    },
+    async (request) => ({
+      reports: await listAbsenceReports(
+        await request.useCaseContext(request.params.schoolId),
+        request.query,
+      ),
+    }),
   );
 
   app.post(
@@ -113,8 +107,9 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
         tags: ["follow-up"],
         summary:
           "Report an absence (today or a future appointment): parents for their own children, or the office",
-        params: schoolParams.extend({ pupilId: id }),
-        body: absenceSpan,
+        params: pupilReportParams,
+        body: absenceReportBody,
+        response: { 201: absenceReportFiled },
       },
     },
     async (request, reply) => {
@@ -127,7 +122,6 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
     },
   );
 
-  const reportParams = schoolParams.extend({ reportId: id });
   app.post(
     "/schools/:schoolId/absence-reports/:reportId/accept",
     {
@@ -135,15 +129,15 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
         tags: ["follow-up"],
         summary: "Accept a parent's reason with a code: marks are amended, future sessions planned",
         params: reportParams,
-        body: z.object({ code: z.string().min(1).max(3) }),
+        body: acceptReportBody,
+        response: { 200: reportAccepted },
       },
     },
-    async (request) => {
-      return acceptAbsenceReport(await request.useCaseContext(request.params.schoolId), {
+    async (request) =>
+      acceptAbsenceReport(await request.useCaseContext(request.params.schoolId), {
         reportId: request.params.reportId,
         code: request.body.code,
-      });
-    },
+      }),
   );
   app.post(
     "/schools/:schoolId/absence-reports/:reportId/reject",
@@ -152,7 +146,8 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
         tags: ["follow-up"],
         summary: "Reject a parent's reason, saying why",
         params: reportParams,
-        body: z.object({ reason: z.string().trim().min(1).max(1000) }),
+        body: rejectReportBody,
+        response: { 200: reportRejected },
       },
     },
     async (request) => {
@@ -161,44 +156,6 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
         reason: request.body.reason,
       });
       return { rejected: request.params.reportId };
-    },
-  );
-
-  app.get(
-    "/schools/:schoolId/outbox",
-    {
-      schema: {
-        tags: ["follow-up"],
-        summary: "Messages and their delivery status",
-        params: schoolParams,
-        querystring: z.object({
-          status: z.enum(["queued", "sending", "retry", "sent", "failed", "not_sent"]).optional(),
-        }),
-      },
-    },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("office.view");
-      let query = db
-        .selectFrom("outbox")
-        .select([
-          "id",
-          "channel",
-          "to_address",
-          "subject",
-          "purpose",
-          "status",
-          "attempts",
-          "last_error",
-          "failure",
-          "delivery",
-          "created_at",
-          "sent_at",
-          "pupil_id",
-        ])
-        .where("school_id", "=", access.schoolId);
-      if (request.query.status) query = query.where("status", "=", request.query.status);
-      return { messages: await query.orderBy("id", "desc").limit(500).execute() };
     },
   );
 
@@ -300,9 +257,10 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
         tags: ["follow-up"],
         summary:
           "A parent's email or text reply, from the school's email or SMS provider (authenticated by the school's inbound token)",
-        params: schoolParams.extend({ channel: z.enum(["email", "sms"]) }),
-        headers: z.object({ "x-rollbook-token": z.string().min(1) }).passthrough(),
-        body: z.object({ from: z.string().min(3).max(320), text: z.string().min(1).max(10_000) }),
+        params: inboundParams,
+        headers: inboundHeaders,
+        body: inboundBody,
+        response: { 202: inboundReceived },
       },
     },
     async (request, reply) => {

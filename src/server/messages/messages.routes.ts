@@ -3,6 +3,7 @@ import type { FastifyRequest } from "fastify";
 import twilio from "twilio";
 import { receiveReply } from "../../app/follow-up/absence-reports.ts";
 import { emailLetter } from "../../app/messages/email-letter.ts";
+import { listOutbox } from "../../app/messages/outbox-list.ts";
 import { notifyDelivery, recordReceipt, twilioDelivery } from "../../app/messages/receipts.ts";
 import { sendAgain } from "../../app/messages/send-again.ts";
 import { outboxSummary, setSmsSettings, smsSettings } from "../../app/messages/settings.ts";
@@ -16,6 +17,8 @@ import {
   emailLetterResponse,
   notifyReceiptBody,
   notifyReceivedTextBody,
+  outboxList,
+  outboxQuery,
   outboxSummaryResponse,
   receivedResponse,
   sendAgainBody,
@@ -82,6 +85,22 @@ export async function messageRoutes(app: RouteApp, options: { publicUrl: string 
       await setSmsSettings(ctx, request.body);
       return smsSettings(ctx, options.publicUrl);
     },
+  );
+
+  app.get(
+    "/schools/:schoolId/outbox",
+    {
+      schema: {
+        tags: ["messages"],
+        summary: "Messages and their delivery status, newest first (the latest 500)",
+        params: schoolParams,
+        querystring: outboxQuery,
+        response: { 200: outboxList },
+      },
+    },
+    async (request) => ({
+      messages: await listOutbox(await ctxFor(request.params.schoolId, request), request.query),
+    }),
   );
 
   app.get(

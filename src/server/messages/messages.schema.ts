@@ -59,6 +59,31 @@ export const smsSettingsResponse = z.object({
 export type SmsSettingsResponse = z.infer<typeof smsSettingsResponse>;
 export type SmsSettingsBody = z.infer<typeof smsSettingsBody>;
 
+const outboxStatus = z.enum(["queued", "sending", "retry", "sent", "failed", "not_sent"]);
+export const outboxQuery = z.object({ status: outboxStatus.optional() });
+const outboxMessage = z.object({
+  id: z.number(),
+  channel: z.enum(["email", "sms"]),
+  to_address: z.string(),
+  subject: z.string().nullable(),
+  purpose: z.string(),
+  status: outboxStatus,
+  attempts: z.number(),
+  last_error: z.string().nullable(),
+  /** Whose failure it was: the address's counts against the contact; the provider's does not. */
+  failure: z.enum(["address", "provider"]).nullable(),
+  delivery: z.enum(["delivered", "failed", "permanent_failure"]).nullable(),
+  created_at: z.date(),
+  sent_at: z.date().nullable(),
+  pupil_id: z.number().nullable(),
+});
+export const outboxList = z.object({ messages: z.array(outboxMessage) });
+/** What the web app receives (dates as JSON sends them). */
+export type OutboxMessageView = Omit<z.infer<typeof outboxMessage>, "created_at" | "sent_at"> & {
+  created_at: string;
+  sent_at: string | null;
+};
+
 export const outboxSummaryResponse = z.object({
   notSent: z.number().int(),
   failed: z.number().int(),

@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useState } from "react";
 import type {
   EmailLetterResponse,
+  OutboxMessageView,
   OutboxSummaryResponse,
   SmsSettingsBody,
   SmsSettingsResponse,
@@ -10,19 +11,6 @@ import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
-
-interface OutboxMessage {
-  id: number;
-  channel: "email" | "sms";
-  to_address: string;
-  subject: string | null;
-  purpose: string;
-  status: string;
-  delivery: string | null;
-  failure: string | null;
-  last_error: string | null;
-  created_at: string;
-}
 
 const STATUS_LABEL: Record<string, string> = {
   not_sent: "Not sent: no provider",
@@ -35,10 +23,10 @@ const STATUS_LABEL: Record<string, string> = {
  */
 export function UndeliveredMessages({ schoolId }: { schoolId: number }) {
   const summary = useApi<OutboxSummaryResponse>(`/api/schools/${schoolId}/outbox/summary`);
-  const notSent = useApi<{ messages: OutboxMessage[] }>(
+  const notSent = useApi<{ messages: OutboxMessageView[] }>(
     `/api/schools/${schoolId}/outbox?status=not_sent`,
   );
-  const failed = useApi<{ messages: OutboxMessage[] }>(
+  const failed = useApi<{ messages: OutboxMessageView[] }>(
     `/api/schools/${schoolId}/outbox?status=failed`,
   );
   const { can } = useSession();
@@ -46,7 +34,7 @@ export function UndeliveredMessages({ schoolId }: { schoolId: number }) {
   const [sentAgain, setSentAgain] = useState<number | null>(null);
   const s = summary.data;
   const rows = [...(notSent.data?.messages ?? []), ...(failed.data?.messages ?? [])];
-  const canSendAgain = (m: OutboxMessage) =>
+  const canSendAgain = (m: OutboxMessageView) =>
     m.status === "not_sent" || (m.status === "failed" && m.failure === "provider");
   async function sendAgain(ids: number[]) {
     setSendError(null);

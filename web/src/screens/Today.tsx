@@ -1,5 +1,11 @@
 import { useState } from "react";
 import { Link } from "react-router";
+import type {
+  AbsenceReportView,
+  CallListResponse,
+  CallOutcomeBody,
+  FollowUpPupilView,
+} from "../../../src/server/follow-up/follow-up.schema.ts";
 import { api, dayLabel } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
@@ -28,25 +34,6 @@ interface TodayData {
   }[];
 }
 
-interface FollowUp {
-  pupilId: number;
-  name: string;
-  group: string | null;
-  sessions: string[];
-  day: number;
-  safeguardingConcern: boolean;
-  contacts: {
-    id: number;
-    priority: number;
-    name: string;
-    relationship: string;
-    phone: string | null;
-    email: string | null;
-  }[];
-  attemptsToday: { at: string; method: string; withWhom: string; outcome: string }[];
-  steps: { kind: string; by: string; done: boolean; overdue: boolean; why: string }[];
-}
-
 interface NCode {
   pupilId: number;
   name: string;
@@ -58,23 +45,13 @@ interface NCode {
   due: boolean;
 }
 
-interface Report {
-  id: number;
-  pupil_id: number;
-  from_date: string;
-  to_date: string;
-  reason: string;
-  suggested_code: string | null;
-  reported_by: string;
-}
-
 function CallCard({
   pupil,
   schoolId,
   onDone,
   mayRecord,
 }: {
-  pupil: FollowUp;
+  pupil: FollowUpPupilView;
   schoolId: number;
   onDone: () => void;
   /** Logging calls is the office's; others (the DSL) see the list without the buttons. */
@@ -84,16 +61,21 @@ function CallCard({
   const [reason, setReason] = useState("");
   const [error, setError] = useState<Error | null>(null);
   const first = pupil.contacts[0];
-  const log = async (method: string, outcome: string, withCode = false) => {
+  const log = async (
+    method: CallOutcomeBody["method"],
+    outcome: CallOutcomeBody["outcome"],
+    withCode = false,
+  ) => {
     setError(null);
     try {
-      await api.post(`/api/schools/${schoolId}/office/call-list/${pupil.pupilId}/outcome`, {
+      const body: CallOutcomeBody = {
         method,
         outcome,
         withWhom: first ? `${first.name} (${first.relationship})` : "family",
         contactId: first?.id ?? null,
         ...(withCode ? { code, reason: reason || null } : {}),
-      });
+      };
+      await api.post(`/api/schools/${schoolId}/office/call-list/${pupil.pupilId}/outcome`, body);
       onDone();
     } catch (e) {
       setError(e as Error);
@@ -188,9 +170,11 @@ export function Today() {
   const { schoolId, can } = useSession();
   const base = `/api/schools/${schoolId}`;
   const today = useApi<TodayData>(schoolId ? `${base}/office/today` : null);
-  const calls = useApi<{ pupils: FollowUp[] }>(schoolId ? `${base}/office/call-list` : null);
+  const calls = useApi<CallListResponse>(schoolId ? `${base}/office/call-list` : null);
   const nCodes = useApi<{ nCodes: NCode[] }>(schoolId ? `${base}/office/n-codes` : null);
-  const reports = useApi<{ reports: Report[] }>(schoolId ? `${base}/absence-reports` : null);
+  const reports = useApi<{ reports: AbsenceReportView[] }>(
+    schoolId ? `${base}/absence-reports` : null,
+  );
   const [message, setMessage] = useState<string | null>(null);
   const [failure, setFailure] = useState<Error | null>(null);
   if (!schoolId) return null;
@@ -216,7 +200,7 @@ export function Today() {
     setMessage(`${n.name}: ${dayLabel(n.date)} ${n.session} recorded as ${code}.`);
     reloadAll();
   };
-  const decide = async (report: Report, accept: boolean) => {
+  const decide = async (report: AbsenceReportView, accept: boolean) => {
     if (accept)
       await api.post(`${base}/absence-reports/${report.id}/accept`, {
         code: report.suggested_code ?? "I",
@@ -278,7 +262,7 @@ export function Today() {
         {reports.data?.reports.map((r) => (
           <li key={r.id} className="card">
             <p>
-              <Link to={`/pupils/${r.pupil_id}`}>Pupil {r.pupil_id}</Link>: {dayLabel(r.from_date)}
+              <Link to={`/pupils/${r.pupil_id}`}>{r.pupil_name}</Link>: {dayLabel(r.from_date)}
               {r.to_date !== r.from_date ? ` to ${dayLabel(r.to_date)}` : ""}. “{r.reason}” (
               {r.reported_by})
             </p>
