@@ -5,7 +5,6 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
 import {
-  jsonSchemaTransform,
   jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
@@ -29,6 +28,7 @@ import { letterRoutes } from "./letters/letters.routes.ts";
 import { DEFAULT_BODY_LIMIT, declarePublicRoutes, limitRequestBodies } from "./limits.ts";
 import { messageRoutes } from "./messages/messages.routes.ts";
 import { officeRoutes } from "./office/office.routes.ts";
+import { openApiTransform, SECURITY_SCHEMES } from "./openapi.ts";
 import { boundRequestQueue, type QueueLimits } from "./overload.ts";
 import { oversightRoutes } from "./oversight/oversight.routes.ts";
 import { policyRoutes } from "./policy/policy.routes.ts";
@@ -134,8 +134,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
           "School attendance for England: registers, marks, statistics. Sign in with POST /api/auth/login; send the session's CSRF token as x-csrf-token on every change.",
         version: "0.1.0",
       },
+      components: { securitySchemes: SECURITY_SCHEMES },
+      security: [{ session: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
     // Schemas the routes share are written once under components and referred to by $ref.
     transformObject: jsonSchemaTransformObject,
   });

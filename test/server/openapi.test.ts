@@ -3,6 +3,136 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestServer, testServer } from "../support/server.ts";
 
 /** The API document is what integrators and the web app's types are read from: it must be valid. */
+
+type Operation = {
+  operationId?: string;
+  security?: Record<string, string[]>[];
+  responses?: Record<string, { content?: unknown }>;
+};
+const operations = () =>
+  Object.entries(document.paths as Record<string, Record<string, Operation>>).flatMap(
+    ([path, byMethod]) =>
+      Object.entries(byMethod).map(([method, op]) => ({
+        name: `${method.toUpperCase()} ${path}`,
+        op,
+      })),
+  );
+
+/**
+ * Operations whose success answer is not described yet (issue 14). This list only shrinks: a route
+ * written or rewritten declares its response schema, and the test below fails until it leaves here.
+ */
+const NOT_YET_DESCRIBED = new Set([
+  "GET /health",
+  "POST /api/auth/login",
+  "POST /api/auth/logout",
+  "POST /api/auth/logout-everywhere",
+  "GET /api/auth/session",
+  "GET /api/auth/deployment",
+  "GET /api/auth/two-factor",
+  "POST /api/auth/two-factor/begin",
+  "POST /api/auth/two-factor/confirm",
+  "POST /api/auth/two-factor/off",
+  "POST /api/auth/password",
+  "POST /api/auth/password-reset/request",
+  "POST /api/auth/password-reset/check",
+  "POST /api/auth/password-reset",
+  "GET /api/users/",
+  "POST /api/users/",
+  "POST /api/users/invitations/parents",
+  "POST /api/users/{userId}/disable",
+  "POST /api/users/{userId}/enable",
+  "PUT /api/users/{userId}/roles",
+  "POST /api/users/{userId}/password-reset",
+  "GET /api/schools/",
+  "POST /api/schools/",
+  "GET /api/schools/{schoolId}",
+  "PATCH /api/schools/{schoolId}/settings",
+  "GET /api/schools/{schoolId}/calendar",
+  "PUT /api/schools/{schoolId}/calendar",
+  "GET /api/schools/{schoolId}/statistics",
+  "GET /api/schools/{schoolId}/pupils/search",
+  "GET /api/schools/{schoolId}/pupils",
+  "POST /api/schools/{schoolId}/pupils",
+  "GET /api/schools/{schoolId}/pupils/{pupilId}",
+  "PUT /api/schools/{schoolId}/pupils/{pupilId}",
+  "POST /api/schools/{schoolId}/pupils/{pupilId}/contacts",
+  "GET /api/schools/{schoolId}/pupils/{pupilId}/marks",
+  "GET /api/schools/{schoolId}/pupils/{pupilId}/statistics",
+  "GET /api/schools/{schoolId}/registers",
+  "GET /api/schools/{schoolId}/registers/{groupId}/{date}/{session}",
+  "PUT /api/schools/{schoolId}/registers/{groupId}/{date}/{session}",
+  "POST /api/schools/{schoolId}/marks/amendments",
+  "GET /api/schools/{schoolId}/planned-absences",
+  "POST /api/schools/{schoolId}/planned-absences",
+  "POST /api/schools/{schoolId}/planned-absences/{absenceId}/cancel",
+  "GET /api/schools/{schoolId}/office/today",
+  "GET /api/schools/{schoolId}/office/n-codes",
+  "GET /api/schools/{schoolId}/office/contact-check",
+  "POST /api/schools/{schoolId}/groups",
+  "GET /api/schools/{schoolId}/staff",
+  "POST /api/schools/{schoolId}/staff",
+  "POST /api/schools/{schoolId}/imports/{kind}",
+  "GET /api/policy-presets",
+  "GET /api/policy-presets/{preset}",
+  "GET /api/schools/{schoolId}/policy",
+  "PUT /api/schools/{schoolId}/policy",
+  "GET /api/schools/{schoolId}/policy/versions",
+  "POST /api/schools/{schoolId}/policy/adopt",
+  "POST /api/schools/{schoolId}/policy/simulate",
+  "POST /api/schools/{schoolId}/policy/evaluate",
+  "GET /api/schools/{schoolId}/proposed-actions",
+  "POST /api/schools/{schoolId}/proposed-actions/decide",
+  "POST /api/schools/{schoolId}/proposed-actions/{proposalId}/accept",
+  "POST /api/schools/{schoolId}/proposed-actions/{proposalId}/dismiss",
+  "GET /api/schools/{schoolId}/contracts/{contractId}/document",
+  "GET /api/schools/{schoolId}/cases",
+  "POST /api/schools/{schoolId}/cases",
+  "GET /api/schools/{schoolId}/cases/{caseId}",
+  "POST /api/schools/{schoolId}/cases/{caseId}/owner",
+  "POST /api/schools/{schoolId}/cases/{caseId}/notice-to-improve",
+  "POST /api/schools/{schoolId}/cases/{caseId}/penalty-notice-referral",
+  "POST /api/schools/{schoolId}/cases/{caseId}/penalty-notices",
+  "POST /api/schools/{schoolId}/cases/{caseId}/legal-referral",
+  "POST /api/schools/{schoolId}/cases/{caseId}/social-care-referral",
+  "POST /api/schools/{schoolId}/cases/{caseId}/missing-education-report",
+  "GET /api/schools/{schoolId}/pupils/{pupilId}/contact-log",
+  "POST /api/schools/{schoolId}/pupils/{pupilId}/contact-log",
+  "GET /api/schools/{schoolId}/cases/{caseId}/evidence-pack",
+  "GET /api/schools/{schoolId}/worklist",
+  "GET /api/schools/{schoolId}/letter-templates",
+  "PUT /api/schools/{schoolId}/letter-templates/{letterId}",
+  "POST /api/schools/{schoolId}/letters/preview",
+  "GET /api/schools/{schoolId}/letter-batches",
+  "POST /api/schools/{schoolId}/letters",
+  "POST /api/schools/{schoolId}/letters/by-band",
+  "POST /api/schools/{schoolId}/letters/from-proposals",
+  "GET /api/schools/{schoolId}/pupils/{pupilId}/letters",
+  "GET /api/schools/{schoolId}/letters/{letterRecordId}/{format}",
+  "GET /api/schools/{schoolId}/letter-batches/{batchId}/{format}",
+  "PATCH /api/schools/{schoolId}/messaging",
+  "POST /api/inbound/{schoolId}/notify/replies",
+  "POST /api/inbound/{schoolId}/twilio/replies",
+  "GET /api/schools/{schoolId}/dashboard",
+  "GET /api/schools/{schoolId}/dashboard/punctuality",
+  "GET /api/schools/{schoolId}/pupils/{pupilId}/calendar",
+  "GET /api/schools/{schoolId}/pupils/{pupilId}/subject-access",
+  "GET /api/schools/{schoolId}/pupils/{pupilId}/access-log",
+  "GET /api/schools/{schoolId}/retention",
+  "PUT /api/schools/{schoolId}/retention/{kind}",
+  "GET /api/schools/{schoolId}/pupils/{pupilId}/ctf",
+  "POST /api/schools/{schoolId}/ctf",
+  "POST /api/benchmarks",
+  "GET /api/schools/{schoolId}/benchmarks",
+  "GET /api/oversight/schools",
+  "GET /api/oversight/conversation-list",
+  "GET /api/oversight/pupils/{upn}",
+  "GET /api/oversight/benchmarks",
+  "GET /api/schools/{schoolId}/reports/census",
+  "GET /api/schools/{schoolId}/reports/continuous-absence",
+  "GET /api/schools/{schoolId}/reports/illness",
+  "POST /api/exports/xlsx",
+]);
 let server: TestServer;
 let document: Exclude<Parameters<typeof validate>[0], string> & { components?: unknown };
 
@@ -40,5 +170,37 @@ describe("the OpenAPI document", () => {
     const schemas = (document.components as { schemas: Record<string, unknown> }).schemas;
     expect(Object.keys(schemas)).toContain("PolicyCondition");
     expect(JSON.stringify(document)).toContain('"$ref":"#/components/schemas/PolicyCondition"');
+  });
+
+  it("names every operation once and says what each needs: public, a session, or a session and the CSRF header", () => {
+    const all = operations();
+    const ids = all.map((o) => o.op.operationId);
+    expect(ids.filter((id) => !id)).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+    const byName = new Map(all.map((o) => [o.name, o.op]));
+    expect(byName.get("POST /api/auth/login")?.security).toEqual([]);
+    expect(byName.get("GET /health")?.security).toEqual([]);
+    expect(
+      byName.get("PUT /api/schools/{schoolId}/registers/{groupId}/{date}/{session}")?.security,
+    ).toEqual([{ session: [], csrf: [] }]);
+    // Reads take the document's default: a session.
+    expect(byName.get("GET /api/schools/{schoolId}/office/call-list")?.security).toBeUndefined();
+    expect(
+      Object.keys((document.components as { securitySchemes: object }).securitySchemes),
+    ).toEqual(["session", "csrf"]);
+  });
+
+  it("describes every success answer, but for a shrinking list of routes not yet converted", () => {
+    const undescribed = operations()
+      .filter(
+        ({ op }) =>
+          !Object.entries(op.responses ?? {}).some(
+            ([code, r]) => code.startsWith("2") && (r.content !== undefined || code === "204"),
+          ),
+      )
+      .map((o) => o.name);
+    expect(undescribed.filter((name) => !NOT_YET_DESCRIBED.has(name))).toEqual([]);
+    // A converted route must leave the list, so the list says what is left.
+    expect([...NOT_YET_DESCRIBED].filter((name) => !undescribed.includes(name))).toEqual([]);
   });
 });

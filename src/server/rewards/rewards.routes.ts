@@ -1,13 +1,18 @@
-import { z } from "zod";
 import { visiblePupil } from "../../app/access/visible-pupil.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { classCertificate, pupilCertificate } from "../../app/reward-certificates.ts";
 import { schoolRewards } from "../../app/rewards.ts";
-import { asDownload } from "../download.ts";
-import { id, isoDate, schoolParams } from "../params.ts";
+import { asDownload, PDF_FILE } from "../download.ts";
+import { schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
-
-const week = isoDate.optional().describe("any day of the week (default: this week)");
+import {
+  classCertificateParams,
+  classCertificateQuery,
+  pupilCertificateParams,
+  pupilCertificateQuery,
+  rewardsQuery,
+  rewardsResponse,
+} from "./rewards.schema.ts";
 
 /** Rewards and certificates: read from the registers, so staff who see statistics see them. */
 export async function rewardRoutes(app: RouteApp): Promise<void> {
@@ -22,11 +27,8 @@ export async function rewardRoutes(app: RouteApp): Promise<void> {
         summary:
           "The week's rewards: best class (ties shared), classes at or above the policy target this week and term, 100% this term and year, most improved",
         params: schoolParams,
-        querystring: z.object({
-          week,
-          minimumSessions: z.coerce.number().int().min(1).max(400).default(10),
-          places: z.coerce.number().int().min(1).max(100).default(10),
-        }),
+        querystring: rewardsQuery,
+        response: { 200: rewardsResponse },
       },
     },
     async (request) => {
@@ -48,12 +50,9 @@ export async function rewardRoutes(app: RouteApp): Promise<void> {
         tags: ["rewards"],
         summary:
           "A pupil's certificate (100% attendance this term or year, or most improved); 409 when not earned",
-        params: schoolParams.extend({ pupilId: id }),
-        querystring: z.object({
-          kind: z.enum(["full_attendance", "most_improved"]).default("full_attendance"),
-          period: z.enum(["term", "year"]).default("term"),
-          week,
-        }),
+        params: pupilCertificateParams,
+        querystring: pupilCertificateQuery,
+        response: { 200: PDF_FILE },
       },
     },
     async (request, reply) => {
@@ -77,12 +76,9 @@ export async function rewardRoutes(app: RouteApp): Promise<void> {
         tags: ["rewards"],
         summary:
           "A class's certificate (best class of the week, or at or above the target this week or term); 409 when not earned",
-        params: schoolParams.extend({ groupId: id }),
-        querystring: z.object({
-          kind: z.enum(["best_class", "at_target"]).default("best_class"),
-          period: z.enum(["week", "term"]).default("week"),
-          week,
-        }),
+        params: classCertificateParams,
+        querystring: classCertificateQuery,
+        response: { 200: PDF_FILE },
       },
     },
     async (request, reply) => {

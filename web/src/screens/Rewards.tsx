@@ -1,66 +1,18 @@
 import { useState } from "react";
 import { Link } from "react-router";
+import type {
+  ClassFiguresView,
+  ImprovedPupilView,
+  PupilAwardView,
+  RewardsResponse,
+} from "../../../src/server/rewards/rewards.schema.ts";
 import { dayLabel, londonToday } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { type Column, Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 
-interface Figure {
-  possible: number;
-  attended: number;
-  percent: string;
-}
-
-interface ClassFigures {
-  groupId: number;
-  name: string;
-  pupils: number;
-  week: Figure;
-  term: Figure;
-  weekAtOrAboveTarget: boolean | null;
-  termAtOrAboveTarget: boolean | null;
-}
-
-interface PupilAward {
-  pupilId: number;
-  name: string;
-  group: string | null;
-  figure: Figure;
-}
-
-interface ImprovedPupil {
-  pupilId: number;
-  name: string;
-  group: string | null;
-  before: Figure;
-  now: Figure;
-  points: string;
-}
-
-interface Period {
-  from: string;
-  to: string;
-  label: string;
-}
-
-interface RewardsData {
-  asOf: string;
-  periods: {
-    week: Period;
-    term: Period;
-    year: Period;
-    halfTerm: Period;
-    previousHalfTerm: Period | null;
-  };
-  target: number | null;
-  notes: string[];
-  classes: ClassFigures[];
-  bestClasses: ClassFigures[];
-  classesAtOrAboveTarget: { week: ClassFigures[]; term: ClassFigures[] } | null;
-  fullAttendance: { term: PupilAward[]; year: PupilAward[] };
-  mostImproved: { rule: { statement: string }; pupils: ImprovedPupil[] };
-}
+type Figure = ClassFiguresView["week"];
 
 const percent = (f: Figure) => (f.possible ? `${f.percent}%` : "–");
 const sortable = (f: Figure) => (f.possible ? Number(f.percent) : null);
@@ -91,21 +43,21 @@ export function Rewards() {
   const today = londonToday();
   const [week, setWeek] = useState(today);
   const base = `/api/schools/${schoolId}`;
-  const { data, error } = useApi<RewardsData>(
+  const { data, error } = useApi<RewardsResponse>(
     schoolId && week ? `${base}/rewards?week=${week}` : null,
   );
   const pupilCertificate = (p: { pupilId: number }, query: string) =>
     `${base}/pupils/${p.pupilId}/certificate.pdf?${query}&week=${week}`;
-  const classCertificate = (c: ClassFigures, query: string) =>
+  const classCertificate = (c: ClassFiguresView, query: string) =>
     `${base}/groups/${c.groupId}/certificate.pdf?${query}&week=${week}`;
 
-  const pupilName: Column<PupilAward> = {
+  const pupilName: Column<PupilAwardView> = {
     key: "name",
     label: "Pupil",
     value: (p) => p.name,
     render: (p) => <Link to={`/pupils/${p.pupilId}`}>{p.name}</Link>,
   };
-  const fullColumns = (period: "term" | "year"): Column<PupilAward>[] => [
+  const fullColumns = (period: "term" | "year"): Column<PupilAwardView>[] => [
     pupilName,
     { key: "group", label: "Group", value: (p) => p.group },
     { key: "sessions", label: "Sessions attended", value: (p) => p.figure.attended, numeric: true },
@@ -122,7 +74,7 @@ export function Rewards() {
     },
   ];
   const target = data?.target ?? null;
-  const classColumns: Column<ClassFigures>[] = [
+  const classColumns: Column<ClassFiguresView>[] = [
     { key: "name", label: "Class", value: (c) => c.name },
     { key: "pupils", label: "Pupils", value: (c) => c.pupils, numeric: true },
     {
@@ -169,7 +121,7 @@ export function Rewards() {
       ),
     },
   ];
-  const improvedColumns: Column<ImprovedPupil>[] = [
+  const improvedColumns: Column<ImprovedPupilView>[] = [
     {
       key: "name",
       label: "Pupil",
