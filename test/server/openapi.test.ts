@@ -128,9 +128,6 @@ const NOT_YET_DESCRIBED = new Set([
   "GET /api/oversight/conversation-list",
   "GET /api/oversight/pupils/{upn}",
   "GET /api/oversight/benchmarks",
-  "GET /api/schools/{schoolId}/reports/census",
-  "GET /api/schools/{schoolId}/reports/continuous-absence",
-  "GET /api/schools/{schoolId}/reports/illness",
   "POST /api/exports/xlsx",
 ]);
 let server: TestServer;

@@ -23,3 +23,16 @@ export async function sendTable(
     .header("cache-control", "no-store")
     .send(body);
 }
+
+const file = z.string().meta({ format: "binary" });
+/** A report's answer: the JSON below, or the same table as a CSV or XLSX file (`format`). */
+export function tableResponse<T extends z.ZodType>(json: T, description: string) {
+  return {
+    description,
+    content: {
+      "application/json": { schema: json },
+      "text/csv": { schema: file },
+      [XLSX_TYPE]: { schema: file },
+    },
+  };
+}

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { momentOf } from "../../app/registers/register.ts";
 import { censusSummary, censusTable } from "../../app/reports/census-summary.ts";
 import {
@@ -8,10 +7,16 @@ import {
   illnessTable,
 } from "../../app/reports/la-returns.ts";
 import { academicYearOf } from "../../domain/calendar.ts";
-import { CENSUS_TERMS } from "../../domain/reports/census.ts";
-import { formatQuery, sendTable } from "../exports/send-table.ts";
-import { isoDate, schoolParams } from "../params.ts";
+import { sendTable } from "../exports/send-table.ts";
+import { schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
+import {
+  censusQuery,
+  censusResponse,
+  continuousAbsenceResponse,
+  illnessResponse,
+  returnQuery,
+} from "./reports.schema.ts";
 
 /** The census attendance summary and the local authority's returns, as JSON, CSV or XLSX. */
 export async function reportRoutes(app: RouteApp): Promise<void> {
@@ -26,17 +31,8 @@ export async function reportRoutes(app: RouteApp): Promise<void> {
         summary:
           "School census termly attendance per pupil (DfE headline cohort): sessions possible, authorised, unauthorised and per reason",
         params: schoolParams,
-        querystring: z.object({
-          term: z.enum(CENSUS_TERMS).default("autumn"),
-          year: z.coerce
-            .number()
-            .int()
-            .min(2000)
-            .max(2100)
-            .optional()
-            .describe("the academic year's first calendar year: 2025 for 2025/26"),
-          format: formatQuery,
-        }),
+        querystring: censusQuery,
+        response: { 200: censusResponse },
       },
     },
     async (request, reply) => {
@@ -49,11 +45,6 @@ export async function reportRoutes(app: RouteApp): Promise<void> {
     },
   );
 
-  const returnQuery = z.object({
-    date: isoDate.optional().describe("the day the return is made up to (default today)"),
-    format: formatQuery,
-  });
-
   app.get(
     "/:schoolId/reports/continuous-absence",
     {
@@ -63,6 +54,7 @@ export async function reportRoutes(app: RouteApp): Promise<void> {
           "Return to the local authority: pupils absent without permission for N school days in a row this year (policy threshold, else 10)",
         params: schoolParams,
         querystring: returnQuery,
+        response: { 200: continuousAbsenceResponse },
       },
     },
     async (request, reply) => {
@@ -87,6 +79,7 @@ export async function reportRoutes(app: RouteApp): Promise<void> {
           "Return to the local authority: pupils with M school days of illness this year, in a row or in all (policy threshold, else 15)",
         params: schoolParams,
         querystring: returnQuery,
+        response: { 200: illnessResponse },
       },
     },
     async (request, reply) => {

@@ -1,67 +1,18 @@
 import { useState } from "react";
 import { Link } from "react-router";
+import type {
+  CensusSummaryView,
+  ContinuousAbsenceView,
+  IllnessReturnView,
+} from "../../../src/server/reports/reports.schema.ts";
 import { dayLabel, londonToday } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading } from "../ui/Notice.tsx";
 import { type Column, Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 
-interface CensusPupil {
-  pupilId: number;
-  upn: string;
-  surname: string;
-  forename: string;
-  ageAtStartOfYear: number;
-  sessionsPossible: number;
-  sessionsAuthorised: number;
-  sessionsUnauthorised: number;
-  byReason: Record<string, number>;
-}
-
-interface CensusData {
-  window: { from: string; to: string; label: string; census: string };
-  rule: string;
-  reasons: string[];
-  pupils: CensusPupil[];
-  excluded: { outsideAgeRange: number; noPossibleSessions: number };
-}
-
-interface Evidence {
-  date: string;
-  session: string;
-  code: string;
-}
-
-interface Run {
-  from: string;
-  to: string;
-  days: number;
-  ongoing: boolean;
-  explanation: string;
-}
-
-interface ReturnPupil {
-  pupilId: number;
-  upn: string;
-  name: string;
-  group: string | null;
-}
-
-interface ContinuousData {
-  rule: { statement: string };
-  rows: (ReturnPupil & Run & { evidence: Evidence[] })[];
-}
-
-interface IllnessData {
-  rule: { statement: string };
-  rows: (ReturnPupil & {
-    days: number;
-    runs: Run[];
-    reached: string;
-    firstDate: string | null;
-    lastDate: string | null;
-  })[];
-}
+type CensusPupil = CensusSummaryView["pupils"][number];
+type ReturnPupil = ContinuousAbsenceView["rows"][number] | IllnessReturnView["rows"][number];
 
 /** The server's own CSV and XLSX of a report: the files to send on. */
 function Downloads({ href, what }: { href: string; what: string }) {
@@ -90,7 +41,7 @@ function CensusSummary({ base }: { base: string }) {
   const [term, setTerm] = useState("autumn");
   const [year, setYear] = useState(currentAcademicYear(today));
   const href = `${base}/reports/census?term=${term}&year=${year}`;
-  const { data, error } = useApi<CensusData>(href);
+  const { data, error } = useApi<CensusSummaryView>(href);
   const columns: Column<CensusPupil>[] = [
     { key: "upn", label: "UPN", value: (p) => p.upn },
     {
@@ -163,8 +114,8 @@ function CensusSummary({ base }: { base: string }) {
 
 function ContinuousAbsence({ base, date }: { base: string; date: string }) {
   const href = `${base}/reports/continuous-absence?date=${date}`;
-  const { data, error } = useApi<ContinuousData>(href);
-  const columns: Column<ContinuousData["rows"][number]>[] = [
+  const { data, error } = useApi<ContinuousAbsenceView>(href);
+  const columns: Column<ContinuousAbsenceView["rows"][number]>[] = [
     { key: "name", label: "Pupil", value: (r) => r.name, render: pupilLink },
     { key: "group", label: "Group", value: (r) => r.group },
     { key: "from", label: "First day", value: (r) => r.from, render: (r) => dayLabel(r.from) },
@@ -198,8 +149,8 @@ function ContinuousAbsence({ base, date }: { base: string; date: string }) {
 
 function Illness({ base, date }: { base: string; date: string }) {
   const href = `${base}/reports/illness?date=${date}`;
-  const { data, error } = useApi<IllnessData>(href);
-  const columns: Column<IllnessData["rows"][number]>[] = [
+  const { data, error } = useApi<IllnessReturnView>(href);
+  const columns: Column<IllnessReturnView["rows"][number]>[] = [
     { key: "name", label: "Pupil", value: (r) => r.name, render: pupilLink },
     { key: "group", label: "Group", value: (r) => r.group },
     { key: "days", label: "Days of illness", value: (r) => r.days, numeric: true },
