@@ -1,11 +1,18 @@
-import { z } from "zod";
 import { visiblePupil } from "../../app/access/visible-pupil.ts";
 import { exportCtf } from "../../app/ctf/export-ctf.ts";
 import { importCtfFile } from "../../app/import/import-files.ts";
 import { asDownload } from "../download.ts";
 import { IMPORT_BODY_LIMIT } from "../limits.ts";
-import { id, isoDate, schoolParams } from "../params.ts";
+import { schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
+import {
+  CTF_FILE,
+  ctfExportQuery,
+  ctfImportBody,
+  ctfImported,
+  ctfImportQuery,
+  pupilCtfParams,
+} from "./ctf.schema.ts";
 
 const XML_TYPES = ["application/xml", "text/xml"];
 
@@ -30,17 +37,9 @@ export async function ctfRoutes(app: RouteApp): Promise<void> {
         tags: ["ctf"],
         summary:
           "A pupil's attendance as a Common Transfer File (CTF 25 XML): this school's years and any brought from earlier schools",
-        params: schoolParams.extend({ pupilId: id }),
-        querystring: z.object({
-          destLea: z
-            .string()
-            .regex(/^(\d{3}|MMM|XXX)$/, "must be a 3-digit LA number, or MMM or XXX")
-            .optional(),
-          destEstab: z
-            .string()
-            .regex(/^(\d{4}|MMMM|XXXX)$/, "must be a 4-digit establishment number, or MMMM or XXXX")
-            .optional(),
-        }),
+        params: pupilCtfParams,
+        querystring: ctfExportQuery,
+        response: { 200: CTF_FILE },
       },
     },
     async (request, reply) => {
@@ -67,10 +66,9 @@ export async function ctfRoutes(app: RouteApp): Promise<void> {
         summary:
           "Import the attendance part of a CTF (Content-Type: application/xml): every problem is named by line and element, and any problem refuses the whole file",
         params: schoolParams,
-        querystring: z.object({ admitOn: isoDate.optional() }),
-        body: z
-          .string()
-          .min(1, "send the CTF file as the request body with Content-Type: application/xml"),
+        querystring: ctfImportQuery,
+        body: ctfImportBody,
+        response: { 200: ctfImported },
       },
     },
     async (request) => {
