@@ -120,8 +120,6 @@ const NOT_YET_DESCRIBED = new Set([
   "GET /api/schools/{schoolId}/pupils/{pupilId}/access-log",
   "GET /api/schools/{schoolId}/retention",
   "PUT /api/schools/{schoolId}/retention/{kind}",
-  "POST /api/benchmarks",
-  "GET /api/schools/{schoolId}/benchmarks",
   "GET /api/oversight/schools",
   "GET /api/oversight/conversation-list",
   "GET /api/oversight/pupils/{upn}",

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { importBenchmarks } from "../../app/benchmarks/import-benchmarks.ts";
 import { schoolBenchmarks } from "../../app/benchmarks/school-benchmarks.ts";
 import { momentOf } from "../../app/registers/register.ts";
@@ -6,6 +5,11 @@ import { RollbookError } from "../../domain/errors.ts";
 import { IMPORT_BODY_LIMIT } from "../limits.ts";
 import { schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
+import {
+  benchmarkFileBody,
+  benchmarksImported,
+  schoolBenchmarksResponse,
+} from "./benchmarks.schema.ts";
 
 /** DfE's published attendance statistics: imported by an administrator, compared by schools. */
 export async function benchmarkRoutes(app: RouteApp): Promise<void> {
@@ -20,9 +24,8 @@ export async function benchmarkRoutes(app: RouteApp): Promise<void> {
         tags: ["statistics"],
         summary:
           "Import DfE's attendance statistics (administrators; Content-Type: text/csv; format in docs/formats.md)",
-        body: z
-          .string()
-          .min(1, "send DfE's CSV file as the request body with Content-Type: text/csv"),
+        body: benchmarkFileBody,
+        response: { 200: benchmarksImported },
       },
     },
     async (request) => {
@@ -47,6 +50,7 @@ export async function benchmarkRoutes(app: RouteApp): Promise<void> {
         summary:
           "The school's year to date against DfE's latest figures for England, its region and its local authority",
         params: schoolParams,
+        response: { 200: schoolBenchmarksResponse },
       },
     },
     async (request) => {

@@ -1,30 +1,14 @@
 import { useMemo } from "react";
+import type {
+  ComparisonRowView,
+  SchoolBenchmarksView,
+} from "../../../src/server/benchmarks/benchmarks.schema.ts";
 import { Chart } from "../ui/Chart.tsx";
 import { ErrorNotice, Loading } from "../ui/Notice.tsx";
 import { type Column, Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 
-export interface ComparisonRow {
-  level: "School" | "Schools" | "National" | "Regional" | "Local authority";
-  name: string;
-  areaCode: string | null;
-  enrolments: number | null;
-  possibleSessions: number | null;
-  attendancePercent: number | null;
-  overallAbsencePercent: number | null;
-  authorisedAbsencePercent: number | null;
-  unauthorisedAbsencePercent: number | null;
-  persistentAbsencePercent: number | null;
-}
-
-interface SchoolBenchmarks {
-  educationPhase: string | null;
-  note: string | null;
-  benchmark: { timePeriod: string; academicYear: string; importedAt: string } | null;
-  schoolRange: { from: string; to: string } | null;
-  rows: ComparisonRow[];
-  missing: string[];
-}
+export type ComparisonRow = ComparisonRowView;
 
 const LEVEL: Record<ComparisonRow["level"], string> = {
   School: "this school",
@@ -75,7 +59,7 @@ const columns: Column<ComparisonRow>[] = [
  * and its local authority. The figures come from the API; this only shows them.
  */
 export function BenchmarkComparison({ schoolId }: { schoolId: number }) {
-  const { data, error } = useApi<SchoolBenchmarks>(`/api/schools/${schoolId}/benchmarks`);
+  const { data, error } = useApi<SchoolBenchmarksView>(`/api/schools/${schoolId}/benchmarks`);
   return (
     <section aria-labelledby="benchmarks-heading">
       <h2 id="benchmarks-heading">Against England, the region and the local authority</h2>
@@ -101,8 +85,8 @@ function Comparison({
   data,
   benchmark,
 }: {
-  data: SchoolBenchmarks;
-  benchmark: NonNullable<SchoolBenchmarks["benchmark"]>;
+  data: SchoolBenchmarksView;
+  benchmark: NonNullable<SchoolBenchmarksView["benchmark"]>;
 }) {
   const phase = (data.educationPhase ?? "").toLowerCase();
   return (
