@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql, type Transaction } from "kysely";
 import type { DB, RetentionKind } from "../../db/schema.ts";
-import type { IsoDate } from "../../domain/dates.ts";
+import { type IsoDate, londonToday } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { inTransaction, type UseCaseContext } from "../context.ts";
 
@@ -303,4 +303,24 @@ async function purgeCasework(
       .executeTakeFirst(),
   );
   return removed;
+}
+
+/** The school's retention rules, for those who may read the access log. */
+export async function showRetention(ctx: UseCaseContext) {
+  ctx.access.require("audit.view");
+  return { kinds: [...RETENTION_KINDS], rules: await retentionRules(ctx.db, ctx.access.schoolId) };
+}
+
+/** Sets one rule, then says what the next purge would remove under the rules now in force. */
+export async function changeRetention(
+  ctx: UseCaseContext,
+  rule: { kind: RetentionKind; keepYears: number },
+) {
+  await setRetention(ctx, rule);
+  const { db, access } = ctx;
+  return {
+    rules: await retentionRules(db, access.schoolId),
+    // Counted without removing anything.
+    wouldPurge: await purgeExpired(db, access.schoolId, londonToday(ctx.clock()), { dryRun: true }),
+  };
 }

@@ -1,20 +1,19 @@
-import { z } from "zod";
 import { visiblePupil } from "../../app/access/visible-pupil.ts";
-import { accessToPupil } from "../../app/audit/access-log.ts";
-import {
-  purgeExpired,
-  RETENTION_KINDS,
-  retentionRules,
-  setRetention,
-} from "../../app/audit/retention.ts";
+import { showPupilAccessLog } from "../../app/audit/pupil-access-log.ts";
+import { changeRetention, showRetention } from "../../app/audit/retention.ts";
 import { subjectAccessExport } from "../../app/audit/subject-access.ts";
-import { momentOf } from "../../app/registers/register.ts";
-import type { RetentionKind } from "../../db/schema.ts";
 import { asDownload } from "../download.ts";
-import { id, schoolParams } from "../params.ts";
+import { schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
-
-const pupilParams = schoolParams.extend({ pupilId: id });
+import {
+  accessLogResponse,
+  pupilParams,
+  retentionBody,
+  retentionChanged,
+  retentionParams,
+  retentionResponse,
+  subjectAccessResponse,
+} from "./audit.schema.ts";
 
 export async function auditRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;
@@ -26,6 +25,7 @@ export async function auditRoutes(app: RouteApp): Promise<void> {
         tags: ["data protection"],
         summary: "Everything held on a pupil, for a subject access request (logged as an export)",
         params: pupilParams,
+        response: { 200: subjectAccessResponse },
       },
     },
     async (request, reply) => {
@@ -44,14 +44,13 @@ export async function auditRoutes(app: RouteApp): Promise<void> {
         tags: ["data protection"],
         summary: "Who has viewed or changed a pupil's record",
         params: pupilParams,
+        response: { 200: accessLogResponse },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("audit.view");
-      const pupil = await visiblePupil(db, access, request.params.pupilId);
-      return { entries: await accessToPupil(db, access.schoolId, pupil.id) };
-    },
+    async (request) =>
+      showPupilAccessLog(await request.useCaseContext(request.params.schoolId), {
+        pupilId: request.params.pupilId,
+      }),
   );
 
   app.get(
@@ -61,13 +60,10 @@ export async function auditRoutes(app: RouteApp): Promise<void> {
         tags: ["data protection"],
         summary: "How long the school keeps each kind of record (none set: kept for ever)",
         params: schoolParams,
+        response: { 200: retentionResponse },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("audit.view");
-      return { kinds: RETENTION_KINDS, rules: await retentionRules(db, access.schoolId) };
-    },
+    async (request) => showRetention(await request.useCaseContext(request.params.schoolId)),
   );
 
   app.put(
@@ -75,24 +71,17 @@ export async function auditRoutes(app: RouteApp): Promise<void> {
     {
       schema: {
         tags: ["data protection"],
-        summary: "Keep one kind of record this many years (registers: at least 6)",
-        params: schoolParams.extend({
-          kind: z.enum(RETENTION_KINDS as [RetentionKind, ...RetentionKind[]]),
-        }),
-        body: z.object({ keepYears: z.number().int().min(1).max(100) }),
+        summary:
+          "Keep one kind of record this many years (registers: at least 6); answers what the next purge would remove",
+        params: retentionParams,
+        body: retentionBody,
+        response: { 200: retentionChanged },
       },
     },
-    async (request) => {
-      const ctx = await request.useCaseContext(request.params.schoolId);
-      await setRetention(ctx, { kind: request.params.kind, keepYears: request.body.keepYears });
-      const { access } = ctx;
-      return {
-        rules: await retentionRules(db, access.schoolId),
-        // What the next purge would remove, counted without removing it.
-        wouldPurge: await purgeExpired(db, access.schoolId, momentOf(app.clock()).date, {
-          dryRun: true,
-        }),
-      };
-    },
+    async (request) =>
+      changeRetention(await request.useCaseContext(request.params.schoolId), {
+        kind: request.params.kind,
+        keepYears: request.body.keepYears,
+      }),
   );
 }
