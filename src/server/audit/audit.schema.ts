@@ -45,3 +45,10 @@ export const retentionChanged = z.object({
   /** What the next purge would remove, counted without removing it. */
   wouldPurge: z.partialRecord(kind, z.number()),
 });
+/** What the web app receives (dates as JSON sends them). */
+export type AccessLogEntryView = Omit<
+  z.infer<typeof accessLogResponse>["entries"][number],
+  "at"
+> & {
+  at: string;
+};

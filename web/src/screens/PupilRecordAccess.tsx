@@ -1,21 +1,16 @@
+import type { AccessLogEntryView } from "../../../src/server/audit/audit.schema.ts";
 import { useSession } from "../session.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
-
-interface Entry {
-  at: string;
-  actor: string;
-  action: string;
-  what: string;
-  status: number;
-}
 
 /** Data protection on the pupil's page: who has looked at the record, and the subject access export. */
 export function PupilRecordAccess({ pupilId }: { pupilId: string }) {
   const { schoolId, can } = useSession();
   const base = `/api/schools/${schoolId}/pupils/${pupilId}`;
   const canAudit = can("audit.view");
-  const log = useApi<{ entries: Entry[] }>(schoolId && canAudit ? `${base}/access-log` : null);
+  const log = useApi<{ entries: AccessLogEntryView[] }>(
+    schoolId && canAudit ? `${base}/access-log` : null,
+  );
   if (!canAudit) return null;
   return (
     <>
