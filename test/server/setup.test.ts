@@ -118,6 +118,27 @@ describe("setting up a school through the API", () => {
     expect(good.json().academicYears.map((y: { startYear: number }) => y.startYear)).toEqual([
       2025, 2026,
     ]);
+    // A file whose second year is wrong saves neither: the first year is not half-saved.
+    const half = await head.send("PUT", url, {
+      academicYears: [
+        {
+          startYear: 2027,
+          halfTerms: [{ name: "Autumn 1", term: "Autumn", start: "2027-09-01", end: "2027-10-22" }],
+        },
+        {
+          startYear: 2028,
+          halfTerms: [
+            { name: "Autumn 1", term: "Autumn", start: "2028-09-01", end: "2028-10-27" },
+            { name: "Autumn 2", term: "Autumn", start: "2028-10-20", end: "2028-12-15" },
+          ],
+        },
+      ],
+    });
+    expect(half.statusCode).toBe(400);
+    const after = (await head.get(url)).json();
+    expect(after.academicYears.map((y: { startYear: number }) => y.startYear)).toEqual([
+      2025, 2026,
+    ]);
   });
 
   it("creates a group and a teacher who can then take its register", async () => {

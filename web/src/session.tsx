@@ -7,7 +7,11 @@ import {
   useMemo,
   useState,
 } from "react";
+import type { SchoolView } from "../../src/server/schools/schools.schema.ts";
 import { ApiError, api, setCsrfToken } from "./api.ts";
+
+/** A permission the server grants, named as the server names it (a typo fails to compile). */
+export type Permission = SchoolView["permissions"][number];
 
 export interface Role {
   role: string;
@@ -44,9 +48,9 @@ interface SessionState {
   /** Ends every session of this user, on every device. */
   signOutEverywhere: () => Promise<void>;
   /** The caller's permissions in the chosen school, from the server (null while loading). */
-  permissions: readonly string[] | null;
+  permissions: readonly Permission[] | null;
   /** Whether the server lets the caller do this in the chosen school. */
-  can: (permission: string) => boolean;
+  can: (permission: Permission) => boolean;
   /** Whether the caller oversees schools as a trust, a local authority or an administrator. */
   oversees: boolean;
 }
@@ -59,7 +63,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [schoolId, setSchool] = useState<number | null>(null);
   const [permissions, setPermissions] = useState<{
     schoolId: number | null;
-    list: string[];
+    list: Permission[];
   } | null>(null);
   const [deployment, setDeployment] = useState<Deployment | null>(null);
 
@@ -98,7 +102,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
     let current = true;
     api
-      .get<{ permissions: string[] }>(`/api/schools/${schoolId}`)
+      .get<SchoolView>(`/api/schools/${schoolId}`)
       .then((school) => current && setPermissions({ schoolId, list: school.permissions }))
       .catch(() => current && setPermissions({ schoolId, list: [] }));
     return () => {

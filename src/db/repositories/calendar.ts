@@ -6,6 +6,7 @@ import {
   SchoolCalendar,
 } from "../../domain/calendar.ts";
 import type { DB } from "../schema.ts";
+import { inTransactionOf } from "../transactions.ts";
 
 /** Stores (or replaces) one academic year of a school's calendar, validated first. */
 export async function saveAcademicYear(
@@ -16,7 +17,8 @@ export async function saveAcademicYear(
   const checked = new SchoolCalendar([year]).years[0] as AcademicYearCalendar;
   const { from, to } = academicYearBounds(checked.startYear);
   forgetCalendar(schoolId);
-  await db.transaction().execute(async (tx) => {
+  // Joins the caller's transaction: a calendar file of several years is saved whole or not at all.
+  await inTransactionOf(db, async (tx) => {
     await tx
       .insertInto("academic_years")
       .values({ school_id: schoolId, start_year: checked.startYear })

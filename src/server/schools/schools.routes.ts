@@ -1,15 +1,27 @@
-import { z } from "zod";
-import { visibleSchoolIds } from "../../app/access/access.ts";
+import type { z } from "zod";
 import { type RangeRequest, resolveRange, schoolReport } from "../../app/attendance-statistics.ts";
 import { calendarFileSchema } from "../../app/calendar-file.ts";
 import { momentOf } from "../../app/registers/register.ts";
-import { loadCalendar, saveAcademicYear } from "../../db/repositories/calendar.ts";
-import { createSchool } from "../../db/repositories/schools.ts";
+import { saveCalendar, showCalendar } from "../../app/schools/school-calendar.ts";
+import {
+  addSchool,
+  changeSchoolSettings,
+  listSchools,
+  showSchool,
+} from "../../app/schools/school-settings.ts";
+import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { RollbookError } from "../../domain/errors.ts";
-import { byFormName } from "../../domain/forms.ts";
-import { validateRegisterTimes } from "../../domain/register-times.ts";
-import { clock, rangeQuery, schoolParams } from "../params.ts";
+import { rangeQuery, schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
+import {
+  calendarResponse,
+  newSchoolBody,
+  schoolAdded,
+  schoolList,
+  schoolResponse,
+  settingsBody,
+  settingsChanged,
+} from "./schools.schema.ts";
 
 export function rangeRequestOf(query: z.infer<typeof rangeQuery>): RangeRequest {
   if (query.from || query.to) {
@@ -26,27 +38,14 @@ export async function schoolRoutes(app: RouteApp): Promise<void> {
 
   app.get(
     "/",
-    { schema: { tags: ["schools"], summary: "Schools the signed-in user can see" } },
-    async (request) => {
-      const ids = await visibleSchoolIds(db, request.requireActor());
-      if (ids.length === 0) return { schools: [] };
-      const schools = await db
-        .selectFrom("schools")
-        .leftJoin("trusts", "trusts.id", "schools.trust_id")
-        .leftJoin("local_authorities as la", "la.code", "schools.la_code")
-        .select([
-          "schools.id",
-          "schools.name",
-          "schools.phase",
-          "schools.urn",
-          "trusts.name as trust",
-          "la.name as localAuthority",
-        ])
-        .where("schools.id", "in", ids)
-        .orderBy("schools.name")
-        .execute();
-      return { schools };
+    {
+      schema: {
+        tags: ["schools"],
+        summary: "Schools the signed-in user can see",
+        response: { 200: schoolList },
+      },
     },
+    async (request) => ({ schools: await listSchools(db, request.requireActor()) }),
   );
 
   app.post(
@@ -56,57 +55,14 @@ export async function schoolRoutes(app: RouteApp): Promise<void> {
         tags: ["schools"],
         summary:
           "Add a school (administrators); its calendar and groups follow through the set-up routes",
-        body: z.object({
-          name: z.string().trim().min(1).max(200),
-          phase: z.enum([
-            "nursery",
-            "primary",
-            "secondary",
-            "all_through",
-            "special",
-            "alternative_provision",
-          ]),
-          urn: z
-            .string()
-            .regex(/^\d{6}$/, "must be six digits")
-            .nullable()
-            .default(null),
-          estab: z
-            .string()
-            .regex(/^\d{4}$/, "must be the four-digit DfE establishment number")
-            .nullable()
-            .default(null),
-          address: z.string().max(500).default(""),
-          trustName: z.string().trim().min(1).max(200).nullable().default(null),
-          localAuthority: z
-            .object({
-              code: z.string().regex(/^\d{3}$/, "must be three digits"),
-              name: z.string().min(1),
-            })
-            .nullable()
-            .default(null),
-        }),
+        body: newSchoolBody,
+        response: { 201: schoolAdded },
       },
     },
     async (request, reply) => {
-      if (!request.requireActor().grants.some((g) => g.role === "admin")) {
-        throw new RollbookError("forbidden", "Only an administrator can add a school");
-      }
-      if (request.body.urn) {
-        const taken = await db
-          .selectFrom("schools")
-          .select("id")
-          .where("urn", "=", request.body.urn)
-          .executeTakeFirst();
-        if (taken)
-          throw new RollbookError(
-            "conflict",
-            `A school with URN ${request.body.urn} already exists (school ${taken.id})`,
-          );
-      }
-      const school = await createSchool(db, request.body);
+      const added = await addSchool(db, request.requireActor(), request.body);
       reply.status(201);
-      return { id: school.id, name: school.name };
+      return added;
     },
   );
 
@@ -117,48 +73,10 @@ export async function schoolRoutes(app: RouteApp): Promise<void> {
         tags: ["schools"],
         summary: "A school, its register times and groups",
         params: schoolParams,
+        response: { 200: schoolResponse },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const school = await db
-        .selectFrom("schools")
-        .selectAll()
-        .where("id", "=", access.schoolId)
-        .executeTakeFirstOrThrow();
-      const [yearGroups, registrationGroups] = await Promise.all([
-        db
-          .selectFrom("year_groups")
-          .select(["id", "name", "nc_year"])
-          .where("school_id", "=", school.id)
-          .orderBy("nc_year")
-          .execute(),
-        db
-          .selectFrom("registration_groups")
-          .select(["id", "name", "year_group_id"])
-          .where("school_id", "=", school.id)
-          .execute()
-          .then((groups) => byFormName(groups, (g) => g.name)),
-      ]);
-      return {
-        id: school.id,
-        name: school.name,
-        phase: school.phase,
-        urn: school.urn,
-        address: school.address,
-        registerTimes: {
-          amOpens: school.am_register_opens,
-          amCloses: school.am_register_closes,
-          pmOpens: school.pm_register_opens,
-          pmCloses: school.pm_register_closes,
-        },
-        yearGroups,
-        registrationGroups: registrationGroups.filter((g) => access.canViewRegister(g.id)),
-        yourRoles: access.roles,
-        /** What the caller may do in this school: the web app shows only these. */
-        permissions: access.permissionList(),
-      };
-    },
+    async (request) => showSchool(await request.useCaseContext(request.params.schoolId)),
   );
 
   app.patch(
@@ -169,55 +87,25 @@ export async function schoolRoutes(app: RouteApp): Promise<void> {
         summary:
           "Change register opening and closing times (at most 30 minutes open) and the school's DfE establishment number",
         params: schoolParams,
-        body: z
-          .object({
-            registerTimes: z
-              .object({ amOpens: clock, amCloses: clock, pmOpens: clock, pmCloses: clock })
-              .optional(),
-            estab: z
-              .string()
-              .regex(/^\d{4}$/, "must be the four-digit DfE establishment number")
-              .optional(),
-          })
-          .refine((b) => b.registerTimes !== undefined || b.estab !== undefined, {
-            message: "give registerTimes, estab or both",
-          }),
+        body: settingsBody,
+        response: { 200: settingsChanged },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("school.setup");
-      const { estab } = request.body;
-      const times = request.body.registerTimes
-        ? validateRegisterTimes(request.body.registerTimes)
-        : undefined;
-      await db
-        .updateTable("schools")
-        .set({
-          ...(times
-            ? {
-                am_register_opens: times.amOpens,
-                am_register_closes: times.amCloses,
-                pm_register_opens: times.pmOpens,
-                pm_register_closes: times.pmCloses,
-              }
-            : {}),
-          ...(estab ? { estab } : {}),
-        })
-        .where("id", "=", access.schoolId)
-        .execute();
-      return { ...(times ? { registerTimes: times } : {}), ...(estab ? { estab } : {}) };
-    },
+    async (request) =>
+      changeSchoolSettings(await request.useCaseContext(request.params.schoolId), request.body),
   );
 
   app.get(
     "/:schoolId/calendar",
-    { schema: { tags: ["schools"], summary: "Term dates and closures", params: schoolParams } },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const calendar = await loadCalendar(db, access.schoolId);
-      return { academicYears: calendar.years };
+    {
+      schema: {
+        tags: ["schools"],
+        summary: "Term dates and closures",
+        params: schoolParams,
+        response: { 200: calendarResponse },
+      },
     },
+    async (request) => showCalendar(await request.useCaseContext(request.params.schoolId)),
   );
 
   app.put(
@@ -225,19 +113,15 @@ export async function schoolRoutes(app: RouteApp): Promise<void> {
     {
       schema: {
         tags: ["schools"],
-        summary: "Set term dates (the calendar file format of docs/formats.md)",
+        summary:
+          "Set term dates (the calendar file format of docs/formats.md): every year in the file saved, or none",
         params: schoolParams,
         body: calendarFileSchema,
+        response: { 200: calendarResponse },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("school.setup");
-      for (const year of request.body.academicYears)
-        await saveAcademicYear(db, access.schoolId, year);
-      const calendar = await loadCalendar(db, access.schoolId);
-      return { academicYears: calendar.years };
-    },
+    async (request) =>
+      saveCalendar(await request.useCaseContext(request.params.schoolId), request.body),
   );
 
   app.get(

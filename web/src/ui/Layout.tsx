@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { NavLink, useNavigate } from "react-router";
-import { useSession } from "../session.tsx";
+import { type Permission, useSession } from "../session.tsx";
 import { PupilSearch } from "./PupilSearch.tsx";
 import { useApi } from "./useApi.ts";
 
@@ -10,7 +10,7 @@ interface SchoolSummary {
 }
 
 /** The pages the caller may use in the chosen school, from the permissions the server sent. */
-function navFor(can: (permission: string) => boolean, oversees: boolean) {
+function navFor(can: (permission: Permission) => boolean, oversees: boolean) {
   const items: { to: string; label: string }[] = [];
   // Parents hold no staff permission: their children are their whole view.
   if (!can("school.view") && !oversees) return [{ to: "/parent", label: "My children" }];
