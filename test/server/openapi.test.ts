@@ -44,7 +44,6 @@ const NOT_YET_DESCRIBED = new Set([
   "POST /api/users/{userId}/enable",
   "PUT /api/users/{userId}/roles",
   "POST /api/users/{userId}/password-reset",
-  "GET /api/schools/{schoolId}/statistics",
   "GET /api/schools/{schoolId}/pupils/search",
   "GET /api/schools/{schoolId}/pupils",
   "POST /api/schools/{schoolId}/pupils",

@@ -1,7 +1,6 @@
 import type { z } from "zod";
-import { type RangeRequest, resolveRange, schoolReport } from "../../app/attendance-statistics.ts";
+import type { RangeRequest } from "../../app/attendance-statistics.ts";
 import { calendarFileSchema } from "../../app/calendar-file.ts";
-import { momentOf } from "../../app/registers/register.ts";
 import { saveCalendar, showCalendar } from "../../app/schools/school-calendar.ts";
 import {
   addSchool,
@@ -9,10 +8,11 @@ import {
   listSchools,
   showSchool,
 } from "../../app/schools/school-settings.ts";
-import { loadCalendar } from "../../db/repositories/calendar.ts";
+import { schoolStatistics } from "../../app/schools/school-statistics.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { rangeQuery, schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
+import { schoolStatisticsResponse } from "../statistics.schema.ts";
 import {
   calendarResponse,
   newSchoolBody,
@@ -132,18 +132,13 @@ export async function schoolRoutes(app: RouteApp): Promise<void> {
         summary: "The school's attendance by year group and registration group",
         params: schoolParams,
         querystring: rangeQuery,
+        response: { 200: schoolStatisticsResponse },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("statistics.view");
-      const calendar = await loadCalendar(db, access.schoolId);
-      const range = resolveRange(
-        calendar,
+    async (request) =>
+      schoolStatistics(
+        await request.useCaseContext(request.params.schoolId),
         rangeRequestOf(request.query),
-        momentOf(app.clock()).date,
-      );
-      return schoolReport(db, access.schoolId, range);
-    },
+      ),
   );
 }
