@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { fileResponse } from "../download.ts";
 import type { RouteApp } from "../route-app.ts";
-import { sendTable } from "./send-table.ts";
+import { sendTable, XLSX_TYPE } from "./send-table.ts";
 
 /** At most what a screen shows: a school's pupils several times over, never a whole database. */
 const MAX_ROWS = 20_000;
@@ -40,6 +41,7 @@ export async function exportRoutes(app: RouteApp): Promise<void> {
         summary:
           "A table the app is showing ({title, columns, rows}) as an XLSX workbook: at most 20,000 rows of 100 columns",
         body: tableBody,
+        response: { 200: fileResponse(XLSX_TYPE, "The XLSX workbook") },
       },
     },
     async (request, reply) => {
