@@ -33,3 +33,15 @@ export const absenceSpan = z.object({
   toSession: session.default("PM"),
   reason: z.string().trim().min(1).max(2000),
 });
+
+/** An absence span as staff and families read it back: the pupil by name, first and last session. */
+export const absenceSpanView = z.object({
+  id: z.number(),
+  pupil_id: z.number(),
+  pupil_name: z.string(),
+  from_date: z.string(),
+  from_session: session,
+  to_date: z.string(),
+  to_session: session,
+  reason: z.string(),
+});

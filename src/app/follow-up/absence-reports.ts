@@ -10,7 +10,7 @@ import { suggestCode } from "../../domain/follow-up/escalation.ts";
 import { visiblePupil } from "../access/visible-pupil.ts";
 import { inTransaction, type UseCaseContext } from "../context.ts";
 import { insertPlannedAbsence, PLANNABLE_CODES } from "../registers/planned-absences.ts";
-import { displayName, momentOf } from "../registers/register.ts";
+import { momentOf, PUPIL_NAME_COLUMNS, withPupilName } from "../registers/register.ts";
 
 export interface NewAbsenceReport {
   pupilId: number;
@@ -295,10 +295,7 @@ export async function listAbsenceReports(
       "r.decided_by",
       "r.decided_at",
       "r.decision",
-      "p.legal_forename",
-      "p.legal_surname",
-      "p.preferred_forename",
-      "p.preferred_surname",
+      ...PUPIL_NAME_COLUMNS,
     ])
     .where("r.school_id", "=", access.schoolId)
     .where("r.status", "=", filter.status)
@@ -308,15 +305,5 @@ export async function listAbsenceReports(
     access.schoolId,
     rows.map((r) => r.pupil_id),
   );
-  return rows.map(
-    ({ legal_forename, legal_surname, preferred_forename, preferred_surname, ...r }) => ({
-      ...r,
-      pupil_name: displayName({
-        legal_forename,
-        legal_surname,
-        preferred_forename,
-        preferred_surname,
-      }),
-    }),
-  );
+  return rows.map(withPupilName);
 }

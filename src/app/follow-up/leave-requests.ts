@@ -4,7 +4,7 @@ import { RollbookError } from "../../domain/errors.ts";
 import { visiblePupil } from "../access/visible-pupil.ts";
 import { inTransaction, type UseCaseContext } from "../context.ts";
 import { insertPlannedAbsence } from "../registers/planned-absences.ts";
-import { displayName, momentOf } from "../registers/register.ts";
+import { momentOf, PUPIL_NAME_COLUMNS, withPupilName } from "../registers/register.ts";
 
 export interface LeaveRequest {
   pupilId: number;
@@ -134,7 +134,7 @@ export async function listLeaveRequests(
       j.onRef("p.school_id", "=", "l.school_id").onRef("p.id", "=", "l.pupil_id"),
     )
     .selectAll("l")
-    .select(["p.legal_forename", "p.legal_surname", "p.preferred_forename", "p.preferred_surname"])
+    .select(PUPIL_NAME_COLUMNS)
     .where("l.school_id", "=", access.schoolId);
   if (filter.status) query = query.where("l.status", "=", filter.status);
   if (!access.can("pupils.view_all"))
@@ -145,22 +145,5 @@ export async function listLeaveRequests(
     rows.map((r) => r.pupil_id),
   );
   // Staff and families see the pupil's name, never a number.
-  return rows.map(
-    ({
-      legal_forename,
-      legal_surname,
-      preferred_forename,
-      preferred_surname,
-      school_id,
-      ...r
-    }) => ({
-      ...r,
-      pupil_name: displayName({
-        legal_forename,
-        legal_surname,
-        preferred_forename,
-        preferred_surname,
-      }),
-    }),
-  );
+  return rows.map(({ school_id, ...r }) => withPupilName(r));
 }

@@ -81,6 +81,37 @@ export function displayName(p: {
   return `${p.preferred_forename ?? p.legal_forename} ${p.preferred_surname ?? p.legal_surname}`;
 }
 
+/** The columns a pupil's name is made of, for a query joined to `pupils as p`. */
+export const PUPIL_NAME_COLUMNS = [
+  "p.legal_forename",
+  "p.legal_surname",
+  "p.preferred_forename",
+  "p.preferred_surname",
+] as const;
+
+type NameColumns = {
+  legal_forename: string;
+  legal_surname: string;
+  preferred_forename: string | null;
+  preferred_surname: string | null;
+};
+
+/** A row with the pupil's name columns, given instead the name people read (`pupil_name`). */
+export function withPupilName<T extends NameColumns>(
+  row: T,
+): Omit<T, keyof NameColumns> & { pupil_name: string } {
+  const { legal_forename, legal_surname, preferred_forename, preferred_surname, ...rest } = row;
+  return {
+    ...rest,
+    pupil_name: displayName({
+      legal_forename,
+      legal_surname,
+      preferred_forename,
+      preferred_surname,
+    }),
+  };
+}
+
 export async function findGroup(
   db: Kysely<DB>,
   schoolId: number,

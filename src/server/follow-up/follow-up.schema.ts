@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { absenceSpan, id, isoDate, schoolParams, session } from "../params.ts";
+import { absenceSpan, absenceSpanView, id, isoDate, schoolParams, session } from "../params.ts";
 
 // The call list: pupils absent with no reason and what the office should do next.
 export const callListQuery = z.object({ date: isoDate.optional() });
@@ -75,15 +75,7 @@ export type CallOutcomeBody = z.input<typeof callOutcomeBody>;
 // Reasons families send (email, text, the parents' page) waiting for the office.
 const reportStatus = z.enum(["pending", "accepted", "rejected"]);
 export const absenceReportsQuery = z.object({ status: reportStatus.default("pending") });
-const absenceReport = z.object({
-  id: z.number(),
-  pupil_id: z.number(),
-  pupil_name: z.string(),
-  from_date: z.string(),
-  from_session: session,
-  to_date: z.string(),
-  to_session: session,
-  reason: z.string(),
+const absenceReport = absenceSpanView.extend({
   suggested_code: z.string().nullable(),
   source: z.enum(["email", "sms", "portal", "phone"]),
   reported_by: z.string(),

@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { absenceSpan, id, schoolParams } from "../params.ts";
+import { absenceSpan, absenceSpanView, id, schoolParams } from "../params.ts";
 
 const status = z.enum(["pending", "authorised", "refused"]);
-const session = z.enum(["AM", "PM"]);
 
 export const leaveRequestsQuery = z.object({ status: status.optional() });
 export const leaveRequestBody = absenceSpan;
@@ -14,15 +13,7 @@ export const pupilLeaveParams = schoolParams.extend({ pupilId: id });
 export const leaveRequestParams = schoolParams.extend({ requestId: id });
 
 /** A request as the head and the family see it: the pupil by name, never by number. */
-export const leaveRequest = z.object({
-  id: z.number(),
-  pupil_id: z.number(),
-  pupil_name: z.string(),
-  from_date: z.string(),
-  from_session: session,
-  to_date: z.string(),
-  to_session: session,
-  reason: z.string(),
+export const leaveRequest = absenceSpanView.extend({
   requested_by: z.string(),
   requested_at: z.date(),
   status,
