@@ -156,13 +156,18 @@ describe("the roll call", () => {
     const { id } = drill.json();
     expect((await office.send("POST", `${url}/roll-calls`)).statusCode).toBe(409);
     const dsl = await server.as("dsl");
-    const tick = await dsl.send("POST", `${url}/roll-calls/${id}/ticks`, {
+    expect(
+      (await dsl.send("POST", `${url}/roll-calls/${id}/ticks`, { pupilId: bilal.id, found: true }))
+        .statusCode,
+    ).toBe(403);
+    const head = await server.as("head");
+    const tick = await head.send("POST", `${url}/roll-calls/${id}/ticks`, {
       pupilId: bilal.id,
       found: true,
     });
     expect(tick.json()).toEqual({
       found: true,
-      tickedBy: "Ms D. Lead (designated safeguarding lead)",
+      tickedBy: "Mr H. Head (head of school)",
     });
     const during = (await office.get(`${url}/roll-call`)).json();
     expect(during.drill).toMatchObject({ id, startedBy: "Mrs S. Office (attendance officer)" });
@@ -172,7 +177,7 @@ describe("the roll call", () => {
     );
     expect(bilalRow).toMatchObject({
       found: true,
-      tickedBy: "Ms D. Lead (designated safeguarding lead)",
+      tickedBy: "Mr H. Head (head of school)",
     });
 
     expect((await office.send("POST", `${url}/roll-calls/${id}/finish`)).statusCode).toBe(200);
@@ -188,9 +193,7 @@ describe("the roll call", () => {
       .select(["pupil_id", "ticked_by"])
       .where("roll_call_id", "=", id)
       .execute();
-    expect(ticks).toEqual([
-      { pupil_id: bilal.id, ticked_by: "Ms D. Lead (designated safeguarding lead)" },
-    ]);
+    expect(ticks).toEqual([{ pupil_id: bilal.id, ticked_by: "Mr H. Head (head of school)" }]);
   });
 });
 

@@ -80,6 +80,7 @@ export async function deskBook(ctx: UseCaseContext, date: string): Promise<BookE
 
 /** One pupil's sign-ins and sign-outs, newest first, for their page. */
 export async function pupilSignings(ctx: UseCaseContext, pupilId: number): Promise<BookEntry[]> {
+  ctx.access.require("school.view");
   const pupil = await visiblePupil(ctx.db, ctx.access, pupilId);
   const rows = await entries(ctx)
     .where("d.pupil_id", "=", pupil.id)

@@ -89,7 +89,7 @@ export async function requestRegister(
   input: { groupId: number; date: string; session: SessionName; note?: string | undefined },
 ): Promise<RegisterRequest> {
   const { access } = ctx;
-  if (!access.canViewRegister(input.groupId))
+  if (!access.canTakeRegister(input.groupId))
     throw new RollbookError("forbidden", "You can only ask about the registers of your own groups");
   await findGroup(ctx.db, access.schoolId, input.groupId);
   assertSchoolSession(await loadCalendar(ctx.db, access.schoolId), input.date, input.session);

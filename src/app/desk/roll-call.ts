@@ -123,7 +123,7 @@ export async function rollCall(ctx: UseCaseContext): Promise<RollCall> {
 
 /** A fire drill (or a real evacuation) starts: ticks from now on belong to it. */
 export async function startRollCall(ctx: UseCaseContext): Promise<{ id: number }> {
-  ctx.access.require("office.view");
+  ctx.access.require("roll_call.take");
   if (await openDrill(ctx))
     throw new RollbookError("conflict", "A roll call is already under way: finish it first");
   return inTransaction(ctx, "start a roll call", (tx) =>
@@ -144,7 +144,7 @@ export async function tickRollCall(
   ctx: UseCaseContext,
   input: { rollCallId: number; pupilId: number; found: boolean },
 ): Promise<{ found: boolean; tickedBy: string }> {
-  ctx.access.require("office.view");
+  ctx.access.require("roll_call.take");
   const drill = await openDrill(ctx);
   if (!drill || drill.id !== input.rollCallId)
     throw new RollbookError("conflict", "This roll call has finished; start a new one");
@@ -175,7 +175,7 @@ export async function tickRollCall(
 
 /** The drill is over; its ticks stay with it. */
 export async function finishRollCall(ctx: UseCaseContext, rollCallId: number): Promise<void> {
-  ctx.access.require("office.view");
+  ctx.access.require("roll_call.take");
   await inTransaction(ctx, "finish a roll call", async (tx) => {
     const done = await tx
       .updateTable("roll_calls")

@@ -105,3 +105,4 @@ export type RegisterRequestView = Json<z.infer<typeof registerRequestView>>;
 export type OpenRegisterRequests = Json<z.infer<typeof openRequestsResponse>>;
 export type SignInBody = z.input<typeof signInBody>;
 export type SignOutBody = z.input<typeof signOutBody>;
+export type PupilDeskView = z.infer<typeof pupilDeskResponse>;

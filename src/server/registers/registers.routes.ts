@@ -20,6 +20,7 @@ import { byFormName } from "../../domain/forms.ts";
 import { sessionsOffered } from "../../domain/school-sessions.ts";
 import { clock, id, isoDate, schoolParams, session } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
+import { amended, amendmentBody } from "./amendments.schema.ts";
 
 const registerParams = schoolParams.extend({ groupId: id, date: isoDate, session });
 const codeField = z.string().trim().min(1).max(3);
@@ -142,15 +143,8 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
         tags: ["registers"],
         summary: "Amend one mark with a reason (office roles); the original stays in the history",
         params: schoolParams,
-        body: z.object({
-          pupilId: id,
-          date: isoDate,
-          session,
-          code: codeField,
-          minutesLate: z.number().int().min(0).max(600).nullable().optional(),
-          reason: z.string().trim().min(1, "a reason is required").max(500),
-          baseVersion: z.number().int().min(0).optional(),
-        }),
+        body: amendmentBody,
+        response: { 200: amended },
       },
     },
     async (request) => {

@@ -16,6 +16,7 @@ import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { LogContact } from "./LogContact.tsx";
 import { EmailLetterButton } from "./Messaging.tsx";
+import { AmendMark, PupilDesk } from "./PupilDesk.tsx";
 import { PupilRecordAccess } from "./PupilRecordAccess.tsx";
 import { RollDeletion } from "./RollDeletion.tsx";
 import { SafeguardingFlags } from "./SafeguardingFlags.tsx";
@@ -205,6 +206,9 @@ export function PupilProfile() {
           ]}
         />
       )}
+      {schoolId && can("marks.amend") && (
+        <AmendMark schoolId={schoolId} pupilId={Number(pupilId)} onDone={history.reload} />
+      )}
       <h2>Amendments</h2>
       <Table
         caption="Changes to recorded marks"
@@ -220,6 +224,7 @@ export function PupilProfile() {
           { key: "why", label: "Why", value: (h) => h.reason },
         ]}
       />
+      {schoolId && office && <PupilDesk schoolId={schoolId} pupilId={Number(pupilId)} />}
       {p.contacts && (
         <>
           <h2>Contacts</h2>

@@ -12,6 +12,7 @@ import { type ApiError, api, dayLabel, londonClock, londonToday } from "../api.t
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
+import { MissedRegister } from "./MissedRegister.tsx";
 import { type PickerCodes, RegisterCodePicker } from "./RegisterCodePicker.tsx";
 
 interface RegisterPupil {
@@ -241,6 +242,7 @@ export function Register() {
           <p className="muted">{unsaved} change(s) not saved yet.</p>
         )}
       </div>
+      {closed && !office && path && <MissedRegister path={path} />}
       <table className="register">
         <caption className="visually-hidden">
           {register.group.name} {register.session} register
