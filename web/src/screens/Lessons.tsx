@@ -13,7 +13,7 @@ import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
 
 /** The office loads the timetable exported from the MIS (docs/formats.md: Timetable). */
-function TimetableImport({ schoolId }: { schoolId: number }) {
+function TimetableImport({ schoolId, onDone }: { schoolId: number; onDone: () => void }) {
   const [file, setFile] = useState<File | null>(null);
   const [sent, setSent] = useState<number | null>(null);
   const [result, setResult] = useState<TimetableImported | null>(null);
@@ -27,6 +27,7 @@ function TimetableImport({ schoolId }: { schoolId: number }) {
       setResult(
         await api.uploadCsv<TimetableImported>(`/api/schools/${schoolId}/timetable`, file, setSent),
       );
+      onDone();
     } catch (e) {
       setError(e as Error);
     } finally {
@@ -81,7 +82,7 @@ export function Lessons() {
         register of record; a pupil in at registration and marked absent from a lesson is shown to
         the attendance office at once.
       </p>
-      {can("pupils.manage") && <TimetableImport schoolId={schoolId} />}
+      {can("pupils.manage") && <TimetableImport schoolId={schoolId} onDone={lessons.reload} />}
       <ErrorNotice error={lessons.error} />
       {!lessons.data ? (
         <Loading what="lessons" />

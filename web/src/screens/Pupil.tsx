@@ -72,6 +72,7 @@ export function PupilProfile() {
       changedBy: string;
       changedAt: string;
       reason: string | null;
+      source: string;
     }[];
   }>(schoolId ? `${base}/marks` : null);
   const office = can("office.view");
@@ -116,7 +117,11 @@ export function PupilProfile() {
     ? (s.attendanceRate.numerator * 100) / Math.max(1, s.attendanceRate.denominator)
     : null;
   const band = rate !== null ? policy.data?.policy.bands.find((b) => rate >= b.min) : undefined;
-  const amendments = (history.data?.history ?? []).filter((h) => h.previousCode !== null);
+  // Changes to a mark, and marks the office recorded with a reason (a late arrival signed in at
+  // reception before the register was taken).
+  const amendments = (history.data?.history ?? []).filter(
+    (h) => h.previousCode !== null || h.source === "amendment",
+  );
   const days = calendar.data?.days ?? [];
   const trend = runningAttendance(days);
   return (
