@@ -20,6 +20,8 @@ const SCREENS = [
   { name: "desktop", viewport: { width: 1280, height: 900 }, device: {} },
   { name: "phone", viewport: PHONE, device: { hasTouch: true, isMobile: true } },
 ] as const;
+const ONE_PIXEL_PNG =
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 const dir = mkdtempSync(join(tmpdir(), "rollbook-desk-"));
 
 interface FormPupil {
@@ -344,5 +346,50 @@ describe.each(SCREENS)("on a $name", ({ name, viewport, device }) => {
     await expectAccessible(office.page, `Today with a pupil missing from a lesson on a ${name}`);
     expect(pageProblems(office.page)).toEqual([]);
     await office.context.close();
+  });
+
+  test("a photo uploaded on the pupil's page shows on the register, with alert icons by role", async () => {
+    const formName = name === "desktop" ? "7B" : "7C";
+    const [pictured, flagged] = form(formName).pupils as [FormPupil, FormPupil];
+    await e2e.school.database.db
+      .updateTable("pupils")
+      .set({ medical_condition: true, has_social_worker: true })
+      .where("id", "=", flagged.id)
+      .execute();
+    const office = await signIn(e2e.school, OFFICE, viewport, device);
+    await office.page.goto(`/pupils/${pictured.id}`);
+    await office.page.getByLabel("Photo (JPEG or PNG, at most 2 MB)").setInputFiles({
+      name: "photo.png",
+      mimeType: "image/png",
+      buffer: Buffer.from(ONE_PIXEL_PNG, "base64"),
+    });
+    await office.page.getByText("Photo saved: the registers show it.").waitFor();
+    await office.page.goto(`/registers/${form(formName).id}/${DEMO_TODAY}/AM`);
+    const officeRow = office.page.getByRole("row", { name: new RegExp(flagged.name) });
+    await officeRow.getByRole("img", { name: "Has a social worker" }).waitFor();
+    expect(pageProblems(office.page)).toEqual([]);
+    await office.context.close();
+
+    const tutor = await signIn(
+      e2e.school,
+      `tutor.${formName.toLowerCase()}@northfield.example`,
+      viewport,
+      device,
+    );
+    await tutor.page.goto(`/registers/${form(formName).id}/${DEMO_TODAY}/AM`);
+    await tutor.page
+      .getByRole("heading", { level: 1, name: new RegExp(`${formName} · AM register`) })
+      .waitFor();
+    const row = tutor.page.getByRole("row", { name: new RegExp(flagged.name) });
+    await row.getByRole("img", { name: "Medical condition" }).waitFor();
+    await expect(row.getByRole("img", { name: "Has a social worker" }).count()).resolves.toBe(0);
+    const photo = tutor.page.locator(`img[src$="/pupils/${pictured.id}/photo"]`);
+    await photo.waitFor();
+    await expect(photo.evaluate((img) => (img as HTMLImageElement).naturalWidth)).resolves.toBe(1);
+    await noSidewaysScroll(tutor.page);
+    await expectAccessible(tutor.page, `a register with photos and alerts on a ${name}`);
+    await screenshot(tutor.page, `register-alerts-${name}`);
+    expect(pageProblems(tutor.page)).toEqual([]);
+    await tutor.context.close();
   });
 });

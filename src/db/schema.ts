@@ -57,6 +57,7 @@ export interface DB {
   lesson_class_pupils: LessonClassPupilTable;
   lesson_times: LessonTimeTable;
   lesson_marks: LessonMarkTable;
+  pupil_photos: PupilPhotoTable;
 }
 
 export type AccessAction = "view" | "change" | "export";
@@ -870,4 +871,14 @@ export interface LessonMarkTable {
   recorded_by: string;
   recorded_by_user_id: number | null;
   recorded_at: Date;
+}
+
+/** 20261203_0420_pupil_photos */
+export interface PupilPhotoTable {
+  school_id: number;
+  pupil_id: number;
+  content_type: "image/jpeg" | "image/png";
+  image: Uint8Array;
+  uploaded_by: string;
+  uploaded_at: Date;
 }

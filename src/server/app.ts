@@ -33,6 +33,7 @@ import { messageRoutes } from "./messages/messages.routes.ts";
 import { officeRoutes } from "./office/office.routes.ts";
 import { boundRequestQueue, type QueueLimits } from "./overload.ts";
 import { oversightRoutes } from "./oversight/oversight.routes.ts";
+import { photoRoutes } from "./photos/photos.routes.ts";
 import { policyRoutes } from "./policy/policy.routes.ts";
 import { pupilRoutes } from "./pupils/pupils.routes.ts";
 import { registerRoutes } from "./registers/registers.routes.ts";
@@ -171,6 +172,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await api.register(officeRoutes, { prefix: "/api/schools" });
   await api.register(deskRoutes, { prefix: "/api/schools" });
   await api.register(lessonRoutes, { prefix: "/api/schools" });
+  await api.register(photoRoutes, { prefix: "/api/schools" });
   await api.register(setupRoutes, {
     prefix: "/api/schools",
     publicUrl: options.publicUrl ?? "http://127.0.0.1:3000",

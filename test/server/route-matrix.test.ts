@@ -66,6 +66,8 @@ function fromSchema(response: { statusCode: number; json: () => unknown }): bool
 function bodyFor(url: string): { payload: string | object; headers: Record<string, string> } {
   if (/\/(imports\/[a-z]+(\/preview)?|benchmarks|timetable)$/.test(url))
     return { payload: "upn\n", headers: { "content-type": "text/csv" } };
+  if (/\/photo$/.test(url))
+    return { payload: "\u0089PNG\r\n\u001a\n", headers: { "content-type": "image/png" } };
   if (/\/ctf$/.test(url))
     return { payload: "<CTfile/>", headers: { "content-type": "application/xml" } };
   return { payload: {}, headers: {} };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { withinSchoolYears } from "../../app/attendance-statistics.ts";
+import { pupilsWithPhotos } from "../../app/pupils/pupil-photos.ts";
 import { amendMark } from "../../app/registers/amend-mark.ts";
 import { registerCodePicker } from "../../app/registers/code-picker.ts";
 import {
@@ -13,6 +14,7 @@ import {
   loadRegister,
   momentOf,
 } from "../../app/registers/register.ts";
+import { registerAlerts } from "../../app/registers/register-alerts.ts";
 import { saveRegister } from "../../app/registers/save-register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { RollbookError } from "../../domain/errors.ts";
@@ -100,7 +102,17 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
         access.schoolId,
         register.pupils.map((p) => p.pupilId),
       );
-      return { ...register, picker };
+      const ids = register.pupils.map((p) => p.pupilId);
+      const [alerts, photos] = await Promise.all([
+        registerAlerts(db, access, ids),
+        pupilsWithPhotos(db, access.schoolId, ids),
+      ]);
+      const pupils = register.pupils.map((p) => ({
+        ...p,
+        alerts: alerts.get(p.pupilId) ?? [],
+        photo: photos.has(p.pupilId),
+      }));
+      return { ...register, pupils, picker };
     },
   );
 

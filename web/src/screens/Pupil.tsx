@@ -16,7 +16,7 @@ import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { LogContact } from "./LogContact.tsx";
 import { EmailLetterButton } from "./Messaging.tsx";
-import { AmendMark, PupilDesk } from "./PupilDesk.tsx";
+import { AmendMark, PhotoUpload, PupilDesk } from "./PupilDesk.tsx";
 import { PupilRecordAccess } from "./PupilRecordAccess.tsx";
 import { RollDeletion } from "./RollDeletion.tsx";
 import { SafeguardingFlags } from "./SafeguardingFlags.tsx";
@@ -127,6 +127,9 @@ export function PupilProfile() {
   return (
     <section>
       <h1>{p.name}</h1>
+      {schoolId && can("pupils.manage") && (
+        <PhotoUpload schoolId={schoolId} pupilId={Number(pupilId)} onDone={() => undefined} />
+      )}
       <p className="muted">
         UPN {p.upn} · born {dayLabel(p.dateOfBirth)}
       </p>

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import type { PupilDeskView } from "../../../src/server/desk/desk.schema.ts";
+import type { PhotoUploaded } from "../../../src/server/photos/photos.schema.ts";
 import type { Amended, AmendmentBody } from "../../../src/server/registers/amendments.schema.ts";
 import { api, londonToday } from "../api.ts";
 import { ErrorNotice, Notice } from "../ui/Notice.tsx";
@@ -140,5 +141,68 @@ export function PupilDesk({ schoolId, pupilId }: { schoolId: number; pupilId: nu
         ]}
       />
     </>
+  );
+}
+
+/** The office uploads the pupil's photo (shown on registers); a new one replaces it. */
+export function PhotoUpload({
+  schoolId,
+  pupilId,
+  onDone,
+}: {
+  schoolId: number;
+  pupilId: number;
+  onDone: () => void;
+}) {
+  const [sent, setSent] = useState<number | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const [done, setDone] = useState(false);
+  const send = async (file: File) => {
+    setError(null);
+    setDone(false);
+    setSent(0);
+    try {
+      await api.uploadFile<PhotoUploaded>(
+        `/api/schools/${schoolId}/pupils/${pupilId}/photo`,
+        file,
+        file.type === "image/png" ? "image/png" : "image/jpeg",
+        setSent,
+      );
+      setDone(true);
+      onDone();
+    } catch (e) {
+      setError(e as Error);
+    } finally {
+      setSent(null);
+    }
+  };
+  return (
+    <div className="no-print photo-upload">
+      <label>
+        Photo (JPEG or PNG, at most 2 MB)
+        <input
+          type="file"
+          accept="image/jpeg,image/png"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (file) void send(file);
+          }}
+        />
+      </label>
+      {sent !== null && <progress max={1} value={sent} aria-label="Uploading the photo" />}
+      {done && (
+        <>
+          <Notice tone="success">Photo saved: the registers show it.</Notice>
+          <img
+            className="pupil-photo"
+            src={`/api/schools/${schoolId}/pupils/${pupilId}/photo?at=${Date.now()}`}
+            alt="The photo just saved"
+            width={96}
+            height={96}
+          />
+        </>
+      )}
+      <ErrorNotice error={error} />
+    </div>
   );
 }
