@@ -181,11 +181,8 @@ export function LessonRegister() {
                   {p.group} · registration {p.registration ?? "not taken"}
                 </span>
               </span>
-              <span
-                className="row lesson-marks"
-                role="group"
-                aria-label={`Lesson mark for ${p.name}`}
-              >
+              <fieldset className="row lesson-marks">
+                <legend className="visually-hidden">Lesson mark for {p.name}</legend>
                 {(["present", "absent", "late"] as const).map((mark) => (
                   <button
                     key={mark}
@@ -215,7 +212,7 @@ export function LessonRegister() {
                     />
                   </label>
                 )}
-              </span>
+              </fieldset>
             </li>
           );
         })}

@@ -196,7 +196,7 @@ export function PhotoUpload({
           <img
             className="pupil-photo"
             src={`/api/schools/${schoolId}/pupils/${pupilId}/photo?at=${Date.now()}`}
-            alt="The photo just saved"
+            alt="Saved for the registers"
             width={96}
             height={96}
           />
