@@ -12,7 +12,8 @@ import { type ApiError, api, dayLabel, londonClock, londonToday } from "../api.t
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
-import { MissedRegister, type RegisterAlert, RegisterAlerts } from "./MissedRegister.tsx";
+import { MissedRegister } from "./MissedRegister.tsx";
+import { type RegisterAlert, RegisterAlerts } from "./RegisterAlerts.tsx";
 import { type PickerCodes, RegisterCodePicker } from "./RegisterCodePicker.tsx";
 
 interface RegisterPupil {
