@@ -47,6 +47,17 @@ export interface DB {
   attendance_benchmarks: AttendanceBenchmarkTable;
   pupil_flag_changes: PupilFlagChangeTable;
   roll_deletions: RollDeletionTable;
+  desk_signings: DeskSigningTable;
+  roll_calls: RollCallTable;
+  roll_call_ticks: RollCallTickTable;
+  register_requests: RegisterRequestTable;
+  timetable_periods: TimetablePeriodTable;
+  lesson_classes: LessonClassTable;
+  lesson_class_teachers: LessonClassTeacherTable;
+  lesson_class_pupils: LessonClassPupilTable;
+  lesson_times: LessonTimeTable;
+  lesson_marks: LessonMarkTable;
+  pupil_photos: PupilPhotoTable;
 }
 
 export type AccessAction = "view" | "change" | "export";
@@ -764,3 +775,110 @@ export type Pupil = Selectable<PupilTable>;
 export type NewPupil = Insertable<PupilTable>;
 export type Contact = Selectable<ContactTable>;
 export type School = Selectable<SchoolTable>;
+
+/** The reception book (20261203_0400_office_desk). */
+export interface DeskSigningTable {
+  school_id: number;
+  id: Generated<number>;
+  pupil_id: number;
+  date: string;
+  at_time: string;
+  kind: "late_arrival" | "signed_out" | "back_in";
+  session: "AM" | "PM";
+  code: string | null;
+  minutes_late: number | null;
+  reason: string | null;
+  recorded_by: string;
+  recorded_by_user_id: number | null;
+  recorded_at: Date;
+}
+
+export interface RollCallTable {
+  school_id: number;
+  id: Generated<number>;
+  started_by: string;
+  started_at: Date;
+  ended_by: string | null;
+  ended_at: Date | null;
+}
+
+export interface RollCallTickTable {
+  school_id: number;
+  id: Generated<number>;
+  roll_call_id: number;
+  pupil_id: number;
+  found: boolean;
+  ticked_by: string;
+  ticked_at: Date;
+}
+
+export interface RegisterRequestTable {
+  school_id: number;
+  id: Generated<number>;
+  registration_group_id: number;
+  date: string;
+  session: "AM" | "PM";
+  note: string | null;
+  requested_by: string;
+  requested_by_user_id: number | null;
+  requested_at: Date;
+}
+
+/** The timetable and lesson marks (20261203_0410_lesson_registers). */
+export interface TimetablePeriodTable {
+  school_id: number;
+  id: Generated<number>;
+  name: string;
+  starts: string;
+  ends: string;
+}
+
+export interface LessonClassTable {
+  school_id: number;
+  id: Generated<number>;
+  name: string;
+  subject: string;
+}
+
+export interface LessonClassTeacherTable {
+  school_id: number;
+  class_id: number;
+  user_id: number;
+}
+
+export interface LessonClassPupilTable {
+  school_id: number;
+  class_id: number;
+  pupil_id: number;
+}
+
+export interface LessonTimeTable {
+  school_id: number;
+  class_id: number;
+  weekday: number;
+  period_id: number;
+}
+
+export interface LessonMarkTable {
+  school_id: number;
+  id: Generated<number>;
+  class_id: number;
+  period_id: number;
+  date: string;
+  pupil_id: number;
+  mark: "present" | "absent" | "late";
+  minutes_late: number | null;
+  recorded_by: string;
+  recorded_by_user_id: number | null;
+  recorded_at: Date;
+}
+
+/** 20261203_0420_pupil_photos */
+export interface PupilPhotoTable {
+  school_id: number;
+  pupil_id: number;
+  content_type: "image/jpeg" | "image/png";
+  image: Uint8Array;
+  uploaded_by: string;
+  uploaded_at: Date;
+}

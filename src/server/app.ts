@@ -20,10 +20,12 @@ import { caseRoutes } from "./cases/cases.routes.ts";
 import { codeRoutes } from "./codes/codes.routes.ts";
 import { ctfRoutes } from "./ctf/ctf.routes.ts";
 import { dashboardRoutes } from "./dashboard/dashboard.routes.ts";
+import { deskRoutes } from "./desk/desk.routes.ts";
 import { handleError } from "./errors.ts";
 import { exportRoutes } from "./exports/exports.routes.ts";
 import { followUpRoutes } from "./follow-up/follow-up.routes.ts";
 import { leaveRequestRoutes } from "./leave-requests/leave-requests.routes.ts";
+import { lessonRoutes } from "./lessons/lessons.routes.ts";
 import { letterRoutes } from "./letters/letters.routes.ts";
 import { DEFAULT_BODY_LIMIT, declarePublicRoutes, limitRequestBodies } from "./limits.ts";
 import { messageRoutes } from "./messages/messages.routes.ts";
@@ -31,6 +33,7 @@ import { officeRoutes } from "./office/office.routes.ts";
 import { openApiTransform, SECURITY_SCHEMES } from "./openapi.ts";
 import { boundRequestQueue, type QueueLimits } from "./overload.ts";
 import { oversightRoutes } from "./oversight/oversight.routes.ts";
+import { photoRoutes } from "./photos/photos.routes.ts";
 import { policyRoutes } from "./policy/policy.routes.ts";
 import { pupilRoutes } from "./pupils/pupils.routes.ts";
 import { registerRoutes } from "./registers/registers.routes.ts";
@@ -169,6 +172,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await api.register(pupilRoutes, { prefix: "/api/schools" });
   await api.register(registerRoutes, { prefix: "/api/schools" });
   await api.register(officeRoutes, { prefix: "/api/schools" });
+  await api.register(deskRoutes, { prefix: "/api/schools" });
+  await api.register(lessonRoutes, { prefix: "/api/schools" });
+  await api.register(photoRoutes, { prefix: "/api/schools" });
   await api.register(setupRoutes, {
     prefix: "/api/schools",
     publicUrl: options.publicUrl ?? "http://127.0.0.1:3000",

@@ -64,8 +64,10 @@ function fromSchema(response: { statusCode: number; json: () => unknown }): bool
 
 /** A body in the content type the route takes: files for the import routes, JSON for the rest. */
 function bodyFor(url: string): { payload: string | object; headers: Record<string, string> } {
-  if (/\/(imports\/[a-z]+(\/preview)?|benchmarks)$/.test(url))
+  if (/\/(imports\/[a-z]+(\/preview)?|benchmarks|timetable)$/.test(url))
     return { payload: "upn\n", headers: { "content-type": "text/csv" } };
+  if (/\/photo$/.test(url))
+    return { payload: "\u0089PNG\r\n\u001a\n", headers: { "content-type": "image/png" } };
   if (/\/ctf$/.test(url))
     return { payload: "<CTfile/>", headers: { "content-type": "application/xml" } };
   return { payload: {}, headers: {} };
@@ -140,6 +142,8 @@ describe("every route", () => {
     // Changes these roles may make: a teacher saves their own group's register.
     const theirs = new Set([
       "teacher PUT /api/schools/{schoolId}/registers/{groupId}/{date}/{session}",
+      // ...and asks the office to take one of their group's registers they missed.
+      "teacher POST /api/schools/{schoolId}/registers/{groupId}/{date}/{session}/request",
     ]);
     // Reads sent as POST (a simulation computes, stores nothing).
     const reads = new Set(["POST /api/schools/{schoolId}/policy/simulate"]);

@@ -122,6 +122,8 @@ function upload<T>(
 export const api = {
   uploadCsv: <T>(path: string, file: Blob, onProgress: (sent: number) => void) =>
     upload<T>(path, file, "text/csv", onProgress),
+  uploadFile: <T>(path: string, file: Blob, type: string, onProgress: (sent: number) => void) =>
+    upload<T>(path, file, type, onProgress),
   get: <T>(path: string) => request<T>("GET", path),
   post: <T>(path: string, body: unknown = {}) => request<T>("POST", path, body),
   put: <T>(path: string, body: unknown) => request<T>("PUT", path, body),

@@ -19,6 +19,10 @@ function screen<K extends string>(load: () => Promise<Record<K, ComponentType>>,
 const Account = screen(() => import("./screens/Account.tsx"), "Account");
 const CasePage = screen(() => import("./screens/Case.tsx"), "CasePage");
 const Cases = screen(() => import("./screens/Cases.tsx"), "Cases");
+const Desk = screen(() => import("./screens/Desk.tsx"), "Desk");
+const Lessons = screen(() => import("./screens/Lessons.tsx"), "Lessons");
+const LessonRegister = screen(() => import("./screens/Lessons.tsx"), "LessonRegister");
+const RollCall = screen(() => import("./screens/RollCall.tsx"), "RollCall");
 const Dashboard = screen(() => import("./screens/Dashboard.tsx"), "Dashboard");
 const Letters = screen(() => import("./screens/Letters.tsx"), "Letters");
 const MessagingSettings = screen(() => import("./screens/Messaging.tsx"), "MessagingSettings");
@@ -59,6 +63,10 @@ function Signed() {
           <Route path="/today" element={<Today />} />
           <Route path="/registers" element={<Registers />} />
           <Route path="/registers/:groupId/:date/:session" element={<Register />} />
+          <Route path="/desk" element={<Desk />} />
+          <Route path="/roll-call" element={<RollCall />} />
+          <Route path="/lessons" element={<Lessons />} />
+          <Route path="/lessons/:classId/:date/:periodId" element={<LessonRegister />} />
           <Route path="/pupils" element={<Pupils />} />
           <Route path="/pupils/:pupilId" element={<PupilProfile />} />
           <Route path="/imports/pupils" element={<PupilImport />} />

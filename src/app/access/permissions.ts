@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   /** Change a recorded mark, or save a register after it has closed, with a reason. */
   "marks.amend",
   "office.view",
+  /** Start a fire-drill roll call and tick pupils found. */
+  "roll_call.take",
   "statistics.view",
   "leave.authorise",
   /** Open, move, close and work a case: stages, contracts, meetings, interventions. */
@@ -57,6 +59,7 @@ const OFFICE: Permission[] = [
   "registers.take_any",
   "marks.amend",
   "office.view",
+  "roll_call.take",
   "statistics.view",
   "cases.manage",
   "letters.view",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { withinSchoolYears } from "../../app/attendance-statistics.ts";
+import { pupilsWithPhotos } from "../../app/pupils/pupil-photos.ts";
 import { amendMark } from "../../app/registers/amend-mark.ts";
 import { registerCodePicker } from "../../app/registers/code-picker.ts";
 import {
@@ -13,6 +14,7 @@ import {
   loadRegister,
   momentOf,
 } from "../../app/registers/register.ts";
+import { registerAlerts } from "../../app/registers/register-alerts.ts";
 import { saveRegister } from "../../app/registers/save-register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { RollbookError } from "../../domain/errors.ts";
@@ -20,6 +22,7 @@ import { byFormName } from "../../domain/forms.ts";
 import { sessionsOffered } from "../../domain/school-sessions.ts";
 import { clock, id, isoDate, schoolParams, session } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
+import { amended, amendmentBody } from "./amendments.schema.ts";
 
 const registerParams = schoolParams.extend({ groupId: id, date: isoDate, session });
 const codeField = z.string().trim().min(1).max(3);
@@ -99,7 +102,17 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
         access.schoolId,
         register.pupils.map((p) => p.pupilId),
       );
-      return { ...register, picker };
+      const ids = register.pupils.map((p) => p.pupilId);
+      const [alerts, photos] = await Promise.all([
+        registerAlerts(db, access, ids),
+        pupilsWithPhotos(db, access.schoolId, ids),
+      ]);
+      const pupils = register.pupils.map((p) => ({
+        ...p,
+        alerts: alerts.get(p.pupilId) ?? [],
+        photo: photos.has(p.pupilId),
+      }));
+      return { ...register, pupils, picker };
     },
   );
 
@@ -142,15 +155,8 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
         tags: ["registers"],
         summary: "Amend one mark with a reason (office roles); the original stays in the history",
         params: schoolParams,
-        body: z.object({
-          pupilId: id,
-          date: isoDate,
-          session,
-          code: codeField,
-          minutesLate: z.number().int().min(0).max(600).nullable().optional(),
-          reason: z.string().trim().min(1, "a reason is required").max(500),
-          baseVersion: z.number().int().min(0).optional(),
-        }),
+        body: amendmentBody,
+        response: { 200: amended },
       },
     },
     async (request) => {

@@ -16,6 +16,7 @@ import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { LogContact } from "./LogContact.tsx";
 import { EmailLetterButton } from "./Messaging.tsx";
+import { AmendMark, PhotoUpload, PupilDesk } from "./PupilDesk.tsx";
 import { PupilRecordAccess } from "./PupilRecordAccess.tsx";
 import { RollDeletion } from "./RollDeletion.tsx";
 import { SafeguardingFlags } from "./SafeguardingFlags.tsx";
@@ -71,6 +72,7 @@ export function PupilProfile() {
       changedBy: string;
       changedAt: string;
       reason: string | null;
+      source: string;
     }[];
   }>(schoolId ? `${base}/marks` : null);
   const office = can("office.view");
@@ -115,12 +117,19 @@ export function PupilProfile() {
     ? (s.attendanceRate.numerator * 100) / Math.max(1, s.attendanceRate.denominator)
     : null;
   const band = rate !== null ? policy.data?.policy.bands.find((b) => rate >= b.min) : undefined;
-  const amendments = (history.data?.history ?? []).filter((h) => h.previousCode !== null);
+  // Changes to a mark, and marks the office recorded with a reason (a late arrival signed in at
+  // reception before the register was taken).
+  const amendments = (history.data?.history ?? []).filter(
+    (h) => h.previousCode !== null || h.source === "amendment",
+  );
   const days = calendar.data?.days ?? [];
   const trend = runningAttendance(days);
   return (
     <section>
       <h1>{p.name}</h1>
+      {schoolId && can("pupils.manage") && (
+        <PhotoUpload schoolId={schoolId} pupilId={Number(pupilId)} onDone={() => undefined} />
+      )}
       <p className="muted">
         UPN {p.upn} · born {dayLabel(p.dateOfBirth)}
       </p>
@@ -205,6 +214,9 @@ export function PupilProfile() {
           ]}
         />
       )}
+      {schoolId && can("marks.amend") && (
+        <AmendMark schoolId={schoolId} pupilId={Number(pupilId)} onDone={history.reload} />
+      )}
       <h2>Amendments</h2>
       <Table
         caption="Changes to recorded marks"
@@ -220,6 +232,7 @@ export function PupilProfile() {
           { key: "why", label: "Why", value: (h) => h.reason },
         ]}
       />
+      {schoolId && office && <PupilDesk schoolId={schoolId} pupilId={Number(pupilId)} />}
       {p.contacts && (
         <>
           <h2>Contacts</h2>

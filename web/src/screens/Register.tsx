@@ -12,6 +12,8 @@ import { type ApiError, api, dayLabel, londonClock, londonToday } from "../api.t
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
+import { MissedRegister } from "./MissedRegister.tsx";
+import { type RegisterAlert, RegisterAlerts } from "./RegisterAlerts.tsx";
 import { type PickerCodes, RegisterCodePicker } from "./RegisterCodePicker.tsx";
 
 interface RegisterPupil {
@@ -20,6 +22,9 @@ interface RegisterPupil {
   name: string;
   mark: { code: string; minutesLate: number | null; version: number } | null;
   planned: { code: string; reason: string } | null;
+  /** Medical, SEN and (for safeguarding readers) social worker: the server decides who sees which. */
+  alerts?: RegisterAlert[];
+  photo?: boolean;
 }
 
 interface RegisterData {
@@ -241,6 +246,7 @@ export function Register() {
           <p className="muted">{unsaved} change(s) not saved yet.</p>
         )}
       </div>
+      {closed && !office && path && <MissedRegister path={path} />}
       <table className="register">
         <caption className="visually-hidden">
           {register.group.name} {register.session} register
@@ -264,13 +270,24 @@ export function Register() {
               <Fragment key={pupil.pupilId}>
                 <tr className={edit ? "edited" : undefined}>
                   <th scope="row">
-                    <span className="initials" aria-hidden="true">
-                      {pupil.name
-                        .split(" ")
-                        .map((n) => n[0])
-                        .join("")}
-                    </span>
+                    {pupil.photo && schoolId ? (
+                      <img
+                        className="initials photo"
+                        src={`/api/schools/${schoolId}/pupils/${pupil.pupilId}/photo`}
+                        alt=""
+                        width={32}
+                        height={32}
+                      />
+                    ) : (
+                      <span className="initials" aria-hidden="true">
+                        {pupil.name
+                          .split(" ")
+                          .map((n) => n[0])
+                          .join("")}
+                      </span>
+                    )}
                     <Link to={`/pupils/${pupil.pupilId}`}>{pupil.name}</Link>
+                    <RegisterAlerts alerts={pupil.alerts ?? []} />
                   </th>
                   <td>
                     <input

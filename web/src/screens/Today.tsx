@@ -14,6 +14,7 @@ import { useApi } from "../ui/useApi.ts";
 import { ContactsToCheck } from "./ContactCheck.tsx";
 import { LeaveDecisions } from "./LeaveRequests.tsx";
 import { UndeliveredMessages } from "./Messaging.tsx";
+import { MissingFromLessons, RegisterRequests } from "./OfficeDesk.tsx";
 
 interface TodayData {
   date: string;
@@ -218,6 +219,12 @@ export function Today() {
         <button type="button" className="secondary" onClick={() => window.print()}>
           Print the day's lists
         </button>
+        <Link to="/desk" className="no-print">
+          Reception
+        </Link>
+        <Link to="/roll-call" className="no-print">
+          Roll call
+        </Link>
       </div>
       {message && <Notice tone="success">{message}</Notice>}
       <ErrorNotice error={failure ?? today.error ?? calls.error ?? nCodes.error} />
@@ -238,6 +245,8 @@ export function Today() {
           ))}
         </ul>
       )}
+      <RegisterRequests schoolId={schoolId} />
+      <MissingFromLessons schoolId={schoolId} />
       <h2>Absent with no reason: call list</h2>
       {!calls.data ? (
         <Loading what="the call list" />

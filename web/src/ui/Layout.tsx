@@ -17,7 +17,9 @@ function navFor(can: (permission: Permission) => boolean, oversees: boolean) {
   if (oversees) items.push({ to: "/oversight", label: "Schools" });
   if (can("office.view")) items.push({ to: "/today", label: "Today" });
   if (can("registers.take_own") || can("registers.view_all"))
-    items.push({ to: "/registers", label: "Registers" });
+    items.push({ to: "/registers", label: "Registers" }, { to: "/lessons", label: "Lessons" });
+  if (can("office.view"))
+    items.push({ to: "/desk", label: "Reception" }, { to: "/roll-call", label: "Roll call" });
   if (can("statistics.view")) items.push({ to: "/dashboard", label: "Dashboard" });
   if (can("office.view"))
     items.push({ to: "/rewards", label: "Rewards" }, { to: "/reports", label: "Reports" });
