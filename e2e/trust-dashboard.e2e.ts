@@ -81,7 +81,10 @@ test("the head drills down from a dashboard figure to the pupils behind it", asy
     const { page, context } = await signIn(e2e.school, "head@northfield.example", viewport, device);
     await page.goto("/dashboard");
     await page.getByRole("heading", { level: 1, name: /dashboard/i }).waitFor();
-    await page.getByText(/last year at this date/).first().waitFor();
+    await page
+      .getByText(/last year at this date/)
+      .first()
+      .waitFor();
     await page.getByRole("button", { name: "Pupils behind attendance" }).click();
     const drill = page.getByRole("region", { name: /^Pupils behind: attendance/ });
     await drill.waitFor();
