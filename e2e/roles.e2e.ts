@@ -36,9 +36,9 @@ const ROLES = [
   {
     who: "form tutor",
     email: "tutor.9c@northfield.example",
-    lands: "/registers",
-    heading: /Registers/,
-    sees: ["Registers", "Pupils"],
+    lands: "/my-form",
+    heading: /My form/,
+    sees: ["My form", "Registers", "Pupils"],
     hidden: ["Dashboard", "Cases", "Letters"],
   },
   {
@@ -96,6 +96,8 @@ describe("each role signs in to its own start page", () => {
 
 test("a teacher sees only their own form, and another form's register is refused plainly", async () => {
   const { page, context } = await signIn(e2e.school, "tutor.9c@northfield.example");
+  await page.goto("/registers");
+  await page.getByRole("heading", { level: 1, name: /Registers/ }).waitFor();
   await page.getByRole("heading", { level: 2 }).first().waitFor();
   const forms = await page.getByRole("heading", { level: 2 }).allTextContents();
   expect(forms).toEqual(["9C"]);

@@ -5,6 +5,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { afterAll, beforeAll, expect } from "vitest";
 import { createDemoSchool, type DemoSummary } from "../../src/app/demo/create-demo-school.ts";
 import { DEMO_PASSWORD } from "../../src/app/demo/demo-accounts.ts";
+import { createDemoTrust, type DemoTrustSummary } from "../../src/app/demo/demo-trust.ts";
 import type { Database } from "../../src/db/database.ts";
 import { londonInstant } from "../../src/domain/dates.ts";
 import { type App, buildApp } from "../../src/server/app.ts";
@@ -19,6 +20,8 @@ const SCREENSHOTS = join(import.meta.dirname, "../../test-results/e2e");
 export interface E2eSchool {
   url: string;
   demo: DemoSummary;
+  /** The demo trust, when the file asked for it (Northfield is `demo`). */
+  trust: DemoTrustSummary | null;
   app: App;
   database: Database;
   browser: Browser;
@@ -32,13 +35,11 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
  * A small demo school (four pupils a form) behind a real HTTP server on a free port, its clock
  * running from the demo's today at 08:58, and a headless Chromium to drive it.
  */
-export async function startSchool(): Promise<E2eSchool> {
+export async function startSchool(options: { trust?: boolean } = {}): Promise<E2eSchool> {
   const database = await testDatabase();
-  const demo = await createDemoSchool(database.db, {
-    seed: 2024,
-    today: DEMO_TODAY,
-    pupilsPerForm: 4,
-  });
+  const demoOptions = { seed: 2024, today: DEMO_TODAY, pupilsPerForm: 4 };
+  const trust = options.trust ? await createDemoTrust(database.db, demoOptions) : null;
+  const demo = trust?.northfield ?? (await createDemoSchool(database.db, demoOptions));
   const start = londonInstant(DEMO_TODAY, START_TIME).getTime();
   const began = Date.now();
   const app = await buildApp({
@@ -57,6 +58,7 @@ export async function startSchool(): Promise<E2eSchool> {
   return {
     url,
     demo,
+    trust,
     app,
     database,
     browser,
@@ -129,11 +131,11 @@ export async function expectAccessible(page: Page, where: string): Promise<void>
   expect(serious).toEqual([]);
 }
 
-/** The demo school for the tests of one file: started before them, stopped after. */
-export function demoSchoolForThisFile(): { school: E2eSchool } {
+/** The demo school (or the whole demo trust) for the tests of one file: started before them, stopped after. */
+export function demoSchoolForThisFile(options: { trust?: boolean } = {}): { school: E2eSchool } {
   const holder = {} as { school: E2eSchool };
   beforeAll(async () => {
-    holder.school = await startSchool();
+    holder.school = await startSchool(options);
   });
   afterAll(() => holder.school?.close());
   return holder;

@@ -29,6 +29,13 @@ const COHORTS = [
   ["Medical condition", "medical_condition"],
 ] as const;
 
+/** Cohorts whose members are named only to those who may read safeguarding details. */
+export const SENSITIVE_COHORTS: ReadonlySet<string> = new Set([
+  "Social worker",
+  "Looked after",
+  "Medical condition",
+]);
+
 export interface PupilRow {
   pupilId: number;
   upn: string;
@@ -41,6 +48,8 @@ export interface PupilRow {
   unauthorised: number;
   persistentlyAbsent: boolean;
   severelyAbsent: boolean;
+  /** The cohorts (COHORTS' names) the pupil is in, for drilling down from a cohort's figures. */
+  cohorts: string[];
 }
 
 export interface Dashboard {
@@ -180,13 +189,13 @@ export async function schoolDashboard(
           unauthorised: s.unauthorised,
           persistentlyAbsent: inCohort(p) && s.persistentlyAbsent,
           severelyAbsent: inCohort(p) && s.severelyAbsent,
+          cohorts: COHORTS.filter(([, flag]) => p[flag]).map(([cohort]) => cohort),
         };
       })
       .filter((p) => p.possible > 0),
   };
 }
 
-/** A pupil's marks day by day over a range, for the calendar heat map. */
 /** One school day of a pupil's year: the codes and the statistical category each counts in. */
 export interface CalendarDay {
   date: string;
@@ -224,7 +233,7 @@ export async function pupilCalendar(
 }
 
 /** A group's figures with persistent and severe absence left out: a period too short to mean them. */
-function withoutGroupMeasures(g: GroupStatistics) {
+export function withoutGroupMeasures(g: GroupStatistics) {
   return {
     ...g,
     persistentlyAbsent: null,

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { createDemoSchool, DEMO_SCHOOL } from "../app/demo/create-demo-school.ts";
+import { DEMO_SCHOOL } from "../app/demo/create-demo-school.ts";
+import { createDemoTrust } from "../app/demo/demo-trust.ts";
 import { listSchools } from "../db/repositories/schools.ts";
 import { londonToday, parseIsoDate } from "../domain/dates.ts";
 import { RollbookError } from "../domain/errors.ts";
@@ -9,7 +10,9 @@ import { progress } from "./output.ts";
 export function registerDemo(program: Command): void {
   program
     .command("demo")
-    .description("create the demo secondary school with a year and a term of believable registers")
+    .description(
+      "create the demo trust (a secondary, a primary and a special school in one local authority) with a year and a term of believable registers",
+    )
     .option("--seed <n>", "random seed; the same seed and day give the same school", "2024")
     .option("--today <date>", "the demo's today (default: today)")
     .action(async (flags: { seed: string; today?: string }, command: Command) => {
@@ -30,13 +33,22 @@ export function registerDemo(program: Command): void {
         }
         const bar = progress();
         const started = Date.now();
-        const summary = await createDemoSchool(db, { seed, today, onProgress: bar.update });
+        const trust = await createDemoTrust(db, { seed, today, onProgress: bar.update });
+        const summary = trust.northfield;
         bar.stop();
         process.stdout.write(
           `Created ${summary.school.name} (school ${summary.school.id}) in ${location} in ${((Date.now() - started) / 1000).toFixed(1)} s:\n` +
             `  ${summary.onRoll} pupils on roll (${summary.pupils} including leavers), ${summary.contacts} contacts\n` +
             `  ${summary.marks} register marks to ${today}, ${summary.amendments} of them amended by the office\n` +
-            `  the trust attendance policy adopted: ${summary.proposals} actions proposed for the office to review\n`,
+            `  the trust attendance policy adopted: ${summary.proposals} actions proposed for the office to review\n` +
+            trust.schools
+              .map(
+                (s) => `Created ${s.school.name}: ${s.pupils} pupils, ${s.marks} register marks\n`,
+              )
+              .join("") +
+            (trust.mover
+              ? `  ${trust.mover.upn} left ${summary.school.name} on ${trust.mover.left} and joined ${trust.mover.to} on ${trust.mover.joins}\n`
+              : ""),
         );
       });
     });

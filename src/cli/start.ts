@@ -93,7 +93,8 @@ export function registerStart(program: Command): void {
         for (const a of accounts)
           lines.push(`  ${a.role.padEnd(18)} ${a.email.padEnd(32)} ${a.name}`);
         lines.push(
-          "  (every form has a tutor account: tutor.7a@northfield.example ... tutor.11e@northfield.example)",
+          "  (every form has a tutor account: tutor.7a@northfield.example ... tutor.11e@northfield.example,",
+          "   tutor.1r@riverside-primary.example ... tutor.6w@riverside-primary.example, tutor.7k@brookhouse.example ... tutor.11k@brookhouse.example)",
         );
       }
       process.stdout.write(`${lines.join("\n")}\n`);

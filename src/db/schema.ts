@@ -44,6 +44,7 @@ export interface DB {
   retention_rules: RetentionRuleTable;
   transferred_attendance: TransferredAttendanceTable;
   school_snapshots: SchoolSnapshotTable;
+  snapshot_queue: SnapshotQueueTable;
   attendance_benchmarks: AttendanceBenchmarkTable;
   pupil_flag_changes: PupilFlagChangeTable;
   roll_deletions: RollDeletionTable;
@@ -110,6 +111,13 @@ export interface SchoolSnapshotTable {
   overall: ColumnType<unknown, string, string>;
   by_year_group: ColumnType<unknown, string, string>;
   flagged_pupils: ColumnType<unknown, string, string>;
+}
+
+/** A school whose snapshot is out of date: marks were written since (queued by a trigger). */
+export interface SnapshotQueueTable {
+  school_id: number;
+  academic_year: number;
+  marked_since: Date;
 }
 
 /** One request that touched a school's pupil data: who, when, what, and how it was answered. */

@@ -3,8 +3,7 @@ import type { Kysely } from "kysely";
 import { queueFirstDayMessages } from "../app/follow-up/first-day-messages.ts";
 import { deliverDue } from "../app/messages/outbox.ts";
 import type { Transports } from "../app/messages/transports.ts";
-import { OVERVIEW_MAX_AGE_MINUTES } from "../app/oversight/overview.ts";
-import { freshSnapshots } from "../app/oversight/snapshots.ts";
+import { refreshQueuedSnapshots } from "../app/oversight/snapshots.ts";
 import { momentOf } from "../app/registers/register.ts";
 import { loadCalendar } from "../db/repositories/calendar.ts";
 import type { DB } from "../db/schema.ts";
@@ -45,9 +44,10 @@ export function startScheduler(
       for (const { schoolId, summary } of await runDailyEvaluation(db, instant)) {
         log.info({ schoolId, proposed: summary.proposed }, "daily policy evaluation done");
       }
-      // Keep every school's overview figures fresher than an overview ever accepts.
-      const schoolIds = (await db.selectFrom("schools").select("id").execute()).map((s) => s.id);
-      await freshSnapshots(db, schoolIds, now.date, instant, OVERVIEW_MAX_AGE_MINUTES - 5);
+      // Recount only the schools whose marks changed (or that are new, or a day old).
+      const recount = await refreshQueuedSnapshots(db, now.date, instant);
+      if (recount.refreshed.length > 0)
+        log.info({ schools: recount.refreshed }, "overview figures recounted");
       const ended = await runSessionPurge(db, instant);
       if (ended.sessions + ended.signInAttempts + ended.passwordLinks > 0)
         log.info(ended, "ended sessions and sign-in counters purged");

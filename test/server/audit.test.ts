@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { purgeExpired } from "../../src/app/audit/retention.ts";
+import { refreshQueuedSnapshots } from "../../src/app/oversight/snapshots.ts";
 import type { Pupil } from "../../src/db/schema.ts";
 import { type Client, type TestServer, testServer } from "../support/server.ts";
 
@@ -343,6 +344,8 @@ describe("an access log that cannot be steered or lost", () => {
 
   it("records which pupils a trust's conversation list and a UPN look-up showed, in each school", async () => {
     const trust = await server.as("trust");
+    // The scheduler's recount, off the request path.
+    await refreshQueuedSnapshots(server.database.db, "2025-09-03", new Date());
     const list = await trust.get("/api/oversight/conversation-list");
     expect(list.statusCode, list.body).toBe(200);
     const shown = list

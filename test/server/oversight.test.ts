@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { refreshQueuedSnapshots } from "../../src/app/oversight/snapshots.ts";
 import { saveAcademicYear } from "../../src/db/repositories/calendar.ts";
 import { recordMarks } from "../../src/db/repositories/marks.ts";
 import { insertPupils } from "../../src/db/repositories/pupils.ts";
@@ -68,6 +69,8 @@ beforeAll(async () => {
     ],
     { by: "School C register", at: londonInstant(on, "09:00"), source: "register", reason: null },
   );
+  // The scheduler's recount, as it runs each minute under `npm start`.
+  await refreshQueuedSnapshots(db, on, londonInstant(on, "09:05"));
   [trust, la] = await Promise.all([server.as("trust"), server.as("la")]);
 });
 afterAll(async () => {
@@ -140,7 +143,7 @@ describe("trust and local-authority overview", () => {
     expect((await trust.get("/api/oversight/pupils/A999999999999")).statusCode).toBe(404);
   });
 
-  it("reads stored snapshots until they are a quarter of an hour old", async () => {
+  it("reads stored snapshots and never recounts a school in the request", async () => {
     const { db } = server.database;
     const stored = await db
       .selectFrom("school_snapshots")
@@ -211,5 +214,71 @@ describe("a trust's and a local authority's schools against DfE's statistics", (
       );
     }
     expect((await (await server.as("head")).get("/api/oversight/benchmarks")).statusCode).toBe(403);
+  });
+});
+
+describe("overview figures kept current off the request path", () => {
+  it("queues a school in the save's own transaction and shows it stale, not recounted, until the recount", async () => {
+    const { db } = server.database;
+    const [amelia] = server.pupils as [Pupil];
+    const before = (await trust.get("/api/oversight/schools")).json().schools[0];
+    expect(before.freshness).toBe("current");
+    server.setNow(on, "13:40");
+    const teacher = await server.as("teacher");
+    const saved = await teacher.send(
+      "PUT",
+      `/api/schools/${server.school.id}/registers/${server.groups.g8C}/${on}/PM`,
+      { marks: [{ pupilId: amelia.id, code: "I" }], allPresent: true },
+    );
+    expect(saved.statusCode, saved.body).toBe(200);
+    const queued = await db.selectFrom("snapshot_queue").selectAll().execute();
+    expect(queued.map((q) => [q.school_id, q.academic_year])).toEqual([[server.school.id, 2025]]);
+    const stale = (await trust.get("/api/oversight/schools")).json().schools[0];
+    expect(stale).toMatchObject({ name: "School A", freshness: "stale" });
+    expect(stale.staleSince).not.toBeNull();
+    // The figures shown are the last counted ones: the request counted nothing.
+    expect(stale.statistics).toEqual(before.statistics);
+    const lists = (await la.get("/api/oversight/conversation-list?laCode=383")).json();
+    expect(lists.schools[0].freshness).toBe("stale");
+
+    const run = await refreshQueuedSnapshots(db, on, londonInstant(on, "13:41"));
+    expect(run.refreshed.map((r) => [r.schoolId, r.why])).toEqual([[server.school.id, "marked"]]);
+    const after = (await trust.get("/api/oversight/schools")).json().schools[0];
+    expect(after.freshness).toBe("current");
+    expect(after.statistics.possible).toBe(before.statistics.possible + 3);
+    expect(await db.selectFrom("snapshot_queue").selectAll().execute()).toEqual([]);
+  });
+
+  it("recounts nothing when no marks changed, and a school never counted says so", async () => {
+    const { db } = server.database;
+    expect((await refreshQueuedSnapshots(db, on, londonInstant(on, "13:42"))).refreshed).toEqual(
+      [],
+    );
+    const added = await createSchool(db, {
+      name: "School D",
+      phase: "primary",
+      trustName: "Trust T",
+      localAuthority: { code: "383", name: "Leeds" },
+    });
+    const rows = (await trust.get("/api/oversight/schools")).json().schools;
+    expect(rows.find((r: { name: string }) => r.name === "School D")).toMatchObject({
+      freshness: "not_counted",
+      statistics: { possible: 0 },
+    });
+    const stored = await db.selectFrom("school_snapshots").select("school_id").execute();
+    expect(stored.map((s) => s.school_id)).not.toContain(added.id);
+    const run = await refreshQueuedSnapshots(db, on, londonInstant(on, "13:43"));
+    expect(run.refreshed.map((r) => [r.schoolId, r.why])).toEqual([[added.id, "not_counted"]]);
+  });
+
+  it("does not queue a save that was refused and rolled back", async () => {
+    const { db } = server.database;
+    const refused = await (await server.as("teacher")).send(
+      "PUT",
+      `/api/schools/${server.school.id}/registers/${server.groups.g8C}/${on}/PM`,
+      { marks: [{ pupilId: 999_999, code: "I" }], allPresent: false },
+    );
+    expect(refused.statusCode).toBeGreaterThanOrEqual(400);
+    expect(await db.selectFrom("snapshot_queue").selectAll().execute()).toEqual([]);
   });
 });

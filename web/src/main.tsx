@@ -25,6 +25,7 @@ const LessonRegister = screen(() => import("./screens/Lessons.tsx"), "LessonRegi
 const RollCall = screen(() => import("./screens/RollCall.tsx"), "RollCall");
 const Dashboard = screen(() => import("./screens/Dashboard.tsx"), "Dashboard");
 const Letters = screen(() => import("./screens/Letters.tsx"), "Letters");
+const MyForm = screen(() => import("./screens/MyForm.tsx"), "MyForm");
 const MessagingSettings = screen(() => import("./screens/Messaging.tsx"), "MessagingSettings");
 const Oversight = screen(() => import("./screens/Oversight.tsx"), "Oversight");
 const Parent = screen(() => import("./screens/Parent.tsx"), "Parent");
@@ -45,7 +46,7 @@ function Home() {
   const { can, oversees, permissions } = useSession();
   if (permissions === null) return <Loading what="your school" />;
   if (can("office.view")) return <Navigate to="/today" replace />;
-  if (can("registers.take_own")) return <Navigate to="/registers" replace />;
+  if (can("registers.take_own")) return <Navigate to="/my-form" replace />;
   if (oversees) return <Navigate to="/oversight" replace />;
   if (can("statistics.view")) return <Navigate to="/dashboard" replace />;
   return <Navigate to="/parent" replace />;
@@ -62,6 +63,7 @@ function Signed() {
           <Route path="/" element={<Home />} />
           <Route path="/today" element={<Today />} />
           <Route path="/registers" element={<Registers />} />
+          <Route path="/my-form" element={<MyForm />} />
           <Route path="/registers/:groupId/:date/:session" element={<Register />} />
           <Route path="/desk" element={<Desk />} />
           <Route path="/roll-call" element={<RollCall />} />

@@ -33,7 +33,13 @@ export interface Deployment {
   /** A demo database: sample data and accounts sharing a published password. */
   demo: boolean;
   demoPassword?: string;
-  demoAccounts: { email: string; name: string; role: string; label: string }[];
+  demoAccounts: {
+    email: string;
+    name: string;
+    role: string;
+    label: string;
+    school?: string | null;
+  }[];
 }
 
 interface SessionState {

@@ -2,11 +2,11 @@ import type { Database } from "../../db/database.ts";
 import { listSchools } from "../../db/repositories/schools.ts";
 import { decideDeployment, findDeployment } from "../../db/repositories/users.ts";
 import type { IsoDate } from "../../domain/dates.ts";
-import { createDemoSchool } from "../demo/create-demo-school.ts";
+import { createDemoTrust } from "../demo/demo-trust.ts";
 import { ensureFirstAdministrator, type FirstAdministrator } from "./deployment.ts";
 
 export interface FirstStart {
-  /** The demo school was loaded just now. */
+  /** The demo trust (Northfield and two more schools) was loaded just now. */
   loadedDemo: boolean;
   demo: boolean;
   administrator: FirstAdministrator;
@@ -26,7 +26,7 @@ export async function firstStart(
     admin: { email?: string | undefined; password?: string | undefined; name?: string };
     beforeDemo?: () => void;
     onProgress?: (step: string, done: number, total: number) => void;
-    /** A smaller demo school (tests). */
+    /** A smaller demo (tests). */
     demoPupilsPerForm?: number;
   },
 ): Promise<FirstStart> {
@@ -36,7 +36,7 @@ export async function firstStart(
     const empty = (await listSchools(db)).length === 0;
     if (empty && database.kind === "pglite") {
       options.beforeDemo?.();
-      await createDemoSchool(db, {
+      await createDemoTrust(db, {
         seed: 2024,
         today: options.today,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),

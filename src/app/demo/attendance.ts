@@ -29,6 +29,8 @@ export interface AttendanceOptions {
   until: IsoDate;
   /** Forms whose register has not been taken on the last day, so "registers not taken" shows them. */
   untakenToday: Set<string>;
+  /** The school's years (Years 7 to 11 unless said). */
+  years?: { firstYear: number; lastYear: number };
 }
 
 const ABSENCE_RATE = {
@@ -118,7 +120,7 @@ function ncYearIn(
   startYear: number,
   leftLastYear: boolean,
 ): number {
-  return (leftLastYear ? 12 : pupil.ncYear) - (currentYear - startYear);
+  return (leftLastYear ? pupil.ncYear + 1 : pupil.ncYear) - (currentYear - startYear);
 }
 
 /** Whole-year or whole-class events: trips, work experience, study leave, an outbreak. */
@@ -170,6 +172,7 @@ export function demoMarks(
   options: AttendanceOptions,
 ): DemoMark[] {
   const { calendar, until } = options;
+  const { firstYear, lastYear } = options.years ?? { firstYear: 7, lastYear: 11 };
   const families = new Map<number, PupilPlan>();
   const marks: DemoMark[] = [];
   const firstDay = `${calendar.years[0]?.startYear ?? options.currentYear}-08-01`;
@@ -180,13 +183,13 @@ export function demoMarks(
     const leftLastYear =
       pupil.leaving !== null &&
       pupil.leaving < `${options.currentYear}-08-01` &&
-      pupil.ncYear === 11;
+      pupil.ncYear === lastYear;
     const from = pupil.admission > firstDay ? pupil.admission : firstDay;
     const to = pupil.leaving !== null && pupil.leaving < until ? pupil.leaving : until;
     let illnessLeft = 0;
     for (const date of calendar.schoolDays(from, to)) {
       const ncYear = ncYearIn(pupil, options.currentYear, academicYearOf(date), leftLastYear);
-      if (ncYear < 7) continue;
+      if (ncYear < firstYear) continue;
       const isToday = date === until;
       const sessions = calendar
         .sessionsOn(date)

@@ -14,7 +14,7 @@ import { loadDemoBenchmarks } from "./benchmarks.ts";
 import { recordDemoContactProblems } from "./contact-problems.ts";
 import { claimDemoDatabase, createDemoAccounts, type DemoAccount } from "./demo-accounts.ts";
 import { BOYS_NAMES, GIRLS_NAMES, SURNAMES } from "./names.ts";
-import { type DemoPupil, demoContacts, demoPupils, FORMS } from "./pupils.ts";
+import { type DemoContact, type DemoPupil, demoContacts, demoPupils, FORMS } from "./pupils.ts";
 import { Random } from "./random.ts";
 import { TYPICAL_TERM_DATES } from "./term-dates.ts";
 
@@ -23,6 +23,8 @@ export interface DemoOptions {
   /** The demo's "today": marks run up to it (its morning registers mostly taken). */
   today: IsoDate;
   pupilsPerForm?: number;
+  /** One Year 9 pupil leaves half way through this year so far (the trust's demo sends them on). */
+  moveOut?: boolean;
   onProgress?: (step: string, done: number, total: number) => void;
 }
 
@@ -37,6 +39,15 @@ export interface DemoSummary {
   marks: number;
   amendments: number;
   tutors: Record<string, string>;
+  /** The pupil who left this year, when `moveOut` asked for one. */
+  mover: Mover | null;
+}
+
+export interface Mover {
+  pupil: DemoPupil;
+  /** Their last day at this school, and the first at the next one. */
+  left: IsoDate;
+  joins: IsoDate;
 }
 
 export const DEMO_SCHOOL = {
@@ -66,73 +77,24 @@ export async function createDemoSchool(db: Kysely<DB>, options: DemoOptions): Pr
   const pupils = demoPupils(random, currentYear, options.pupilsPerForm ?? 24);
   const contacts = demoContacts(random, pupils);
   const untakenToday = new Set([`9${FORMS[3]}`, `10${FORMS[1]}`]);
-  const marks = demoMarks(random, pupils, {
+  const generated = demoMarks(random, pupils, {
     calendar,
     currentYear,
     until: options.today,
     untakenToday,
   });
+  // Chosen after every mark is drawn, so the rest of the school is the same with or without it.
+  const mover = options.moveOut ? moveOut(pupils, calendar, currentYear, options.today) : null;
+  const marks = mover
+    ? generated.filter((m) => m.pupil !== mover.pupil || m.date <= mover.left)
+    : generated;
   const tutors = tutorNames(random);
 
   // Before anything is written: a real deployment never receives the demo's shared-password accounts.
   await claimDemoDatabase(db);
   const school = await createSchool(db, DEMO_SCHOOL);
   for (const year of years) await saveAcademicYear(db, school.id, year);
-  const ids = await db.transaction().execute(async (tx) => {
-    const groups = await ensureGroups(
-      tx,
-      school.id,
-      pupils.map((p) => ({
-        yearGroup: `Year ${p.ncYear}`,
-        registrationGroup: formOf(p, p.ncYear),
-        ncYear: p.ncYear,
-      })),
-    );
-    const inserted = await insertPupils(
-      tx,
-      pupils.map((p) => ({
-        school_id: school.id,
-        upn: p.upn,
-        legal_forename: p.forename,
-        legal_surname: p.surname,
-        preferred_forename: p.preferredForename,
-        preferred_surname: null,
-        date_of_birth: p.dob,
-        sex: p.sex,
-        year_group_id: groups.yearGroups.get(`Year ${p.ncYear}`) ?? null,
-        registration_group_id: groups.registrationGroups.get(formOf(p, p.ncYear)) ?? null,
-        admission_date: p.admission,
-        leaving_date: p.leaving,
-        sen_support: p.senSupport,
-        ehcp: p.ehcp,
-        fsm: p.fsm,
-        pupil_premium: p.pupilPremium,
-        looked_after: p.lookedAfter,
-        has_social_worker: p.socialWorker,
-        medical_condition: p.medicalCondition,
-      })),
-    );
-    const byUpn = new Map(inserted.map((p) => [p.upn, p.id]));
-    for (const chunk of chunks(contacts, 1_000)) {
-      await tx
-        .insertInto("contacts")
-        .values(
-          chunk.map((c) => ({
-            school_id: school.id,
-            pupil_id: byUpn.get(c.upn) as number,
-            priority: c.priority,
-            name: c.name,
-            relationship: c.relationship,
-            phone: c.phone,
-            email: c.email,
-            parental_responsibility: c.parentalResponsibility,
-            lives_with_pupil: c.livesWithPupil,
-          })),
-        )
-        .execute();
-    }
-    return byUpn;
-  });
+  const ids = await storeDemoPupils(db, school.id, pupils, contacts);
 
   const pupilId = (p: DemoPupil) => ids.get(p.upn) as number;
   const tutorOf = (m: DemoMark) => tutors[m.form] ?? ATTENDANCE_OFFICER;
@@ -176,15 +138,97 @@ export async function createDemoSchool(db: Kysely<DB>, options: DemoOptions): Pr
     marks: marks.length,
     amendments: amendments.length,
     tutors,
+    mover,
   };
 }
 
-async function writeInBatches(
+/** The demo's pupils (with their year groups and forms) and contacts, in one transaction; ids by UPN. */
+export async function storeDemoPupils(
+  db: Kysely<DB>,
+  schoolId: number,
+  pupils: DemoPupil[],
+  contacts: DemoContact[],
+): Promise<Map<string, number>> {
+  return db.transaction().execute(async (tx) => {
+    const groups = await ensureGroups(
+      tx,
+      schoolId,
+      pupils.map((p) => ({
+        yearGroup: `Year ${p.ncYear}`,
+        registrationGroup: formOf(p, p.ncYear),
+        ncYear: p.ncYear,
+      })),
+    );
+    const inserted = await insertPupils(
+      tx,
+      pupils.map((p) => ({
+        school_id: schoolId,
+        upn: p.upn,
+        legal_forename: p.forename,
+        legal_surname: p.surname,
+        preferred_forename: p.preferredForename,
+        preferred_surname: null,
+        date_of_birth: p.dob,
+        sex: p.sex,
+        year_group_id: groups.yearGroups.get(`Year ${p.ncYear}`) ?? null,
+        registration_group_id: groups.registrationGroups.get(formOf(p, p.ncYear)) ?? null,
+        admission_date: p.admission,
+        leaving_date: p.leaving,
+        sen_support: p.senSupport,
+        ehcp: p.ehcp,
+        fsm: p.fsm,
+        pupil_premium: p.pupilPremium,
+        looked_after: p.lookedAfter,
+        has_social_worker: p.socialWorker,
+        medical_condition: p.medicalCondition,
+      })),
+    );
+    const byUpn = new Map(inserted.map((p) => [p.upn, p.id]));
+    for (const chunk of chunks(contacts, 1_000)) {
+      await tx
+        .insertInto("contacts")
+        .values(
+          chunk.map((c) => ({
+            school_id: schoolId,
+            pupil_id: byUpn.get(c.upn) as number,
+            priority: c.priority,
+            name: c.name,
+            relationship: c.relationship,
+            phone: c.phone,
+            email: c.email,
+            parental_responsibility: c.parentalResponsibility,
+            lives_with_pupil: c.livesWithPupil,
+          })),
+        )
+        .execute();
+    }
+    return byUpn;
+  });
+}
+
+/** The first Year 9 pupil on roll leaves half way through the year's school days so far. */
+function moveOut(
+  pupils: DemoPupil[],
+  calendar: SchoolCalendar,
+  currentYear: number,
+  today: IsoDate,
+): Mover | null {
+  const pupil = pupils.find((p) => p.ncYear === 9 && p.leaving === null);
+  const days = calendar.schoolDays(`${currentYear}-09-01`, today);
+  if (!pupil || days.length < 12) return null;
+  const half = Math.floor(days.length / 2);
+  const left = days[half] as IsoDate;
+  pupil.leaving = left;
+  // A week out of school between the two: the gap a local authority asks about.
+  return { pupil, left, joins: days[half + 6] as IsoDate };
+}
+
+export async function writeInBatches(
   db: Kysely<DB>,
   schoolId: number,
   marks: MarkToRecord[],
   source: "register" | "amendment",
-  options: DemoOptions,
+  options: Pick<DemoOptions, "onProgress">,
   step: string,
 ): Promise<void> {
   let done = 0;
@@ -203,7 +247,7 @@ async function writeInBatches(
 }
 
 /** Every register the demo's marks came from was taken by its form's tutor at the session's time. */
-async function recordRegistersTaken(
+export async function recordRegistersTaken(
   db: Kysely<DB>,
   schoolId: number,
   marks: DemoMark[],

@@ -11,6 +11,9 @@ import { hashPassword } from "../accounts/passwords.ts";
 
 export const DEMO_PASSWORD = "northfield-demo";
 
+/** The demo trust's other schools (demo-trust.ts): their heads and offices are listed too. */
+const TRUST_SCHOOL_DOMAINS = ["riverside-primary.example", "brookhouse.example"];
+
 export interface DemoAccount {
   email: string;
   name: string;
@@ -166,15 +169,19 @@ export async function createDemoAccounts(
 /** The demo accounts to print at start-up and on the sign-in page (tutors beyond one are summarised); none outside a demo. */
 export async function demoAccountsToShow(
   db: Kysely<DB>,
-): Promise<{ email: string; name: string; role: Role }[]> {
+): Promise<{ email: string; name: string; role: Role; school: string | null }[]> {
   if (!(await findDeployment(db))?.demo) return [];
   const rows = await db
     .selectFrom("users as u")
     .innerJoin("role_grants as g", "g.user_id", "u.id")
-    .select(["u.email", "u.name", "g.role"])
+    .leftJoin("schools as s", "s.id", "g.school_id")
+    .select(["u.email", "u.name", "g.role", "s.name as school"])
     .where((eb) =>
       eb.or([
         eb("u.email", "like", "%@northfield.example"),
+        ...TRUST_SCHOOL_DOMAINS.map((d) =>
+          eb.and([eb("u.email", "like", `%@${d}`), eb("g.role", "!=", "teacher")]),
+        ),
         eb("u.email", "in", [
           "trust@riverside.example",
           "la@leeds.example",

@@ -53,33 +53,59 @@ export interface DemoContact {
 }
 
 export const FORMS = ["A", "B", "C", "D", "E"] as const;
-const LA_NUMBER = "383";
-const ESTAB = "4999";
+
+/** The years and forms of a demo school, and the numbers its UPNs are made of. */
+export interface SchoolShape {
+  firstYear: number;
+  lastYear: number;
+  forms: readonly string[];
+  laNumber: string;
+  estab: string;
+  /** When last year's top year left: the end of compulsory school age, or the summer term. */
+  leavers: "school_age" | "summer";
+}
+
+export const SECONDARY_SHAPE: SchoolShape = {
+  firstYear: 7,
+  lastYear: 11,
+  forms: FORMS,
+  laNumber: "383",
+  estab: "4999",
+  leavers: "school_age",
+};
 
 /**
- * A secondary school's roll: five forms of 24 in each of Years 7 to 11 in the current year, plus
- * last year's Year 11, who left at the end of compulsory school age.
+ * A school's roll: five forms of 24 in each of Years 7 to 11 in the current year (or the shape's
+ * years and forms), plus last year's top year, who have left.
  */
-export function demoPupils(random: Random, currentYear: number, perForm: number): DemoPupil[] {
+export function demoPupils(
+  random: Random,
+  currentYear: number,
+  perForm: number,
+  shape: SchoolShape = SECONDARY_SHAPE,
+): DemoPupil[] {
   const pupils: DemoPupil[] = [];
+  const { firstYear, lastYear } = shape;
   let serial = 0;
-  // Year 12 here means last year's Year 11: they left in June.
-  for (let ncYear = 7; ncYear <= 12; ncYear++) {
+  // The year after the top one here means last year's top year: they left in the summer.
+  for (let ncYear = firstYear; ncYear <= lastYear + 1; ncYear++) {
     const bornFrom = `${currentYear - 4 - ncYear - 1}-09-01`;
-    for (const form of FORMS) {
+    for (const form of shape.forms) {
       for (let i = 0; i < perForm; i++) {
         serial++;
         const sex = random.chance(0.5) ? "F" : "M";
         const dob = addDays(bornFrom, random.int(0, 364));
-        const joinedYear7 = currentYear - (ncYear - 7);
-        const lateJoiner = random.chance(0.03) && ncYear > 7;
+        const joinedFirstYear = currentYear - (ncYear - firstYear);
+        const lateJoiner = random.chance(0.03) && ncYear > firstYear;
         const admission = lateJoiner
           ? addDays(`${currentYear - 1}-09-08`, random.int(0, 250))
-          : `${joinedYear7}-09-01`;
-        const leftEarly = ncYear < 12 && random.chance(0.012);
+          : `${joinedFirstYear}-09-01`;
+        const leftEarly = ncYear <= lastYear && random.chance(0.012);
         const leaving =
-          ncYear === 12
-            ? compulsorySchoolAgeEnds(dob)
+          ncYear > lastYear
+            ? shape.leavers === "school_age"
+              ? compulsorySchoolAgeEnds(dob)
+              : `${currentYear}-07-22`
             : leftEarly
               ? addDays(`${currentYear - 1}-11-01`, random.int(0, 200))
               : null;
@@ -89,13 +115,13 @@ export function demoPupils(random: Random, currentYear: number, perForm: number)
         const socialWorker = random.chance(fsm ? 0.07 : 0.02);
         const medicalCondition = random.chance(0.05);
         pupils.push({
-          upn: makeUpn(LA_NUMBER, ESTAB, joinedYear7 - 7, serial),
+          upn: makeUpn(shape.laNumber, shape.estab, joinedFirstYear - firstYear, serial),
           forename: random.pick(sex === "F" ? GIRLS_NAMES : BOYS_NAMES),
           surname: random.pick(SURNAMES),
           preferredForename: null,
           dob,
           sex,
-          ncYear: Math.min(ncYear, 11),
+          ncYear: Math.min(ncYear, lastYear),
           form,
           admission,
           leaving: leaving && leaving <= admission ? addDays(admission, 60) : leaving,
@@ -120,7 +146,7 @@ export function demoPupils(random: Random, currentYear: number, perForm: number)
     }
   }
   // A few named patterns every attendance officer will recognise, placed deterministically.
-  const current = pupils.filter((p) => p.leaving === null && p.ncYear >= 8);
+  const current = pupils.filter((p) => p.leaving === null && p.ncYear > firstYear);
   const assign = (index: number, profile: AttendanceProfile) => {
     const pupil = current[index % current.length];
     if (pupil) pupil.profile = profile;

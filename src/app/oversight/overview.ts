@@ -8,10 +8,7 @@ import { type Actor, visibleSchoolIds } from "../access/access.ts";
 import { pupilReport } from "../attendance-statistics.ts";
 import type { AccessRecorder } from "../audit/access-record.ts";
 import { displayName } from "../registers/register.ts";
-import { type FlaggedPupil, freshSnapshots } from "./snapshots.ts";
-
-/** Figures in an overview are at most this old; the scheduler refreshes them more often. */
-export const OVERVIEW_MAX_AGE_MINUTES = 15;
+import { type FlaggedPupil, type Freshness, storedSnapshots } from "./snapshots.ts";
 
 export interface Scope {
   trustId?: number | undefined;
@@ -61,14 +58,16 @@ export interface SchoolRow {
   statistics: GroupStatistics;
   openCases: number;
   computedAt: Date;
+  /** Stale: marks written since `computedAt`, recounted by the scheduler shortly. */
+  freshness: Freshness;
+  staleSince: Date | null;
 }
 
-/** Every school side by side, with the total summed from their counts. */
+/** Every school side by side, with the total summed from their counts (as last counted). */
 export async function overview(
   db: Kysely<DB>,
   schoolIds: number[],
   today: IsoDate,
-  at: Date,
 ): Promise<{ schools: SchoolRow[]; total: GroupStatistics }> {
   if (schoolIds.length === 0) return { schools: [], total: sumGroups([]) };
   const [schools, cases, snapshots] = await Promise.all([
@@ -86,7 +85,7 @@ export async function overview(
       .where("status", "=", "open")
       .groupBy("school_id")
       .execute(),
-    freshSnapshots(db, schoolIds, today, at, OVERVIEW_MAX_AGE_MINUTES),
+    storedSnapshots(db, schoolIds, today),
   ]);
   const openCases = new Map(cases.map((c) => [c.school_id, Number(c.open)]));
   const bySchool = new Map(snapshots.map((s) => [s.schoolId, s]));
@@ -102,6 +101,8 @@ export async function overview(
       statistics: snapshot.overall,
       openCases: openCases.get(s.id) ?? 0,
       computedAt: snapshot.computedAt,
+      freshness: snapshot.freshness,
+      staleSince: snapshot.staleSince,
     };
   });
   rows.sort((a, b) => a.name.localeCompare(b.name));
@@ -118,11 +119,10 @@ export async function conversationList(
   db: Kysely<DB>,
   schoolIds: number[],
   today: IsoDate,
-  at: Date,
   atRiskBelow: number,
   audit: AccessRecorder,
 ) {
-  const snapshots = await freshSnapshots(db, schoolIds, today, at, OVERVIEW_MAX_AGE_MINUTES);
+  const snapshots = await storedSnapshots(db, schoolIds, today);
   const names = new Map(
     (schoolIds.length === 0
       ? []
@@ -155,6 +155,8 @@ export async function conversationList(
       schoolId: s.schoolId,
       school: names.get(s.schoolId) ?? "",
       computedAt: s.computedAt,
+      freshness: s.freshness,
+      staleSince: s.staleSince,
       counts: {
         severelyAbsent: pupils.filter((p) => p.concern === "severely_absent").length,
         persistentlyAbsent: pupils.filter((p) => p.concern === "persistently_absent").length,

@@ -1,8 +1,16 @@
 import { z } from "zod";
 import type { SchoolAccess } from "../../app/access/access.ts";
+import { mayReadSafeguarding } from "../../app/access/safeguarding.ts";
 import { visiblePupil } from "../../app/access/visible-pupil.ts";
 import { resolveRange } from "../../app/attendance-statistics.ts";
-import { pupilCalendar, schoolDashboard, withoutAbsenceMeasures } from "../../app/dashboard.ts";
+import {
+  pupilCalendar,
+  SENSITIVE_COHORTS,
+  schoolDashboard,
+  withoutAbsenceMeasures,
+  withoutGroupMeasures,
+} from "../../app/dashboard.ts";
+import { lastYearAtSameDate } from "../../app/dashboard-comparison.ts";
 import { schoolPunctuality } from "../../app/punctuality.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
@@ -23,7 +31,7 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
     const request = rangeRequestOf(query);
     const range = resolveRange(calendar, request, today());
     const kind = request.kind === "period" ? request.period : request.kind;
-    return { range, measures: absenceMeasuresOver(calendar, kind, range, today()) };
+    return { calendar, range, measures: absenceMeasuresOver(calendar, kind, range, today()) };
   };
 
   app.get(
@@ -39,16 +47,44 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
       const { range, measures } = await dashboardPeriod(access, request.query);
-      const [dashboard, stored] = await Promise.all([
+      const [counted, stored] = await Promise.all([
         schoolDashboard(db, access.schoolId, range),
         currentPolicy(db, access.schoolId),
       ]);
+      // Who is in the social-worker, looked-after and medical cohorts is a safeguarding detail.
+      const named = (cohort: string) =>
+        mayReadSafeguarding(access) || !SENSITIVE_COHORTS.has(cohort);
+      const dashboard = {
+        ...counted,
+        pupils: counted.pupils.map((p) => ({ ...p, cohorts: p.cohorts.filter(named) })),
+        listedCohorts: counted.cohorts.map((c) => c.cohort).filter(named),
+      };
       return {
         ...(measures.counted ? dashboard : withoutAbsenceMeasures(dashboard)),
         absenceMeasures: measures,
         target: stored?.policy.target ?? null,
         bands: stored?.policy.bands ?? [],
       };
+    },
+  );
+
+  app.get(
+    "/:schoolId/dashboard/last-year",
+    {
+      schema: {
+        tags: ["statistics"],
+        summary:
+          "The same period at the same date last year: the same dates a year earlier, counted exactly",
+        params: schoolParams,
+        querystring: rangeQuery,
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const { calendar, range, measures } = await dashboardPeriod(access, request.query);
+      const lastYear = await lastYearAtSameDate(db, access.schoolId, calendar, range);
+      if (!lastYear.overall || measures.counted) return lastYear;
+      return { ...lastYear, overall: withoutGroupMeasures(lastYear.overall) };
     },
   );
 

@@ -36,7 +36,7 @@ export async function oversightRoutes(app: RouteApp): Promise<void> {
     },
     async (request) => {
       const schoolIds = await schoolsInScope(db, request.requireActor(), request.query);
-      return overview(db, schoolIds, today(), app.clock());
+      return overview(db, schoolIds, today());
     },
   );
 
@@ -61,7 +61,6 @@ export async function oversightRoutes(app: RouteApp): Promise<void> {
           db,
           schoolIds,
           today(),
-          app.clock(),
           atRiskBelow,
           accessRecordOf(request),
         ),

@@ -8,6 +8,7 @@ import { ErrorNotice, Loading } from "../ui/Notice.tsx";
 import { type Column, Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { BenchmarkComparison } from "./Benchmarks.tsx";
+import { type Drill, DrillDown, type DrillPupil, LastYearNote } from "./DashboardDrill.tsx";
 import { PunctualitySection } from "./Punctuality.tsx";
 
 interface Ratio {
@@ -27,17 +28,7 @@ interface Group {
   persistentAbsenceRate: Ratio | null;
 }
 
-interface PupilRow {
-  pupilId: number;
-  name: string;
-  group: string | null;
-  yearGroup: string | null;
-  attendance: string;
-  absence: number;
-  unauthorised: number;
-  persistentlyAbsent: boolean | null;
-  severelyAbsent: boolean | null;
-}
+type PupilRow = DrillPupil;
 
 interface DashboardData {
   range: { from: string; to: string };
@@ -49,7 +40,14 @@ interface DashboardData {
   weekdays: { weekday: string; percent: number | null }[];
   weeks: { weekStart: string; percent: number | null }[];
   pupils: PupilRow[];
+  /** The cohorts whose pupils this account may see named. */
+  listedCohorts: string[];
   absenceMeasures: { counted: boolean; sessions: number; label: string };
+}
+
+interface LastYear {
+  range: { from: string; to: string };
+  overall: Group | null;
 }
 
 /** Columns of persistent and severe absence, left out when the period cannot count them. */
@@ -59,8 +57,20 @@ const pct = (r: Ratio | null) =>
   r?.denominator ? Math.round((r.numerator * 1000) / r.denominator) / 10 : null;
 const show = (r: Ratio | null) => (r?.denominator ? `${formatPercent(r)}%` : "–");
 
-const groupColumns: Column<{ label: string; statistics: Group }>[] = [
-  { key: "label", label: "Group", value: (g) => g.label },
+/** A group's columns; its name opens the list of the pupils behind its figures. */
+const groupColumns = (
+  drill: (label: string) => void,
+): Column<{ label: string; statistics: Group }>[] => [
+  {
+    key: "label",
+    label: "Group",
+    value: (g) => g.label,
+    render: (g) => (
+      <button type="button" className="link" onClick={() => drill(g.label)}>
+        {g.label}
+      </button>
+    ),
+  },
   { key: "pupils", label: "Pupils", value: (g) => g.statistics.enrolments, numeric: true },
   {
     key: "attendance",
@@ -143,6 +153,18 @@ export function Dashboard() {
   const { data, error } = useApi<DashboardData>(
     schoolId ? `/api/schools/${schoolId}/dashboard?${rangeQuery(period)}` : null,
   );
+  const lastYear = useApi<LastYear>(
+    schoolId ? `/api/schools/${schoolId}/dashboard/last-year?${rangeQuery(period)}` : null,
+  ).data;
+  const [drill, setDrill] = useState<Drill | null>(null);
+  const pupils = data?.pupils ?? [];
+  const drillInto = (title: string, keep: (p: PupilRow) => boolean) =>
+    setDrill({ title: `${title}, ${PERIOD_NAMES[period] ?? ""}`, pupils: pupils.filter(keep) });
+  const drillButton = (title: string, keep: (p: PupilRow) => boolean) => (
+    <button type="button" className="link" onClick={() => drillInto(title, keep)}>
+      Pupils behind {title}
+    </button>
+  );
   const counted = data?.absenceMeasures.counted ?? false;
   const periodName = PERIOD_NAMES[period] ?? "";
   const columnsFor = <T,>(columns: Column<T>[]) =>
@@ -152,7 +174,13 @@ export function Dashboard() {
       <h1>Attendance dashboard</h1>
       <label className="inline">
         Period
-        <select value={period} onChange={(e) => setPeriod(e.target.value)}>
+        <select
+          value={period}
+          onChange={(e) => {
+            setPeriod(e.target.value);
+            setDrill(null);
+          }}
+        >
           <option value="today">Today</option>
           <option value="week">This week</option>
           <option value="year_to_date">This year to date</option>
@@ -169,10 +197,24 @@ export function Dashboard() {
             <div className="tile">
               <span className="figure">{show(data.overall.attendanceRate)}</span>
               <span>attendance{data.target ? ` (target ${data.target}%)` : ""}</span>
+              {lastYear ? (
+                <LastYearNote
+                  now={data.overall.attendanceRate}
+                  then={lastYear.overall?.attendanceRate ?? null}
+                />
+              ) : null}
+              {drillButton("attendance", () => true)}
             </div>
             <div className="tile">
               <span className="figure">{show(data.overall.unauthorisedAbsenceRate)}</span>
               <span>unauthorised absence</span>
+              {lastYear ? (
+                <LastYearNote
+                  now={data.overall.unauthorisedAbsenceRate}
+                  then={lastYear.overall?.unauthorisedAbsenceRate ?? null}
+                />
+              ) : null}
+              {drillButton("unauthorised absence", (p) => p.unauthorised > 0)}
             </div>
             {counted && (
               <>
@@ -182,15 +224,31 @@ export function Dashboard() {
                     persistently absent ({data.overall.persistentAbsentees} of{" "}
                     {data.overall.enrolments}), {periodName}
                   </span>
+                  {lastYear?.overall?.persistentAbsenceRate ? (
+                    <LastYearNote
+                      now={data.overall.persistentAbsenceRate}
+                      then={lastYear.overall.persistentAbsenceRate}
+                    />
+                  ) : null}
+                  {drillButton("persistent absence", (p) => p.persistentlyAbsent === true)}
                 </div>
                 <div className="tile">
                   <span className="figure">{data.overall.severeAbsentees}</span>
                   <span>severely absent, {periodName}</span>
+                  {drillButton("severe absence", (p) => p.severelyAbsent === true)}
                 </div>
               </>
             )}
           </div>
-          <p className="muted">{data.absenceMeasures.label}</p>
+          <p className="muted">
+            {data.absenceMeasures.label}
+            {lastYear
+              ? ` Last year at this date: ${lastYear.range.from} to ${lastYear.range.to}.`
+              : ""}
+          </p>
+          {drill ? (
+            <DrillDown key={drill.title} drill={drill} onClose={() => setDrill(null)} />
+          ) : null}
           <div className="charts">
             <div>
               <h2>Week by week</h2>
@@ -243,20 +301,44 @@ export function Dashboard() {
             caption="By year group"
             rowKey={(g) => g.label}
             rows={data.byYearGroup}
-            columns={columnsFor(groupColumns)}
+            columns={columnsFor(
+              groupColumns((label) =>
+                drillInto(label, (p) => (p.yearGroup ?? "No year group") === label),
+              ),
+            )}
           />
           <Table
             caption="By registration group"
             rowKey={(g) => g.label}
             rows={data.byRegistrationGroup}
-            columns={columnsFor(groupColumns)}
+            columns={columnsFor(
+              groupColumns((label) =>
+                drillInto(label, (p) => (p.group ?? "No registration group") === label),
+              ),
+            )}
           />
           <Table
             caption="Cohorts, against everyone else"
             rowKey={(c) => c.cohort}
             rows={data.cohorts}
             columns={columnsFor<DashboardData["cohorts"][number]>([
-              { key: "cohort", label: "Cohort", value: (c) => c.cohort },
+              {
+                key: "cohort",
+                label: "Cohort",
+                value: (c) => c.cohort,
+                render: (c) =>
+                  data.listedCohorts.includes(c.cohort) ? (
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => drillInto(c.cohort, (p) => p.cohorts.includes(c.cohort))}
+                    >
+                      {c.cohort}
+                    </button>
+                  ) : (
+                    c.cohort
+                  ),
+              },
               { key: "n", label: "Pupils", value: (c) => c.statistics.enrolments, numeric: true },
               {
                 key: "att",

@@ -98,7 +98,8 @@ export function Login() {
                   >
                     Use {a.email}
                   </button>{" "}
-                  ({a.label}, {a.name})
+                  ({a.label}
+                  {a.school ? `, ${a.school}` : ""}, {a.name})
                 </li>
               ))}
             </ul>

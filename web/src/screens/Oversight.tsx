@@ -29,11 +29,27 @@ interface SchoolRow {
   statistics: Group;
   openCases: number;
   computedAt: string;
+  freshness: "current" | "stale" | "not_counted";
+  staleSince: string | null;
+}
+
+const clock = (at: string) =>
+  new Date(at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+
+/** What a school's figures are: counted at a time, waiting to be recounted, or not counted yet. */
+function freshnessOf(s: Pick<SchoolRow, "freshness" | "computedAt" | "staleSince">): string {
+  if (s.freshness === "not_counted") return "Not counted yet";
+  if (s.freshness === "stale")
+    return `Recounting: marks saved since ${clock(s.staleSince ?? s.computedAt)}`;
+  return `Counted at ${clock(s.computedAt)}`;
 }
 
 interface ConversationSchool {
   schoolId: number;
   school: string;
+  computedAt: string;
+  freshness: SchoolRow["freshness"];
+  staleSince: string | null;
   counts: { severelyAbsent: number; persistentlyAbsent: number; atRisk: number };
   pupils: {
     pupilId: number;
@@ -178,10 +194,12 @@ function Schools() {
             numeric: true,
           },
           { key: "cases", label: "Open cases", value: (s) => s.openCases, numeric: true },
+          { key: "figures", label: "Figures", value: (s) => freshnessOf(s) },
         ]}
       />
       <p className="muted">
-        Figures are at most a quarter of an hour old; each school's dashboard is live.
+        Each school is recounted within a minute or two of a register being saved; until then its
+        row says so. Each school's dashboard is live.
       </p>
     </>
   );
@@ -214,6 +232,7 @@ function ConversationList() {
               {s.school}: {s.counts.severelyAbsent} severely absent, {s.counts.persistentlyAbsent}{" "}
               persistently absent, {s.counts.atRisk} at risk
             </h3>
+            <p className="muted">{freshnessOf(s)}</p>
             <Table
               caption={`Pupils to discuss at ${s.school}`}
               rowKey={(p) => p.pupilId}

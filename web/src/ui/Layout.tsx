@@ -16,6 +16,9 @@ function navFor(can: (permission: Permission) => boolean, oversees: boolean) {
   if (!can("school.view") && !oversees) return [{ to: "/parent", label: "My children" }];
   if (oversees) items.push({ to: "/oversight", label: "Schools" });
   if (can("office.view")) items.push({ to: "/today", label: "Today" });
+  // A form tutor's own page; the office's is Today.
+  if (can("registers.take_own") && !can("office.view"))
+    items.push({ to: "/my-form", label: "My form" });
   if (can("registers.take_own") || can("registers.view_all"))
     items.push({ to: "/registers", label: "Registers" }, { to: "/lessons", label: "Lessons" });
   if (can("office.view"))

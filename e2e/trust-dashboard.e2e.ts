@@ -1,0 +1,139 @@
+import { expect, test } from "vitest";
+import { refreshQueuedSnapshots } from "../src/app/oversight/snapshots.ts";
+import { londonInstant } from "../src/domain/dates.ts";
+import {
+  DEMO_TODAY,
+  demoSchoolForThisFile,
+  expectAccessible,
+  pageProblems,
+  screenshot,
+  signIn,
+} from "./support/harness.ts";
+
+const e2e = demoSchoolForThisFile({ trust: true });
+const PHONE = { width: 390, height: 844 };
+const TOUCH = { hasTouch: true, isMobile: true };
+
+test("the sign-in page lists the trust's schools' heads and the trust and LA officers", async () => {
+  const context = await e2e.school.browser.newContext({ baseURL: e2e.school.url });
+  const page = await context.newPage();
+  await page.goto("/login");
+  const panel = page.getByRole("region", { name: "Demo accounts" });
+  await panel.getByText("head@riverside-primary.example").waitFor();
+  const text = await panel.textContent();
+  for (const expected of [
+    "Riverside Primary School",
+    "Brook House School",
+    "trust@riverside.example",
+    "la@leeds.example",
+  ])
+    expect(text).toContain(expected);
+  await context.close();
+});
+
+test("the trust officer sees three schools side by side, the conversation list and the pupil who moved", async () => {
+  // The scheduler's recount, as under `npm start`: the overview itself never counts a school.
+  await refreshQueuedSnapshots(
+    e2e.school.database.db,
+    DEMO_TODAY,
+    londonInstant(DEMO_TODAY, "08:55"),
+  );
+  for (const [viewport, device, name] of [
+    [undefined, {}, "desktop"],
+    [PHONE, TOUCH, "phone"],
+  ] as const) {
+    const { page, context } = await signIn(e2e.school, "trust@riverside.example", viewport, device);
+    await page.waitForURL((u) => u.pathname === "/oversight");
+    const table = page.getByRole("table", { name: "Schools, year to date" });
+    await table.getByRole("button", { name: "Brook House School" }).waitFor();
+    const rows = await table.locator("tbody tr").allTextContents();
+    expect(rows).toHaveLength(3);
+    expect(rows.join(" ")).toMatch(/Riverside Primary School.*primary/);
+    expect(rows.every((r) => /Counted at/.test(r))).toBe(true);
+    await page.waitForLoadState("networkidle");
+    await expectAccessible(page, `/oversight (${name})`);
+    await screenshot(page, `trust-schools-${name}`);
+
+    await page.getByRole("button", { name: "Conversation list" }).click();
+    await page.getByRole("heading", { level: 3, name: /^Northfield Academy:/ }).waitFor();
+    expect(await page.getByRole("heading", { level: 3 }).count()).toBe(3);
+    await expectAccessible(page, `/oversight conversation list (${name})`);
+    await screenshot(page, `trust-conversation-${name}`);
+
+    await page.getByRole("button", { name: "Find a pupil" }).click();
+    await page.getByLabel("UPN").fill(e2e.school.trust?.mover?.upn ?? "");
+    await page.getByRole("button", { name: "Find", exact: true }).click();
+    await page.getByText(/2 enrolment\(s\)/).waitFor();
+    const enrolments = await page.locator("ol > li").allTextContents();
+    expect(enrolments.join(" ")).toMatch(/Northfield Academy.*Brook House School/);
+    await expectAccessible(page, `/oversight find a pupil (${name})`);
+    await screenshot(page, `trust-pupil-across-schools-${name}`);
+    expect(pageProblems(page)).toEqual([]);
+    await context.close();
+  }
+});
+
+test("the head drills down from a dashboard figure to the pupils behind it", async () => {
+  for (const [viewport, device, name] of [
+    [undefined, {}, "desktop"],
+    [PHONE, TOUCH, "phone"],
+  ] as const) {
+    const { page, context } = await signIn(e2e.school, "head@northfield.example", viewport, device);
+    await page.goto("/dashboard");
+    await page.getByRole("heading", { level: 1, name: /dashboard/i }).waitFor();
+    await page
+      .getByText(/last year at this date/)
+      .first()
+      .waitFor();
+    await page.getByRole("button", { name: "Pupils behind attendance" }).click();
+    const drill = page.getByRole("region", { name: /^Pupils behind: attendance/ });
+    await drill.waitFor();
+    const everyone = await drill.getByRole("link").count();
+    expect(everyone).toBeGreaterThan(50);
+    // A year group's pupils: the list's sums are that row's figures.
+    await page
+      .getByRole("table", { name: "By year group" })
+      .getByRole("button", { name: "Year 9" })
+      .click();
+    const year9 = page.getByRole("region", { name: /^Pupils behind: Year 9/ });
+    await year9.waitFor();
+    const listed = await year9.getByRole("link").count();
+    expect(listed).toBeGreaterThan(0);
+    expect(listed).toBeLessThan(everyone);
+    await page.waitForLoadState("networkidle");
+    await expectAccessible(page, `/dashboard drill-down (${name})`);
+    await screenshot(page, `dashboard-drill-down-${name}`);
+    await year9.getByRole("link").first().click();
+    await page.waitForURL((u) => /^\/pupils\/\d+$/.test(u.pathname));
+    expect(pageProblems(page)).toEqual([]);
+    await context.close();
+  }
+});
+
+test("a form tutor lands on their own form: registers, absences, the year and whom to chase", async () => {
+  for (const [viewport, device, name] of [
+    [undefined, {}, "desktop"],
+    [PHONE, TOUCH, "phone"],
+  ] as const) {
+    const { page, context } = await signIn(
+      e2e.school,
+      "tutor.9c@northfield.example",
+      viewport,
+      device,
+    );
+    await page.waitForURL((u) => u.pathname === "/my-form");
+    await page.getByRole("heading", { level: 1, name: "My form" }).waitFor();
+    await page.getByRole("heading", { level: 2, name: /^9C, / }).waitFor();
+    await page.getByRole("link", { name: "AM register" }).waitFor();
+    await page.getByRole("table", { name: /^To chase/ }).waitFor();
+    await page.getByRole("table", { name: /^Persistently absent in 9C/ }).waitFor();
+    expect(await page.getByText("attendance this year to date").count()).toBe(1);
+    await page.waitForLoadState("networkidle");
+    await expectAccessible(page, `/my-form (${name})`);
+    await screenshot(page, `my-form-${name}`);
+    await page.getByRole("link", { name: "AM register" }).click();
+    await page.waitForURL((u) => u.pathname.startsWith("/registers/"));
+    expect(pageProblems(page)).toEqual([]);
+    await context.close();
+  }
+});

@@ -1,0 +1,37 @@
+import type { Kysely } from "kysely";
+import type { DB } from "../db/schema.ts";
+import type { DateRange, SchoolCalendar } from "../domain/calendar.ts";
+import { isRollbookError } from "../domain/errors.ts";
+import { sameWindowLastYear } from "../domain/last-year.ts";
+import type { GroupStatistics } from "../domain/statistics.ts";
+import { withinSchoolYears } from "./attendance-statistics.ts";
+import { schoolDashboard } from "./dashboard.ts";
+
+export interface LastYear {
+  /** The same dates a year earlier. */
+  range: DateRange;
+  /** Exact counts over that window; null when the school has no registers for last year. */
+  overall: GroupStatistics | null;
+}
+
+/**
+ * The school's figures at the same date last year (src/domain/last-year.ts), counted exactly as
+ * this year's are, so the dashboard sets like against like.
+ */
+export async function lastYearAtSameDate(
+  db: Kysely<DB>,
+  schoolId: number,
+  calendar: SchoolCalendar,
+  range: DateRange,
+): Promise<LastYear> {
+  const window = sameWindowLastYear(range);
+  let within: DateRange;
+  try {
+    within = withinSchoolYears(calendar, window);
+  } catch (error) {
+    if (isRollbookError(error)) return { range: window, overall: null };
+    throw error;
+  }
+  const { overall } = await schoolDashboard(db, schoolId, within);
+  return { range: within, overall: overall.possible > 0 ? overall : null };
+}
