@@ -246,11 +246,25 @@ async function letterPdf(
     .where("school_id", "=", schoolId)
     .where("id", "=", letterId)
     .executeTakeFirstOrThrow();
+  // Enclosures (the registration certificate, the contract) are pages of the letter's PDF, and
+  // attached on their own too, for a family to print or sign just that.
+  const enclosures = await db
+    .selectFrom("letter_enclosures")
+    .select(["title", "pdf"])
+    .where("school_id", "=", schoolId)
+    .where("letter_record_id", "=", letterId)
+    .orderBy("position")
+    .execute();
   return [
     {
       filename: `${letter.letter_id}-${letter.issued_on}.pdf`.replace(/[^\w.-]/g, "-"),
       content: Buffer.from(letter.pdf),
       contentType: "application/pdf",
     },
+    ...enclosures.map((e) => ({
+      filename: `${e.title}.pdf`.replace(/[^\w.-]+/g, "-"),
+      content: Buffer.from(e.pdf),
+      contentType: "application/pdf",
+    })),
   ];
 }
