@@ -4,6 +4,7 @@ import type { DB } from "../../db/schema.ts";
 import { dayLabel, type IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { type LetterBlock, mergeLetter } from "../../domain/letters/merge.ts";
+import { DEFAULT_LETTERS } from "../../domain/letters/templates.ts";
 import { formatPercent } from "../../domain/statistics.ts";
 import type { UseCaseContext } from "../context.ts";
 import { letterInput } from "../letters/letter-data.ts";
@@ -109,6 +110,14 @@ export async function contractPages(
 /** The letter the LA process calls its contract template; only a school following it uses it. */
 const LETTER_3 = "la_3_contract";
 
+/** A policy that sends the LA contract process's letters follows its paperwork too. */
+function followsLaContractProcess(policy: object): boolean {
+  const text = JSON.stringify(policy);
+  return [...DEFAULT_LETTERS.values()].some(
+    (l) => l.family === "la_contract" && text.includes(`"${l.id}"`),
+  );
+}
+
 /**
  * LA letter 3 merged for the pupil's first contact with parental responsibility, cut at its
  * closing ("Yours sincerely") so the contract's terms come before the signature. Null when the
@@ -122,7 +131,7 @@ async function letterThreeAround(
   today: IsoDate,
 ): Promise<{ before: LetterBlock[]; after: LetterBlock[] } | null> {
   const stored = await currentPolicy(db, schoolId);
-  if (!stored || !JSON.stringify(stored.policy).includes(`"${LETTER_3}"`)) return null;
+  if (!stored || !followsLaContractProcess(stored.policy)) return null;
   const template = await letterTemplate(db, schoolId, LETTER_3);
   const contact = await db
     .selectFrom("contacts")

@@ -178,6 +178,14 @@ const LOOPS = new Set([
 export function docxTemplateProblems(template: Uint8Array): string[] {
   let doc: Docxtemplater;
   try {
+    if (!new PizZip(template).file("word/document.xml"))
+      return [
+        "not a Word document (.docx): it has no word/document.xml; save it from Word as .docx",
+      ];
+  } catch {
+    return ["not a Word document (.docx): save it from Word (or LibreOffice) as .docx"];
+  }
+  try {
     doc = new Docxtemplater(new PizZip(template), { paragraphLoop: true, linebreaks: true });
   } catch (error) {
     const errors = (
@@ -202,6 +210,7 @@ export function assertDocxTemplate(template: Uint8Array): void {
     throw new RollbookError(
       "invalid_input",
       `The Word template cannot be used: ${problems.join("; ")}`,
+      { problems },
     );
 }
 
