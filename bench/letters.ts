@@ -100,7 +100,8 @@ try {
       `Emails queued: ${queued} in ${(emailMs / 1000).toFixed(2)} s: ${(queued / (emailMs / 1000)).toFixed(1)} emails/s`,
       `Goal: ${GOAL_PER_SECOND} letters/s (1,000 letters in under 10 s)`,
       `Verdict: ${perSecond >= GOAL_PER_SECOND ? "PASS" : "MISS"} (on a loaded machine, figures vary)`,
-    ].join("\n") + "\n",
+      "",
+    ].join("\n"),
   );
 } finally {
   await database.close();

@@ -102,6 +102,7 @@ test("the head uploads the school's Word template and logo, and the office's let
     .getByRole("status")
     .filter({ hasText: /letter\(s\) queued by email/ })
     .waitFor();
-  expect(pageProblems(page)).toEqual([]);
+  // The two refused uploads answer 400, as they should; nothing else may fail.
+  expect(pageProblems(page).filter((p) => !p.includes("400 (Bad Request)"))).toEqual([]);
   await context.close();
 }, 120_000);

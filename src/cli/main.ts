@@ -5,6 +5,7 @@ import { isRollbookError } from "../domain/errors.ts";
 import { registerAdmin } from "./admin.ts";
 import { registerBackup } from "./backup.ts";
 import { registerBenchmarks } from "./benchmarks.ts";
+import { registerBounces } from "./bounces.ts";
 import { registerCtf } from "./ctf.ts";
 import { registerDemo } from "./demo.ts";
 import { registerImport } from "./import.ts";
@@ -38,6 +39,7 @@ registerBackup(program);
 registerBenchmarks(program);
 registerAdmin(program);
 registerLetters(program);
+registerBounces(program);
 
 /** Errors a user can act on are printed plainly; anything else without a stack unless asked for. */
 function report(error: unknown): number {

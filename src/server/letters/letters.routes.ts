@@ -44,8 +44,14 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
       const access = await request.schoolAccess(request.params.schoolId);
       access.require("letters.send");
       const templates = await allLetterTemplates(db, access.schoolId);
+      const school = await db
+        .selectFrom("schools")
+        .select((eb) => eb("logo_png", "is not", null).as("hasLogo"))
+        .where("id", "=", access.schoolId)
+        .executeTakeFirstOrThrow();
       return {
         mergeFields: MERGE_FIELDS,
+        letterhead: { hasLogo: Boolean(school.hasLogo) },
         templates: templates.map(({ docx, ...t }) => ({ ...t, hasWordTemplate: docx !== null })),
       };
     },

@@ -17,12 +17,12 @@ function base64Of(file: File): Promise<string> {
 }
 
 /** The logo printed at the top of every letter, PDF and Word alike. */
-export function LetterheadLogo({ base }: { base: string }) {
+export function LetterheadLogo({ base, hasLogo: had }: { base: string; hasLogo: boolean }) {
   const [error, setError] = useState<Error | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   // Bumped after each change so the preview is fetched again.
   const [shown, setShown] = useState(0);
-  const [hasLogo, setHasLogo] = useState(true);
+  const [hasLogo, setHasLogo] = useState(had);
   const save = async (imageBase64: string | null) => {
     setError(null);
     setMessage(null);

@@ -28,9 +28,11 @@ const FAMILIES: Record<string, string> = {
 export function Letters() {
   const { schoolId } = useSession();
   const base = `/api/schools/${schoolId}`;
-  const templates = useApi<{ templates: Template[]; mergeFields: Record<string, string> }>(
-    schoolId ? `${base}/letter-templates` : null,
-  );
+  const templates = useApi<{
+    templates: Template[];
+    mergeFields: Record<string, string>;
+    letterhead: { hasLogo: boolean };
+  }>(schoolId ? `${base}/letter-templates` : null);
   const batches = useApi<{
     batches: { batch_id: string; letter_id: string; letters: number; issued_at: string }[];
   }>(schoolId ? `${base}/letter-batches` : null);
@@ -201,7 +203,7 @@ export function Letters() {
         letters={templates.data?.templates ?? []}
         onWritten={() => batches.reload()}
       />
-      <LetterheadLogo base={base} />
+      <LetterheadLogo base={base} hasLogo={templates.data.letterhead.hasLogo} />
       <h2>Batches</h2>
       <button
         type="button"
