@@ -381,6 +381,9 @@ test("the office writes the half-termly colour-coded letters to every family by 
   ).resolves.toBe("Half-termly attendance letter: red");
   await expectAccessible(page, "letters by band");
   await byBand.getByRole("button", { name: "Write to every family" }).click();
+  // A background job: its bar counts the pupils written to, then says how many of how many.
+  await byBand.getByRole("progressbar").waitFor();
+  await byBand.getByText(/^Written for \d+ of \d+ pupils/).waitFor({ timeout: 60_000 });
   const done = byBand.getByRole("status").filter({ hasText: "The batches are below" });
   await done.waitFor({ timeout: 60_000 });
   await expect(done.textContent()).resolves.toMatch(

@@ -5,10 +5,12 @@ import { isRollbookError } from "../domain/errors.ts";
 import { registerAdmin } from "./admin.ts";
 import { registerBackup } from "./backup.ts";
 import { registerBenchmarks } from "./benchmarks.ts";
+import { registerBounces } from "./bounces.ts";
 import { registerCtf } from "./ctf.ts";
 import { registerDemo } from "./demo.ts";
 import { registerImport } from "./import.ts";
 import { registerInit } from "./init.ts";
+import { registerLetters } from "./letters.ts";
 import { registerPolicy } from "./policy.ts";
 import { registerStart } from "./start.ts";
 import { registerStats } from "./stats.ts";
@@ -36,6 +38,8 @@ registerStart(program);
 registerBackup(program);
 registerBenchmarks(program);
 registerAdmin(program);
+registerLetters(program);
+registerBounces(program);
 
 /** Errors a user can act on are printed plainly; anything else without a stack unless asked for. */
 function report(error: unknown): number {

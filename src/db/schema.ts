@@ -37,6 +37,8 @@ export interface DB {
   contact_log: ContactLogTable;
   letter_templates: LetterTemplateTable;
   letters: LetterTable;
+  letter_enclosures: LetterEnclosureTable;
+  letter_jobs: LetterJobTable;
   outbox: OutboxTable;
   absence_reports: AbsenceReportTable;
   leave_requests: LeaveRequestTable;
@@ -200,6 +202,34 @@ export interface LetterTable {
   issued_on: string;
   issued_by: string;
   issued_at: CreatedAt;
+}
+
+export interface LetterEnclosureTable {
+  school_id: number;
+  letter_record_id: number;
+  position: number;
+  kind: "registration_certificate" | "contract";
+  title: string;
+  pdf: Uint8Array;
+}
+
+export type LetterJobStatus = "queued" | "running" | "done" | "failed";
+
+/** A batch of letters written in the background: its progress and, once finished, its result. */
+export interface LetterJobTable {
+  school_id: number;
+  id: Generated<number>;
+  kind: string;
+  request: Json;
+  status: ColumnType<LetterJobStatus, LetterJobStatus | undefined, LetterJobStatus>;
+  total: ColumnType<number, number | undefined, number>;
+  done: ColumnType<number, number | undefined, number>;
+  failed: ColumnType<number, number | undefined, number>;
+  result: ColumnType<unknown, string | null | undefined, string | null>;
+  error: string | null;
+  started_by: string;
+  created_at: CreatedAt;
+  finished_at: Date | null;
 }
 
 /** "log": no provider: messages are recorded as not sent. */

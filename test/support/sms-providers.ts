@@ -27,6 +27,8 @@ export interface FakeProvider {
   seen: SeenRequest[];
   /** Answers for the next requests, in order; after them every request succeeds. */
   script(...answers: Answer[]): void;
+  /** Seconds a 429 or 503 answer asks the caller to wait (its Retry-After header); null for none. */
+  retryAfter: number | null;
   close(): Promise<void>;
 }
 
@@ -65,9 +67,17 @@ const TWILIO_ERRORS: Record<number, { code: number; message: string }> = {
 };
 
 export async function fakeProvider(kind: "notify" | "twilio"): Promise<FakeProvider> {
+  // Filled in once listening; the handler reads retryAfter from it as the test sets it.
+  const provider = { retryAfter: null } as FakeProvider;
   const seen: SeenRequest[] = [];
   const answers: Answer[] = [];
   const hanging: Array<() => void> = [];
+  const headersFor = (status: number): Record<string, string> => ({
+    "content-type": "application/json",
+    ...((status === 429 || status === 503) && provider.retryAfter !== null
+      ? { "retry-after": String(provider.retryAfter) }
+      : {}),
+  });
   const server: Server = createServer(async (request, response) => {
     const text = await bodyOf(request);
     const answer = answers.shift() ?? (kind === "notify" ? 201 : 201);
@@ -81,7 +91,7 @@ export async function fakeProvider(kind: "notify" | "twilio"): Promise<FakeProvi
         return;
       }
       const status = !authorised ? 403 : answer;
-      response.writeHead(status, { "content-type": "application/json" });
+      response.writeHead(status, headersFor(status));
       if (status === 201) {
         const personalisation = body.personalisation as { message: string };
         response.end(
@@ -114,7 +124,7 @@ export async function fakeProvider(kind: "notify" | "twilio"): Promise<FakeProvi
       return;
     }
     const status = !authorised ? 401 : answer;
-    response.writeHead(status, { "content-type": "application/json" });
+    response.writeHead(status, headersFor(status));
     if (status === 201)
       response.end(
         JSON.stringify({
@@ -143,15 +153,16 @@ export async function fakeProvider(kind: "notify" | "twilio"): Promise<FakeProvi
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  Object.assign(provider, {
     url: `http://127.0.0.1:${port}`,
     seen,
-    script: (...next) => answers.push(...next),
+    script: (...next: Answer[]) => answers.push(...next),
     close: () =>
       new Promise<void>((resolve) => {
         for (const end of hanging) end();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
-  };
+  });
+  return provider;
 }

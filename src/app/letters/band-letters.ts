@@ -7,13 +7,19 @@ import { pupilStatistics } from "../../domain/statistics.ts";
 import { talliesOver } from "../attendance-statistics.ts";
 import type { UseCaseContext } from "../context.ts";
 import { momentOf } from "../registers/register.ts";
-import { type IssuedLetters, issueBatches } from "./issue-letters.ts";
+import { type IssuedLetters, issueBatches, type LetterProgress } from "./issue-letters.ts";
 import { letterTemplate } from "./letter-templates.ts";
 
 export interface BandLetters {
   /** For each band written to: how many pupils are in it, and the batch of its letter. */
   bands: { bandId: string; band: string; letterId: string; pupils: number; batch: IssuedLetters }[];
   /** Pupils on roll with no attendance yet this year: no band, so no letter. */
+  withoutBand: number;
+}
+
+/** Who gets which band's letter, worked out before any is written (a job knows its total). */
+export interface BandPlan {
+  chosen: { band: { id: string; name: string }; letterId: string; pupilIds: number[] }[];
   withoutBand: number;
 }
 
@@ -25,7 +31,16 @@ export interface BandLetters {
 export async function issueLettersByBand(
   ctx: UseCaseContext,
   lettersByBand: Record<string, string>,
+  onProgress?: LetterProgress,
 ): Promise<BandLetters> {
+  return writeBandLetters(ctx, await planLettersByBand(ctx, lettersByBand), onProgress);
+}
+
+/** The pupils in each band with a letter chosen; refuses unknown bands and letters. */
+export async function planLettersByBand(
+  ctx: UseCaseContext,
+  lettersByBand: Record<string, string>,
+): Promise<BandPlan> {
   const { db, access } = ctx;
   const today = momentOf(ctx.clock()).date;
   access.require("letters.send");
@@ -65,12 +80,22 @@ export async function issueLettersByBand(
     const pupilIds = inBand.get(band.id) ?? [];
     return letterId && pupilIds.length > 0 ? [{ band, letterId, pupilIds }] : [];
   });
+  return { chosen, withoutBand };
+}
+
+/** Writes the planned bands' letters, one batch per band. */
+export async function writeBandLetters(
+  ctx: UseCaseContext,
+  { chosen, withoutBand }: BandPlan,
+  onProgress?: LetterProgress,
+): Promise<BandLetters> {
   // Every band's letters are recorded together: a failure part-way leaves none half-sent.
   const batches =
     chosen.length > 0
       ? await issueBatches(
           ctx,
           chosen.map(({ letterId, pupilIds }) => ({ letterId, pupilIds })),
+          onProgress,
         )
       : [];
   return {

@@ -12,10 +12,11 @@ import type { SchoolAccess } from "../access/access.ts";
 import { ROLE_LABELS } from "../access/permissions.ts";
 import { inTransaction, type UseCaseContext } from "../context.ts";
 import { momentOf } from "../registers/register.ts";
+import { enclosuresFor } from "./enclosures.ts";
 import { letterInput, type Occasion } from "./letter-data.ts";
 import { letterTemplate } from "./letter-templates.ts";
+import { joined, type LetterToPrint, printLetters } from "./print-letters.ts";
 import { letterDocx, zipOf } from "./render-docx.ts";
-import { lettersPdf } from "./render-pdf.ts";
 
 export interface LetterRequest {
   letterId: string;
@@ -26,12 +27,17 @@ export interface LetterRequest {
   reviewDate?: IsoDate | null;
 }
 
+/** Called after each pupil: how many have been written and how many could not be. */
+export type LetterProgress = (written: number, skipped: number) => void;
+
 export interface IssuedLetters {
   batchId: string;
   letters: { id: number; pupilId: number; addressee: string }[];
   skipped: { pupilId: number; reason: string }[];
   /** Contacts written to who have no postal address: their letter cannot go by post as it is. */
   withoutAddress: { pupilId: number; contactId: number; addressee: string }[];
+  /** What the office should know about how the batch was printed (LibreOffice missing...). */
+  notes: string[];
 }
 
 /** The sender's role as the signature names it: "Attendance officer". */
@@ -55,6 +61,7 @@ async function recipients(db: Kysely<DB>, schoolId: number, pupilId: number): Pr
 /** A letter written and rendered, waiting to be recorded with the rest of its change. */
 interface WrittenLetter {
   row: Insertable<DB["letters"]>;
+  enclosures: Omit<Insertable<DB["letter_enclosures"]>, "letter_record_id">[];
   caseId: number | null;
   summary: string;
 }
@@ -75,6 +82,7 @@ async function writeLetters(
   access: SchoolAccess,
   request: LetterRequest,
   today: IsoDate,
+  onProgress?: LetterProgress,
 ): Promise<WrittenBatch> {
   if (request.pupilIds.length === 0)
     throw new RollbookError("invalid_input", "Choose at least one pupil");
@@ -93,9 +101,19 @@ async function writeLetters(
   if (request.meetingId && !meeting)
     throw new RollbookError("not_found", `No meeting ${request.meetingId} in this school`);
   const batchId = randomUUID();
-  const issued: IssuedLetters = { batchId, letters: [], skipped: [], withoutAddress: [] };
+  const issued: IssuedLetters = {
+    batchId,
+    letters: [],
+    skipped: [],
+    withoutAddress: [],
+    notes: [],
+  };
   const letters: WrittenLetter[] = [];
+  const toPrint: LetterToPrint[] = [];
+  let pupilsDone = 0;
   for (const pupilId of request.pupilIds) {
+    onProgress?.(pupilsDone - issued.skipped.length, issued.skipped.length);
+    pupilsDone++;
     const pupil = await db
       .selectFrom("pupils")
       .select(["id", "registration_group_id"])
@@ -116,6 +134,19 @@ async function writeLetters(
       continue;
     }
     const openCase = await openCaseOf(db, access.schoolId, pupilId);
+    const enclosed = await enclosuresFor(
+      db,
+      access.schoolId,
+      template.encloses,
+      { id: pupilId, caseId: openCase?.id ?? null },
+      contacts[0] as Contact,
+      stored?.policy,
+      today,
+    );
+    if (!enclosed.ok) {
+      issued.skipped.push({ pupilId, reason: enclosed.reason });
+      continue;
+    }
     const occasion: Occasion = {
       meeting: meeting
         ? {
@@ -151,31 +182,17 @@ async function writeLetters(
         break;
       }
       const heading = letterHeading(template.letterId, template.title);
-      const [pdf, docx] = [
-        await lettersPdf(
-          [
-            {
-              schoolName: school.name,
-              schoolAddress: school.address,
-              logo: school.logo,
-              heading,
-              blocks,
-            },
-          ],
-          template.title,
-        ),
-        letterDocx(
-          {
-            schoolName: school.name,
-            schoolAddress: school.address,
-            heading,
-            data: input.data,
-            blocks,
-          },
-          template.docx,
-        ),
-      ];
+      const page = {
+        schoolName: school.name,
+        schoolAddress: school.address,
+        logo: school.logo,
+        heading,
+        blocks,
+      };
+      const docx = letterDocx({ ...page, data: input.data }, template.docx);
+      toPrint.push({ letter: page, docx, enclosures: enclosed.documents });
       letters.push({
+        enclosures: [],
         caseId: openCase?.id ?? null,
         summary: `Letter sent to ${contact.name}: ${template.title}`,
         row: {
@@ -188,7 +205,8 @@ async function writeLetters(
           addressee: contact.name,
           content: letterText(blocks),
           merge_data: JSON.stringify({ data: input.data, blocks, title: template.title }),
-          pdf,
+          // Printed below, with the rest of the batch.
+          pdf: Buffer.alloc(0),
           docx,
           batch_id: batchId,
           proposal_id: request.proposalIds?.get(pupilId) ?? null,
@@ -199,6 +217,19 @@ async function writeLetters(
       });
     }
   }
+  onProgress?.(pupilsDone - issued.skipped.length, issued.skipped.length);
+  const printed = await printLetters(toPrint, template.title, template.docx !== null, issued.notes);
+  printed.forEach((p, i) => {
+    const letter = letters[i] as WrittenLetter;
+    letter.row.pdf = p.pdf;
+    letter.enclosures = p.enclosures.map((e, position) => ({
+      school_id: access.schoolId,
+      position,
+      kind: e.kind,
+      title: e.title,
+      pdf: e.pdf,
+    }));
+  });
   return { issued, letters };
 }
 
@@ -216,6 +247,11 @@ async function recordLetters(
         .returning("id")
         .executeTakeFirstOrThrow();
       issued.letters.push({ id, pupilId: letter.row.pupil_id, addressee: letter.row.addressee });
+      if (letter.enclosures.length > 0)
+        await tx
+          .insertInto("letter_enclosures")
+          .values(letter.enclosures.map((e) => ({ ...e, letter_record_id: id })))
+          .execute();
       if (letter.caseId) {
         await addCaseEvent(tx, access.schoolId, letter.caseId, {
           on: letter.row.issued_on,
@@ -239,12 +275,25 @@ async function recordLetters(
 export async function issueBatches(
   ctx: UseCaseContext,
   requests: LetterRequest[],
+  onProgress?: LetterProgress,
 ): Promise<IssuedLetters[]> {
   const { access } = ctx;
   access.require("letters.send");
   const today = momentOf(ctx.clock()).date;
   const written: WrittenBatch[] = [];
-  for (const request of requests) written.push(await writeLetters(ctx.db, access, request, today));
+  let before = { written: 0, skipped: 0 };
+  for (const request of requests) {
+    const start = before;
+    const batch = await writeLetters(ctx.db, access, request, today, (w, s) =>
+      onProgress?.(start.written + w, start.skipped + s),
+    );
+    written.push(batch);
+    const skipped = batch.issued.skipped.length;
+    before = {
+      written: start.written + request.pupilIds.length - skipped,
+      skipped: start.skipped + skipped,
+    };
+  }
   return inTransaction(ctx, "issue letters", (tx) => recordLetters(tx, access, written));
 }
 
@@ -329,14 +378,11 @@ export async function batchFiles(
     .select([
       "l.id",
       "l.docx",
-      "l.merge_data",
+      "l.pdf",
       "l.letter_id",
       "l.addressee",
       "p.legal_surname",
       "p.legal_forename",
-      "s.name",
-      "s.address",
-      "s.logo_png",
     ])
     .where("l.school_id", "=", schoolId)
     .where("l.batch_id", "=", batchId)
@@ -355,14 +401,6 @@ export async function batchFiles(
       })),
     );
   }
-  return lettersPdf(
-    letters.map((l) => ({
-      schoolName: l.name,
-      schoolAddress: l.address,
-      logo: l.logo_png,
-      heading: letterHeading(l.letter_id, (l.merge_data as { title?: string }).title ?? ""),
-      blocks: (l.merge_data as { blocks: LetterBlock[] }).blocks,
-    })),
-    `Letters ${batchId}`,
-  );
+  // The letters exactly as issued (printed from the school's Word template, enclosures included).
+  return joined(letters.map((l) => l.pdf));
 }

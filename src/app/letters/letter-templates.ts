@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { templateProblems } from "../../domain/letters/merge.ts";
-import { DEFAULT_LETTERS } from "../../domain/letters/templates.ts";
+import { DEFAULT_LETTERS, type Enclosure } from "../../domain/letters/templates.ts";
 import { assertDocxTemplate } from "./render-docx.ts";
 
 export interface SchoolLetterTemplate {
@@ -13,6 +13,8 @@ export interface SchoolLetterTemplate {
   version: number;
   docx: Uint8Array | null;
   family: string;
+  /** What the letter sends with it, as further pages. */
+  encloses: readonly Enclosure[];
 }
 
 /** The wording a school sends for a letter: its latest saved version, or the default. */
@@ -38,6 +40,7 @@ export async function letterTemplate(
       version: saved.version,
       docx: saved.docx,
       family: fallback?.family ?? "school",
+      encloses: fallback?.encloses ?? [],
     };
   if (!fallback)
     throw new RollbookError(
@@ -51,6 +54,7 @@ export async function letterTemplate(
     version: 0,
     docx: null,
     family: fallback.family,
+    encloses: fallback.encloses ?? [],
   };
 }
 
@@ -72,7 +76,10 @@ export async function allLetterTemplates(
   return Promise.all([...ids].map((id) => letterTemplate(db, schoolId, id)));
 }
 
-/** Saves new wording (and optionally a Word template) as the letter's next version; older ones are kept. */
+/**
+ * Saves new wording (and optionally a Word template) as the letter's next version; older ones are
+ * kept. Without a Word template given, the current one carries on; null stops using one.
+ */
 export async function saveLetterTemplate(
   db: Kysely<DB>,
   schoolId: number,
@@ -102,7 +109,12 @@ export async function saveLetterTemplate(
       version,
       title: change.title,
       body: change.body,
-      docx: change.docx ? Buffer.from(change.docx) : null,
+      docx:
+        change.docx === undefined
+          ? (current?.docx ?? null)
+          : change.docx
+            ? Buffer.from(change.docx)
+            : null,
       created_by: by,
     })
     .execute();

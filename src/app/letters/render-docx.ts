@@ -1,6 +1,7 @@
 import Docxtemplater from "docxtemplater";
 import PizZip from "pizzip";
 import { RollbookError } from "../../domain/errors.ts";
+import { fitLogo, logoImage } from "../../domain/letters/logo.ts";
 import {
   type LetterBlock,
   MERGE_FIELDS,
@@ -15,6 +16,8 @@ export interface LetterDocument {
   heading?: { text: string; colour: string } | null;
   data: MergeData;
   blocks: LetterBlock[];
+  /** The letterhead logo (PNG or JPEG), drawn where the template has `{@logo}`. */
+  logo?: Uint8Array | null;
 }
 
 const CONTENT_TYPES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -35,7 +38,7 @@ const paragraph = (text: string, bold = false) =>
 /** Rollbook's own letter layout as a Word template: letterhead, then one paragraph per block line. */
 const DOCUMENT = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>
-${paragraph("{school_name}", true)}${paragraph("{school_address}")}${paragraph("")}${paragraph("{@heading}")}${paragraph("{#paragraphs}")}${paragraph("{text}")}${paragraph("{/paragraphs}")}
+${paragraph("{@logo}")}${paragraph("{school_name}", true)}${paragraph("{school_address}")}${paragraph("")}${paragraph("{@heading}")}${paragraph("{#paragraphs}")}${paragraph("{text}")}${paragraph("{/paragraphs}")}
 <w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1134" w:header="708" w:footer="708" w:gutter="0"/></w:sectPr>
 </w:body></w:document>`;
 
@@ -72,6 +75,7 @@ function templateData(letter: LetterDocument) {
     school_name: letter.schoolName,
     school_address: letter.schoolAddress,
     heading: headingXml(letter.heading),
+    logo: letter.logo ? logoXml(letter.logo) : "",
     paragraphs: lines,
     bands: bands?.kind === "bands" ? bands.rows : [],
     absences: absences?.kind === "absences" ? absences.rows : [],
@@ -89,23 +93,74 @@ function headingXml(heading: LetterDocument["heading"]): string {
   return `<w:p><w:r><w:rPr><w:b/><w:color w:val="${colour}"/><w:sz w:val="26"/></w:rPr><w:t xml:space="preserve">${escapeXml(heading.text)}</w:t></w:r></w:p>`;
 }
 
-function render(template: Buffer | Uint8Array, data: object): Buffer {
+const LOGO_ID = "rIdRollbookLogo";
+const EMU_PER_POINT = 12_700;
+
+/** The logo as an inline Word picture, 72 points at most each way (as in the PDF). */
+function logoXml(logo: Uint8Array): string {
+  const image = logoImage(logo);
+  if (!image) return "";
+  const size = fitLogo(image, 72);
+  const cx = Math.round(size.width * EMU_PER_POINT);
+  const cy = Math.round(size.height * EMU_PER_POINT);
+  const a = "http://schemas.openxmlformats.org/drawingml/2006/main";
+  const pic = "http://schemas.openxmlformats.org/drawingml/2006/picture";
+  return `<w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" distT="0" distB="0" distL="0" distR="0"><wp:extent cx="${cx}" cy="${cy}"/><wp:docPr id="9001" name="School logo"/><a:graphic xmlns:a="${a}"><a:graphicData uri="${pic}"><pic:pic xmlns:pic="${pic}"><pic:nvPicPr><pic:cNvPr id="9001" name="logo"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:embed="${LOGO_ID}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="${cx}" cy="${cy}"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>`;
+}
+
+/** Puts the logo's image in the document's package, with its relationship and content type. */
+function embedLogo(zip: PizZip, logo: Uint8Array): void {
+  const image = logoImage(logo);
+  if (!image) return;
+  zip.file(`word/media/rollbook-logo.${image.type}`, logo);
+  const types = zip.file("[Content_Types].xml")?.asText() ?? "";
+  if (!new RegExp(`Extension="${image.type}"`, "i").test(types))
+    zip.file(
+      "[Content_Types].xml",
+      types.replace(
+        "<Default ",
+        `<Default Extension="${image.type}" ContentType="image/${image.type}"/><Default `,
+      ),
+    );
+  const relsPath = "word/_rels/document.xml.rels";
+  const rels =
+    zip.file(relsPath)?.asText() ??
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>';
+  if (!rels.includes(LOGO_ID))
+    zip.file(
+      relsPath,
+      rels.replace(
+        "</Relationships>",
+        `<Relationship Id="${LOGO_ID}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/rollbook-logo.${image.type}"/></Relationships>`,
+      ),
+    );
+}
+
+function render(template: Buffer | Uint8Array, data: object, logo?: Uint8Array | null): Buffer {
   const doc = new Docxtemplater(new PizZip(template), {
     paragraphLoop: true,
     linebreaks: true,
     nullGetter: () => "",
   });
   doc.render(data);
-  return doc.getZip().generate({ type: "nodebuffer", compression: "DEFLATE" });
+  const zip = doc.getZip();
+  if (logo && zip.file("word/document.xml")?.asText().includes(LOGO_ID)) embedLogo(zip, logo);
+  return zip.generate({ type: "nodebuffer", compression: "DEFLATE" });
 }
 
 /** The letter as a Word document: the school's own template when it has one, else Rollbook's layout. */
 export function letterDocx(letter: LetterDocument, schoolTemplate?: Uint8Array | null): Buffer {
-  return render(schoolTemplate ?? BASE, templateData(letter));
+  return render(schoolTemplate ?? BASE, templateData(letter), letter.logo);
+}
+
+/** The Word template a school starts from: its own, or Rollbook's layout with every field it uses. */
+export function baseWordTemplate(): Buffer {
+  return BASE;
 }
 
 const LOOPS = new Set([
   "heading",
+  "logo",
   "paragraphs",
   "bands",
   "absences",
@@ -122,6 +177,14 @@ const LOOPS = new Set([
 /** Checks an uploaded Word template: it must be a DOCX docxtemplater can read, using only known fields. */
 export function docxTemplateProblems(template: Uint8Array): string[] {
   let doc: Docxtemplater;
+  try {
+    if (!new PizZip(template).file("word/document.xml"))
+      return [
+        "not a Word document (.docx): it has no word/document.xml; save it from Word as .docx",
+      ];
+  } catch {
+    return ["not a Word document (.docx): save it from Word (or LibreOffice) as .docx"];
+  }
   try {
     doc = new Docxtemplater(new PizZip(template), { paragraphLoop: true, linebreaks: true });
   } catch (error) {
@@ -147,6 +210,7 @@ export function assertDocxTemplate(template: Uint8Array): void {
     throw new RollbookError(
       "invalid_input",
       `The Word template cannot be used: ${problems.join("; ")}`,
+      { problems },
     );
 }
 

@@ -46,6 +46,16 @@ export async function enqueue(db: Kysely<DB>, message: NewMessage, now: Date): P
 export const MAX_ATTEMPTS = 6;
 const CLAIM_SECONDS = 120;
 
+/** A provider may ask for at most this long a wait (Retry-After); past it the backoff stands. */
+const LONGEST_RETRY_AFTER_MS = 6 * 60 * 60_000;
+
+/** The backoff, or longer when the provider's Retry-After asked for longer: it is honoured. */
+export function retryDelayMs(attempts: number, failure: SendFailure | null): number {
+  const backoff = backoffMinutes(attempts) * 60_000;
+  const asked = (failure?.retryAfterSeconds ?? 0) * 1000;
+  return Math.max(backoff, Math.min(asked, LONGEST_RETRY_AFTER_MS));
+}
+
 /** 1, 2, 4, 8, 16 minutes between attempts. */
 export function backoffMinutes(attempts: number): number {
   return 2 ** Math.max(0, attempts - 1);
@@ -212,7 +222,7 @@ async function deliverClaimed(
         last_error: (error as Error).message.slice(0, 500),
         claimed_until: null,
         failure: failure?.blames ?? null,
-        next_attempt_at: new Date(now.getTime() + backoffMinutes(message.attempts) * 60_000),
+        next_attempt_at: new Date(now.getTime() + retryDelayMs(message.attempts, failure)),
       });
       if (giveUp) report.failed++;
       else report.retried++;
@@ -246,11 +256,25 @@ async function letterPdf(
     .where("school_id", "=", schoolId)
     .where("id", "=", letterId)
     .executeTakeFirstOrThrow();
+  // Enclosures (the registration certificate, the contract) are pages of the letter's PDF, and
+  // attached on their own too, for a family to print or sign just that.
+  const enclosures = await db
+    .selectFrom("letter_enclosures")
+    .select(["title", "pdf"])
+    .where("school_id", "=", schoolId)
+    .where("letter_record_id", "=", letterId)
+    .orderBy("position")
+    .execute();
   return [
     {
       filename: `${letter.letter_id}-${letter.issued_on}.pdf`.replace(/[^\w.-]/g, "-"),
       content: Buffer.from(letter.pdf),
       contentType: "application/pdf",
     },
+    ...enclosures.map((e) => ({
+      filename: `${e.title}.pdf`.replace(/[^\w.-]+/g, "-"),
+      content: Buffer.from(e.pdf),
+      contentType: "application/pdf",
+    })),
   ];
 }

@@ -58,9 +58,20 @@ export class SendFailure extends Error {
     message: string,
     readonly blames: "address" | "provider",
     readonly retry: boolean,
+    /** How long the provider asked us to wait (its Retry-After), in seconds; null when it did not say. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
   }
+}
+
+/** Retry-After in seconds, or as an HTTP date (RFC 9110 10.2.3); null when absent or unreadable. */
+export function retryAfterSeconds(header: unknown, now = Date.now()): number | null {
+  if (typeof header !== "string" || header.trim() === "") return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
 /** No provider is configured: the message is recorded "not sent: no provider", never "sent". */
@@ -270,11 +281,17 @@ function httpFailure(
   status: number | undefined,
   detail: string,
   addressAtFault: boolean,
+  retryAfter: number | null = null,
 ): SendFailure {
   if (status === undefined)
     return new SendFailure(`${provider} did not answer: ${detail}`, "provider", true);
   if (status === 429 || status >= 500)
-    return new SendFailure(`${provider} answered ${status}: ${detail}`, "provider", true);
+    return new SendFailure(
+      `${provider} answered ${status}: ${detail}`,
+      "provider",
+      true,
+      retryAfter,
+    );
   return new SendFailure(
     `${provider} refused the message (${status}): ${detail}`,
     addressAtFault ? "address" : "provider",
@@ -320,7 +337,13 @@ export class NotifySmsTransport implements Transport {
       const detail = first?.message ?? error.message;
       // Notify names the field at fault: "phone_number Not a UK mobile number" and the like.
       const addressAtFault = first?.error === "ValidationError" && /phone_number/.test(detail);
-      throw httpFailure("GOV.UK Notify", error.response?.status, detail, addressAtFault);
+      throw httpFailure(
+        "GOV.UK Notify",
+        error.response?.status,
+        detail,
+        addressAtFault,
+        retryAfterSeconds(error.response?.headers?.["retry-after"]),
+      );
     }
   }
 }
@@ -330,21 +353,37 @@ export const TWILIO_ADDRESS_ERRORS = new Set([
   21211, 21214, 21408, 21610, 21612, 21614, 30005, 30006,
 ]);
 
-/** Points the official client at another address (a local test server); requests are otherwise its own. */
-function rebasedRequestClient(baseUrl: string, timeoutMs: number): twilio.RequestClient {
+/**
+ * The official client's requests, optionally pointed at another address (a local test server),
+ * telling `onRetryAfter` what a refusal's Retry-After asked: its errors do not carry headers.
+ */
+function twilioRequestClient(
+  baseUrl: string | undefined,
+  timeoutMs: number,
+  onRetryAfter: (seconds: number | null) => void,
+): twilio.RequestClient {
   const client = new twilio.RequestClient({ timeout: timeoutMs });
   const request = client.request.bind(client);
-  client.request = (opts) =>
-    request({
+  client.request = async (opts) => {
+    onRetryAfter(null);
+    const response = await request({
       ...opts,
-      uri: opts.uri.replace(/^https:\/\/api\.twilio\.com/, baseUrl.replace(/\/$/, "")),
+      uri: baseUrl
+        ? opts.uri.replace(/^https:\/\/api\.twilio\.com/, baseUrl.replace(/\/$/, ""))
+        : opts.uri,
     });
+    const headers = response.headers as Record<string, unknown> | undefined;
+    onRetryAfter(retryAfterSeconds(headers?.["retry-after"]));
+    return response;
+  };
   return client;
 }
 
 /** SMS through Twilio (its official client), with a status callback for delivery receipts. */
 export class TwilioSmsTransport implements Transport {
   private readonly client: twilio.Twilio;
+  /** The last answer's Retry-After, in seconds. */
+  private retryAfter: number | null = null;
 
   constructor(
     accountSid: string,
@@ -356,7 +395,9 @@ export class TwilioSmsTransport implements Transport {
   ) {
     this.client = twilio(accountSid, authToken, {
       timeout: timeoutMs,
-      ...(baseUrl ? { httpClient: rebasedRequestClient(baseUrl, timeoutMs) } : {}),
+      httpClient: twilioRequestClient(baseUrl, timeoutMs, (seconds) => {
+        this.retryAfter = seconds;
+      }),
     });
   }
 
@@ -378,6 +419,7 @@ export class TwilioSmsTransport implements Transport {
         rest.status,
         `${rest.message}${rest.code ? ` (error ${rest.code})` : ""}`,
         TWILIO_ADDRESS_ERRORS.has(rest.code ?? 0),
+        this.retryAfter,
       );
     }
   }

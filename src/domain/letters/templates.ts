@@ -8,7 +8,12 @@ export interface LetterTemplate {
   /** Which policy or process the letter belongs to. */
   family: "trust" | "primary" | "la_contract" | "dfe" | "general";
   body: string;
+  /** Documents sent with the letter as further pages (and attachments when emailed). */
+  encloses?: readonly Enclosure[];
 }
+
+/** What a letter can enclose: the pupil's registration certificate, or the case's contract. */
+export type Enclosure = "registration_certificate" | "contract";
 
 const header = `{date}
 
@@ -53,6 +58,8 @@ Yours sincerely
     id: "trust_letter_1",
     title: "Letter 1: attendance below 90%",
     family: "trust",
+    // "As you will see from the attached registration certificate..."
+    encloses: ["registration_certificate"],
     body: `${header}
 
 ${pupilLine}
@@ -357,6 +364,8 @@ Yours sincerely
     id: "la_4_contract_outcome",
     title: "LA letter 4: attendance contract outcome",
     family: "la_contract",
+    // The seed: "This letter is attached to the attendance contract."
+    encloses: ["contract"],
     body: `${header}
 
 Re: {chosen_forename} {chosen_surname}, {year_reg}

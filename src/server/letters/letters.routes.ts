@@ -20,6 +20,7 @@ import { asDownload } from "../download.ts";
 import { MB } from "../limits.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
+import { letterJobRoutes } from "./letter-jobs.routes.ts";
 
 const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
@@ -27,6 +28,7 @@ const letterId = z.string().regex(/^[a-z0-9_]{2,60}$/, "a letter id such as trus
 
 export async function letterRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;
+  await letterJobRoutes(app);
   const today = () => momentOf(app.clock()).date;
 
   app.get(
@@ -42,8 +44,14 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
       const access = await request.schoolAccess(request.params.schoolId);
       access.require("letters.send");
       const templates = await allLetterTemplates(db, access.schoolId);
+      const school = await db
+        .selectFrom("schools")
+        .select((eb) => eb("logo_png", "is not", null).as("hasLogo"))
+        .where("id", "=", access.schoolId)
+        .executeTakeFirstOrThrow();
       return {
         mergeFields: MERGE_FIELDS,
+        letterhead: { hasLogo: Boolean(school.hasLogo) },
         templates: templates.map(({ docx, ...t }) => ({ ...t, hasWordTemplate: docx !== null })),
       };
     },
@@ -69,7 +77,10 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
     async (request) => {
       const access = await request.schoolAccess(request.params.schoolId);
       access.require("school.setup");
-      const docx = request.body.docxBase64 ? Buffer.from(request.body.docxBase64, "base64") : null;
+      // No Word template given: the current one carries on with the new wording.
+      const docx = request.body.docxBase64
+        ? Buffer.from(request.body.docxBase64, "base64")
+        : undefined;
       const version = await saveLetterTemplate(
         db,
         access.schoolId,

@@ -165,6 +165,25 @@ describe("texts through GOV.UK Notify (its own client, against a local Notify)",
     expect(await row(school, "nretry")).toMatchObject({ status: "sent", attempts: 3 });
   });
 
+  it("waits as long as Notify's Retry-After asks before trying again", async () => {
+    const school = await schoolWith("notify");
+    await text(school, "nwait");
+    notify.script(429);
+    notify.retryAfter = 600;
+    try {
+      await deliverDue(database.db, transports, at(200));
+    } finally {
+      notify.retryAfter = null;
+    }
+    expect((await row(school, "nwait")).status).toBe("retry");
+    // The backoff alone would try again after a minute; Notify asked for ten.
+    await deliverDue(database.db, transports, at(201));
+    await deliverDue(database.db, transports, at(209));
+    expect(await row(school, "nwait")).toMatchObject({ status: "retry", attempts: 1 });
+    await deliverDue(database.db, transports, at(210));
+    expect(await row(school, "nwait")).toMatchObject({ status: "sent", attempts: 2 });
+  });
+
   it("retries when Notify does not answer in time", async () => {
     const school = await schoolWith("notify");
     await text(school, "nhang");
@@ -221,6 +240,22 @@ describe("texts through Twilio (its own client, against a local Twilio)", () => 
     await text(school, "t401");
     await deliverDue(database.db, transports, at(0));
     expect(await row(school, "t401")).toMatchObject({ status: "failed", failure: "provider" });
+  });
+
+  it("waits as long as Twilio's Retry-After asks before trying again", async () => {
+    const school = await schoolWith("twilio");
+    await text(school, "twait");
+    twilio.script(429);
+    twilio.retryAfter = 300;
+    try {
+      await deliverDue(database.db, transports, at(300));
+    } finally {
+      twilio.retryAfter = null;
+    }
+    await deliverDue(database.db, transports, at(304));
+    expect(await row(school, "twait")).toMatchObject({ status: "retry", attempts: 1 });
+    await deliverDue(database.db, transports, at(305));
+    expect(await row(school, "twait")).toMatchObject({ status: "sent", attempts: 2 });
   });
 
   it("retries 429, 5xx and no answer, then sends once", async () => {

@@ -1,7 +1,7 @@
 import { useState } from "react";
-import { api } from "../api.ts";
 import { ErrorNotice, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
+import { LetterJobProgress, useLetterJob } from "./LetterJobProgress.tsx";
 
 interface Band {
   id: string;
@@ -35,23 +35,17 @@ export function BandLetters({
   // The policy's choice until the office changes one: derived, so the first render shows it.
   const [edited, setChosen] = useState<Record<string, string> | null>(null);
   const chosen = edited ?? policy.data?.policy.bandLetters ?? {};
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
   const [written, setWritten] = useState<Written | null>(null);
+  // A term's letters for the whole school take a while: a background job, with its progress.
+  const { job, error, busy, start } = useLetterJob(base);
   const bands = policy.data?.policy.bands ?? [];
   const write = async () => {
-    setBusy(true);
-    setError(null);
     setWritten(null);
-    try {
-      const picked = Object.fromEntries(Object.entries(chosen).filter(([, letter]) => letter));
-      setWritten(await api.post<Written>(`${base}/letters/by-band`, { letters: picked }));
+    const picked = Object.fromEntries(Object.entries(chosen).filter(([, letter]) => letter));
+    await start({ kind: "by_band", letters: picked }, (finished) => {
+      if (finished.status === "done") setWritten(finished.result as Written);
       onWritten();
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section aria-labelledby="band-letters-heading">
@@ -88,6 +82,7 @@ export function BandLetters({
       >
         {busy ? "Writing…" : "Write to every family"}
       </button>
+      <LetterJobProgress job={job} />
       {written && (
         <Notice tone="success">
           {written.bands

@@ -1,9 +1,11 @@
 import { useEffect, useState } from "react";
+import type { EmailedBatchView } from "../../../src/server/letters/letters.schema.ts";
 import { api } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { BandLetters } from "./BandLetters.tsx";
+import { LetterheadLogo, WordTemplate } from "./Letterhead.tsx";
 
 interface Template {
   letterId: string;
@@ -26,9 +28,11 @@ const FAMILIES: Record<string, string> = {
 export function Letters() {
   const { schoolId } = useSession();
   const base = `/api/schools/${schoolId}`;
-  const templates = useApi<{ templates: Template[]; mergeFields: Record<string, string> }>(
-    schoolId ? `${base}/letter-templates` : null,
-  );
+  const templates = useApi<{
+    templates: Template[];
+    mergeFields: Record<string, string>;
+    letterhead: { hasLogo: boolean };
+  }>(schoolId ? `${base}/letter-templates` : null);
   const batches = useApi<{
     batches: { batch_id: string; letter_id: string; letters: number; issued_at: string }[];
   }>(schoolId ? `${base}/letter-batches` : null);
@@ -118,6 +122,12 @@ export function Letters() {
               Save wording
             </button>
           </div>
+          <WordTemplate
+            base={base}
+            letterId={selected}
+            hasWordTemplate={current?.hasWordTemplate ?? false}
+            onSaved={() => templates.reload()}
+          />
           <details>
             <summary>Merge fields</summary>
             <dl>
@@ -193,6 +203,7 @@ export function Letters() {
         letters={templates.data?.templates ?? []}
         onWritten={() => batches.reload()}
       />
+      <LetterheadLogo base={base} hasLogo={templates.data.letterhead.hasLogo} />
       <h2>Batches</h2>
       <button
         type="button"
@@ -218,7 +229,23 @@ export function Letters() {
             {new Date(b.issued_at).toLocaleString("en-GB")}: {b.letters} ×{" "}
             {b.letter_id.replaceAll("_", " ")} ·{" "}
             <a href={`${base}/letter-batches/${b.batch_id}/pdf`}>one PDF</a> ·{" "}
-            <a href={`${base}/letter-batches/${b.batch_id}/zip`}>Word files (zip)</a>
+            <a href={`${base}/letter-batches/${b.batch_id}/zip`}>Word files (zip)</a> ·{" "}
+            <button
+              type="button"
+              className="link"
+              onClick={() =>
+                void run(async () => {
+                  const sent = await api.post<EmailedBatchView>(
+                    `${base}/letter-batches/${b.batch_id}/email`,
+                  );
+                  setMessage(
+                    `${sent.queued.length} letter(s) queued by email.${sent.toPost.length ? ` To post (no email address): ${sent.toPost.map((p) => p.addressee).join(", ")}.` : ""}`,
+                  );
+                })
+              }
+            >
+              Email the batch
+            </button>
           </li>
         ))}
       </ul>
