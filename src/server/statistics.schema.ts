@@ -40,6 +40,25 @@ export const groupStatistics = pupilStatistics
   })
   .meta({ id: "GroupStatistics" });
 
+/** A group's figures where persistent and severe absence are null over a period too short to mean anything. */
+export const groupFigures = groupStatistics
+  .extend({
+    persistentlyAbsent: z.boolean().nullable(),
+    severelyAbsent: z.boolean().nullable(),
+    persistentAbsentees: z.number().nullable(),
+    severeAbsentees: z.number().nullable(),
+    persistentAbsenceRate: ratio.nullable(),
+    severeAbsenceRate: ratio.nullable(),
+  })
+  .meta({ id: "GroupFigures" });
+
+/** The same dates a year earlier, counted exactly; overall null when there were no registers. */
+export const lastYearResponse = z.object({
+  range: z.object({ from: z.string(), to: z.string() }),
+  overall: groupFigures.nullable(),
+});
+export type LastYearView = z.infer<typeof lastYearResponse>;
+
 const groupRow = z.object({ label: z.string(), statistics: groupStatistics });
 export const schoolStatisticsResponse = z.object({
   range: z.object({ from: z.string(), to: z.string() }),

@@ -20,6 +20,7 @@ import { lateThresholdOf } from "../../domain/punctuality.ts";
 import { id, rangeQuery, schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
 import { rangeRequestOf } from "../schools/schools.routes.ts";
+import { lastYearResponse } from "../statistics.schema.ts";
 
 export async function dashboardRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;
@@ -77,6 +78,7 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
           "The same period at the same date last year: the same dates a year earlier, counted exactly",
         params: schoolParams,
         querystring: rangeQuery,
+        response: { 200: lastYearResponse },
       },
     },
     async (request) => {

@@ -8,7 +8,7 @@ import {
 } from "../../app/letters/letterhead.ts";
 import { currentPolicy } from "../../db/repositories/policies.ts";
 import { RollbookError } from "../../domain/errors.ts";
-import { asDownload } from "../download.ts";
+import { asDownload, fileResponse, IMAGE_FILE, sendFile } from "../download.ts";
 import { MB } from "../limits.ts";
 import { schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
@@ -119,11 +119,18 @@ export async function letterJobRoutes(app: RouteApp): Promise<void> {
 
   app.get(
     "/:schoolId/letterhead/logo",
-    { schema: { tags: ["letters"], summary: "The letterhead logo", params: schoolParams } },
+    {
+      schema: {
+        tags: ["letters"],
+        summary: "The letterhead logo",
+        params: schoolParams,
+        response: { 200: IMAGE_FILE },
+      },
+    },
     async (request, reply) => {
       const logo = await letterheadLogo(await request.useCaseContext(request.params.schoolId));
       if (!logo) throw new RollbookError("not_found", "The school has no letterhead logo yet");
-      return reply.header("content-type", logo.type).send(logo.bytes);
+      return sendFile(reply, logo.type, logo.bytes);
     },
   );
 
@@ -159,6 +166,7 @@ export async function letterJobRoutes(app: RouteApp): Promise<void> {
         summary:
           "The Word template a letter prints from: the school's own, or Rollbook's layout to start from",
         params: wordTemplateParams,
+        response: { 200: fileResponse(DOCX_TYPE, "The Word template (.docx)") },
       },
     },
     async (request, reply) => {

@@ -4,6 +4,7 @@ import {
   pupilPhoto,
   uploadPupilPhoto,
 } from "../../app/pupils/pupil-photos.ts";
+import { IMAGE_FILE, sendFile } from "../download.ts";
 import type { RouteApp } from "../route-app.ts";
 import { photoBody, photoParams, photoUploaded } from "./photos.schema.ts";
 
@@ -41,6 +42,7 @@ export async function photoRoutes(app: RouteApp): Promise<void> {
         tags: ["pupils"],
         summary: "A pupil's photo (staff who may see the pupil)",
         params: photoParams,
+        response: { 200: IMAGE_FILE },
       },
     },
     async (request, reply) => {
@@ -48,8 +50,8 @@ export async function photoRoutes(app: RouteApp): Promise<void> {
         await request.useCaseContext(request.params.schoolId),
         request.params.pupilId,
       );
-      reply.type(photo.contentType).header("cache-control", "private, max-age=300");
-      return Buffer.from(photo.image);
+      reply.header("cache-control", "private, max-age=300");
+      return sendFile(reply, photo.contentType, photo.image);
     },
   );
 }
