@@ -11,6 +11,7 @@ import { comparePercent } from "../../domain/policy/bands.ts";
 import { caseworkRules } from "../../domain/policy/casework.ts";
 import { evaluateCondition, type Outcome } from "../../domain/policy/conditions/index.ts";
 import { endOfDuration } from "../../domain/policy/durations.ts";
+import { notAParent } from "../../domain/policy/parents.ts";
 import { penaltyNoticeTerms } from "../../domain/policy/penalty-notices.ts";
 import {
   NATIONAL_PENALTY_NOTICE_RULES,
@@ -44,7 +45,9 @@ async function interventionsOf(db: Kysely<DB>, schoolId: number, caseRecord: Cas
       "i.issued_on",
       "i.review_on",
       "i.contact_id",
+      "i.person_id",
       "i.withdrawn",
+      "i.paid",
       "i.case_id",
     ])
     .where("i.school_id", "=", schoolId)
@@ -63,6 +66,7 @@ async function record(
     reviewOn?: IsoDate | null;
     contactId?: number | null;
     withdrawn?: boolean;
+    paid?: boolean | null;
     detail: unknown;
     summary: string;
   },
@@ -77,6 +81,7 @@ async function record(
       review_on: entry.reviewOn ?? null,
       contact_id: entry.contactId ?? null,
       withdrawn: entry.withdrawn ?? false,
+      paid: entry.paid ?? null,
       detail: JSON.stringify(entry.detail),
       recorded_by: access.signature(),
     })
@@ -302,7 +307,7 @@ async function referForPenaltyNoticeIn(
   if (request.contactIds.length === 0) reasons.push("name the parent or parents to refer");
   const contacts = await db
     .selectFrom("contacts")
-    .select(["id", "name", "parental_responsibility"])
+    .select(["id", "name", "person_id", "parental_responsibility", "lives_with_pupil"])
     .where("school_id", "=", access.schoolId)
     .where("pupil_id", "=", caseRecord.pupilId)
     .where("id", "in", request.contactIds.length > 0 ? request.contactIds : [-1])
@@ -315,11 +320,16 @@ async function referForPenaltyNoticeIn(
       reasons.push(`contact ${contactId} is not one of this pupil's contacts`);
       continue;
     }
-    if (!contact.parental_responsibility)
-      reasons.push(`${contact.name} does not have parental responsibility`);
+    const notParent = notAParent({
+      name: contact.name,
+      parentalResponsibility: contact.parental_responsibility,
+      livesWithPupil: contact.lives_with_pupil,
+    });
+    if (notParent) reasons.push(notParent);
+    // Counted per person: the notices of whoever held this contact slot before are not theirs.
     const notices = previous
-      .filter((i) => i.kind === "penalty_notice" && i.contact_id === contactId)
-      .map((i) => ({ issuedOn: i.issued_on, withdrawn: i.withdrawn }));
+      .filter((i) => i.kind === "penalty_notice" && i.person_id === contact.person_id)
+      .map((i) => ({ issuedOn: i.issued_on, withdrawn: i.withdrawn, paid: i.paid }));
     const t = penaltyNoticeTerms(penaltyRules, notices, today);
     if (!t.allowed) reasons.push(`${contact.name}: ${t.reason}`);
     terms.push({ contactId, name: contact.name, ...t });
@@ -344,7 +354,13 @@ async function referForPenaltyNoticeIn(
 async function recordPenaltyNoticeIn(
   db: Kysely<DB>,
   access: SchoolAccess,
-  notice: { caseId: number; contactId: number; issuedOn: IsoDate; withdrawn: boolean },
+  notice: {
+    caseId: number;
+    contactId: number;
+    issuedOn: IsoDate;
+    withdrawn: boolean;
+    paid?: boolean | null;
+  },
   today: IsoDate,
 ): Promise<number> {
   const { caseRecord } = await caseToWork(db, access, notice.caseId, { mustBeOpen: false });
@@ -355,8 +371,9 @@ async function recordPenaltyNoticeIn(
     today: notice.issuedOn,
     contactId: notice.contactId,
     withdrawn: notice.withdrawn,
+    paid: notice.paid ?? null,
     detail: {},
-    summary: `Penalty notice ${notice.withdrawn ? "issued and withdrawn" : "issued"} by the local authority`,
+    summary: `Penalty notice ${notice.withdrawn ? "issued and withdrawn" : notice.paid ? "issued and paid" : notice.paid === false ? "issued, not paid" : "issued"} by the local authority`,
   });
 }
 
@@ -476,7 +493,13 @@ export function referForPenaltyNotice(
 
 export function recordPenaltyNotice(
   ctx: UseCaseContext,
-  notice: { caseId: number; contactId: number; issuedOn: IsoDate; withdrawn: boolean },
+  notice: {
+    caseId: number;
+    contactId: number;
+    issuedOn: IsoDate;
+    withdrawn: boolean;
+    paid?: boolean | null;
+  },
 ) {
   return inTransaction(ctx, "record penalty notice", (tx) =>
     recordPenaltyNoticeIn(tx, ctx.access, notice, todayOf(ctx)),

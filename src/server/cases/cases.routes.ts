@@ -225,7 +225,13 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         tags: ["cases"],
         summary: "Record a penalty notice the local authority issued (or withdrew)",
         params: caseParams,
-        body: z.object({ contactId: id, issuedOn: isoDate, withdrawn: z.boolean().default(false) }),
+        body: z.object({
+          contactId: id,
+          issuedOn: isoDate,
+          withdrawn: z.boolean().default(false),
+          /** Paid, not paid, or not known (some codes of conduct count only paid notices). */
+          paid: z.boolean().nullable().optional(),
+        }),
       },
     },
     async (request, reply) => {

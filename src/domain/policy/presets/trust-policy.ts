@@ -8,7 +8,8 @@ import { NATIONAL_PENALTY_NOTICE_RULES, STATUTORY_TRIGGERS } from "./national.ts
  * attendance plan (Letter 2) when there is no improvement; Stage 3 referral to the Education Welfare
  * Service (Letter 3) four weeks later without improvement; Stage 4 a penalty notice at 10 sessions of
  * O, U or G within 12 weeks; Stage 5 restarting from the relevant stage when attendance declines
- * again after improving. Lateness: a letter listing the late marks at three in a half term, and a
+ * again after improving; after two penalty notices to every parent within three years, prosecution
+ * instead of a third notice ("a second Fixed Penalty Notice could lead to automatic prosecution"). Lateness: a letter listing the late marks at three in a half term, and a
  * meeting with the EWO and Head of School when lateness goes on ("three to six late marks in a half
  * term": proposed at the fourth, after the letter); a warning letter at 5 U in a half term;
  * persistent lateness is 10 U in 12 weeks.
@@ -135,6 +136,27 @@ export const TRUST_POLICY: Policy = {
         window: { unit: "school_weeks", length: 12 },
       },
       actions: [{ type: "consider_penalty_notice" }],
+      repeat: "each_new_breach",
+      manualReviewFlags: ["medical_condition", "ehcp", "has_social_worker", "looked_after"],
+    },
+    {
+      // "A second Fixed Penalty Notice could lead to automatic prosecution by the Local Authority
+      // under section 444": with no third notice allowed in three years, the next step is legal.
+      id: "stage_4_prosecution",
+      name: "Stage 4: 10 sessions of O, U or G within 12 weeks after two penalty notices: prosecution",
+      when: {
+        kind: "all",
+        of: [
+          {
+            kind: "code_count",
+            codes: ["O", "U", "G"],
+            atLeast: 10,
+            window: { unit: "school_weeks", length: 12 },
+          },
+          { kind: "penalty_notices", atLeast: 2, withinYears: 3, parent: "every" },
+        ],
+      },
+      actions: [{ type: "referral", to: "legal_intervention" }],
       repeat: "each_new_breach",
       manualReviewFlags: ["medical_condition", "ehcp", "has_social_worker", "looked_after"],
     },
