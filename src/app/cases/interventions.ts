@@ -11,6 +11,7 @@ import { comparePercent } from "../../domain/policy/bands.ts";
 import { caseworkRules } from "../../domain/policy/casework.ts";
 import { evaluateCondition, type Outcome } from "../../domain/policy/conditions/index.ts";
 import { endOfDuration } from "../../domain/policy/durations.ts";
+import { leaveRules } from "../../domain/policy/leave.ts";
 import { notAParent } from "../../domain/policy/parents.ts";
 import { penaltyNoticeTerms } from "../../domain/policy/penalty-notices.ts";
 import {
@@ -23,6 +24,7 @@ import { formatPercent } from "../../domain/statistics.ts";
 import type { SchoolAccess } from "../access/access.ts";
 import { inTransaction, type UseCaseContext } from "../context.ts";
 import { loadEvaluationData } from "../policy/evaluation-data.ts";
+import { loadHistories } from "../policy/pupil-history.ts";
 import { caseToWork } from "./case-access.ts";
 import { attendanceToDate, startStage } from "./case-stages.ts";
 
@@ -151,7 +153,10 @@ async function checkFor(
     codes: pupil.codes,
     asOf: today,
     end: index.endOf(today),
-    context: { flags: pupil.flags },
+    context: {
+      flags: pupil.flags,
+      history: (await loadHistories(db, schoolId, [pupilId])).get(pupilId),
+    },
     since: null,
   });
   return {
@@ -269,6 +274,12 @@ async function referForPenaltyNoticeIn(
     ),
   );
   const met = outcomes.find((o) => o.met);
+  // Leave refused and taken anyway: the policy's holiday route, with no notice to improve first.
+  const leaveRoute =
+    leaveRules(stored.policy).penaltyWithoutNoticeToImprove &&
+    penaltyThresholds(stored.policy).some(
+      (c, i) => c.kind === "refused_leave_taken" && outcomes[i]?.met,
+    );
   if (!met)
     reasons.push(
       `the penalty-notice threshold is not met today (${outcomes.map((o) => o.reason).join("; ")})`,
@@ -278,7 +289,8 @@ async function referForPenaltyNoticeIn(
   const previous = await interventionsOf(db, access.schoolId, caseRecord);
   if (
     rules.noticeToImproveBeforePenaltyNotice &&
-    !(holidayOnly && rules.holidayNeedsNoNoticeToImprove)
+    !(holidayOnly && rules.holidayNeedsNoNoticeToImprove) &&
+    !leaveRoute
   ) {
     const notice = previous.filter((i) => i.kind === "notice_to_improve").at(-1);
     if (!notice)

@@ -14,8 +14,8 @@ const EVENT_KINDS: HistoryEventKind[] = [
 /**
  * What has been done about each pupil, for the history conditions: every person who counts as a
  * parent now (s576) with the notices issued to that person for this child (by person, so a
- * replaced contact row neither carries nor loses them), the referrals made, the letters sent.
- * Three queries for the whole school.
+ * replaced contact row neither carries nor loses them), the referrals made, the letters sent,
+ * the leave refused. Four queries for the whole school.
  */
 export async function loadHistories(
   db: Kysely<DB>,
@@ -38,15 +38,22 @@ export async function loadHistories(
     .selectFrom("letters")
     .select(["pupil_id", "letter_id", "issued_on"])
     .where("school_id", "=", schoolId);
+  let leave = db
+    .selectFrom("leave_requests")
+    .select(["pupil_id", "from_date", "from_session", "to_date", "to_session"])
+    .where("school_id", "=", schoolId)
+    .where("status", "=", "refused");
   if (only) {
+    leave = leave.where("pupil_id", "in", only);
     contacts = contacts.where("pupil_id", "in", only);
     interventions = interventions.where("c.pupil_id", "in", only);
     letters = letters.where("pupil_id", "in", only);
   }
-  const [contactRows, interventionRows, letterRows] = await Promise.all([
+  const [contactRows, interventionRows, letterRows, leaveRows] = await Promise.all([
     contacts.orderBy("priority").execute(),
     interventions.orderBy("i.issued_on").execute(),
     letters.orderBy("issued_on").execute(),
+    leave.orderBy("from_date").execute(),
   ]);
   const histories = new Map<number, PupilHistory>();
   const of = (pupilId: number) => {
@@ -78,5 +85,14 @@ export async function loadHistories(
   }
   for (const l of letterRows)
     of(l.pupil_id).events.push({ kind: "letter", letter: l.letter_id, on: l.issued_on });
+  for (const l of leaveRows) {
+    const h = of(l.pupil_id);
+    (h.refusedLeave ??= []).push({
+      from: l.from_date,
+      fromSession: l.from_session,
+      to: l.to_date,
+      toSession: l.to_session,
+    });
+  }
   return histories;
 }

@@ -496,6 +496,24 @@ Yours sincerely
 {signatory}`,
   },
   {
+    id: "leave_refused",
+    title: "Leave of absence in term time: request refused",
+    family: "general",
+    body: `${header}
+
+{chosen_forename} {chosen_surname}   {year_reg}
+
+Thank you for your request for {chosen_forename} to be absent from school in term time. Leave of absence can be granted only in exceptional circumstances, and the Head of School has decided that the reasons given are not exceptional. The request is refused.
+
+If {chosen_forename} is absent on those days, the absence will be recorded as unauthorised (code G: holiday not agreed by the school), and the local authority may issue a penalty notice to each parent, for each child, without a notice to improve first.
+
+If there is something we do not yet know about, please contact the school before the leave begins.
+
+Yours sincerely
+
+{signatory}`,
+  },
+  {
     id: "registration_certificate",
     title: "Registration certificate",
     family: "general",

@@ -10,6 +10,15 @@ export interface PupilHistory {
   /** Each person who counts as a parent (s576), with the notices issued to them for this child. */
   parents: ParentHistory[];
   events: HistoryEvent[];
+  /** Leave requests the head refused: absence inside them is leave taken anyway. */
+  refusedLeave?: LeaveSpan[];
+}
+
+export interface LeaveSpan {
+  from: IsoDate;
+  fromSession: "AM" | "PM";
+  to: IsoDate;
+  toSession: "AM" | "PM";
 }
 
 export interface ParentHistory {

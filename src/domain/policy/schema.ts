@@ -152,6 +152,24 @@ export const followUpRulesSchema = z.object({
   missingEducationAfterDays: z.number().int().min(1).max(60),
 });
 
+/**
+ * Term-time leave (the 2024 regulations, reg 11): granted only in exceptional circumstances, by
+ * the head, who decides how many days; refused leave taken anyway is unauthorised (G).
+ */
+export const leaveRulesSchema = z.object({
+  /** What the policy names as exceptional ("service personnel returning from a tour of duty"), shown to the head. */
+  exceptionalCircumstances: z.array(z.string().trim().min(1).max(300)).max(20),
+  /** A holiday is never an exceptional circumstance (most policies since 2013). */
+  holidaysRefused: z.boolean(),
+  /** The letter the family gets when the head refuses. */
+  refusalLetter: id.optional(),
+  /**
+   * Refused leave taken anyway goes to a penalty notice without a notice to improve: support is
+   * not the right tool for a holiday (the DfE template; casework.holidayNeedsNoNoticeToImprove).
+   */
+  penaltyWithoutNoticeToImprove: z.boolean(),
+});
+
 export const policyDocumentSchema = z.object({
   name: z.string().trim().min(1).max(200),
   /** The preset it started from, when it did. */
@@ -163,6 +181,7 @@ export const policyDocumentSchema = z.object({
   stages: z.array(stageSchema),
   triggers: z.array(triggerSchema).min(1),
   casework: caseworkRulesSchema.partial().optional(),
+  leave: leaveRulesSchema.partial().optional(),
   followUp: followUpRulesSchema.partial().optional(),
   /**
    * The letter each band's families get when the school writes to every family by band ("we issue

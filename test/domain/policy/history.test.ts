@@ -165,3 +165,46 @@ describe("who counts as a parent (Education Act 1996 s576)", () => {
     expect(notAParent({ ...gran, livesWithPupil: false })).toContain("s576");
   });
 });
+
+describe("leave refused and taken anyway", () => {
+  const leave = only(trust, "leave_taken_anyway");
+  const refused = (from: string, to: string) => ({
+    history: {
+      parents: [],
+      events: [],
+      refusedLeave: [{ from, fromSession: "AM" as const, to, toSession: "PM" as const }],
+    },
+  });
+
+  it("proposes a penalty notice when the week the head refused is missed, whatever code the office used", () => {
+    // The week of 8 December: G on every session, as the trust policy says.
+    const [proposal] = evaluate(
+      leave,
+      index,
+      "2025-12-12",
+      codes,
+      refused("2025-12-08", "2025-12-12"),
+    );
+    expect(proposal?.actions).toEqual([{ type: "consider_penalty_notice" }]);
+    expect(proposal?.explanation).toContain("10 session(s) missed during leave the school refused");
+    const asN = aPupilRegister(index, "2025-12-19", schoolDaysOf(calendar, "2025-12-08", 5, "N"));
+    expect(
+      ids(evaluate(leave, index, "2025-12-12", asN, refused("2025-12-08", "2025-12-12"))),
+    ).toEqual(["leave_taken_anyway"]);
+  });
+
+  it("does not fire when the pupil came to school, or the absence falls outside the refused dates", () => {
+    expect(
+      ids(evaluate(leave, index, "2025-12-12", codes, refused("2025-11-03", "2025-11-07"))),
+    ).toEqual([]);
+    const present = aPupilRegister(index, "2025-12-19", []);
+    expect(
+      ids(evaluate(leave, index, "2025-12-12", present, refused("2025-12-08", "2025-12-12"))),
+    ).toEqual([]);
+  });
+
+  it("keeps the trust's leave rules as data: exceptional circumstances and the refusal letter", () => {
+    expect(trust.leave?.refusalLetter).toBe("leave_refused");
+    expect(trust.leave?.exceptionalCircumstances?.[0]).toMatch(/tour of duty/);
+  });
+});

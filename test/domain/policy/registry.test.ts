@@ -27,6 +27,7 @@ const EXAMPLES = [
   { kind: "flag", flag: "fsm" },
   { kind: "penalty_notices", atLeast: 2, withinYears: 3, parent: "every", count: "issued" },
   { kind: "history", event: "letter", letter: "trust_letter_1", atLeast: 1, within: { years: 1 } },
+  { kind: "refused_leave_taken", atLeast: 10 },
   { kind: "all", of: [{ kind: "review_due" }] },
   { kind: "any", of: [{ kind: "review_due" }] },
   { kind: "not", condition: { kind: "review_due" } },
@@ -79,6 +80,7 @@ describe("the condition registry", () => {
       "penalty_notices.atLeast",
       "penalty_notices.withinYears",
       "history.atLeast",
+      "refused_leave_taken.atLeast",
     ]);
   });
 });

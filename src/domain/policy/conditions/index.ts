@@ -13,6 +13,7 @@ import { improvement, schema as improvementSchema } from "./improvement.ts";
 import type { ConditionKind, ConditionKindDescription, Engine, References } from "./kind.ts";
 import { type NotCondition, not, schemaOf as notSchemaOf } from "./not.ts";
 import { penaltyNotices, schema as penaltyNoticesSchema } from "./penalty-notices.ts";
+import { refusedLeave, schema as refusedLeaveSchema } from "./refused-leave.ts";
 import { reviewDue, schema as reviewDueSchema } from "./review-due.ts";
 import { spells, schema as spellsSchema } from "./spells.ts";
 import { weekdayPattern, schema as weekdayPatternSchema } from "./weekday-pattern.ts";
@@ -38,6 +39,7 @@ const SHAPES = [
   flagSchema,
   penaltyNoticesSchema,
   historySchema,
+  refusedLeaveSchema,
 ] as const;
 
 /** Conditions compose through all, any and not; those three are typed by hand (a type cannot infer itself). */
@@ -82,6 +84,7 @@ const KINDS: { [K in Condition["kind"]]: ConditionKind<Extract<Condition, { kind
   flag,
   penalty_notices: penaltyNotices,
   history,
+  refused_leave_taken: refusedLeave,
   all,
   any,
   not,

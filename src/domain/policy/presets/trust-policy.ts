@@ -55,6 +55,15 @@ export const TRUST_POLICY: Policy = {
       review: { weeks: 4 },
     },
   ],
+  leave: {
+    exceptionalCircumstances: [
+      "Service personnel returning from or about to embark on a tour of duty abroad",
+      "Other exceptional circumstances at the discretion of the Head of School",
+    ],
+    holidaysRefused: true,
+    refusalLetter: "leave_refused",
+    penaltyWithoutNoticeToImprove: true,
+  },
   triggers: [
     {
       id: "initial_warning",
@@ -159,6 +168,15 @@ export const TRUST_POLICY: Policy = {
       actions: [{ type: "referral", to: "legal_intervention" }],
       repeat: "each_new_breach",
       manualReviewFlags: ["medical_condition", "ehcp", "has_social_worker", "looked_after"],
+    },
+    {
+      // "Any period of leave taken without the agreement of the School ... will attract a Fixed
+      // Penalty Notice": no notice to improve first (leave.penaltyWithoutNoticeToImprove).
+      id: "leave_taken_anyway",
+      name: "Leave refused by the Head of School and taken anyway: penalty notice",
+      when: { kind: "refused_leave_taken", atLeast: 10 },
+      actions: [{ type: "consider_penalty_notice" }],
+      repeat: "each_new_breach",
     },
     {
       id: "stage_5_decline",
