@@ -201,7 +201,7 @@ async function supportOffered(db: Kysely<DB>, schoolId: number, caseId: number):
  * has been offered (a contract, or meetings they did not attend). Starts its review (3 weeks by
  * default) and, where the policy names a notice-to-improve stage, moves the case to it.
  */
-async function issueNoticeToImproveIn(
+export async function issueNoticeToImproveIn(
   db: Kysely<DB>,
   access: SchoolAccess,
   caseId: number,
@@ -257,7 +257,7 @@ async function issueNoticeToImproveIn(
  * have run its review period (unless the policy says otherwise, or it is term-time holiday), and
  * no parent may already have had two notices for this child in three years.
  */
-async function referForPenaltyNoticeIn(
+export async function referForPenaltyNoticeIn(
   db: Kysely<DB>,
   access: SchoolAccess,
   request: { caseId: number; contactIds: number[] },
@@ -390,7 +390,7 @@ async function recordPenaltyNoticeIn(
 }
 
 /** Referral for legal intervention: after a notice to improve has run its course, or when no more penalty notices may be issued. */
-async function referForLegalInterventionIn(
+export async function referForLegalInterventionIn(
   db: Kysely<DB>,
   access: SchoolAccess,
   caseId: number,
@@ -416,7 +416,7 @@ async function referForLegalInterventionIn(
 }
 
 /** Social care referral, considered when attendance is below 50% (the policy's figure) and support has failed. */
-async function referToSocialCareIn(
+export async function referToSocialCareIn(
   db: Kysely<DB>,
   access: SchoolAccess,
   caseId: number,
@@ -427,9 +427,18 @@ async function referToSocialCareIn(
   const rules = caseworkRules(stored.policy);
   const attendance = await attendanceToDate(db, access.schoolId, caseRecord.pupilId, today);
   const reasons: string[] = [];
+  // A safeguarding concern is referred whatever the attendance: the "below 50%" rule is a prompt
+  // to consider a referral when support fails, never a gate on protecting a child.
+  const flags = await db
+    .selectFrom("pupils")
+    .select(["safeguarding_concern", "child_protection_plan"])
+    .where("school_id", "=", access.schoolId)
+    .where("id", "=", caseRecord.pupilId)
+    .executeTakeFirstOrThrow();
+  const safeguarding = flags.safeguarding_concern || flags.child_protection_plan;
   if (
-    attendance.denominator === 0 ||
-    comparePercent(attendance, rules.socialCareBelowPercent) >= 0
+    !safeguarding &&
+    (attendance.denominator === 0 || comparePercent(attendance, rules.socialCareBelowPercent) >= 0)
   ) {
     reasons.push(
       `attendance this year is ${formatPercent(attendance)}%, not below ${rules.socialCareBelowPercent}%`,
@@ -439,7 +448,7 @@ async function referToSocialCareIn(
   const failed =
     previous.some((i) => i.kind === "notice_to_improve") ||
     (await supportOffered(db, access.schoolId, caseRecord.id));
-  if (!failed)
+  if (!failed && !safeguarding)
     reasons.push("support has not yet been tried (a contract, meetings or a notice to improve)");
   if (!reason.trim()) reasons.push("give the safeguarding reason");
   if (reasons.length > 0) refuse("A social care referral", reasons);
@@ -452,7 +461,7 @@ async function referToSocialCareIn(
 }
 
 /** Tells the local authority of a child missing education: 10 school days of continuous unauthorised absence. */
-async function reportMissingEducationIn(
+export async function reportMissingEducationIn(
   db: Kysely<DB>,
   access: SchoolAccess,
   caseId: number,

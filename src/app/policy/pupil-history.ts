@@ -87,7 +87,8 @@ export async function loadHistories(
     of(l.pupil_id).events.push({ kind: "letter", letter: l.letter_id, on: l.issued_on });
   for (const l of leaveRows) {
     const h = of(l.pupil_id);
-    (h.refusedLeave ??= []).push({
+    h.refusedLeave = h.refusedLeave ?? [];
+    h.refusedLeave.push({
       from: l.from_date,
       fromSession: l.from_session,
       to: l.to_date,

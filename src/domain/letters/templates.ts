@@ -435,7 +435,9 @@ Yours sincerely
 
 Notice to improve: {chosen_forename} {chosen_surname}, {year_reg}
 
-{chosen_forename}'s attendance this year is {percentage_attendance}%, with {unauthorised_sessions} sessions of unauthorised absence. The school has offered support to help improve {chosen_forename}'s attendance, but it has not been engaged with or has not worked. The support agreed so far: {support_given}.
+{chosen_forename}'s attendance this year is {percentage_attendance}%, with {unauthorised_sessions} sessions of unauthorised absence. The school has offered support to help improve {chosen_forename}'s attendance, but it has not been engaged with or has not worked. Everything the school has done so far:
+
+{efforts_made}
 
 This notice gives a final period for improvement. We will review {chosen_forename}'s attendance on {review_date}. If it has not improved, the school may ask the local authority to issue a penalty notice, or to consider other legal action.
 

@@ -92,6 +92,21 @@ export const stageSchema = z.object({
   order: z.number().int().min(0).max(100),
   description: z.string().max(2000).optional(),
   review: reviewRuleSchema.optional(),
+  /**
+   * What the pupil is while in the stage ("on an attendance plan"): shown on the pupil and case
+   * pages and the worklist.
+   */
+  status: z.string().trim().min(1).max(80).optional(),
+  /** Regular work inside the stage: "weekly contact with the family", "a fortnightly review". */
+  cadence: z
+    .array(
+      z.object({
+        what: z.enum(["contact", "review"]),
+        everyWeeks: z.number().int().min(1).max(8),
+      }),
+    )
+    .max(4)
+    .optional(),
 });
 
 export const penaltyNoticeRulesSchema = z.object({

@@ -23,6 +23,7 @@ import { id, isoDate, schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
 import { contractRoutes } from "./contracts.routes.ts";
 import { meetingRoutes } from "./meetings.routes.ts";
+import { referralRoutes } from "./referrals.routes.ts";
 import { stageRoutes } from "./stages.routes.ts";
 
 const caseParams = schoolParams.extend({ caseId: id });
@@ -33,6 +34,7 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
   await meetingRoutes(app);
   await contractRoutes(app);
   await stageRoutes(app);
+  await referralRoutes(app);
 
   app.get(
     "/:schoolId/cases",
