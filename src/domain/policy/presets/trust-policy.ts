@@ -37,6 +37,9 @@ export const TRUST_POLICY: Policy = {
       // The written policy does not say how far absence may push the review back; capping it at 8
       // weeks means a pupil who keeps missing school still reaches Stage 2. Schools may change it.
       review: { weeks: 4, extendWeeksPerDayAbsent: 1, maxWeeks: 8 },
+      // "Attendance will be monitored every week"; "the Attendance Leader will contact parents".
+      status: "Monitored weekly (Stage 1)",
+      cadence: [{ what: "contact", everyWeeks: 1 }],
     },
     {
       id: "stage_2",
@@ -45,6 +48,8 @@ export const TRUST_POLICY: Policy = {
       description:
         "No improvement after Stage 1: Internal School Attendance Panel with the PSA and Head of School (Letter 2).",
       review: { weeks: 4 },
+      status: "On an attendance plan",
+      cadence: [{ what: "contact", everyWeeks: 1 }],
     },
     {
       id: "stage_3",
