@@ -165,6 +165,30 @@ export const followUpRulesSchema = z.object({
   safeguardingImmediateVisit: z.boolean(),
   /** School days without contact after which the local authority is told (children missing education). */
   missingEducationAfterDays: z.number().int().min(1).max(60),
+  /**
+   * First-day contact by risk group, not only by attendance: a pupil in a group named here is
+   * called earlier, and the DSL told or the home visited on the first day.
+   */
+  riskGroups: z
+    .array(
+      z.object({
+        group: z.enum([
+          "safeguarding_concern",
+          "has_social_worker",
+          "looked_after",
+          "child_protection_plan",
+          "child_in_need_plan",
+          "previously_missing_education",
+        ]),
+        callBefore: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time HH:MM")
+          .optional(),
+        dslAlert: z.boolean(),
+        homeVisitToday: z.boolean(),
+      }),
+    )
+    .max(6),
 });
 
 /**
