@@ -29,7 +29,7 @@ test("the attendance officer filters My actions by stage and flag, with one pupi
   const { page, context } = await signIn(e2e.school, "attendance@northfield.example");
   await page.goto("/worklist");
   await page.getByText(new RegExp(`of ${all} proposal\\(s\\)\\.$`)).waitFor();
-  await page.getByLabel("Flag").selectOption("has_social_worker");
+  await page.getByRole("combobox", { name: "Flag", exact: true }).selectOption("has_social_worker");
   await page
     .getByText(
       withSocialWorker === 0
@@ -37,10 +37,10 @@ test("the attendance officer filters My actions by stage and flag, with one pupi
         : new RegExp(`of ${withSocialWorker} proposal\\(s\\)\\.$`),
     )
     .waitFor();
-  await page.getByLabel("Flag").selectOption("");
-  await page.getByLabel("Stage").selectOption("none");
+  await page.getByRole("combobox", { name: "Flag", exact: true }).selectOption("");
+  await page.getByRole("combobox", { name: "Stage", exact: true }).selectOption("none");
   await page.getByText(/proposal\(s\)\.$|No proposals\./).waitFor();
-  await page.getByLabel("Stage").selectOption("");
+  await page.getByRole("combobox", { name: "Stage", exact: true }).selectOption("");
   await page.getByText(new RegExp(`of ${all} proposal\\(s\\)\\.$`)).waitFor();
   // A pupil with several proposals: they are shown together, announced once.
   const several = await db
@@ -98,7 +98,11 @@ test("the case page explains what each referral needs first, and the stage's sta
   });
   expect(opened.status(), await opened.text()).toBe(201);
   const { caseId } = (await opened.json()) as { caseId: number };
-  await page.goto(`/cases/${caseId}`);
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith(`/cases/${caseId}/referrals`)),
+    page.goto(`/cases/${caseId}`),
+  ]);
+  expect(answer.status(), await answer.text()).toBe(200);
   const referrals = page.getByRole("region", { name: "Referrals and legal steps" });
   await referrals.getByRole("heading", { name: "Notice to improve: not yet" }).waitFor();
   await referrals
