@@ -97,7 +97,7 @@ test("the case page explains what each referral needs first, and the stage's sta
     headers: { "x-csrf-token": csrf.csrfToken ?? "" },
   });
   expect(opened.status(), await opened.text()).toBe(201);
-  const { caseId } = (await opened.json()) as { caseId: number };
+  const { id: caseId } = (await opened.json()) as { id: number };
   const [answer] = await Promise.all([
     page.waitForResponse((r) => r.url().endsWith(`/cases/${caseId}/referrals`)),
     page.goto(`/cases/${caseId}`),

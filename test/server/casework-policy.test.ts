@@ -29,7 +29,7 @@ beforeAll(async () => {
     stageId: "stage_2",
   });
   expect(opened.statusCode, opened.body).toBe(201);
-  caseId = opened.json().caseId ?? opened.json().id;
+  caseId = opened.json().id;
 });
 afterAll(async () => {
   await server?.close();
