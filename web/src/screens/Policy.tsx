@@ -460,7 +460,7 @@ export function PolicyEditor() {
                   />
                 </label>
                 {(stage.cadence ?? []).map((c, j) => (
-                  <label key={`${c.what}${j}`}>
+                  <label key={c.what}>
                     {c.what === "contact"
                       ? "Contact the family every (weeks)"
                       : "Review every (weeks)"}
