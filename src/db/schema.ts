@@ -61,6 +61,7 @@ export interface DB {
   lesson_times: LessonTimeTable;
   lesson_marks: LessonMarkTable;
   pupil_photos: PupilPhotoTable;
+  contact_people: ContactPersonTable;
 }
 
 export type AccessAction = "view" | "change" | "export";
@@ -372,6 +373,10 @@ export interface InterventionTable {
   detail: Json;
   withdrawn: Generated<boolean>;
   recorded_by: string;
+  /** The parent, as a person (set from contact_id by a trigger). */
+  person_id: Generated<number | null>;
+  /** A penalty notice paid (true), unpaid (false) or not known (null). */
+  paid: boolean | null;
 }
 
 export type ContactMethod =
@@ -641,6 +646,18 @@ export interface ContactTable {
   address: string | null;
   parental_responsibility: Generated<boolean>;
   lives_with_pupil: Generated<boolean>;
+  /** The person in this slot (set by a trigger from the name): what notices are counted against. */
+  person_id: Generated<number>;
+}
+
+/** A person who is or was one of a pupil's contacts: the stable identity behind contact rows. */
+export interface ContactPersonTable {
+  school_id: number;
+  id: Generated<number>;
+  pupil_id: number;
+  name: string;
+  name_key: string;
+  created_at: CreatedAt;
 }
 
 export type MarkSource = "register" | "amendment" | "import" | "planned" | "demo";

@@ -142,6 +142,8 @@ describe("the schema can be distributed by school", () => {
       "contact_log.case_id",
       "contact_log.corrects",
       "interventions.contact_id",
+      "interventions.person_id",
+      "contacts.person_id",
       "letters.case_id",
       "letters.contact_id",
       "letters.proposal_id",

@@ -86,3 +86,46 @@ describe("suggested codes from a parent's words", () => {
     expect(suggestCode(text)).toBe(code);
   });
 });
+
+describe("first-day contact by risk group", () => {
+  const rules = {
+    ...DEFAULT_FOLLOW_UP,
+    riskGroups: [
+      {
+        group: "looked_after" as const,
+        callBefore: "09:00",
+        dslAlert: true,
+        homeVisitToday: false,
+      },
+      {
+        group: "previously_missing_education" as const,
+        dslAlert: false,
+        homeVisitToday: true,
+      },
+    ],
+  };
+  const steps = (s: FollowUpSituation) =>
+    followUpSteps(rules, s).map(
+      (step) => `${step.kind}${step.overdue ? " overdue" : ""}: ${step.why}`,
+    );
+
+  it("calls a looked-after child's carers earlier and tells the DSL at once", () => {
+    expect(steps(situation({ clock: "09:05", riskGroups: ["looked_after"] }))).toEqual([
+      "call overdue: Call the contacts in priority order before 09:00 (Looked after)",
+      "dsl_alert: Looked after: tell the designated safeguarding lead now",
+    ]);
+  });
+
+  it("visits the home on the first day for a child who went missing from education before", () => {
+    expect(steps(situation({ riskGroups: ["previously_missing_education"] }))).toEqual([
+      "call: Call the contacts in priority order before 09:30",
+      "home_visit: Previously missing education: visit the home today",
+    ]);
+  });
+
+  it("leaves everyone else on the ordinary ladder", () => {
+    expect(steps(situation({ riskGroups: [] }))).toEqual([
+      "call: Call the contacts in priority order before 09:30",
+    ]);
+  });
+});

@@ -262,6 +262,18 @@ describe("the attendance contract process", () => {
     expect(JSON.stringify(preview.json())).toContain(
       "The support agreed so far: Weekly check-in with the attendance officer (the school); No term-time trips (the family); Family support worker (Early Help).",
     );
+    // ...and the whole chronology, dated, oldest first: letters, meetings, the contract.
+    const efforts = await office.send("POST", url("/letters/preview"), {
+      letterId: "la_8_notice_to_improve",
+      pupilId: chloe.id,
+      body: "Done so far:\n\n{efforts_made}",
+    });
+    const text = JSON.stringify(efforts.json());
+    expect(text).toContain("held");
+    expect(text).toContain(
+      "agreed, with support: Weekly check-in with the attendance officer (the school)",
+    );
+    expect(text.indexOf(" held")).toBeLessThan(text.indexOf("agreed, with support"));
   });
 });
 

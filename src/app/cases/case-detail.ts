@@ -41,6 +41,8 @@ export async function caseDetail(ctx: UseCaseContext, caseId: number) {
     ...caseRecord,
     pupilName: displayName(pupil),
     stageName: stageName(stored.policy, caseRecord.stageId),
+    /** What the stage makes the pupil ("on an attendance plan"). */
+    stageStatus: stored.policy.stages.find((s) => s.id === caseRecord.stageId)?.status ?? null,
     events: events.map((e) => caseEventFor(access, e)),
     meetings,
     contracts,

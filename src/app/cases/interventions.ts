@@ -11,6 +11,8 @@ import { comparePercent } from "../../domain/policy/bands.ts";
 import { caseworkRules } from "../../domain/policy/casework.ts";
 import { evaluateCondition, type Outcome } from "../../domain/policy/conditions/index.ts";
 import { endOfDuration } from "../../domain/policy/durations.ts";
+import { leaveRules } from "../../domain/policy/leave.ts";
+import { notAParent } from "../../domain/policy/parents.ts";
 import { penaltyNoticeTerms } from "../../domain/policy/penalty-notices.ts";
 import {
   NATIONAL_PENALTY_NOTICE_RULES,
@@ -22,6 +24,7 @@ import { formatPercent } from "../../domain/statistics.ts";
 import type { SchoolAccess } from "../access/access.ts";
 import { inTransaction, type UseCaseContext } from "../context.ts";
 import { loadEvaluationData } from "../policy/evaluation-data.ts";
+import { loadHistories } from "../policy/pupil-history.ts";
 import { caseToWork } from "./case-access.ts";
 import { attendanceToDate, startStage } from "./case-stages.ts";
 
@@ -44,7 +47,9 @@ async function interventionsOf(db: Kysely<DB>, schoolId: number, caseRecord: Cas
       "i.issued_on",
       "i.review_on",
       "i.contact_id",
+      "i.person_id",
       "i.withdrawn",
+      "i.paid",
       "i.case_id",
     ])
     .where("i.school_id", "=", schoolId)
@@ -63,6 +68,7 @@ async function record(
     reviewOn?: IsoDate | null;
     contactId?: number | null;
     withdrawn?: boolean;
+    paid?: boolean | null;
     detail: unknown;
     summary: string;
   },
@@ -77,6 +83,7 @@ async function record(
       review_on: entry.reviewOn ?? null,
       contact_id: entry.contactId ?? null,
       withdrawn: entry.withdrawn ?? false,
+      paid: entry.paid ?? null,
       detail: JSON.stringify(entry.detail),
       recorded_by: access.signature(),
     })
@@ -146,7 +153,10 @@ async function checkFor(
     codes: pupil.codes,
     asOf: today,
     end: index.endOf(today),
-    context: { flags: pupil.flags },
+    context: {
+      flags: pupil.flags,
+      history: (await loadHistories(db, schoolId, [pupilId])).get(pupilId),
+    },
     since: null,
   });
   return {
@@ -191,7 +201,7 @@ async function supportOffered(db: Kysely<DB>, schoolId: number, caseId: number):
  * has been offered (a contract, or meetings they did not attend). Starts its review (3 weeks by
  * default) and, where the policy names a notice-to-improve stage, moves the case to it.
  */
-async function issueNoticeToImproveIn(
+export async function issueNoticeToImproveIn(
   db: Kysely<DB>,
   access: SchoolAccess,
   caseId: number,
@@ -247,7 +257,7 @@ async function issueNoticeToImproveIn(
  * have run its review period (unless the policy says otherwise, or it is term-time holiday), and
  * no parent may already have had two notices for this child in three years.
  */
-async function referForPenaltyNoticeIn(
+export async function referForPenaltyNoticeIn(
   db: Kysely<DB>,
   access: SchoolAccess,
   request: { caseId: number; contactIds: number[] },
@@ -264,6 +274,12 @@ async function referForPenaltyNoticeIn(
     ),
   );
   const met = outcomes.find((o) => o.met);
+  // Leave refused and taken anyway: the policy's holiday route, with no notice to improve first.
+  const leaveRoute =
+    leaveRules(stored.policy).penaltyWithoutNoticeToImprove &&
+    penaltyThresholds(stored.policy).some(
+      (c, i) => c.kind === "refused_leave_taken" && outcomes[i]?.met,
+    );
   if (!met)
     reasons.push(
       `the penalty-notice threshold is not met today (${outcomes.map((o) => o.reason).join("; ")})`,
@@ -273,7 +289,8 @@ async function referForPenaltyNoticeIn(
   const previous = await interventionsOf(db, access.schoolId, caseRecord);
   if (
     rules.noticeToImproveBeforePenaltyNotice &&
-    !(holidayOnly && rules.holidayNeedsNoNoticeToImprove)
+    !(holidayOnly && rules.holidayNeedsNoNoticeToImprove) &&
+    !leaveRoute
   ) {
     const notice = previous.filter((i) => i.kind === "notice_to_improve").at(-1);
     if (!notice)
@@ -302,7 +319,7 @@ async function referForPenaltyNoticeIn(
   if (request.contactIds.length === 0) reasons.push("name the parent or parents to refer");
   const contacts = await db
     .selectFrom("contacts")
-    .select(["id", "name", "parental_responsibility"])
+    .select(["id", "name", "person_id", "parental_responsibility", "lives_with_pupil"])
     .where("school_id", "=", access.schoolId)
     .where("pupil_id", "=", caseRecord.pupilId)
     .where("id", "in", request.contactIds.length > 0 ? request.contactIds : [-1])
@@ -315,11 +332,16 @@ async function referForPenaltyNoticeIn(
       reasons.push(`contact ${contactId} is not one of this pupil's contacts`);
       continue;
     }
-    if (!contact.parental_responsibility)
-      reasons.push(`${contact.name} does not have parental responsibility`);
+    const notParent = notAParent({
+      name: contact.name,
+      parentalResponsibility: contact.parental_responsibility,
+      livesWithPupil: contact.lives_with_pupil,
+    });
+    if (notParent) reasons.push(notParent);
+    // Counted per person: the notices of whoever held this contact slot before are not theirs.
     const notices = previous
-      .filter((i) => i.kind === "penalty_notice" && i.contact_id === contactId)
-      .map((i) => ({ issuedOn: i.issued_on, withdrawn: i.withdrawn }));
+      .filter((i) => i.kind === "penalty_notice" && i.person_id === contact.person_id)
+      .map((i) => ({ issuedOn: i.issued_on, withdrawn: i.withdrawn, paid: i.paid }));
     const t = penaltyNoticeTerms(penaltyRules, notices, today);
     if (!t.allowed) reasons.push(`${contact.name}: ${t.reason}`);
     terms.push({ contactId, name: contact.name, ...t });
@@ -344,7 +366,13 @@ async function referForPenaltyNoticeIn(
 async function recordPenaltyNoticeIn(
   db: Kysely<DB>,
   access: SchoolAccess,
-  notice: { caseId: number; contactId: number; issuedOn: IsoDate; withdrawn: boolean },
+  notice: {
+    caseId: number;
+    contactId: number;
+    issuedOn: IsoDate;
+    withdrawn: boolean;
+    paid?: boolean | null;
+  },
   today: IsoDate,
 ): Promise<number> {
   const { caseRecord } = await caseToWork(db, access, notice.caseId, { mustBeOpen: false });
@@ -355,13 +383,14 @@ async function recordPenaltyNoticeIn(
     today: notice.issuedOn,
     contactId: notice.contactId,
     withdrawn: notice.withdrawn,
+    paid: notice.paid ?? null,
     detail: {},
-    summary: `Penalty notice ${notice.withdrawn ? "issued and withdrawn" : "issued"} by the local authority`,
+    summary: `Penalty notice ${notice.withdrawn ? "issued and withdrawn" : notice.paid ? "issued and paid" : notice.paid === false ? "issued, not paid" : "issued"} by the local authority`,
   });
 }
 
 /** Referral for legal intervention: after a notice to improve has run its course, or when no more penalty notices may be issued. */
-async function referForLegalInterventionIn(
+export async function referForLegalInterventionIn(
   db: Kysely<DB>,
   access: SchoolAccess,
   caseId: number,
@@ -387,7 +416,7 @@ async function referForLegalInterventionIn(
 }
 
 /** Social care referral, considered when attendance is below 50% (the policy's figure) and support has failed. */
-async function referToSocialCareIn(
+export async function referToSocialCareIn(
   db: Kysely<DB>,
   access: SchoolAccess,
   caseId: number,
@@ -398,9 +427,18 @@ async function referToSocialCareIn(
   const rules = caseworkRules(stored.policy);
   const attendance = await attendanceToDate(db, access.schoolId, caseRecord.pupilId, today);
   const reasons: string[] = [];
+  // A safeguarding concern is referred whatever the attendance: the "below 50%" rule is a prompt
+  // to consider a referral when support fails, never a gate on protecting a child.
+  const flags = await db
+    .selectFrom("pupils")
+    .select(["safeguarding_concern", "child_protection_plan"])
+    .where("school_id", "=", access.schoolId)
+    .where("id", "=", caseRecord.pupilId)
+    .executeTakeFirstOrThrow();
+  const safeguarding = flags.safeguarding_concern || flags.child_protection_plan;
   if (
-    attendance.denominator === 0 ||
-    comparePercent(attendance, rules.socialCareBelowPercent) >= 0
+    !safeguarding &&
+    (attendance.denominator === 0 || comparePercent(attendance, rules.socialCareBelowPercent) >= 0)
   ) {
     reasons.push(
       `attendance this year is ${formatPercent(attendance)}%, not below ${rules.socialCareBelowPercent}%`,
@@ -410,7 +448,7 @@ async function referToSocialCareIn(
   const failed =
     previous.some((i) => i.kind === "notice_to_improve") ||
     (await supportOffered(db, access.schoolId, caseRecord.id));
-  if (!failed)
+  if (!failed && !safeguarding)
     reasons.push("support has not yet been tried (a contract, meetings or a notice to improve)");
   if (!reason.trim()) reasons.push("give the safeguarding reason");
   if (reasons.length > 0) refuse("A social care referral", reasons);
@@ -423,7 +461,7 @@ async function referToSocialCareIn(
 }
 
 /** Tells the local authority of a child missing education: 10 school days of continuous unauthorised absence. */
-async function reportMissingEducationIn(
+export async function reportMissingEducationIn(
   db: Kysely<DB>,
   access: SchoolAccess,
   caseId: number,
@@ -476,7 +514,13 @@ export function referForPenaltyNotice(
 
 export function recordPenaltyNotice(
   ctx: UseCaseContext,
-  notice: { caseId: number; contactId: number; issuedOn: IsoDate; withdrawn: boolean },
+  notice: {
+    caseId: number;
+    contactId: number;
+    issuedOn: IsoDate;
+    withdrawn: boolean;
+    paid?: boolean | null;
+  },
 ) {
   return inTransaction(ctx, "record penalty notice", (tx) =>
     recordPenaltyNoticeIn(tx, ctx.access, notice, todayOf(ctx)),

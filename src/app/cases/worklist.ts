@@ -3,8 +3,9 @@ import { currentPolicy } from "../../db/repositories/policies.ts";
 import type { DB } from "../../db/schema.ts";
 import { addDays, dayLabel, type IsoDate, londonToday } from "../../domain/dates.ts";
 import { letterName } from "../../domain/letters/templates.ts";
+import { cadenceDue, cadenceName } from "../../domain/policy/cadence.ts";
 import { reviewDueDate } from "../../domain/policy/review.ts";
-import type { Action } from "../../domain/policy/types.ts";
+import type { Action, Stage } from "../../domain/policy/types.ts";
 import type { SchoolAccess } from "../access/access.ts";
 import { loadEvaluationData } from "../policy/evaluation-data.ts";
 import { displayName } from "../registers/register.ts";
@@ -19,7 +20,9 @@ export type WorkKind =
   | "send_invitation"
   | "record_meeting"
   | "second_invitation"
-  | "professionals_meeting";
+  | "professionals_meeting"
+  | "stage_contact"
+  | "stage_review";
 
 export interface WorkItem {
   kind: WorkKind;
@@ -67,6 +70,7 @@ export async function worklist(
       "c.baseline_attended",
       "c.baseline_possible",
       "c.next_review_on",
+      "c.last_review_on",
       "p.legal_forename",
       "p.legal_surname",
       "p.preferred_forename",
@@ -134,6 +138,12 @@ export async function worklist(
         summary: `Review the case at ${c.stage_id.replaceAll("_", " ")}`,
       });
   }
+
+  if (stored)
+    await pushCadence(db, schoolId, stored.policy.stages, cases, (c, item) => {
+      const who = forCase(c);
+      if (who) push({ ...item, ...who });
+    });
 
   const caseIds = cases.map((c) => c.id);
   if (caseIds.length > 0) {
@@ -314,4 +324,45 @@ export async function worklist(
   return items.sort((a, b) =>
     a.due < b.due ? -1 : a.due > b.due ? 1 : a.pupil.localeCompare(b.pupil),
   );
+}
+
+/** The weekly or fortnightly contact and reviews the stages ask for, from the last one logged. */
+async function pushCadence(
+  db: Kysely<DB>,
+  schoolId: number,
+  stages: Stage[],
+  cases: {
+    id: number;
+    pupil_id: number;
+    stage_id: string;
+    stage_started_on: IsoDate;
+    last_review_on: IsoDate | null;
+  }[],
+  push: (caseId: number, item: Pick<WorkItem, "kind" | "due" | "summary">) => void,
+): Promise<void> {
+  const withCadence = cases.filter((c) => stages.find((s) => s.id === c.stage_id)?.cadence?.length);
+  if (withCadence.length === 0) return;
+  const contacts = await db
+    .selectFrom("contact_log")
+    .select(["pupil_id", (eb) => eb.fn.max("happened_at").as("last")])
+    .where("school_id", "=", schoolId)
+    .where(
+      "pupil_id",
+      "in",
+      withCadence.map((c) => c.pupil_id),
+    )
+    .groupBy("pupil_id")
+    .execute();
+  const lastContact = new Map(contacts.map((r) => [r.pupil_id, londonToday(new Date(r.last))]));
+  for (const c of withCadence) {
+    const stage = stages.find((s) => s.id === c.stage_id) as Stage;
+    const lastDone = { contact: lastContact.get(c.pupil_id) ?? null, review: c.last_review_on };
+    for (const due of cadenceDue(stage, c.stage_started_on, lastDone)) {
+      push(c.id, {
+        kind: due.what === "contact" ? "stage_contact" : "stage_review",
+        due: due.due,
+        summary: `${cadenceName(due)} (${stage.status ?? stage.name}${due.lastDone ? `; last ${dayLabel(due.lastDone)}` : ""})`,
+      });
+    }
+  }
 }

@@ -61,6 +61,8 @@ export async function callList(
       "p.safeguarding_concern",
       "p.has_social_worker",
       "p.looked_after",
+      "p.child_protection_plan",
+      "p.child_in_need_plan",
       "g.name as group",
     ])
     .where("m.school_id", "=", schoolId)
@@ -70,7 +72,7 @@ export async function callList(
     .execute();
   if (absent.length === 0) return [];
   const ids = [...new Set(absent.map((a) => a.pupil_id))];
-  const [contacts, attempts, policy, evaluation, socialWorkerMessages] = await Promise.all([
+  const [contacts, attempts, policy, evaluation, socialWorkerMessages, missed] = await Promise.all([
     db
       .selectFrom("contacts")
       .selectAll()
@@ -95,7 +97,19 @@ export async function callList(
       .where("purpose", "=", "social_worker")
       .where("idempotency_key", "like", `social-worker:%:${date}:%`)
       .execute(),
+    // Reported missing education before: a risk group of its own for first-day contact.
+    db
+      .selectFrom("interventions as i")
+      .innerJoin("attendance_cases as c", (j) =>
+        j.onRef("c.school_id", "=", "i.school_id").onRef("c.id", "=", "i.case_id"),
+      )
+      .select("c.pupil_id")
+      .where("i.school_id", "=", schoolId)
+      .where("i.kind", "=", "cme_report")
+      .where("c.pupil_id", "in", ids)
+      .execute(),
   ]);
+  const previouslyMissing = new Set(missed.map((m) => m.pupil_id));
   const rules = followUpRules(policy?.policy);
   const codes = new Map(evaluation.pupils.map((p) => [p.id, p.codes]));
   const told = new Set(socialWorkerMessages.map((m) => m.pupil_id));
@@ -150,6 +164,16 @@ export async function callList(
         safeguardingConcern,
         hasSocialWorker: first.has_social_worker,
         socialWorkerTold: told.has(id),
+        riskGroups: (
+          [
+            ["safeguarding_concern", first.safeguarding_concern],
+            ["has_social_worker", first.has_social_worker],
+            ["looked_after", first.looked_after],
+            ["child_protection_plan", first.child_protection_plan],
+            ["child_in_need_plan", first.child_in_need_plan],
+            ["previously_missing_education", previouslyMissing.has(id)],
+          ] as const
+        ).flatMap(([group, member]) => (member ? [group] : [])),
       }),
     });
   }

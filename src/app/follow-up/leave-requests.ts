@@ -1,6 +1,9 @@
+import { currentPolicy } from "../../db/repositories/policies.ts";
 import type { SessionName } from "../../domain/calendar.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
+import { leaveRules } from "../../domain/policy/leave.ts";
+import type { LeaveRules } from "../../domain/policy/types.ts";
 import { visiblePupil } from "../access/visible-pupil.ts";
 import { inTransaction, type UseCaseContext } from "../context.ts";
 import { insertPlannedAbsence } from "../registers/planned-absences.ts";
@@ -64,7 +67,11 @@ export async function requestLeave(ctx: UseCaseContext, request: LeaveRequest): 
 export async function decideLeave(
   ctx: UseCaseContext,
   decision: { requestId: number; authorise: boolean; reason: string },
-): Promise<{ status: "authorised" | "refused"; plannedAbsenceId: number | null }> {
+): Promise<{
+  status: "authorised" | "refused";
+  plannedAbsenceId: number | null;
+  refusalLetter: string | null;
+}> {
   const { access } = ctx;
   const at = ctx.clock();
   access.require("leave.authorise");
@@ -118,7 +125,10 @@ export async function decideLeave(
       .where("school_id", "=", access.schoolId)
       .where("id", "=", request.id)
       .execute();
-    return { status, plannedAbsenceId: planned };
+    // The policy's refusal letter, for the head to write at once (Letters, or the pupil's page).
+    const rules = leaveRules((await currentPolicy(trx, access.schoolId))?.policy);
+    const refusalLetter = decision.authorise ? null : (rules.refusalLetter ?? null);
+    return { status, plannedAbsenceId: planned, refusalLetter };
   });
 }
 
@@ -146,4 +156,9 @@ export async function listLeaveRequests(
   );
   // Staff and families see the pupil's name, never a number.
   return rows.map(({ school_id, ...r }) => withPupilName(r));
+}
+
+/** The policy's leave rules, shown beside the requests to whoever decides them. */
+export async function leavePolicy(ctx: UseCaseContext): Promise<LeaveRules> {
+  return leaveRules((await currentPolicy(ctx.db, ctx.access.schoolId))?.policy);
 }

@@ -14,6 +14,7 @@ import { ABSENT } from "../../domain/policy/timeline.ts";
 import type { Policy } from "../../domain/policy/types.ts";
 import { formatPercent } from "../../domain/statistics.ts";
 import { pupilReport } from "../attendance-statistics.ts";
+import { effortsMade } from "./efforts-made.ts";
 
 const LONG_DATE = new Intl.DateTimeFormat("en-GB", {
   day: "numeric",
@@ -179,6 +180,9 @@ export async function letterInput(
       : {}),
     ...(occasion.reviewDate ? { review_date: longDate(occasion.reviewDate) } : {}),
     support_given: await supportGiven(db, schoolId, pupilId),
+    ...(wording.includes("{efforts_made}")
+      ? { efforts_made: await effortsMade(db, schoolId, pupilId, today) }
+      : {}),
   };
   return {
     input: {

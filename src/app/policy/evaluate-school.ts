@@ -9,6 +9,7 @@ import { evaluatePupil, type PreviousProposal } from "../../domain/policy/evalua
 import type { UseCaseContext } from "../context.ts";
 import { momentOf } from "../registers/register.ts";
 import { contextFrom, loadEvaluationData } from "./evaluation-data.ts";
+import { loadHistories } from "./pupil-history.ts";
 
 export interface EvaluationSummary {
   asOf: IsoDate;
@@ -53,7 +54,7 @@ export async function evaluateSchool(
       "not_found",
       "This school has no attendance policy yet: adopt a preset or save one first",
     );
-  const [{ index, pupils }, cases, previousRows] = await Promise.all([
+  const [{ index, pupils }, cases, previousRows, histories] = await Promise.all([
     loadEvaluationData(db, schoolId, asOf, asOf),
     casesForEvaluation(db, schoolId),
     db
@@ -61,6 +62,7 @@ export async function evaluateSchool(
       .select(["pupil_id", "trigger_id", "dedupe_key", "evidence_end"])
       .where("school_id", "=", schoolId)
       .execute(),
+    loadHistories(db, schoolId),
   ]);
   const previous = new Map<number, PreviousProposal[]>();
   for (const row of previousRows) {
@@ -76,6 +78,7 @@ export async function evaluateSchool(
   for (const pupil of pupils) {
     if (index.endOf(asOf) === 0) break;
     const context = contextFrom(pupil, cases.open.get(pupil.id), cases.lastClosed.get(pupil.id));
+    context.history = histories.get(pupil.id) ?? { parents: [], events: [] };
     for (const proposal of evaluatePupil(stored.policy, index, asOf, {
       codes: pupil.codes,
       context,

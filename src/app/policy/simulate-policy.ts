@@ -10,6 +10,7 @@ import { attendanceOver } from "../../domain/policy/evaluation.ts";
 import type { SessionIndex } from "../../domain/policy/timeline.ts";
 import type { Action, Policy } from "../../domain/policy/types.ts";
 import { loadEvaluationData } from "./evaluation-data.ts";
+import { loadHistories } from "./pupil-history.ts";
 
 export interface SimulatedProposal {
   date: IsoDate;
@@ -51,7 +52,10 @@ export async function simulatePolicy(
       "invalid_input",
       `The simulation ends (${to}) before it starts (${from})`,
     );
-  const { index, pupils } = await loadEvaluationData(db, schoolId, from, to);
+  const [{ index, pupils }, histories] = await Promise.all([
+    loadEvaluationData(db, schoolId, from, to),
+    loadHistories(db, schoolId),
+  ]);
   const days = index.calendar.schoolDays(from, to);
   if (days.length > MAX_SIMULATED_DAYS) {
     throw new RollbookError(
@@ -62,7 +66,11 @@ export async function simulatePolicy(
   const proposals: SimulatedProposal[] = [];
   for (const pupil of pupils) {
     const previous: PreviousProposal[] = [];
-    let context: PupilContext = { flags: pupil.flags, dateOfBirth: pupil.dateOfBirth };
+    let context: PupilContext = {
+      flags: pupil.flags,
+      dateOfBirth: pupil.dateOfBirth,
+      history: histories.get(pupil.id) ?? { parents: [], events: [] },
+    };
     for (const day of days) {
       for (const proposal of evaluatePupil(policy, index, day, {
         codes: pupil.codes,

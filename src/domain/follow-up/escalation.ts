@@ -7,6 +7,18 @@ export const DEFAULT_FOLLOW_UP: FollowUpRules = {
   homeVisitOnDays: [2, 4],
   safeguardingImmediateVisit: true,
   missingEducationAfterDays: 10,
+  riskGroups: [],
+};
+
+export type RiskGroup = FollowUpRules["riskGroups"][number]["group"];
+
+const GROUP_NAMES: Record<RiskGroup, string> = {
+  safeguarding_concern: "Safeguarding concern",
+  has_social_worker: "Social worker",
+  looked_after: "Looked after",
+  child_protection_plan: "Child protection plan",
+  child_in_need_plan: "Child in need plan",
+  previously_missing_education: "Previously missing education",
 };
 
 export function followUpRules(policy: Policy | undefined): FollowUpRules {
@@ -40,6 +52,8 @@ export interface FollowUpSituation {
   safeguardingConcern: boolean;
   hasSocialWorker: boolean;
   socialWorkerTold: boolean;
+  /** The risk groups the pupil is in, for the policy's first-day rules by group. */
+  riskGroups?: RiskGroup[];
 }
 
 export interface Step {
@@ -61,11 +75,17 @@ export function followUpSteps(rules: FollowUpRules, s: FollowUpSituation): Step[
   const reachedToday = s.attemptsToday.some((a) => a.reached);
   const step = (kind: StepKind, by: string, done: boolean, why: string) =>
     steps.push({ kind, by, done, overdue: !done && by !== "now" && s.clock > by, why });
+  const groups = (rules.riskGroups ?? []).filter((g) => s.riskGroups?.includes(g.group));
+  // The earliest call time of the pupil's groups, else the policy's.
+  const earlier = groups
+    .filter((g) => g.callBefore !== undefined && (g.callBefore as string) < rules.callBefore)
+    .sort((a, b) => ((a.callBefore as string) < (b.callBefore as string) ? -1 : 1))[0];
+  const callBefore = earlier?.callBefore ?? rules.callBefore;
   step(
     "call",
-    rules.callBefore,
+    callBefore,
     calls.length > 0,
-    `Call the contacts in priority order before ${rules.callBefore}`,
+    `Call the contacts in priority order before ${callBefore}${earlier ? ` (${GROUP_NAMES[earlier.group]})` : ""}`,
   );
   if (rules.textIfUnreachable && calls.length > 0 && !reachedToday) {
     step(
@@ -75,7 +95,24 @@ export function followUpSteps(rules: FollowUpRules, s: FollowUpSituation): Step[
       "No one answered: send a text",
     );
   }
-  if (s.safeguardingConcern && rules.safeguardingImmediateVisit) {
+  const alertFor = groups.find((g) => g.dslAlert);
+  const visitFor = groups.find((g) => g.homeVisitToday);
+  if ((alertFor || visitFor) && !(s.safeguardingConcern && rules.safeguardingImmediateVisit)) {
+    if (alertFor)
+      step(
+        "dsl_alert",
+        "now",
+        false,
+        `${GROUP_NAMES[alertFor.group]}: tell the designated safeguarding lead now`,
+      );
+    if (visitFor && !reachedToday)
+      step(
+        "home_visit",
+        "now",
+        s.attemptsToday.some((a) => a.method === "home_visit"),
+        `${GROUP_NAMES[visitFor.group]}: visit the home today`,
+      );
+  } else if (s.safeguardingConcern && rules.safeguardingImmediateVisit) {
     step(
       "dsl_alert",
       "now",

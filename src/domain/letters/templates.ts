@@ -444,7 +444,9 @@ Yours sincerely
 
 Notice to improve: {chosen_forename} {chosen_surname}, {year_reg}
 
-{chosen_forename}'s attendance this year is {percentage_attendance}%, with {unauthorised_sessions} sessions of unauthorised absence. The school has offered support to help improve {chosen_forename}'s attendance, but it has not been engaged with or has not worked. The support agreed so far: {support_given}.
+{chosen_forename}'s attendance this year is {percentage_attendance}%, with {unauthorised_sessions} sessions of unauthorised absence. The school has offered support to help improve {chosen_forename}'s attendance, but it has not been engaged with or has not worked. Everything the school has done so far:
+
+{efforts_made}
 
 This notice gives a final period for improvement. We will review {chosen_forename}'s attendance on {review_date}. If it has not improved, the school may ask the local authority to issue a penalty notice, or to consider other legal action.
 
@@ -499,6 +501,24 @@ Yours sincerely
     body: `${header}
 
 We would like to invite you to a review meeting on {meeting_date} at {meeting_time} ({meeting_format}) to look at how {chosen_forename}'s attendance, now {percentage_attendance}%, has changed since we agreed the attendance contract, and to agree the next steps together.
+
+Yours sincerely
+
+{signatory}`,
+  },
+  {
+    id: "leave_refused",
+    title: "Leave of absence in term time: request refused",
+    family: "general",
+    body: `${header}
+
+{chosen_forename} {chosen_surname}   {year_reg}
+
+Thank you for your request for {chosen_forename} to be absent from school in term time. Leave of absence can be granted only in exceptional circumstances, and the Head of School has decided that the reasons given are not exceptional. The request is refused.
+
+If {chosen_forename} is absent on those days, the absence will be recorded as unauthorised (code G: holiday not agreed by the school), and the local authority may issue a penalty notice to each parent, for each child, without a notice to improve first.
+
+If there is something we do not yet know about, please contact the school before the leave begins.
 
 Yours sincerely
 

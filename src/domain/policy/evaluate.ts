@@ -4,6 +4,8 @@ import { codeByIndex } from "../codes.ts";
 import type { IsoDate } from "../dates.ts";
 import { bandOf } from "./bands.ts";
 import { type Evaluation, evaluateCondition, type PupilContext } from "./conditions/index.ts";
+import { noNoticeAllowed } from "./penalty-notices.ts";
+import { NATIONAL_PENALTY_NOTICE_RULES } from "./presets/national.ts";
 import { reviewDueDate } from "./review.ts";
 import type { SessionIndex } from "./timeline.ts";
 import type { Action, Policy, PupilFlagName, Trigger } from "./types.ts";
@@ -57,6 +59,7 @@ export function evaluatePupil(
   for (const trigger of policy.triggers) {
     if (!appliesTo(trigger, context)) continue;
     if (isLegalStep(trigger) && outsideCompulsorySchoolAge(context, asOf)) continue;
+    if (noticeCannotBeIssued(policy, trigger, context, asOf)) continue;
     const previous = pupil.previous.filter((p) => p.triggerId === trigger.id);
     const since =
       trigger.repeat === "each_new_breach" ? latest(previous.map((p) => p.evidenceEnd)) : null;
@@ -104,6 +107,21 @@ export function isLegalStep(trigger: Trigger): boolean {
       a.type === "notice_to_improve" ||
       (a.type === "referral" && a.to === "legal_intervention"),
   );
+}
+
+/**
+ * A notice every parent has reached the limit for (no third within three years) cannot be issued,
+ * so it is never proposed; the policy's next legal step (a `penalty_notices` condition) is.
+ */
+function noticeCannotBeIssued(
+  policy: Policy,
+  trigger: Trigger,
+  context: PupilContext,
+  asOf: IsoDate,
+): boolean {
+  if (!trigger.actions.some((a) => a.type === "consider_penalty_notice")) return false;
+  const rules = policy.penaltyNotices ?? NATIONAL_PENALTY_NOTICE_RULES;
+  return noNoticeAllowed(rules, context.history?.parents, asOf) !== null;
 }
 
 function outsideCompulsorySchoolAge(context: PupilContext, asOf: IsoDate): boolean {

@@ -4,6 +4,7 @@ import type { IsoDate } from "../dates.ts";
 import { dayLabel } from "../dates.ts";
 import { formatPercent, type Ratio } from "../statistics.ts";
 import type { Period, PupilFlagName, Window } from "./fields.ts";
+import type { PupilHistory } from "./history.ts";
 import { ATTENDING, POSSIBLE, type SessionIndex } from "./timeline.ts";
 import type { Policy } from "./types.ts";
 
@@ -27,6 +28,8 @@ export interface PupilContext {
     evidenceEnd?: IsoDate | null;
   };
   lastReview?: { on: IsoDate; band: string };
+  /** Notices per parent, referrals and letters already made; none known when absent. */
+  history?: PupilHistory;
 }
 
 export interface Evaluation {

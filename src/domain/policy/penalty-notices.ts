@@ -1,9 +1,12 @@
 import { addDays, type IsoDate } from "../dates.ts";
+import type { ParentHistory } from "./history.ts";
 import type { PenaltyNoticeRules } from "./types.ts";
 
 export interface PreviousNotice {
   issuedOn: IsoDate;
   withdrawn: boolean;
+  /** As the local authority reported it; unknown when not recorded. */
+  paid?: boolean | null;
 }
 
 export type NoticeTerms =
@@ -44,4 +47,23 @@ export function penaltyNoticeTerms(
     amount: rules.secondNotice.amount,
     withinDays: rules.secondNotice.withinDays,
   };
+}
+
+/**
+ * Why no parent may receive another notice (every one of them at the limit), or null when one
+ * may. Unknown parents (no history loaded, none recorded) never block: a person decides.
+ */
+export function noNoticeAllowed(
+  rules: PenaltyNoticeRules,
+  parents: readonly ParentHistory[] | undefined,
+  on: IsoDate,
+): string | null {
+  if (!parents || parents.length === 0) return null;
+  const refusals: string[] = [];
+  for (const parent of parents) {
+    const terms = penaltyNoticeTerms(rules, parent.notices, on);
+    if (terms.allowed) return null;
+    refusals.push(`${parent.name}: ${terms.reason}`);
+  }
+  return refusals.join("; ");
 }

@@ -92,6 +92,21 @@ export const stageSchema = z.object({
   order: z.number().int().min(0).max(100),
   description: z.string().max(2000).optional(),
   review: reviewRuleSchema.optional(),
+  /**
+   * What the pupil is while in the stage ("on an attendance plan"): shown on the pupil and case
+   * pages and the worklist.
+   */
+  status: z.string().trim().min(1).max(80).optional(),
+  /** Regular work inside the stage: "weekly contact with the family", "a fortnightly review". */
+  cadence: z
+    .array(
+      z.object({
+        what: z.enum(["contact", "review"]),
+        everyWeeks: z.number().int().min(1).max(8),
+      }),
+    )
+    .max(4)
+    .optional(),
 });
 
 export const penaltyNoticeRulesSchema = z.object({
@@ -150,6 +165,48 @@ export const followUpRulesSchema = z.object({
   safeguardingImmediateVisit: z.boolean(),
   /** School days without contact after which the local authority is told (children missing education). */
   missingEducationAfterDays: z.number().int().min(1).max(60),
+  /**
+   * First-day contact by risk group, not only by attendance: a pupil in a group named here is
+   * called earlier, and the DSL told or the home visited on the first day.
+   */
+  riskGroups: z
+    .array(
+      z.object({
+        group: z.enum([
+          "safeguarding_concern",
+          "has_social_worker",
+          "looked_after",
+          "child_protection_plan",
+          "child_in_need_plan",
+          "previously_missing_education",
+        ]),
+        callBefore: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time HH:MM")
+          .optional(),
+        dslAlert: z.boolean(),
+        homeVisitToday: z.boolean(),
+      }),
+    )
+    .max(6),
+});
+
+/**
+ * Term-time leave (the 2024 regulations, reg 11): granted only in exceptional circumstances, by
+ * the head, who decides how many days; refused leave taken anyway is unauthorised (G).
+ */
+export const leaveRulesSchema = z.object({
+  /** What the policy names as exceptional ("service personnel returning from a tour of duty"), shown to the head. */
+  exceptionalCircumstances: z.array(z.string().trim().min(1).max(300)).max(20),
+  /** A holiday is never an exceptional circumstance (most policies since 2013). */
+  holidaysRefused: z.boolean(),
+  /** The letter the family gets when the head refuses. */
+  refusalLetter: id.optional(),
+  /**
+   * Refused leave taken anyway goes to a penalty notice without a notice to improve: support is
+   * not the right tool for a holiday (the DfE template; casework.holidayNeedsNoNoticeToImprove).
+   */
+  penaltyWithoutNoticeToImprove: z.boolean(),
 });
 
 export const policyDocumentSchema = z.object({
@@ -163,6 +220,7 @@ export const policyDocumentSchema = z.object({
   stages: z.array(stageSchema),
   triggers: z.array(triggerSchema).min(1),
   casework: caseworkRulesSchema.partial().optional(),
+  leave: leaveRulesSchema.partial().optional(),
   followUp: followUpRulesSchema.partial().optional(),
   /**
    * The letter each band's families get when the school writes to every family by band ("we issue

@@ -4,6 +4,7 @@ import type {
   bandSchema,
   caseworkRulesSchema,
   followUpRulesSchema,
+  leaveRulesSchema,
   penaltyNoticeRulesSchema,
   policyDocumentSchema,
   repeatSchema,
@@ -23,5 +24,6 @@ export type Stage = z.infer<typeof stageSchema>;
 export type PenaltyNoticeRules = z.infer<typeof penaltyNoticeRulesSchema>;
 export type CaseworkRules = z.infer<typeof caseworkRulesSchema>;
 export type FollowUpRules = z.infer<typeof followUpRulesSchema>;
+export type LeaveRules = z.infer<typeof leaveRulesSchema>;
 export type { Condition } from "./conditions/index.ts";
 export type { Percent, Period, PupilFlagName, Window } from "./fields.ts";

@@ -23,6 +23,7 @@ import { id, isoDate, schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
 import { contractRoutes } from "./contracts.routes.ts";
 import { meetingRoutes } from "./meetings.routes.ts";
+import { referralRoutes } from "./referrals.routes.ts";
 import { stageRoutes } from "./stages.routes.ts";
 
 const caseParams = schoolParams.extend({ caseId: id });
@@ -33,6 +34,7 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
   await meetingRoutes(app);
   await contractRoutes(app);
   await stageRoutes(app);
+  await referralRoutes(app);
 
   app.get(
     "/:schoolId/cases",
@@ -225,7 +227,13 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         tags: ["cases"],
         summary: "Record a penalty notice the local authority issued (or withdrew)",
         params: caseParams,
-        body: z.object({ contactId: id, issuedOn: isoDate, withdrawn: z.boolean().default(false) }),
+        body: z.object({
+          contactId: id,
+          issuedOn: isoDate,
+          withdrawn: z.boolean().default(false),
+          /** Paid, not paid, or not known (some codes of conduct count only paid notices). */
+          paid: z.boolean().nullable().optional(),
+        }),
       },
     },
     async (request, reply) => {

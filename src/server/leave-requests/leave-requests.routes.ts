@@ -1,5 +1,6 @@
 import {
   decideLeave,
+  leavePolicy,
   listLeaveRequests,
   requestLeave,
 } from "../../app/follow-up/leave-requests.ts";
@@ -29,12 +30,13 @@ export async function leaveRequestRoutes(app: RouteApp): Promise<void> {
         response: { 200: leaveRequestList },
       },
     },
-    async (request) => ({
-      requests: await listLeaveRequests(
-        await request.useCaseContext(request.params.schoolId),
-        request.query,
-      ),
-    }),
+    async (request) => {
+      const ctx = await request.useCaseContext(request.params.schoolId);
+      return {
+        requests: await listLeaveRequests(ctx, request.query),
+        rules: await leavePolicy(ctx),
+      };
+    },
   );
 
   app.post(

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { leaveRulesSchema } from "../../domain/policy/schema.ts";
 import { absenceSpan, absenceSpanView, id, schoolParams } from "../params.ts";
 
 const status = z.enum(["pending", "authorised", "refused"]);
@@ -22,11 +23,17 @@ export const leaveRequest = absenceSpanView.extend({
   decision_reason: z.string().nullable(),
   planned_absence_id: z.number().nullable(),
 });
-export const leaveRequestList = z.object({ requests: z.array(leaveRequest) });
+export const leaveRequestList = z.object({
+  requests: z.array(leaveRequest),
+  /** The policy's leave rules: what counts as exceptional, and the refusal letter. */
+  rules: leaveRulesSchema,
+});
 export const leaveRequested = z.object({ id: z.number() });
 export const leaveDecided = z.object({
   status: z.enum(["authorised", "refused"]),
   plannedAbsenceId: z.number().nullable(),
+  /** Refused: the policy's refusal letter to write. */
+  refusalLetter: z.string().nullable(),
 });
 
 /** What the web app receives (dates as JSON sends them). */
@@ -36,3 +43,6 @@ export type LeaveRequestView = Omit<z.infer<typeof leaveRequest>, "requested_at"
 };
 export type LeaveDecisionBody = z.input<typeof leaveDecisionBody>;
 export type LeaveDecided = z.infer<typeof leaveDecided>;
+export type LeaveRequestListView = Omit<z.infer<typeof leaveRequestList>, "requests"> & {
+  requests: LeaveRequestView[];
+};

@@ -1,3 +1,4 @@
+import type { ExpressionBuilder } from "kysely";
 import { z } from "zod";
 import { withinSchoolYears } from "../../app/attendance-statistics.ts";
 import { acceptProposal, dismissProposal } from "../../app/policy/decide-proposal.ts";
@@ -9,8 +10,10 @@ import { simulatePolicy } from "../../app/policy/simulate-policy.ts";
 import { displayName } from "../../app/registers/register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { currentPolicy, policyVersions } from "../../db/repositories/policies.ts";
+import type { DB } from "../../db/schema.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { conditionKinds } from "../../domain/policy/conditions/index.ts";
+import { pupilFlag } from "../../domain/policy/fields.ts";
 import { PRESETS } from "../../domain/policy/presets/index.ts";
 import { id, isoDate, schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
@@ -205,6 +208,12 @@ export async function policyRoutes(app: RouteApp): Promise<void> {
           status: z.enum(["proposed", "accepted", "dismissed"]).default("proposed"),
           pupilId: id.optional(),
           triggerId: z.string().min(1).max(60).optional(),
+          /** Pupils whose open case is at this stage; "none" for pupils with no open case. */
+          stageId: z.string().min(1).max(60).optional(),
+          yearGroupId: z.coerce.number().int().min(1).optional(),
+          flag: pupilFlag.optional(),
+          /** "pupil": one pupil's proposals together, so overlapping ones are decided side by side. */
+          order: z.enum(["newest", "pupil"]).default("newest"),
           limit: z.coerce.number().int().min(1).max(1000).default(200),
           /** Paging: the proposals after the first `offset`, in the same order. */
           offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
@@ -245,19 +254,53 @@ export async function policyRoutes(app: RouteApp): Promise<void> {
       if (request.query.pupilId) query = query.where("a.pupil_id", "=", request.query.pupilId);
       if (request.query.triggerId)
         query = query.where("a.trigger_id", "=", request.query.triggerId);
+      const { stageId, yearGroupId, flag } = request.query;
+      if (yearGroupId) query = query.where("p.year_group_id", "=", yearGroupId);
+      if (flag) query = query.where(`p.${flag}` as "p.fsm", "=", true);
+      if (stageId) {
+        type Row = DB & { a: DB["proposed_actions"]; p: DB["pupils"] };
+        const openCase = (eb: ExpressionBuilder<Row, "a" | "p">) =>
+          eb
+            .selectFrom("attendance_cases as c")
+            .select("c.id")
+            .whereRef("c.school_id", "=", "a.school_id")
+            .whereRef("c.pupil_id", "=", "a.pupil_id")
+            .where("c.status", "=", "open");
+        query =
+          stageId === "none"
+            ? query.where((eb) => eb.not(eb.exists(openCase(eb))))
+            : query.where((eb) => eb.exists(openCase(eb).where("c.stage_id", "=", stageId)));
+      }
+      const ordered =
+        request.query.order === "pupil"
+          ? query.orderBy("p.legal_surname").orderBy("a.pupil_id").orderBy("a.proposed_on", "desc")
+          : query.orderBy("a.proposed_on", "desc");
       const [rows, counted] = await Promise.all([
-        query
-          .orderBy("a.proposed_on", "desc")
-          .orderBy("a.id")
-          .limit(request.query.limit)
-          .offset(request.query.offset)
-          .execute(),
+        ordered.orderBy("a.id").limit(request.query.limit).offset(request.query.offset).execute(),
         query
           .clearSelect()
           .select(({ fn }) => fn.countAll<string>().as("total"))
           .executeTakeFirstOrThrow(),
       ]);
+      // What the filters offer: the policy's stages and the school's year groups.
+      const [stored, yearGroups] = await Promise.all([
+        currentPolicy(db, access.schoolId),
+        db
+          .selectFrom("year_groups")
+          .select(["id", "name"])
+          .where("school_id", "=", access.schoolId)
+          .orderBy("id")
+          .execute(),
+      ]);
       return {
+        filters: {
+          stages: (stored?.policy.stages ?? []).map((st) => ({
+            id: st.id,
+            name: st.name,
+            status: st.status ?? null,
+          })),
+          yearGroups,
+        },
         /** Every proposal matching, not only this page. */
         total: Number(counted.total),
         proposedActions: rows.map(

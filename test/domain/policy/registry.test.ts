@@ -25,6 +25,9 @@ const EXAMPLES = [
   { kind: "band_change", direction: "worse", period: "term" },
   { kind: "review_due" },
   { kind: "flag", flag: "fsm" },
+  { kind: "penalty_notices", atLeast: 2, withinYears: 3, parent: "every", count: "issued" },
+  { kind: "history", event: "letter", letter: "trust_letter_1", atLeast: 1, within: { years: 1 } },
+  { kind: "refused_leave_taken", atLeast: 10 },
   { kind: "all", of: [{ kind: "review_due" }] },
   { kind: "any", of: [{ kind: "review_due" }] },
   { kind: "not", condition: { kind: "review_due" } },
@@ -74,6 +77,10 @@ describe("the condition registry", () => {
       "spells.atLeast",
       "improvement.minimumPoints",
       "improvement.shareOfGap",
+      "penalty_notices.atLeast",
+      "penalty_notices.withinYears",
+      "history.atLeast",
+      "refused_leave_taken.atLeast",
     ]);
   });
 });

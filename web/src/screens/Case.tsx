@@ -1,7 +1,6 @@
-import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { formatPercent } from "../../../src/domain/percent.ts";
-import { api, dayLabel } from "../api.ts";
+import { dayLabel } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
@@ -12,6 +11,7 @@ import {
   type Meeting,
   type MeetingRules,
 } from "./CaseMeetings.tsx";
+import { CaseReferrals } from "./CaseReferrals.tsx";
 import { CaseStage } from "./CaseStage.tsx";
 import { LogContact } from "./LogContact.tsx";
 
@@ -22,6 +22,7 @@ interface CaseDetail {
   status: string;
   stageId: string;
   stageName: string;
+  stageStatus: string | null;
   stageStartedOn: string;
   baseline: { numerator: number; denominator: number };
   openedOn: string;
@@ -57,22 +58,10 @@ export function CasePage() {
       ? `/api/schools/${schoolId}/pupils/${data.pupilId}/contact-log`
       : null,
   );
-  const [problem, setProblem] = useState<Error | null>(null);
-  const [done, setDone] = useState<string | null>(null);
   if (permissions !== null && !mayWork)
     return <Notice tone="warning">Cases are worked by the attendance office and the head.</Notice>;
   if (error) return <ErrorNotice error={error} />;
   if (!data) return <Loading what="the case" />;
-  const run = async (action: () => Promise<unknown>, message: string) => {
-    setProblem(null);
-    try {
-      await action();
-      setDone(message);
-      reload();
-    } catch (e) {
-      setProblem(e as Error);
-    }
-  };
   const baseline = formatPercent(data.baseline);
   return (
     <section>
@@ -88,6 +77,7 @@ export function CasePage() {
         <dt>Stage</dt>
         <dd>
           {data.stageName} since {dayLabel(data.stageStartedOn)}
+          {data.stageStatus ? ` (${data.stageStatus})` : ""}
         </dd>
         <dt>Status</dt>
         <dd>
@@ -99,21 +89,6 @@ export function CasePage() {
         <dt>Next review</dt>
         <dd>{data.nextReviewOn ? dayLabel(data.nextReviewOn) : "by the policy's rule"}</dd>
       </dl>
-      {done && <Notice tone="success">{done}</Notice>}
-      <ErrorNotice error={problem} />
-      {data.status === "open" && (
-        <p>
-          <button
-            type="button"
-            className="secondary"
-            onClick={() =>
-              void run(() => api.post(`${base}/notice-to-improve`), "Notice to improve issued.")
-            }
-          >
-            Issue a notice to improve
-          </button>
-        </p>
-      )}
       <CaseStage
         caseBase={base}
         open={data.status === "open"}
@@ -132,6 +107,7 @@ export function CasePage() {
         rules={data.meetingRules}
         onChange={reload}
       />
+      <CaseReferrals caseBase={base} open={data.status === "open"} onChange={reload} />
       <CaseContract
         schoolBase={`/api/schools/${schoolId}`}
         caseBase={base}

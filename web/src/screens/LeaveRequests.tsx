@@ -1,6 +1,10 @@
 import { useState } from "react";
 import { Link } from "react-router";
-import type { LeaveRequestView } from "../../../src/server/leave-requests/leave-requests.schema.ts";
+import type {
+  LeaveDecided,
+  LeaveRequestListView,
+  LeaveRequestView,
+} from "../../../src/server/leave-requests/leave-requests.schema.ts";
 import { api, dayLabel } from "../api.ts";
 import { ErrorNotice, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
@@ -9,7 +13,7 @@ type LeaveRequest = LeaveRequestView;
 
 /** Leave requests waiting for the head of school: authorise (coded C) or refuse, with the reason the family is told. */
 export function LeaveDecisions({ schoolId }: { schoolId: number }) {
-  const pending = useApi<{ requests: LeaveRequest[] }>(
+  const pending = useApi<LeaveRequestListView>(
     `/api/schools/${schoolId}/leave-requests?status=pending`,
   );
   const [reasons, setReasons] = useState<Record<number, string>>({});
@@ -18,12 +22,16 @@ export function LeaveDecisions({ schoolId }: { schoolId: number }) {
   const decide = async (request: LeaveRequest, authorise: boolean) => {
     setError(null);
     try {
-      await api.post(`/api/schools/${schoolId}/leave-requests/${request.id}/decide`, {
-        authorise,
-        reason: reasons[request.id] ?? "",
-      });
+      const decided = await api.post<LeaveDecided>(
+        `/api/schools/${schoolId}/leave-requests/${request.id}/decide`,
+        { authorise, reason: reasons[request.id] ?? "" },
+      );
       setMessage(
-        `Leave from ${dayLabel(request.from_date)} ${authorise ? "authorised: the registers will show C" : "refused"}.`,
+        `Leave from ${dayLabel(request.from_date)} ${
+          authorise
+            ? "authorised: the registers will show C"
+            : `refused: if it is taken anyway, record G.${decided.refusalLetter ? ` Write the refusal letter (${decided.refusalLetter}) from ${request.pupil_name}'s page.` : ""}`
+        }`,
       );
       pending.reload();
     } catch (e) {
@@ -36,6 +44,21 @@ export function LeaveDecisions({ schoolId }: { schoolId: number }) {
       <ErrorNotice error={error ?? pending.error} />
       {message && <Notice tone="success">{message}</Notice>}
       {pending.data?.requests.length === 0 && <p>None waiting.</p>}
+      {pending.data && pending.data.requests.length > 0 && (
+        <div className="notice">
+          <p>
+            Leave in term time only in exceptional circumstances, decided by the head
+            {pending.data.rules.holidaysRefused ? "; a holiday is not exceptional" : ""}.
+          </p>
+          {pending.data.rules.exceptionalCircumstances.length > 0 && (
+            <ul aria-label="Exceptional circumstances in the policy">
+              {pending.data.rules.exceptionalCircumstances.map((c) => (
+                <li key={c}>{c}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
       <ul className="cards">
         {pending.data?.requests.map((r) => (
           <li key={r.id} className="card">

@@ -25,7 +25,15 @@ interface Policy {
     name: string;
     order: number;
     review?: { weeks: number; unit?: "calendar_weeks" | "school_weeks" };
+    status?: string;
+    cadence?: { what: "contact" | "review"; everyWeeks: number }[];
   }[];
+  leave?: {
+    exceptionalCircumstances?: string[];
+    holidaysRefused?: boolean;
+    refusalLetter?: string;
+    penaltyWithoutNoticeToImprove?: boolean;
+  };
   casework?: {
     noticeToImproveReviewWeeks?: number;
     noticeToImprovePeriod?: Duration;
@@ -441,6 +449,38 @@ export function PolicyEditor() {
                     </select>
                   </label>
                 )}
+                <label>
+                  Status while in the stage
+                  <input
+                    value={stage.status ?? ""}
+                    placeholder="e.g. On an attendance plan"
+                    onChange={(e) =>
+                      change(setAt(draft, ["stages", i, "status"], e.target.value || undefined))
+                    }
+                  />
+                </label>
+                {(stage.cadence ?? []).map((c, j) => (
+                  <label key={c.what}>
+                    {c.what === "contact"
+                      ? "Contact the family every (weeks)"
+                      : "Review every (weeks)"}
+                    <input
+                      type="number"
+                      min="1"
+                      max="8"
+                      value={c.everyWeeks}
+                      onChange={(e) =>
+                        change(
+                          setAt(
+                            draft,
+                            ["stages", i, "cadence", j, "everyWeeks"],
+                            Number(e.target.value),
+                          ),
+                        )
+                      }
+                    />
+                  </label>
+                ))}
               </li>
             ))}
           </ol>
@@ -503,6 +543,46 @@ export function PolicyEditor() {
               Allow a penalty-notice referral during the notice when unauthorised absence continues
             </label>
           </div>
+          <h3>Leave of absence</h3>
+          <div className="row">
+            <label className="inline">
+              <input
+                type="checkbox"
+                checked={draft.leave?.holidaysRefused ?? true}
+                onChange={(e) =>
+                  change(setAt(draft, ["leave", "holidaysRefused"], e.target.checked))
+                }
+              />
+              A holiday is never an exceptional circumstance
+            </label>
+            <label className="inline">
+              <input
+                type="checkbox"
+                checked={draft.leave?.penaltyWithoutNoticeToImprove ?? true}
+                onChange={(e) =>
+                  change(setAt(draft, ["leave", "penaltyWithoutNoticeToImprove"], e.target.checked))
+                }
+              />
+              Refused leave taken anyway: penalty notice without a notice to improve
+            </label>
+            <label>
+              Refusal letter
+              <input
+                value={draft.leave?.refusalLetter ?? ""}
+                placeholder="leave_refused"
+                onChange={(e) =>
+                  change(setAt(draft, ["leave", "refusalLetter"], e.target.value || undefined))
+                }
+              />
+            </label>
+          </div>
+          {(draft.leave?.exceptionalCircumstances ?? []).length > 0 && (
+            <ul aria-label="Exceptional circumstances the policy names">
+              {draft.leave?.exceptionalCircumstances?.map((c) => (
+                <li key={c}>{c}</li>
+              ))}
+            </ul>
+          )}
           <h3>Triggers</h3>
           <ul className="cards">
             {draft.triggers.map((trigger, i) => (

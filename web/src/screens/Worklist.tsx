@@ -36,11 +36,31 @@ export function Worklist() {
   const PAGE = 200;
   const [offset, setOffset] = useState(0);
   const [trigger, setTrigger] = useState("");
-  const proposals = useApi<{ proposedActions: Proposal[]; total: number }>(
-    schoolId
-      ? `/api/schools/${schoolId}/proposed-actions?limit=${PAGE}&offset=${offset}${trigger ? `&triggerId=${encodeURIComponent(trigger)}` : ""}`
-      : null,
-  );
+  const [stage, setStage] = useState("");
+  const [yearGroup, setYearGroup] = useState("");
+  const [flag, setFlag] = useState("");
+  const [byPupil, setByPupil] = useState(true);
+  const filters = new URLSearchParams({
+    limit: String(PAGE),
+    offset: String(offset),
+    order: byPupil ? "pupil" : "newest",
+    ...(trigger ? { triggerId: trigger } : {}),
+    ...(stage ? { stageId: stage } : {}),
+    ...(yearGroup ? { yearGroupId: yearGroup } : {}),
+    ...(flag ? { flag } : {}),
+  });
+  const proposals = useApi<{
+    proposedActions: Proposal[];
+    total: number;
+    filters: {
+      stages: { id: string; name: string; status: string | null }[];
+      yearGroups: { id: number; name: string }[];
+    };
+  }>(schoolId ? `/api/schools/${schoolId}/proposed-actions?${filters}` : null);
+  const refilter = (set: (v: string) => void) => (e: { target: { value: string } }) => {
+    set(e.target.value);
+    setOffset(0);
+  };
   const [selected, setSelected] = useState<number[]>([]);
   const [bulkReason, setBulkReason] = useState("");
   const [triggers, setTriggers] = useState<Record<string, string>>({});
@@ -147,6 +167,51 @@ export function Worklist() {
               ))}
             </select>
           </label>
+          <label className="inline">
+            Stage
+            <select value={stage} onChange={refilter(setStage)}>
+              <option value="">Any stage</option>
+              <option value="none">No open case</option>
+              {proposals.data.filters.stages.map((st) => (
+                <option key={st.id} value={st.id}>
+                  {st.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="inline">
+            Year group
+            <select value={yearGroup} onChange={refilter(setYearGroup)}>
+              <option value="">Every year</option>
+              {proposals.data.filters.yearGroups.map((y) => (
+                <option key={y.id} value={String(y.id)}>
+                  {y.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="inline">
+            Flag
+            <select value={flag} onChange={refilter(setFlag)}>
+              <option value="">Any pupil</option>
+              {Object.entries(FLAGS).map(([id, name]) => (
+                <option key={id} value={id}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="inline">
+            <input
+              type="checkbox"
+              checked={byPupil}
+              onChange={(e) => {
+                setByPupil(e.target.checked);
+                setOffset(0);
+              }}
+            />
+            One pupil's proposals together
+          </label>
           {offset > 0 && (
             <button
               type="button"
@@ -224,6 +289,9 @@ export function Worklist() {
                 Select {p.pupil}: {p.trigger_name}
               </label>
             )}
+            {byPupil && (
+              <SamePupil proposals={proposals.data?.proposedActions ?? []} proposal={p} />
+            )}
             <h3>
               <Link to={`/pupils/${p.pupil_id}`}>{p.pupil}</Link>: {p.trigger_name}
             </h3>
@@ -273,4 +341,28 @@ export function Worklist() {
 /** The triggers of the proposals shown, for the filter. */
 function knownTriggers(proposals: Proposal[]): Record<string, string> {
   return Object.fromEntries(proposals.map((p) => [p.trigger_id, p.trigger_name]));
+}
+
+const FLAGS: Record<string, string> = {
+  safeguarding_concern: "Safeguarding concern",
+  has_social_worker: "Social worker",
+  looked_after: "Looked after",
+  child_protection_plan: "Child protection plan",
+  child_in_need_plan: "Child in need plan",
+  medical_condition: "Medical condition",
+  sen_support: "SEN support",
+  ehcp: "EHCP",
+  fsm: "Free school meals",
+  pupil_premium: "Pupil premium",
+};
+
+/** Above a pupil's first proposal on the page: how many of theirs are shown together. */
+function SamePupil({ proposals, proposal }: { proposals: Proposal[]; proposal: Proposal }) {
+  const theirs = proposals.filter((o) => o.pupil_id === proposal.pupil_id);
+  if (theirs.length < 2 || theirs[0]?.id !== proposal.id) return null;
+  return (
+    <p className="muted">
+      {theirs.length} proposals for {proposal.pupil} together: deciding one may settle the others.
+    </p>
+  );
 }

@@ -8,9 +8,12 @@ import { band, schema as bandSchema } from "./band.ts";
 import { bandChange, schema as bandChangeSchema } from "./band-change.ts";
 import { codeCount, schema as codeCountSchema } from "./code-count.ts";
 import { flag, schema as flagSchema } from "./flag.ts";
+import { history, schema as historySchema } from "./history.ts";
 import { improvement, schema as improvementSchema } from "./improvement.ts";
 import type { ConditionKind, ConditionKindDescription, Engine, References } from "./kind.ts";
 import { type NotCondition, not, schemaOf as notSchemaOf } from "./not.ts";
+import { penaltyNotices, schema as penaltyNoticesSchema } from "./penalty-notices.ts";
+import { refusedLeave, schema as refusedLeaveSchema } from "./refused-leave.ts";
 import { reviewDue, schema as reviewDueSchema } from "./review-due.ts";
 import { spells, schema as spellsSchema } from "./spells.ts";
 import { weekdayPattern, schema as weekdayPatternSchema } from "./weekday-pattern.ts";
@@ -34,6 +37,9 @@ const SHAPES = [
   bandChangeSchema,
   reviewDueSchema,
   flagSchema,
+  penaltyNoticesSchema,
+  historySchema,
+  refusedLeaveSchema,
 ] as const;
 
 /** Conditions compose through all, any and not; those three are typed by hand (a type cannot infer itself). */
@@ -76,6 +82,9 @@ const KINDS: { [K in Condition["kind"]]: ConditionKind<Extract<Condition, { kind
   band_change: bandChange,
   review_due: reviewDue,
   flag,
+  penalty_notices: penaltyNotices,
+  history,
+  refused_leave_taken: refusedLeave,
   all,
   any,
   not,

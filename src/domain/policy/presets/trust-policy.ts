@@ -8,7 +8,8 @@ import { NATIONAL_PENALTY_NOTICE_RULES, STATUTORY_TRIGGERS } from "./national.ts
  * attendance plan (Letter 2) when there is no improvement; Stage 3 referral to the Education Welfare
  * Service (Letter 3) four weeks later without improvement; Stage 4 a penalty notice at 10 sessions of
  * O, U or G within 12 weeks; Stage 5 restarting from the relevant stage when attendance declines
- * again after improving. Lateness: a letter listing the late marks at three in a half term, and a
+ * again after improving; after two penalty notices to every parent within three years, prosecution
+ * instead of a third notice ("a second Fixed Penalty Notice could lead to automatic prosecution"). Lateness: a letter listing the late marks at three in a half term, and a
  * meeting with the EWO and Head of School when lateness goes on ("three to six late marks in a half
  * term": proposed at the fourth, after the letter); a warning letter at 5 U in a half term;
  * persistent lateness is 10 U in 12 weeks.
@@ -36,6 +37,9 @@ export const TRUST_POLICY: Policy = {
       // The written policy does not say how far absence may push the review back; capping it at 8
       // weeks means a pupil who keeps missing school still reaches Stage 2. Schools may change it.
       review: { weeks: 4, extendWeeksPerDayAbsent: 1, maxWeeks: 8 },
+      // "Attendance will be monitored every week"; "the Attendance Leader will contact parents".
+      status: "Monitored weekly (Stage 1)",
+      cadence: [{ what: "contact", everyWeeks: 1 }],
     },
     {
       id: "stage_2",
@@ -44,6 +48,8 @@ export const TRUST_POLICY: Policy = {
       description:
         "No improvement after Stage 1: Internal School Attendance Panel with the PSA and Head of School (Letter 2).",
       review: { weeks: 4 },
+      status: "On an attendance plan",
+      cadence: [{ what: "contact", everyWeeks: 1 }],
     },
     {
       id: "stage_3",
@@ -54,6 +60,15 @@ export const TRUST_POLICY: Policy = {
       review: { weeks: 4 },
     },
   ],
+  leave: {
+    exceptionalCircumstances: [
+      "Service personnel returning from or about to embark on a tour of duty abroad",
+      "Other exceptional circumstances at the discretion of the Head of School",
+    ],
+    holidaysRefused: true,
+    refusalLetter: "leave_refused",
+    penaltyWithoutNoticeToImprove: true,
+  },
   triggers: [
     {
       id: "initial_warning",
@@ -137,6 +152,36 @@ export const TRUST_POLICY: Policy = {
       actions: [{ type: "consider_penalty_notice" }],
       repeat: "each_new_breach",
       manualReviewFlags: ["medical_condition", "ehcp", "has_social_worker", "looked_after"],
+    },
+    {
+      // "A second Fixed Penalty Notice could lead to automatic prosecution by the Local Authority
+      // under section 444": with no third notice allowed in three years, the next step is legal.
+      id: "stage_4_prosecution",
+      name: "Stage 4: 10 sessions of O, U or G within 12 weeks after two penalty notices: prosecution",
+      when: {
+        kind: "all",
+        of: [
+          {
+            kind: "code_count",
+            codes: ["O", "U", "G"],
+            atLeast: 10,
+            window: { unit: "school_weeks", length: 12 },
+          },
+          { kind: "penalty_notices", atLeast: 2, withinYears: 3, parent: "every" },
+        ],
+      },
+      actions: [{ type: "referral", to: "legal_intervention" }],
+      repeat: "each_new_breach",
+      manualReviewFlags: ["medical_condition", "ehcp", "has_social_worker", "looked_after"],
+    },
+    {
+      // "Any period of leave taken without the agreement of the School ... will attract a Fixed
+      // Penalty Notice": no notice to improve first (leave.penaltyWithoutNoticeToImprove).
+      id: "leave_taken_anyway",
+      name: "Leave refused by the Head of School and taken anyway: penalty notice",
+      when: { kind: "refused_leave_taken", atLeast: 10 },
+      actions: [{ type: "consider_penalty_notice" }],
+      repeat: "each_new_breach",
     },
     {
       id: "stage_5_decline",

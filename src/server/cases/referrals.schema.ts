@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+/** Each referral and legal step of a case, with what must happen first (issue 15, point 5). */
+export const referralReadiness = z.object({
+  steps: z.array(
+    z.object({
+      kind: z.enum([
+        "notice_to_improve",
+        "penalty_notice",
+        "legal_intervention",
+        "social_care",
+        "children_missing_education",
+      ]),
+      title: z.string(),
+      ready: z.boolean(),
+      reasons: z.array(z.string()),
+    }),
+  ),
+  /** Who counts as a parent (s576), and why: a penalty notice names them. */
+  parents: z.array(z.object({ contactId: z.number(), name: z.string(), basis: z.string() })),
+});
+export type ReferralReadinessView = z.infer<typeof referralReadiness>;
