@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { pupilsByUpn } from "../../db/repositories/pupils.ts";
 import type { DB } from "../../db/schema.ts";
 import { inTransactionOf } from "../../db/transactions.ts";
-import { parseFlag, type RowProblem, readCsv, rejectIfProblems } from "./csv.ts";
+import { type CsvRow, parseFlag, type RowProblem, readCsv, rejectIfProblems } from "./csv.ts";
 
 export const CONTACTS_CSV = {
   name: "contacts",
@@ -28,8 +28,20 @@ export async function importContacts(
   db: Kysely<DB>,
   schoolId: number,
   csv: string,
-): Promise<{ saved: number }> {
-  const rows = readCsv(csv, CONTACTS_CSV);
+): Promise<{ saved: number; problems: RowProblem[] }> {
+  return saveContactRows(db, schoolId, readCsv(csv, CONTACTS_CSV));
+}
+
+/**
+ * Contacts given as rows already read (an MIS sync), in the file's column names. With
+ * `skipBad`, rows with problems are left out and returned instead of refusing them all.
+ */
+export async function saveContactRows(
+  db: Kysely<DB>,
+  schoolId: number,
+  rows: CsvRow[],
+  options: { skipBad?: boolean } = {},
+): Promise<{ saved: number; problems: RowProblem[] }> {
   const pupils = await pupilsByUpn(db, schoolId);
   const problems: RowProblem[] = [];
   const seen = new Map<string, number>();
@@ -72,9 +84,11 @@ export async function importContacts(
       lives_with_pupil: livesWith ?? true,
     };
   });
-  rejectIfProblems("contacts", problems);
+  if (!options.skipBad) rejectIfProblems("contacts", problems);
+  const bad = new Set(problems.map((p) => p.line));
+  const good = contacts.filter((_, i) => !bad.has(rows[i]?.line ?? -1));
   await inTransactionOf(db, async (tx) => {
-    for (const contact of contacts) {
+    for (const contact of good) {
       await tx
         .insertInto("contacts")
         .values(contact)
@@ -92,5 +106,5 @@ export async function importContacts(
         .execute();
     }
   });
-  return { saved: contacts.length };
+  return { saved: good.length, problems };
 }
