@@ -9,6 +9,7 @@ import { registerCtf } from "./ctf.ts";
 import { registerDemo } from "./demo.ts";
 import { registerImport } from "./import.ts";
 import { registerInit } from "./init.ts";
+import { registerMis } from "./mis.ts";
 import { registerPolicy } from "./policy.ts";
 import { registerStart } from "./start.ts";
 import { registerStats } from "./stats.ts";
@@ -36,6 +37,7 @@ registerStart(program);
 registerBackup(program);
 registerBenchmarks(program);
 registerAdmin(program);
+registerMis(program);
 
 /** Errors a user can act on are printed plainly; anything else without a stack unless asked for. */
 function report(error: unknown): number {

@@ -9,6 +9,7 @@ import { momentOf } from "../app/registers/register.ts";
 import { loadCalendar } from "../db/repositories/calendar.ts";
 import type { DB } from "../db/schema.ts";
 import { runDailyEvaluation } from "./daily-evaluation.ts";
+import { runMisJobs } from "./mis-sync.ts";
 import { runDailyPurge } from "./retention-purge.ts";
 import { runSessionPurge } from "./session-purge.ts";
 
@@ -48,6 +49,9 @@ export function startScheduler(
       // Keep every school's overview figures fresher than an overview ever accepts.
       const schoolIds = (await db.selectFrom("schools").select("id").execute()).map((s) => s.id);
       await freshSnapshots(db, schoolIds, now.date, instant, OVERVIEW_MAX_AGE_MINUTES - 5);
+      for (const { schoolId, sync, writeback } of await runMisJobs(db, instant))
+        if (sync || writeback.queued + writeback.refused > 0)
+          log.info({ schoolId, sync: sync?.counts, writeback }, "MIS sync and writeback");
       const ended = await runSessionPurge(db, instant);
       if (ended.sessions + ended.signInAttempts + ended.passwordLinks > 0)
         log.info(ended, "ended sessions and sign-in counters purged");
