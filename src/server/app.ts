@@ -28,6 +28,7 @@ import { leaveRequestRoutes } from "./leave-requests/leave-requests.routes.ts";
 import { letterRoutes } from "./letters/letters.routes.ts";
 import { DEFAULT_BODY_LIMIT, declarePublicRoutes, limitRequestBodies } from "./limits.ts";
 import { messageRoutes } from "./messages/messages.routes.ts";
+import { misRoutes } from "./mis/mis.routes.ts";
 import { officeRoutes } from "./office/office.routes.ts";
 import { boundRequestQueue, type QueueLimits } from "./overload.ts";
 import { oversightRoutes } from "./oversight/oversight.routes.ts";
@@ -182,6 +183,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   await api.register(dashboardRoutes, { prefix: "/api/schools" });
   await api.register(leaveRequestRoutes, { prefix: "/api/schools" });
+  await api.register(misRoutes, { prefix: "/api/schools" });
   await api.register(auditRoutes, { prefix: "/api/schools" });
   await api.register(safeguardingRoutes, { prefix: "/api/schools" });
   await api.register(ctfRoutes, { prefix: "/api/schools" });
