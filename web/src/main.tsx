@@ -22,6 +22,7 @@ const Cases = screen(() => import("./screens/Cases.tsx"), "Cases");
 const Dashboard = screen(() => import("./screens/Dashboard.tsx"), "Dashboard");
 const Letters = screen(() => import("./screens/Letters.tsx"), "Letters");
 const MessagingSettings = screen(() => import("./screens/Messaging.tsx"), "MessagingSettings");
+const MisSettings = screen(() => import("./screens/MisSettings.tsx"), "MisSettings");
 const Oversight = screen(() => import("./screens/Oversight.tsx"), "Oversight");
 const Parent = screen(() => import("./screens/Parent.tsx"), "Parent");
 const PolicyEditor = screen(() => import("./screens/Policy.tsx"), "PolicyEditor");
@@ -72,6 +73,7 @@ function Signed() {
           <Route path="/cases/:caseId" element={<CasePage />} />
           <Route path="/letters" element={<Letters />} />
           <Route path="/messaging" element={<MessagingSettings />} />
+          <Route path="/mis" element={<MisSettings />} />
           <Route path="/policy" element={<PolicyEditor />} />
           <Route path="/parent" element={<Parent />} />
           <Route path="/users" element={<Users />} />
