@@ -40,7 +40,7 @@ try {
   const codes = ["/", "/", "/", "/", "/", "/", "/", "/", "I", "N"];
   wonde.students = Array.from({ length: PUPILS }, (_, i) => ({
     id: `B${i + 1}`,
-    upn: makeUpn("383", "4999", 24, i + 1),
+    upn: makeUpn("383", "4999", 24 - Math.floor(i / 999), (i % 999) + 1),
     forename: `Pupil${i + 1}`,
     surname: "Bench",
     form: `${7 + (i % 5)}${"ABCDEF"[i % 6]}`,
@@ -78,7 +78,14 @@ try {
   const providers = () =>
     new WondeProvider(wonde.school, { baseUrl: wonde.base, token: wonde.token });
   const sync = (at: Date) =>
-    runMisSync(db, school.id, { trigger: "bench", clock: () => at, providers });
+    runMisSync(db, school.id, {
+      trigger: "bench",
+      clock: () => at,
+      providers,
+      onProgress: process.env.BENCH_STEPS
+        ? (p) => console.error(`${(performance.now() / 1000).toFixed(1)} ${p.step} ${p.done}`)
+        : undefined,
+    });
 
   let started = performance.now();
   const initial = await sync(now);

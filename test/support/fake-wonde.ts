@@ -103,7 +103,11 @@ export async function fakeWonde(options: { perPage?: number } = {}): Promise<Fak
     close: async () => {},
   };
   const prefix = () => `/v1.0/schools/${fake.school}/`;
-  const list = <T>(url: URL, all: T[]) => {
+  const list = <T, U = T>(
+    url: URL,
+    all: T[],
+    shape: (item: T) => U = (item) => item as unknown as U,
+  ) => {
     const perPage = Math.min(
       options.perPage ?? 200,
       Number(url.searchParams.get("per_page") ?? "50"),
@@ -115,7 +119,7 @@ export async function fakeWonde(options: { perPage?: number } = {}): Promise<Fak
     return {
       status: 200,
       body: {
-        data: all.slice((page - 1) * perPage, page * perPage),
+        data: all.slice((page - 1) * perPage, page * perPage).map(shape),
         meta: {
           pagination: {
             next: more ? next.toString() : null,
@@ -146,57 +150,55 @@ export async function fakeWonde(options: { perPage?: number } = {}): Promise<Fak
       const since = after(url);
       return list(
         url,
-        fake.students
-          .filter((s) => !since || s.updatedAt.replace("T", " ").slice(0, 19) > since)
-          .map((s) => ({
-            id: s.id,
-            forename: s.forename,
-            surname: s.surname,
-            legal_forename: s.forename,
-            legal_surname: s.surname,
-            gender: s.gender ?? "Female",
-            date_of_birth: wondeDate(s.dob ?? "2012-10-01"),
-            updated_at: wondeDate(s.updatedAt),
-            education_details: {
-              data: { upn: s.upn, admission_date: wondeDate("2024-09-01"), leaving_date: null },
-            },
-            extended_details: {
-              data: { fsm: s.fsm ?? false, sen_status: s.sen ?? "N", in_lea_care: false },
-            },
-            groups: {
-              data: [
-                { name: s.form ?? "8C", type: "REGISTRATION" },
-                { name: s.year ?? "Year 8", type: "YEAR" },
-              ],
-            },
-            contacts: {
-              data: (s.contacts ?? []).map((c, i) => ({
-                id: `${s.id}-K${i}`,
-                forename: c.forename,
-                surname: c.surname,
-                relationship: {
-                  relationship: c.relationship,
-                  priority: c.priority,
-                  parental_responsibility: true,
+        fake.students.filter((s) => !since || s.updatedAt.replace("T", " ").slice(0, 19) > since),
+        (s) => ({
+          id: s.id,
+          forename: s.forename,
+          surname: s.surname,
+          legal_forename: s.forename,
+          legal_surname: s.surname,
+          gender: s.gender ?? "Female",
+          date_of_birth: wondeDate(s.dob ?? "2012-10-01"),
+          updated_at: wondeDate(s.updatedAt),
+          education_details: {
+            data: { upn: s.upn, admission_date: wondeDate("2024-09-01"), leaving_date: null },
+          },
+          extended_details: {
+            data: { fsm: s.fsm ?? false, sen_status: s.sen ?? "N", in_lea_care: false },
+          },
+          groups: {
+            data: [
+              { name: s.form ?? "8C", type: "REGISTRATION" },
+              { name: s.year ?? "Year 8", type: "YEAR" },
+            ],
+          },
+          contacts: {
+            data: (s.contacts ?? []).map((c, i) => ({
+              id: `${s.id}-K${i}`,
+              forename: c.forename,
+              surname: c.surname,
+              relationship: {
+                relationship: c.relationship,
+                priority: c.priority,
+                parental_responsibility: true,
+              },
+              contact_details: {
+                data: {
+                  phones: { primary: c.phone ?? null },
+                  emails: { primary: c.email ?? null },
                 },
-                contact_details: {
-                  data: {
-                    phones: { primary: c.phone ?? null },
-                    emails: { primary: c.email ?? null },
-                  },
-                },
-              })),
-            },
-          })),
+              },
+            })),
+          },
+        }),
       );
     }
     if (req.method === "GET" && path === `${prefix()}deletions`) {
       const since = after(url);
       return list(
         url,
-        fake.deletions
-          .filter((d) => !since || d.deletedAt.replace("T", " ").slice(0, 19) > since)
-          .map((d) => ({ id: d.id, type: d.type, deleted_at: wondeDate(d.deletedAt) })),
+        fake.deletions.filter((d) => !since || d.deletedAt.replace("T", " ").slice(0, 19) > since),
+        (d) => ({ id: d.id, type: d.type, deleted_at: wondeDate(d.deletedAt) }),
       );
     }
     if (req.method === "GET" && path === `${prefix()}attendance-codes`)
@@ -208,22 +210,21 @@ export async function fakeWonde(options: { perPage?: number } = {}): Promise<Fak
       const byCode = new Map(fake.codes.map((c) => [c.code, c.id]));
       return list(
         url,
-        fake.marks
-          .filter(
-            (m) =>
-              m.date >= from &&
-              m.date <= to &&
-              (!since || m.updatedAt.replace("T", " ").slice(0, 19) > since),
-          )
-          .map((m) => ({
-            id: m.id,
-            date: wondeDate(`${m.date}T00:00:00Z`),
-            session: m.session,
-            student: m.student,
-            attendance_code: { data: { id: byCode.get(m.code), code: m.code } },
-            minutes_late: m.minutesLate ?? null,
-            updated_at: wondeDate(m.updatedAt),
-          })),
+        fake.marks.filter(
+          (m) =>
+            m.date >= from &&
+            m.date <= to &&
+            (!since || m.updatedAt.replace("T", " ").slice(0, 19) > since),
+        ),
+        (m) => ({
+          id: m.id,
+          date: wondeDate(`${m.date}T00:00:00Z`),
+          session: m.session,
+          student: m.student,
+          attendance_code: { data: { id: byCode.get(m.code), code: m.code } },
+          minutes_late: m.minutesLate ?? null,
+          updated_at: wondeDate(m.updatedAt),
+        }),
       );
     }
     if (req.method === "POST" && path === `${prefix()}attendance/session`) {

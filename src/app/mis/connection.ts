@@ -56,10 +56,16 @@ export async function connectMis(
     sync_marks: input.syncMarks ?? true,
     writeback: input.writeback ?? true,
   };
-  return inTransaction(ctx, "connect MIS", (tx) =>
-    tx
+  return inTransaction(ctx, "connect MIS", async (tx) => {
+    // Marks recorded before the connection are the MIS's own history: writeback starts from now.
+    const { last } = await tx
+      .selectFrom("mark_history")
+      .select((eb) => eb.fn.max("id").as("last"))
+      .where("school_id", "=", ctx.access.schoolId)
+      .executeTakeFirstOrThrow();
+    return tx
       .insertInto("mis_connections")
-      .values(values)
+      .values({ ...values, writeback_after: last ?? 0 })
       .onConflict((oc) =>
         oc.column("school_id").doUpdateSet({
           provider: values.provider,
@@ -72,8 +78,8 @@ export async function connectMis(
         }),
       )
       .returningAll()
-      .executeTakeFirstOrThrow(),
-  );
+      .executeTakeFirstOrThrow();
+  });
 }
 
 export async function loadConnection(

@@ -1,5 +1,4 @@
 import type { Kysely } from "kysely";
-import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { pupilsByUpn } from "../../db/repositories/pupils.ts";
 import type { DB } from "../../db/schema.ts";
 import { academicYearBounds, academicYearOf } from "../../domain/calendar.ts";
@@ -409,7 +408,8 @@ async function leaveRoll(
     const pupil = byMisId.get(deletion.misId);
     if (!pupil || pupil.leaving_date !== null) continue;
     const day = deletion.deletedAt ? londonToday(new Date(deletion.deletedAt)) : today;
-    const leaving = day < pupil.admission_date ? pupil.admission_date : day;
+    // Never before the pupil was admitted.
+    const leaving = [day, pupil.admission_date].sort()[1] as string;
     rows.push({
       line: rows.length + 1,
       values: {

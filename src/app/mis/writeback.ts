@@ -1,6 +1,11 @@
 import { type Kysely, sql, type Updateable } from "kysely";
 import type { DB, MisWritebackTable } from "../../db/schema.ts";
-import { type MisConnection, type ProviderFactory, providerFor } from "./connection.ts";
+import {
+  type MisConnection,
+  type ProviderFactory,
+  providerFor,
+  requireConnection,
+} from "./connection.ts";
 import type { MarkToWrite } from "./provider.ts";
 import { misMarksFor, rememberMisMarks } from "./sync-marks.ts";
 
@@ -238,12 +243,14 @@ export async function runWriteback(
   providers?: ProviderFactory,
 ): Promise<DeliveryCounts & { queued: number }> {
   if (!connection.writeback) return { queued: 0, written: 0, refused: 0, retrying: 0 };
-  const { queued } = await queueWritebacks(db, connection, at);
-  const fresh =
-    (await db
-      .selectFrom("mis_connections")
-      .selectAll()
-      .where("school_id", "=", connection.school_id)
-      .executeTakeFirst()) ?? connection;
-  return { queued, ...(await deliverWritebacks(db, fresh, at, providers)) };
+  // The history is read 20,000 rows at a time until caught up.
+  let queued = 0;
+  let cursor = connection;
+  for (;;) {
+    const before = cursor.writeback_after;
+    queued += (await queueWritebacks(db, cursor, at)).queued;
+    cursor = await requireConnection(db, connection.school_id);
+    if (cursor.writeback_after === before) break;
+  }
+  return { queued, ...(await deliverWritebacks(db, cursor, at, providers)) };
 }

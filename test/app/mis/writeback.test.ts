@@ -111,7 +111,7 @@ describe("writeback", () => {
     expect(result).toMatchObject({ queued: 3, written: 3, refused: 0, retrying: 0 });
     const posts = wonde.requests.filter((r) => r.method === "POST");
     expect(posts).toHaveLength(1);
-    expect((posts[0]?.body as { attendance: unknown[] }).attendance).toContainEqual({
+    expect((posts[0]?.body as { attendance: unknown[] } | undefined)?.attendance).toContainEqual({
       student_id: "B2",
       date: "2025-11-10",
       session: "AM",
