@@ -92,6 +92,10 @@ try {
   const initialS = (performance.now() - started) / 1000;
   if (initial.state !== "done") throw new Error(initial.errors.join("; "));
 
+  // The scheduler's next minute: the load's own marks are checked and nothing is sent back.
+  const connection = () => db.selectFrom("mis_connections").selectAll().executeTakeFirstOrThrow();
+  await runWriteback(db, await connection(), now, providers);
+
   // A ten-minute delta: a form's worth of pupils changed, a day of marks changed in the MIS.
   for (const s of wonde.students.slice(0, 30))
     Object.assign(s, { form: "11Z", updatedAt: "2026-07-17T15:05:00Z" });
@@ -122,12 +126,7 @@ try {
     ),
   );
   started = performance.now();
-  const written = await runWriteback(
-    db,
-    await db.selectFrom("mis_connections").selectAll().executeTakeFirstOrThrow(),
-    later,
-    providers,
-  );
+  const written = await runWriteback(db, await connection(), later, providers);
   const writebackMs = performance.now() - started;
 
   const pupilsPerS = initial.counts.read / initialS;

@@ -28,8 +28,9 @@ export async function importContacts(
   db: Kysely<DB>,
   schoolId: number,
   csv: string,
-): Promise<{ saved: number; problems: RowProblem[] }> {
-  return saveContactRows(db, schoolId, readCsv(csv, CONTACTS_CSV));
+): Promise<{ saved: number }> {
+  const { saved } = await saveContactRows(db, schoolId, readCsv(csv, CONTACTS_CSV));
+  return { saved };
 }
 
 /**
@@ -88,10 +89,11 @@ export async function saveContactRows(
   const bad = new Set(problems.map((p) => p.line));
   const good = contacts.filter((_, i) => !bad.has(rows[i]?.line ?? -1));
   await inTransactionOf(db, async (tx) => {
-    for (const contact of good) {
+    // A thousand at a time: one statement each (priorities are unique per pupil, checked above).
+    for (let i = 0; i < good.length; i += 1000) {
       await tx
         .insertInto("contacts")
-        .values(contact)
+        .values(good.slice(i, i + 1000))
         .onConflict((oc) =>
           oc.columns(["school_id", "pupil_id", "priority"]).doUpdateSet((eb) => ({
             name: eb.ref("excluded.name"),
