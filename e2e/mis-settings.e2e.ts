@@ -26,7 +26,7 @@ test("the head connects the MIS, syncs now, and the office's disagreement is dec
       .select(["p.upn", "p.legal_forename", "p.legal_surname", "m.date", "m.code"])
       .where("m.session", "=", "AM")
       .where("m.date", "<", DEMO_TODAY)
-      .where("m.code", "<>", "J")
+      .where("m.code", "<>", "C")
       .orderBy("m.date", "desc")
       .executeTakeFirstOrThrow();
     wonde.students = [
@@ -45,14 +45,14 @@ test("the head connects the MIS, syncs now, and the office's disagreement is dec
         updatedAt: "2026-01-10T09:00:00Z",
       },
     ];
-    // The MIS holds an interview (J) where Rollbook has another mark.
+    // The MIS holds leave authorised (C) where Rollbook has another mark.
     wonde.marks = [
       {
         id: "M1",
         student: "B1",
         date: pupil.date,
         session: "AM",
-        code: "J",
+        code: "C",
         updatedAt: "2026-01-13T16:00:00Z",
       },
     ];
@@ -76,7 +76,7 @@ test("the head connects the MIS, syncs now, and the office's disagreement is dec
     await page
       .getByLabel("Reason, for the register's history")
       .fill("MIS record checked with the head of year");
-    await page.getByRole("button", { name: "Take J" }).click();
+    await page.getByRole("button", { name: "Take C" }).click();
     await page.getByText("None: the MIS and Rollbook agree.").waitFor();
     const history = await db
       .selectFrom("mark_history as h")
@@ -90,7 +90,7 @@ test("the head connects the MIS, syncs now, and the office's disagreement is dec
       .orderBy("h.id", "desc")
       .executeTakeFirstOrThrow();
     expect(history).toEqual({
-      code: "J",
+      code: "C",
       reason: "Taken from the MIS: MIS record checked with the head of year",
     });
     expect(pageProblems(page)).toEqual([]);

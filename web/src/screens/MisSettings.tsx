@@ -112,7 +112,12 @@ export function MisSettings() {
           ) : null}
           {s.connection ? <Writeback status={s} /> : null}
           {s.connection && can("marks.amend") ? (
-            <Conflicts schoolId={schoolId as number} onDecided={reload} />
+            // Read again once a run finishes: it may have found new disagreements.
+            <Conflicts
+              key={`${run?.id}-${run?.state}`}
+              schoolId={schoolId as number}
+              onDecided={reload}
+            />
           ) : null}
           <Connect path={path as string} current={s.connection} onSaved={reload} />
         </>
