@@ -108,3 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
   throw new RollbookError("invalid_input", `Environment settings are wrong: ${problems}`);
 }
+
+/** A secret kept in the environment under a name stored in the database (an MIS token's `env:NAME`). */
+export function secretNamed(name: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  return env[name]?.trim() || null;
+}

@@ -11,6 +11,7 @@ import { registerDemo } from "./demo.ts";
 import { registerImport } from "./import.ts";
 import { registerInit } from "./init.ts";
 import { registerLetters } from "./letters.ts";
+import { registerMis } from "./mis.ts";
 import { registerPolicy } from "./policy.ts";
 import { registerStart } from "./start.ts";
 import { registerStats } from "./stats.ts";
@@ -40,6 +41,7 @@ registerBenchmarks(program);
 registerAdmin(program);
 registerLetters(program);
 registerBounces(program);
+registerMis(program);
 
 /** Errors a user can act on are printed plainly; anything else without a stack unless asked for. */
 function report(error: unknown): number {

@@ -11,6 +11,12 @@ export interface DB {
   year_groups: YearGroupTable;
   registration_groups: RegistrationGroupTable;
   pupils: PupilTable;
+  mis_connections: MisConnectionTable;
+  mis_sync_runs: MisSyncRunTable;
+  mis_pupils: MisPupilTable;
+  mis_marks: MisMarkTable;
+  mis_writebacks: MisWritebackTable;
+  mis_conflicts: MisConflictTable;
   contacts: ContactTable;
   session_marks: SessionMarkTable;
   mark_history: MarkHistoryTable;
@@ -936,4 +942,87 @@ export interface PupilPhotoTable {
   image: Uint8Array;
   uploaded_by: string;
   uploaded_at: Date;
+/** The school's MIS connection (src/app/mis): one per school. */
+export interface MisConnectionTable {
+  school_id: number;
+  provider: "wonde" | "xporter";
+  provider_school_id: string;
+  base_url: string;
+  /** Where the token is kept (env:NAME), never the token. */
+  token_ref: string;
+  state: ColumnType<"active" | "paused" | "token_refused", string | undefined, string>;
+  sync_marks: Generated<boolean>;
+  writeback: Generated<boolean>;
+  synced_until: Date | null;
+  writeback_after: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface MisSyncRunTable {
+  school_id: number;
+  id: Generated<number>;
+  kind: "initial" | "delta";
+  trigger: string;
+  started_at: Date;
+  finished_at: Date | null;
+  state: ColumnType<"running" | "done" | "failed", string | undefined, string>;
+  step: string | null;
+  done: Generated<number>;
+  total: Generated<number>;
+  counts: ColumnType<Record<string, number>, string | undefined, string>;
+  errors: ColumnType<string[], string | undefined, string>;
+}
+
+export interface MisPupilTable {
+  school_id: number;
+  mis_id: string;
+  pupil_id: number;
+}
+
+/** The mark the MIS last held for a session, as last read or written. */
+export interface MisMarkTable {
+  school_id: number;
+  pupil_id: number;
+  date: string;
+  session: "AM" | "PM";
+  code: string;
+  minutes_late: number | null;
+  mis_updated_at: Date | null;
+}
+
+export interface MisWritebackTable {
+  school_id: number;
+  id: Generated<number>;
+  pupil_id: number;
+  date: string;
+  session: "AM" | "PM";
+  code: string;
+  minutes_late: number | null;
+  comment: string | null;
+  state: ColumnType<"pending" | "written" | "refused" | "held", string | undefined, string>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | undefined, Date>;
+  last_error: string | null;
+  provider_ref: string | null;
+  queued_at: ColumnType<Date, Date | undefined, Date>;
+  written_at: Date | null;
+}
+
+export interface MisConflictTable {
+  school_id: number;
+  id: Generated<number>;
+  pupil_id: number;
+  date: string;
+  session: "AM" | "PM";
+  ours: string;
+  ours_minutes_late: number | null;
+  ours_at: Date | null;
+  theirs: string;
+  theirs_minutes_late: number | null;
+  theirs_at: Date | null;
+  found_at: Date;
+  decision: "keep_ours" | "take_theirs" | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+  reason: string | null;
 }

@@ -8,6 +8,7 @@ import { momentOf } from "../app/registers/register.ts";
 import { loadCalendar } from "../db/repositories/calendar.ts";
 import type { DB } from "../db/schema.ts";
 import { runDailyEvaluation } from "./daily-evaluation.ts";
+import { runMisJobs } from "./mis-sync.ts";
 import { runDailyPurge } from "./retention-purge.ts";
 import { runSessionPurge } from "./session-purge.ts";
 
@@ -48,6 +49,9 @@ export function startScheduler(
       const recount = await refreshQueuedSnapshots(db, now.date, instant);
       if (recount.refreshed.length > 0)
         log.info({ schools: recount.refreshed }, "overview figures recounted");
+      for (const { schoolId, sync, writeback } of await runMisJobs(db, instant))
+        if (sync || writeback.queued + writeback.refused > 0)
+          log.info({ schoolId, sync: sync?.counts, writeback }, "MIS sync and writeback");
       const ended = await runSessionPurge(db, instant);
       if (ended.sessions + ended.signInAttempts + ended.passwordLinks > 0)
         log.info(ended, "ended sessions and sign-in counters purged");

@@ -30,6 +30,7 @@ import { letterRoutes } from "./letters/letters.routes.ts";
 import { DEFAULT_BODY_LIMIT, declarePublicRoutes, limitRequestBodies } from "./limits.ts";
 import { messageRoutes } from "./messages/messages.routes.ts";
 import { myFormRoutes } from "./my-form/my-form.routes.ts";
+import { misRoutes } from "./mis/mis.routes.ts";
 import { officeRoutes } from "./office/office.routes.ts";
 import { openApiTransform, SECURITY_SCHEMES } from "./openapi.ts";
 import { boundRequestQueue, type QueueLimits } from "./overload.ts";
@@ -192,6 +193,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await api.register(dashboardRoutes, { prefix: "/api/schools" });
   await api.register(leaveRequestRoutes, { prefix: "/api/schools" });
   await api.register(myFormRoutes, { prefix: "/api/schools" });
+  await api.register(misRoutes, { prefix: "/api/schools" });
   await api.register(auditRoutes, { prefix: "/api/schools" });
   await api.register(safeguardingRoutes, { prefix: "/api/schools" });
   await api.register(ctfRoutes, { prefix: "/api/schools" });

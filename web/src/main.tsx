@@ -27,6 +27,7 @@ const Dashboard = screen(() => import("./screens/Dashboard.tsx"), "Dashboard");
 const Letters = screen(() => import("./screens/Letters.tsx"), "Letters");
 const MyForm = screen(() => import("./screens/MyForm.tsx"), "MyForm");
 const MessagingSettings = screen(() => import("./screens/Messaging.tsx"), "MessagingSettings");
+const MisSettings = screen(() => import("./screens/MisSettings.tsx"), "MisSettings");
 const Oversight = screen(() => import("./screens/Oversight.tsx"), "Oversight");
 const Parent = screen(() => import("./screens/Parent.tsx"), "Parent");
 const PolicyEditor = screen(() => import("./screens/Policy.tsx"), "PolicyEditor");
@@ -82,6 +83,7 @@ function Signed() {
           <Route path="/cases/:caseId" element={<CasePage />} />
           <Route path="/letters" element={<Letters />} />
           <Route path="/messaging" element={<MessagingSettings />} />
+          <Route path="/mis" element={<MisSettings />} />
           <Route path="/policy" element={<PolicyEditor />} />
           <Route path="/parent" element={<Parent />} />
           <Route path="/users" element={<Users />} />

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { pupilsByUpn } from "../../db/repositories/pupils.ts";
 import type { DB } from "../../db/schema.ts";
 import { inTransactionOf } from "../../db/transactions.ts";
-import { parseFlag, type RowProblem, readCsv, rejectIfProblems } from "./csv.ts";
+import { type CsvRow, parseFlag, type RowProblem, readCsv, rejectIfProblems } from "./csv.ts";
 
 export const CONTACTS_CSV = {
   name: "contacts",
@@ -29,7 +29,20 @@ export async function importContacts(
   schoolId: number,
   csv: string,
 ): Promise<{ saved: number }> {
-  const rows = readCsv(csv, CONTACTS_CSV);
+  const { saved } = await saveContactRows(db, schoolId, readCsv(csv, CONTACTS_CSV));
+  return { saved };
+}
+
+/**
+ * Contacts given as rows already read (an MIS sync), in the file's column names. With
+ * `skipBad`, rows with problems are left out and returned instead of refusing them all.
+ */
+export async function saveContactRows(
+  db: Kysely<DB>,
+  schoolId: number,
+  rows: CsvRow[],
+  options: { skipBad?: boolean } = {},
+): Promise<{ saved: number; problems: RowProblem[] }> {
   const pupils = await pupilsByUpn(db, schoolId);
   const problems: RowProblem[] = [];
   const seen = new Map<string, number>();
@@ -72,12 +85,15 @@ export async function importContacts(
       lives_with_pupil: livesWith ?? true,
     };
   });
-  rejectIfProblems("contacts", problems);
+  if (!options.skipBad) rejectIfProblems("contacts", problems);
+  const bad = new Set(problems.map((p) => p.line));
+  const good = contacts.filter((_, i) => !bad.has(rows[i]?.line ?? -1));
   await inTransactionOf(db, async (tx) => {
-    for (const contact of contacts) {
+    // A thousand at a time: one statement each (priorities are unique per pupil, checked above).
+    for (let i = 0; i < good.length; i += 1000) {
       await tx
         .insertInto("contacts")
-        .values(contact)
+        .values(good.slice(i, i + 1000))
         .onConflict((oc) =>
           oc.columns(["school_id", "pupil_id", "priority"]).doUpdateSet((eb) => ({
             name: eb.ref("excluded.name"),
@@ -92,5 +108,5 @@ export async function importContacts(
         .execute();
     }
   });
-  return { saved: contacts.length };
+  return { saved: good.length, problems };
 }

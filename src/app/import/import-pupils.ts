@@ -225,7 +225,37 @@ export async function importPupils(
   file: string | Uint8Array,
   options: PupilImportOptions = {},
 ): Promise<PupilImportResult> {
-  const read = readPupilsFile(file, options);
+  return commitImport(db, schoolId, readPupilsFile(file, options), options);
+}
+
+/**
+ * Pupils given as rows already read (an MIS sync), in Rollbook's column names: the same checks,
+ * summary and write as a file. `columns` are the fields the source gives; the others are left
+ * as they are. Rows with problems are not given: the caller reports and leaves them out.
+ */
+export async function importPupilRows(
+  db: Kysely<DB>,
+  schoolId: number,
+  rows: CsvRow[],
+  columns: string[],
+): Promise<PupilImportResult> {
+  const { pupils, problems } = parsePupilRows(rows);
+  rejectIfProblems("pupils", problems);
+  const read: ReadFile = {
+    pupils,
+    present: new Set(columns),
+    choice: { preset: null, columns, ignored: [] },
+    encoding: null,
+  };
+  return commitImport(db, schoolId, read, {});
+}
+
+async function commitImport(
+  db: Kysely<DB>,
+  schoolId: number,
+  read: ReadFile,
+  options: PupilImportOptions,
+): Promise<PupilImportResult> {
   return inTransactionOf(db, async (tx) => {
     const plan = await planImport(tx, schoolId, read);
     if (options.confirm && options.confirm !== plan.summary.fingerprint) {

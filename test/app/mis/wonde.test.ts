@@ -160,10 +160,14 @@ describe("the Wonde connector", () => {
       admissionDate: "2024-09-01",
       leavingDate: null,
       fsm: true,
+      // Not shared by this school's MIS: left as Rollbook has them.
+      sen: null,
+      lookedAfter: null,
+      contacts: null,
       updatedAt: "2026-11-01T09:00:00Z",
     });
     expect(requests[0]?.query.get("include")).toBe(
-      "education_details,extended_details,groups,year",
+      "education_details,extended_details,groups,year,contacts.contact_details",
     );
     expect(requests.every((r) => r.auth === `Bearer ${TOKEN}`)).toBe(true);
   });

@@ -33,6 +33,7 @@ function navFor(can: (permission: Permission) => boolean, oversees: boolean) {
   if (can("safeguarding.list")) items.push({ to: "/safeguarding", label: "Safeguarding" });
   if (can("letters.send")) items.push({ to: "/letters", label: "Letters" });
   if (can("school.setup")) items.push({ to: "/messaging", label: "Texts" });
+  if (can("school.setup")) items.push({ to: "/mis", label: "MIS" });
   if (can("statistics.view")) items.push({ to: "/policy", label: "Policy" });
   // Heads manage their own school's staff; administrators everyone (they hold it everywhere).
   if (can("staff.manage")) items.push({ to: "/users", label: "Users" });

@@ -75,6 +75,39 @@ export class WondeClient {
     return url;
   }
 
+  /** One POST, answered as it came: the writeback queue decides about retrying, not this. */
+  async post(url: URL, body: unknown): Promise<WriteAnswer> {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${this.options.token}`,
+          accept: "application/json",
+          "content-type": "application/json",
+        },
+        body: JSON.stringify(body),
+      });
+    } catch (error) {
+      const reason = `Cannot reach Wonde (${url.host}): ${(error as Error).message}`;
+      return { status: 0, body: null, reason, retryAfterMs: null };
+    }
+    const text = await response.text();
+    let json: Record<string, unknown> | null = null;
+    try {
+      json = text ? (JSON.parse(text) as Record<string, unknown>) : null;
+    } catch {
+      json = null;
+    }
+    const said = json?.error_description ?? json?.message ?? json?.error;
+    return {
+      status: response.status,
+      body: json,
+      reason: typeof said === "string" ? said.slice(0, 300) : "",
+      retryAfterMs: retryAfterMs(response.headers.get("retry-after")),
+    };
+  }
+
   async get<T>(url: URL): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       let response: Response;
@@ -119,6 +152,15 @@ export class WondeClient {
       );
     }
   }
+}
+
+/** One answer to a write, as it came: the caller (the writeback queue) decides about retrying. */
+export interface WriteAnswer {
+  /** 0 when Wonde could not be reached. */
+  status: number;
+  body: Record<string, unknown> | null;
+  reason: string;
+  retryAfterMs: number | null;
 }
 
 const failed = (message: string, details: Record<string, unknown> = {}) =>
