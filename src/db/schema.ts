@@ -23,6 +23,8 @@ export interface DB {
   deployment: DeploymentTable;
   sign_in_attempts: SignInAttemptTable;
   password_links: PasswordLinkTable;
+  identity_providers: IdentityProviderTable;
+  sso_sign_ins: SsoSignInTable;
   registers_taken: RegisterTakenTable;
   planned_absences: PlannedAbsenceTable;
   policies: PolicyTable;
@@ -708,6 +710,31 @@ export interface UserSessionTable {
   csrf_token: string;
   created_at: CreatedAt;
   expires_at: Date;
+  /** How the session was opened (migration 20261203_0200): a provider's sign-in is its own. */
+  signed_in_with: Generated<"password" | "single_sign_on">;
+}
+
+/** A school's identity provider for staff single sign-on (OpenID Connect). */
+export interface IdentityProviderTable {
+  id: Generated<number>;
+  name: string;
+  issuer: string;
+  client_id: string;
+  /** The environment variable holding the client secret (ROLLBOOK_SSO_SECRET_...), never the secret. */
+  client_secret_ref: string | null;
+  allowed_domains: string[];
+  enabled: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+/** A single sign-on in progress: its PKCE verifier and nonce, under its state's hash. */
+export interface SsoSignInTable {
+  state_hash: string;
+  provider_id: number;
+  code_verifier: string;
+  nonce: string;
+  expires_at: Date;
+  created_at: CreatedAt;
 }
 
 /** One row, once decided: whether this database is a demo with shared-password accounts. */

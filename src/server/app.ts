@@ -16,6 +16,7 @@ import { recordAccess } from "./audit/access-log.hook.ts";
 import { auditRoutes } from "./audit/audit.routes.ts";
 import { authRoutes } from "./auth/auth.routes.ts";
 import { sessionPlugin } from "./auth/session.ts";
+import { singleSignOnRoutes } from "./auth/single-sign-on.routes.ts";
 import { benchmarkRoutes } from "./benchmarks/benchmarks.routes.ts";
 import { caseRoutes } from "./cases/cases.routes.ts";
 import { codeRoutes } from "./codes/codes.routes.ts";
@@ -72,6 +73,8 @@ export interface AppOptions {
   queue?: QueueLimits;
   /** Hosts an SMS webhook may name though they are internal (ROLLBOOK_SMS_WEBHOOK_ALLOW). */
   smsWebhookAllow?: readonly string[];
+  /** Single sign-on client secrets by their reference (ROLLBOOK_SSO_SECRET_... variables). */
+  ssoSecrets?: Readonly<Record<string, string>>;
 }
 
 export type App = FastifyInstance;
@@ -158,6 +161,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
     signInsPerMinute: options.signInsPerMinute ?? 10,
     publicUrl: options.publicUrl ?? "http://127.0.0.1:3000",
     secureCookies: options.secureCookies ?? true,
+  });
+  await api.register(singleSignOnRoutes, {
+    prefix: "/api/auth/sso",
+    publicUrl: options.publicUrl ?? "http://127.0.0.1:3000",
+    secureCookies: options.secureCookies ?? true,
+    signInsPerMinute: options.signInsPerMinute ?? 10,
+    secretOf: (ref) => options.ssoSecrets?.[ref],
   });
   await api.register(userRoutes, {
     prefix: "/api/users",

@@ -20,6 +20,8 @@ const SHARED = new Set([
   "user_sessions",
   "sign_in_attempts",
   "password_links",
+  "identity_providers",
+  "sso_sign_ins",
   // One row: whether this database is a demo.
   "deployment",
   // The migrator's own bookkeeping.

@@ -20,6 +20,9 @@ const PUBLIC = new Set([
   "POST /api/auth/password-reset/check",
   "POST /api/auth/password-reset",
   "GET /health",
+  "GET /api/auth/sso/providers",
+  "GET /api/auth/sso/{providerId}/start",
+  "GET /api/auth/sso/callback",
 ]);
 
 beforeAll(async () => {

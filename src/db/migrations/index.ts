@@ -20,6 +20,7 @@ import * as messagingProviders from "./20261202_1200_messaging_providers.ts";
 import * as lawEdges from "./20261202_1500_law_edges.ts";
 import * as stageEvidence from "./20261202_1510_stage_evidence.ts";
 import * as twoFactor from "./20261202_1600_two_factor.ts";
+import * as singleSignOn from "./20261203_0200_single_sign_on.ts";
 
 /** Every migration in order. Forward-only: a landed migration is never edited, only followed. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   "20261202_1500_law_edges": lawEdges,
   "20261202_1510_stage_evidence": stageEvidence,
   "20261202_1600_two_factor": twoFactor,
+  "20261203_0200_single_sign_on": singleSignOn,
 };

@@ -122,7 +122,13 @@ export async function createUser(db: Kysely<DB>, user: NewUser): Promise<number>
 
 export async function createSession(
   db: Kysely<DB>,
-  session: { tokenHash: string; userId: number; csrfToken: string; expiresAt: Date },
+  session: {
+    tokenHash: string;
+    userId: number;
+    csrfToken: string;
+    expiresAt: Date;
+    signedInWith?: "password" | "single_sign_on";
+  },
 ): Promise<void> {
   await db
     .insertInto("user_sessions")
@@ -131,6 +137,7 @@ export async function createSession(
       user_id: session.userId,
       csrf_token: session.csrfToken,
       expires_at: session.expiresAt,
+      signed_in_with: session.signedInWith ?? "password",
     })
     .execute();
 }

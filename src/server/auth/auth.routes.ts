@@ -18,7 +18,7 @@ import {
 } from "../../app/accounts/two-factor.ts";
 import { DEMO_PASSWORD, demoAccountsToShow } from "../../app/demo/demo-accounts.ts";
 import type { RouteApp } from "../route-app.ts";
-import { SESSION_COOKIE } from "./session.ts";
+import { SESSION_COOKIE, setSessionCookie } from "./session.ts";
 
 const email = z.string().trim().min(3).max(320);
 const password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
@@ -52,19 +52,7 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
       const previous = request.cookies[SESSION_COOKIE];
       if (previous) await signOut(db, previous);
       const session = await signIn(db, { ...request.body, address: request.ip }, app.clock());
-      reply.setCookie(SESSION_COOKIE, session.token, {
-        httpOnly: true,
-        // Secure by configuration, or because this connection is HTTPS (request.protocol
-        // believes X-Forwarded-Proto only from a trusted proxy); never from the Host header.
-        secure: options.secureCookies || request.protocol === "https",
-        sameSite: "lax",
-        path: "/",
-        // Max-Age, not Expires: the browser counts from its own clock, whatever the server says.
-        maxAge: Math.max(
-          0,
-          Math.floor((session.expiresAt.getTime() - app.clock().getTime()) / 1000),
-        ),
-      });
+      setSessionCookie(request, reply, session, options.secureCookies, app.clock());
       return { user: await describeUser(app, session.actor), csrfToken: session.csrfToken };
     },
   );

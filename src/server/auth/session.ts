@@ -1,13 +1,33 @@
 import { timingSafeEqual } from "node:crypto";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { type Actor, accessToSchool, type SchoolAccess } from "../../app/access/access.ts";
-import { actorOfSession } from "../../app/accounts/sign-in.ts";
+import { actorOfSession, type SignedIn } from "../../app/accounts/sign-in.ts";
 import type { UseCaseContext } from "../../app/context.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { accessRecordOf } from "../audit/request-record.ts";
 
 export const SESSION_COOKIE = "rollbook_session";
+
+/** The session cookie, however the sign-in happened (password or the school's provider). */
+export function setSessionCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  session: SignedIn,
+  secureCookies: boolean,
+  now: Date,
+): void {
+  reply.setCookie(SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    // Secure by configuration, or because this connection is HTTPS (request.protocol
+    // believes X-Forwarded-Proto only from a trusted proxy); never from the Host header.
+    secure: secureCookies || request.protocol === "https",
+    sameSite: "lax",
+    path: "/",
+    // Max-Age, not Expires: the browser counts from its own clock, whatever the server says.
+    maxAge: Math.max(0, Math.floor((session.expiresAt.getTime() - now.getTime()) / 1000)),
+  });
+}
 
 declare module "fastify" {
   interface FastifyRequest {
