@@ -25,6 +25,8 @@ export interface DB {
   password_links: PasswordLinkTable;
   identity_providers: IdentityProviderTable;
   sso_sign_ins: SsoSignInTable;
+  two_factor_rules: TwoFactorRuleTable;
+  recovery_codes: RecoveryCodeTable;
   registers_taken: RegisterTakenTable;
   planned_absences: PlannedAbsenceTable;
   policies: PolicyTable;
@@ -724,6 +726,21 @@ export interface IdentityProviderTable {
   client_secret_ref: string | null;
   allowed_domains: string[];
   enabled: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+/** A staff role whose people must sign in with two factors (migration 20261203_0210). */
+export interface TwoFactorRuleTable {
+  role: Exclude<Role, "parent">;
+  required_since: CreatedAt;
+}
+
+/** A single-use recovery code, as its argon2 hash. */
+export interface RecoveryCodeTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  used_at: Date | null;
   created_at: CreatedAt;
 }
 

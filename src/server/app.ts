@@ -17,6 +17,7 @@ import { auditRoutes } from "./audit/audit.routes.ts";
 import { authRoutes } from "./auth/auth.routes.ts";
 import { sessionPlugin } from "./auth/session.ts";
 import { singleSignOnRoutes } from "./auth/single-sign-on.routes.ts";
+import { twoFactorRuleRoutes } from "./auth/two-factor-rules.routes.ts";
 import { benchmarkRoutes } from "./benchmarks/benchmarks.routes.ts";
 import { caseRoutes } from "./cases/cases.routes.ts";
 import { codeRoutes } from "./codes/codes.routes.ts";
@@ -169,6 +170,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     signInsPerMinute: options.signInsPerMinute ?? 10,
     secretOf: (ref) => options.ssoSecrets?.[ref],
   });
+  await api.register(twoFactorRuleRoutes, { prefix: "/api/auth/two-factor-rules" });
   await api.register(userRoutes, {
     prefix: "/api/users",
     publicUrl: options.publicUrl ?? "http://127.0.0.1:3000",

@@ -22,6 +22,8 @@ const SHARED = new Set([
   "password_links",
   "identity_providers",
   "sso_sign_ins",
+  "two_factor_rules",
+  "recovery_codes",
   // One row: whether this database is a demo.
   "deployment",
   // The migrator's own bookkeeping.

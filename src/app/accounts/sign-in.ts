@@ -142,11 +142,11 @@ export async function actorOfSession(
   db: Kysely<DB>,
   token: string,
   now: Date,
-): Promise<{ actor: Actor; csrfToken: string } | null> {
+): Promise<{ actor: Actor; csrfToken: string; twoFactorSetupDue: boolean } | null> {
   const session = await findSession(db, hashToken(token), now);
   if (!session) return null;
-  const { csrfToken, ...actor } = session;
-  return { csrfToken, actor };
+  const { csrfToken, twoFactorSetupDue, ...actor } = session;
+  return { csrfToken, actor, twoFactorSetupDue };
 }
 
 export async function signOut(db: Kysely<DB>, token: string): Promise<void> {

@@ -21,6 +21,7 @@ import * as lawEdges from "./20261202_1500_law_edges.ts";
 import * as stageEvidence from "./20261202_1510_stage_evidence.ts";
 import * as twoFactor from "./20261202_1600_two_factor.ts";
 import * as singleSignOn from "./20261203_0200_single_sign_on.ts";
+import * as twoFactorRules from "./20261203_0210_two_factor_rules_and_recovery_codes.ts";
 
 /** Every migration in order. Forward-only: a landed migration is never edited, only followed. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   "20261202_1510_stage_evidence": stageEvidence,
   "20261202_1600_two_factor": twoFactor,
   "20261203_0200_single_sign_on": singleSignOn,
+  "20261203_0210_two_factor_rules_and_recovery_codes": twoFactorRules,
 };

@@ -9,10 +9,12 @@ import {
   resetPassword,
 } from "../../app/accounts/password-links.ts";
 import { MAX_PASSWORD_LENGTH } from "../../app/accounts/passwords.ts";
-import { signIn, signOut, signOutEverywhere } from "../../app/accounts/sign-in.ts";
+import { RECOVERY_CODE } from "../../app/accounts/recovery-codes.ts";
+import { actorOfSession, signIn, signOut, signOutEverywhere } from "../../app/accounts/sign-in.ts";
 import {
   beginTwoFactor,
   confirmTwoFactor,
+  regenerateRecoveryCodes,
   turnOffTwoFactor,
   twoFactorStatus,
 } from "../../app/accounts/two-factor.ts";
@@ -26,7 +28,15 @@ const code = z
   .string()
   .trim()
   .regex(/^\d{3} ?\d{3}$/, "must be the 6-digit code");
-const credentials = z.object({ email, password, code: code.optional() });
+/** At sign-in (and to prove it is you), a recovery code does in place of the app's code. */
+const codeOrRecovery = z
+  .string()
+  .trim()
+  .refine(
+    (v) => /^\d{3} ?\d{3}$/.test(v) || RECOVERY_CODE.test(v),
+    "must be the 6-digit code or a recovery code",
+  );
+const credentials = z.object({ email, password, code: codeOrRecovery.optional() });
 const token = z.string().min(20).max(200);
 
 export interface AuthOptions {
@@ -53,13 +63,17 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
       if (previous) await signOut(db, previous);
       const session = await signIn(db, { ...request.body, address: request.ip }, app.clock());
       setSessionCookie(request, reply, session, options.secureCookies, app.clock());
-      return { user: await describeUser(app, session.actor), csrfToken: session.csrfToken };
+      const opened = await actorOfSession(db, session.token, app.clock());
+      return {
+        user: await describeUser(app, session.actor, opened?.twoFactorSetupDue ?? false),
+        csrfToken: session.csrfToken,
+      };
     },
   );
 
   app.post(
     "/logout",
-    { schema: { tags: ["auth"], summary: "Sign out" } },
+    { config: { beforeTwoFactor: true }, schema: { tags: ["auth"], summary: "Sign out" } },
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
       if (token) await signOut(db, token);
@@ -70,7 +84,10 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
 
   app.post(
     "/logout-everywhere",
-    { schema: { tags: ["auth"], summary: "Sign out on every device (ends all your sessions)" } },
+    {
+      config: { beforeTwoFactor: true },
+      schema: { tags: ["auth"], summary: "Sign out on every device (ends all your sessions)" },
+    },
     async (request, reply) => {
       const ended = await signOutEverywhere(db, request.requireActor());
       reply.clearCookie(SESSION_COOKIE, { path: "/" });
@@ -80,9 +97,12 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
 
   app.get(
     "/session",
-    { schema: { tags: ["auth"], summary: "The signed-in user and their CSRF token" } },
+    {
+      config: { beforeTwoFactor: true },
+      schema: { tags: ["auth"], summary: "The signed-in user and their CSRF token" },
+    },
     async (request) => ({
-      user: await describeUser(app, request.requireActor()),
+      user: await describeUser(app, request.requireActor(), request.twoFactorSetupDue),
       csrfToken: request.csrfToken,
     }),
   );
@@ -109,13 +129,17 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
 
   app.get(
     "/two-factor",
-    { schema: { tags: ["auth"], summary: "Whether your sign-in asks for a code from an app" } },
+    {
+      config: { beforeTwoFactor: true },
+      schema: { tags: ["auth"], summary: "Whether your sign-in asks for a code from an app" },
+    },
     async (request) => twoFactorStatus(db, request.requireActor()),
   );
 
   app.post(
     "/two-factor/begin",
     {
+      config: { beforeTwoFactor: true },
       schema: {
         tags: ["auth"],
         summary:
@@ -128,6 +152,7 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
   app.post(
     "/two-factor/confirm",
     {
+      config: { beforeTwoFactor: true },
       schema: {
         tags: ["auth"],
         summary: "Turn two-factor sign-in on with a code the app shows",
@@ -135,8 +160,13 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
       },
     },
     async (request) => {
-      await confirmTwoFactor(db, request.requireActor(), request.body.code, app.clock());
-      return { on: true };
+      const { recoveryCodes } = await confirmTwoFactor(
+        db,
+        request.requireActor(),
+        request.body.code,
+        app.clock(),
+      );
+      return { on: true, recoveryCodes };
     },
   );
 
@@ -146,13 +176,27 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
       schema: {
         tags: ["auth"],
         summary: "Turn two-factor sign-in off (your password and a current code)",
-        body: z.object({ password, code }),
+        body: z.object({ password, code: codeOrRecovery }),
       },
     },
     async (request) => {
       await turnOffTwoFactor(db, request.requireActor(), request.body, app.clock());
       return { on: false };
     },
+  );
+
+  app.post(
+    "/two-factor/recovery-codes",
+    {
+      schema: {
+        tags: ["auth"],
+        summary:
+          "Ten new recovery codes, shown once (your password and a current code; the old codes stop working)",
+        body: z.object({ password, code }),
+      },
+    },
+    async (request) =>
+      regenerateRecoveryCodes(db, request.requireActor(), request.body, app.clock()),
   );
 
   app.post(
@@ -225,8 +269,14 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
   );
 }
 
-async function describeUser(app: RouteApp, actor: Parameters<typeof visibleSchoolIds>[1]) {
+async function describeUser(
+  app: RouteApp,
+  actor: Parameters<typeof visibleSchoolIds>[1],
+  twoFactorSetupDue: boolean,
+) {
   return {
+    /** The web app shows only the two-factor setup until it is done. */
+    twoFactorSetupDue,
     id: actor.userId,
     name: actor.name,
     email: actor.email,

@@ -33,6 +33,8 @@ declare module "fastify" {
   interface FastifyRequest {
     actor: Actor | null;
     csrfToken: string | null;
+    /** Their role must use two-factor sign-in and it is not set up: only setting it up is open. */
+    twoFactorSetupDue: boolean;
     /** The signed-in user's access to a school (403 when they have none). */
     schoolAccess(schoolId: number): Promise<SchoolAccess>;
     /** What a use case is given for this request in a school: access, database, clock, log. */
@@ -43,6 +45,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Routes anyone may call: sign-in, health, API documentation. */
     public?: boolean;
+    /** Routes open to someone who must set up two-factor sign-in first (the setup, signing out). */
+    beforeTwoFactor?: boolean;
   }
 }
 
@@ -61,6 +65,7 @@ function sameToken(a: string, b: string): boolean {
 export const sessionPlugin = fp(async (app: FastifyInstance, options: { clock: () => Date }) => {
   app.decorateRequest("actor", null);
   app.decorateRequest("csrfToken", null);
+  app.decorateRequest("twoFactorSetupDue", false);
   app.decorateRequest("schoolAccess", function (this: FastifyRequest, schoolId: number) {
     // The access carries this request's record, so the pupils its use cases resolve are logged.
     return accessToSchool(app.database.db, this.requireActor(), schoolId, accessRecordOf(this));
@@ -84,6 +89,7 @@ export const sessionPlugin = fp(async (app: FastifyInstance, options: { clock: (
       if (session) {
         request.actor = session.actor;
         request.csrfToken = session.csrfToken;
+        request.twoFactorSetupDue = session.twoFactorSetupDue;
       }
     }
     // Decided on the route the router matched, never on the address as sent: the router decodes
@@ -93,6 +99,11 @@ export const sessionPlugin = fp(async (app: FastifyInstance, options: { clock: (
     if (request.is404 || request.routeOptions.config?.public) return;
     if (!request.actor)
       throw new RollbookError("unauthenticated", "Sign in first: this needs a signed-in user");
+    if (request.twoFactorSetupDue && !request.routeOptions.config?.beforeTwoFactor)
+      throw new RollbookError(
+        "two_factor_setup_required",
+        "Your role must use two-factor sign-in: set it up on your account page before anything else",
+      );
     if (!SAFE_METHODS.has(request.method)) {
       const sent = request.headers["x-csrf-token"];
       if (typeof sent !== "string" || !request.csrfToken || !sameToken(sent, request.csrfToken)) {
