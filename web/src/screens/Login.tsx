@@ -29,6 +29,8 @@ export function Login() {
   const [code, setCode] = useState("");
   // The password was right and the account asks for a code from an authenticator app.
   const [askCode, setAskCode] = useState(false);
+  // A recovery code typed in place of the app's (the phone is lost).
+  const [recovery, setRecovery] = useState(false);
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
   const [search] = useSearchParams();
@@ -98,13 +100,40 @@ export function Login() {
               onChange={(e) => setPassword(e.target.value)}
             />
           </label>
-          {askCode ? (
-            <CodeField
-              label="Code from your authenticator app"
-              code={code}
-              onCode={setCode}
-              autoFocus
-            />
+          {askCode && !recovery ? (
+            <>
+              <CodeField
+                label="Code from your authenticator app"
+                code={code}
+                onCode={setCode}
+                autoFocus
+              />
+              <button
+                type="button"
+                className="link"
+                onClick={() => {
+                  setRecovery(true);
+                  setCode("");
+                }}
+              >
+                Lost your phone? Use a recovery code
+              </button>
+            </>
+          ) : null}
+          {askCode && recovery ? (
+            <label>
+              Recovery code (each works once)
+              <input
+                autoComplete="off"
+                autoCapitalize="characters"
+                spellCheck={false}
+                required
+                // biome-ignore lint/a11y/noAutofocus: the field appears in answer to the person's own step
+                autoFocus
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+              />
+            </label>
           ) : null}
           <button type="submit" disabled={busy}>
             {busy ? "Signing in…" : "Sign in"}
