@@ -21,6 +21,11 @@ import {
 import { DEMO_PASSWORD, demoAccountsToShow } from "../../app/demo/demo-accounts.ts";
 import type { RouteApp } from "../route-app.ts";
 import { SESSION_COOKIE, setSessionCookie } from "./session.ts";
+import {
+  newRecoveryCodes,
+  twoFactorStatus as statusSchema,
+  twoFactorTurnedOn,
+} from "./two-factor.schema.ts";
 
 const email = z.string().trim().min(3).max(320);
 const password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
@@ -131,7 +136,11 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
     "/two-factor",
     {
       config: { beforeTwoFactor: true },
-      schema: { tags: ["auth"], summary: "Whether your sign-in asks for a code from an app" },
+      schema: {
+        tags: ["auth"],
+        summary: "Whether your sign-in asks for a code from an app",
+        response: { 200: statusSchema },
+      },
     },
     async (request) => twoFactorStatus(db, request.requireActor()),
   );
@@ -157,6 +166,7 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
         tags: ["auth"],
         summary: "Turn two-factor sign-in on with a code the app shows",
         body: z.object({ code }),
+        response: { 200: twoFactorTurnedOn },
       },
     },
     async (request) => {
@@ -166,7 +176,7 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
         request.body.code,
         app.clock(),
       );
-      return { on: true, recoveryCodes };
+      return { on: true as const, recoveryCodes };
     },
   );
 
@@ -193,6 +203,7 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
         summary:
           "Ten new recovery codes, shown once (your password and a current code; the old codes stop working)",
         body: z.object({ password, code }),
+        response: { 200: newRecoveryCodes },
       },
     },
     async (request) =>

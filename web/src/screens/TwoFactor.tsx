@@ -1,5 +1,8 @@
 import { type FormEvent, useState } from "react";
-import type { TwoFactorStatus } from "../../../src/app/accounts/two-factor.ts";
+import type {
+  TwoFactorStatusView,
+  TwoFactorTurnedOn,
+} from "../../../src/server/auth/two-factor.schema.ts";
 import { api } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { CodeField } from "../ui/CodeField.tsx";
@@ -12,7 +15,7 @@ import { useApi } from "../ui/useApi.ts";
  * password and a code.
  */
 export function TwoFactorSettings({ onTurnedOn }: { onTurnedOn?: () => void } = {}) {
-  const status = useApi<TwoFactorStatus>("/api/auth/two-factor");
+  const status = useApi<TwoFactorStatusView>("/api/auth/two-factor");
   // Shown once, when two-factor is turned on or the codes are renewed: never stored in the app.
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
   const [setup, setSetup] = useState<{ secret: string; uri: string } | null>(null);
@@ -36,7 +39,7 @@ export function TwoFactorSettings({ onTurnedOn }: { onTurnedOn?: () => void } = 
   const confirm = (event: FormEvent) => {
     event.preventDefault();
     void run(async () => {
-      const done = await api.post<{ recoveryCodes: string[] }>("/api/auth/two-factor/confirm", {
+      const done = await api.post<TwoFactorTurnedOn>("/api/auth/two-factor/confirm", {
         code,
       });
       setRecoveryCodes(done.recoveryCodes);
