@@ -5,7 +5,13 @@ import {
   startProvider,
   type TestProvider,
 } from "../test/support/oidc-provider.ts";
-import { type E2eSchool, expectAccessible, screenshot, startSchool } from "./support/harness.ts";
+import {
+  type E2eSchool,
+  expectAccessible,
+  screenshot,
+  signIn,
+  startSchool,
+} from "./support/harness.ts";
 
 /** "Sign in with Microsoft" on the sign-in page, through a real OpenID Connect provider's pages. */
 let school: E2eSchool;
@@ -23,20 +29,26 @@ beforeAll(async () => {
     },
     `${school.url}/api/auth/sso/callback`,
   );
-  await school.database.db
-    .insertInto("identity_providers")
-    .values({
-      name: "Microsoft",
-      issuer: provider.issuer,
-      client_id: CLIENT_ID,
-      client_secret_ref: "ROLLBOOK_SSO_SECRET_ENTRA",
-      allowed_domains: ["northfield.example"],
-    })
-    .execute();
 });
 afterAll(async () => {
   await provider?.close();
   await school?.close();
+});
+
+test("an administrator adds the school's provider on the Users page", async () => {
+  const { context, page } = await signIn(school, "admin@rollbook.example");
+  await page.goto("/users");
+  const form = page.getByRole("form", { name: "Add a single sign-on provider" });
+  await form.getByLabel(/^Button name/).fill("Microsoft");
+  await form.getByLabel("Issuer address").fill(provider.issuer);
+  await form.getByLabel("Client id").fill(CLIENT_ID);
+  await form.getByLabel(/^Client secret variable/).fill("ROLLBOOK_SSO_SECRET_ENTRA");
+  await form.getByLabel(/^Staff email domains/).fill("northfield.example");
+  await form.getByRole("button", { name: "Add provider" }).click();
+  await page.getByRole("status").filter({ hasText: "Added" }).waitFor();
+  await page.getByText(`Microsoft (${provider.issuer}) for northfield.example`).waitFor();
+  await expectAccessible(page, "sign-in rules and providers");
+  await context.close();
 });
 
 async function throughProvider(account: string) {

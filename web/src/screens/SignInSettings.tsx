@@ -1,5 +1,8 @@
-import { useEffect, useState } from "react";
-import type { IdentityProviderView } from "../../../src/server/auth/single-sign-on.schema.ts";
+import { type FormEvent, useEffect, useState } from "react";
+import type {
+  IdentityProviderBody,
+  IdentityProviderView,
+} from "../../../src/server/auth/single-sign-on.schema.ts";
 import type { TwoFactorRules } from "../../../src/server/auth/two-factor-rules.schema.ts";
 import { api } from "../api.ts";
 import { ErrorNotice, Notice } from "../ui/Notice.tsx";
@@ -80,8 +83,65 @@ export function SignInSettings() {
           ))}
         </ul>
       ) : (
-        <p>None: staff sign in with their password (docs/security.md says how to add one).</p>
+        <p>None: staff sign in with their password.</p>
       )}
+      <AddProvider onAdded={providers.reload} />
     </section>
+  );
+}
+
+/** A provider's settings; the client secret stays in the server's environment (docs/security.md). */
+function AddProvider({ onAdded }: { onAdded: () => void }) {
+  const empty = { name: "", issuer: "", clientId: "", clientSecretRef: "", domains: "" };
+  const [form, setForm] = useState(empty);
+  const [error, setError] = useState<Error | null>(null);
+  const [added, setAdded] = useState(false);
+  const field = (key: keyof typeof empty, label: string, hint?: string) => (
+    <label>
+      {label}
+      {hint ? <span className="muted"> ({hint})</span> : null}
+      <input
+        required={key !== "clientSecretRef"}
+        value={form[key]}
+        onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+      />
+    </label>
+  );
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    setAdded(false);
+    const body: IdentityProviderBody = {
+      name: form.name,
+      issuer: form.issuer,
+      clientId: form.clientId,
+      clientSecretRef: form.clientSecretRef.trim() || null,
+      allowedDomains: form.domains.split(/[\s,]+/).filter(Boolean),
+    };
+    try {
+      await api.post("/api/auth/sso/identity-providers", body);
+      setForm(empty);
+      setAdded(true);
+      onAdded();
+    } catch (e) {
+      setError(e as Error);
+    }
+  };
+  return (
+    <form
+      onSubmit={(e) => void submit(e)}
+      aria-label="Add a single sign-on provider"
+      className="login"
+    >
+      <h3>Add a provider</h3>
+      <ErrorNotice error={error} />
+      {added ? <Notice tone="success">Added: its button is on the sign-in page.</Notice> : null}
+      {field("name", "Button name", "Sign in with …")}
+      {field("issuer", "Issuer address")}
+      {field("clientId", "Client id")}
+      {field("clientSecretRef", "Client secret variable", "ROLLBOOK_SSO_SECRET_…")}
+      {field("domains", "Staff email domains", "separated by commas")}
+      <button type="submit">Add provider</button>
+    </form>
   );
 }
