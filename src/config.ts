@@ -100,6 +100,15 @@ export function trustProxyOf(config: Config): false | string {
   return config.TRUST_PROXY ?? false;
 }
 
+/** Single sign-on client secrets: every ROLLBOOK_SSO_SECRET_... variable, by name (docs/security.md). */
+export function ssoSecretsOf(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (e): e is [string, string] => e[0].startsWith("ROLLBOOK_SSO_SECRET_") && !!e[1],
+    ),
+  );
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable (DATABASE_URL= in a shell or .env) means "not set".
   const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));

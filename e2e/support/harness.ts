@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
@@ -8,7 +9,7 @@ import { DEMO_PASSWORD } from "../../src/app/demo/demo-accounts.ts";
 import { createDemoTrust, type DemoTrustSummary } from "../../src/app/demo/demo-trust.ts";
 import type { Database } from "../../src/db/database.ts";
 import { londonInstant } from "../../src/domain/dates.ts";
-import { type App, buildApp } from "../../src/server/app.ts";
+import { type App, type AppOptions, buildApp } from "../../src/server/app.ts";
 import { testDatabase } from "../../test/support/database.ts";
 
 /** The demo's today: a Wednesday in the spring term, so every test sees the same school. */
@@ -35,11 +36,20 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
  * A small demo school (four pupils a form) behind a real HTTP server on a free port, its clock
  * running from the demo's today at 08:58, and a headless Chromium to drive it.
  */
-export async function startSchool(options: { trust?: boolean } = {}): Promise<E2eSchool> {
+export async function startSchool(
+  options: {
+    /** The demo trust's three schools, Northfield as `demo`. */
+    trust?: boolean;
+    /** More server settings; `publicUrl` may use {port} for the port the server is given. */
+    more?: Partial<AppOptions>;
+  } = {},
+): Promise<E2eSchool> {
+  const more = options.more ?? {};
   const database = await testDatabase();
   const demoOptions = { seed: 2024, today: DEMO_TODAY, pupilsPerForm: 4 };
   const trust = options.trust ? await createDemoTrust(database.db, demoOptions) : null;
   const demo = trust?.northfield ?? (await createDemoSchool(database.db, demoOptions));
+  const port = await freePort();
   const start = londonInstant(DEMO_TODAY, START_TIME).getTime();
   const began = Date.now();
   const app = await buildApp({
@@ -49,8 +59,10 @@ export async function startSchool(options: { trust?: boolean } = {}): Promise<E2
     signInsPerMinute: 1000,
     // Plain HTTP on this machine, as the embedded start is configured.
     secureCookies: false,
+    ...more,
+    ...(more.publicUrl ? { publicUrl: more.publicUrl.replace("{port}", String(port)) } : {}),
   });
-  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  const url = await app.listen({ port, host: "127.0.0.1" });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
@@ -68,6 +80,15 @@ export async function startSchool(options: { trust?: boolean } = {}): Promise<E2
       await database.close();
     },
   };
+}
+
+/** A port nothing listens on, known before the server starts (its public address names it). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 /** A fresh browser context whose clock matches the server's, signed in as `email`. */

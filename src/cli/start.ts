@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { firstStart } from "../app/accounts/first-start.ts";
 import { DEMO_PASSWORD, demoAccountsToShow } from "../app/demo/demo-accounts.ts";
 import { transportsFrom } from "../app/messages/configure.ts";
-import { loadConfig, publicAddress, trustProxyOf } from "../config.ts";
+import { loadConfig, publicAddress, ssoSecretsOf, trustProxyOf } from "../config.ts";
 import { migrate, openDatabase } from "../db/database.ts";
 import { londonToday } from "../domain/dates.ts";
 import { startScheduler } from "../jobs/scheduler.ts";
@@ -60,6 +60,7 @@ export function registerStart(program: Command): void {
           maxWaitMs: config.ROLLBOOK_QUEUE_WAIT_MS,
         },
         smsWebhookAllow: config.ROLLBOOK_SMS_WEBHOOK_ALLOW,
+        ssoSecrets: ssoSecretsOf(),
       });
       const stopScheduler = startScheduler(
         database.db,

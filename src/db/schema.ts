@@ -29,6 +29,10 @@ export interface DB {
   deployment: DeploymentTable;
   sign_in_attempts: SignInAttemptTable;
   password_links: PasswordLinkTable;
+  identity_providers: IdentityProviderTable;
+  sso_sign_ins: SsoSignInTable;
+  two_factor_rules: TwoFactorRuleTable;
+  recovery_codes: RecoveryCodeTable;
   registers_taken: RegisterTakenTable;
   planned_absences: PlannedAbsenceTable;
   policies: PolicyTable;
@@ -780,6 +784,46 @@ export interface UserSessionTable {
   csrf_token: string;
   created_at: CreatedAt;
   expires_at: Date;
+  /** How the session was opened (migration 20261203_0200): a provider's sign-in is its own. */
+  signed_in_with: Generated<"password" | "single_sign_on">;
+}
+
+/** A school's identity provider for staff single sign-on (OpenID Connect). */
+export interface IdentityProviderTable {
+  id: Generated<number>;
+  name: string;
+  issuer: string;
+  client_id: string;
+  /** The environment variable holding the client secret (ROLLBOOK_SSO_SECRET_...), never the secret. */
+  client_secret_ref: string | null;
+  allowed_domains: string[];
+  enabled: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+/** A staff role whose people must sign in with two factors (migration 20261203_0210). */
+export interface TwoFactorRuleTable {
+  role: Exclude<Role, "parent">;
+  required_since: CreatedAt;
+}
+
+/** A single-use recovery code, as its argon2 hash. */
+export interface RecoveryCodeTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  used_at: Date | null;
+  created_at: CreatedAt;
+}
+
+/** A single sign-on in progress: its PKCE verifier and nonce, under its state's hash. */
+export interface SsoSignInTable {
+  state_hash: string;
+  provider_id: number;
+  code_verifier: string;
+  nonce: string;
+  expires_at: Date;
+  created_at: CreatedAt;
 }
 
 /** One row, once decided: whether this database is a demo with shared-password accounts. */
@@ -942,6 +986,8 @@ export interface PupilPhotoTable {
   image: Uint8Array;
   uploaded_by: string;
   uploaded_at: Date;
+}
+
 /** The school's MIS connection (src/app/mis): one per school. */
 export interface MisConnectionTable {
   school_id: number;

@@ -21,7 +21,9 @@ export type RollbookErrorCode =
   | "overloaded"
   | "database_unavailable"
   /** The school's MIS data platform (Wonde...) refused or failed a request: its reason is named. */
-  | "mis_failed";
+  | "mis_failed"
+  /** The person's role must use two-factor sign-in and they have not set it up yet. */
+  | "two_factor_setup_required";
 
 export class RollbookError extends Error {
   readonly code: RollbookErrorCode;

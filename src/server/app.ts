@@ -15,6 +15,8 @@ import { recordAccess } from "./audit/access-log.hook.ts";
 import { auditRoutes } from "./audit/audit.routes.ts";
 import { authRoutes } from "./auth/auth.routes.ts";
 import { sessionPlugin } from "./auth/session.ts";
+import { singleSignOnRoutes } from "./auth/single-sign-on.routes.ts";
+import { twoFactorRuleRoutes } from "./auth/two-factor-rules.routes.ts";
 import { benchmarkRoutes } from "./benchmarks/benchmarks.routes.ts";
 import { caseRoutes } from "./cases/cases.routes.ts";
 import { codeRoutes } from "./codes/codes.routes.ts";
@@ -29,8 +31,8 @@ import { lessonRoutes } from "./lessons/lessons.routes.ts";
 import { letterRoutes } from "./letters/letters.routes.ts";
 import { DEFAULT_BODY_LIMIT, declarePublicRoutes, limitRequestBodies } from "./limits.ts";
 import { messageRoutes } from "./messages/messages.routes.ts";
-import { myFormRoutes } from "./my-form/my-form.routes.ts";
 import { misRoutes } from "./mis/mis.routes.ts";
+import { myFormRoutes } from "./my-form/my-form.routes.ts";
 import { officeRoutes } from "./office/office.routes.ts";
 import { openApiTransform, SECURITY_SCHEMES } from "./openapi.ts";
 import { boundRequestQueue, type QueueLimits } from "./overload.ts";
@@ -77,6 +79,8 @@ export interface AppOptions {
   queue?: QueueLimits;
   /** Hosts an SMS webhook may name though they are internal (ROLLBOOK_SMS_WEBHOOK_ALLOW). */
   smsWebhookAllow?: readonly string[];
+  /** Single sign-on client secrets by their reference (ROLLBOOK_SSO_SECRET_... variables). */
+  ssoSecrets?: Readonly<Record<string, string>>;
 }
 
 export type App = FastifyInstance;
@@ -166,6 +170,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
     publicUrl: options.publicUrl ?? "http://127.0.0.1:3000",
     secureCookies: options.secureCookies ?? true,
   });
+  await api.register(singleSignOnRoutes, {
+    prefix: "/api/auth/sso",
+    publicUrl: options.publicUrl ?? "http://127.0.0.1:3000",
+    secureCookies: options.secureCookies ?? true,
+    signInsPerMinute: options.signInsPerMinute ?? 10,
+    secretOf: (ref) => options.ssoSecrets?.[ref],
+  });
+  await api.register(twoFactorRuleRoutes, { prefix: "/api/auth/two-factor-rules" });
   await api.register(userRoutes, {
     prefix: "/api/users",
     publicUrl: options.publicUrl ?? "http://127.0.0.1:3000",

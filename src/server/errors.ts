@@ -21,6 +21,7 @@ export const HTTP_STATUS: Record<RollbookErrorCode, number> = {
   overloaded: 503,
   database_unavailable: 503,
   mis_failed: 502,
+  two_factor_setup_required: 403,
 };
 
 /** Statuses Fastify and its plugins raise themselves, under Rollbook's codes. */

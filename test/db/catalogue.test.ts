@@ -20,6 +20,10 @@ const SHARED = new Set([
   "user_sessions",
   "sign_in_attempts",
   "password_links",
+  "identity_providers",
+  "sso_sign_ins",
+  "two_factor_rules",
+  "recovery_codes",
   // One row: whether this database is a demo.
   "deployment",
   // The migrator's own bookkeeping.

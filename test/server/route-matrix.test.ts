@@ -20,6 +20,9 @@ const PUBLIC = new Set([
   "POST /api/auth/password-reset/check",
   "POST /api/auth/password-reset",
   "GET /health",
+  "GET /api/auth/sso/providers",
+  "GET /api/auth/sso/{providerId}/start",
+  "GET /api/auth/sso/callback",
 ]);
 
 beforeAll(async () => {
@@ -126,7 +129,7 @@ describe("every route", () => {
   it("never answers a parent with staff data", async () => {
     const parent = await server.as("parent");
     const allowed =
-      /\/(pupils|pupils\/\{pupilId\}(\/(statistics|calendar|letters|absence-reports|leave-requests|marks))?|leave-requests|policy|calendar|letters\/\{letterRecordId\}\/\{format\})$|^\/api\/(codes|policy-presets.*|schools\/?|schools\/\{schoolId\}|auth\/(session|deployment|two-factor))$/;
+      /\/(pupils|pupils\/\{pupilId\}(\/(statistics|calendar|letters|absence-reports|leave-requests|marks))?|leave-requests|policy|calendar|letters\/\{letterRecordId\}\/\{format\})$|^\/api\/(codes|policy-presets.*|schools\/?|schools\/\{schoolId\}|auth\/(session|deployment|two-factor|sso\/(providers|callback|\{providerId\}\/start)))$/;
     const staffOnly = routes.filter(
       (r) => r.method === "GET" && r.path.startsWith("/api/") && !allowed.test(r.path),
     );

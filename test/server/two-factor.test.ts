@@ -24,7 +24,7 @@ afterAll(async () => {
 describe("two-factor sign-in", () => {
   it("is turned on with a code from the app, then asked for at every sign-in, each code once", async () => {
     const head = await server.as("head");
-    expect((await head.get("/api/auth/two-factor")).json()).toEqual({ on: false });
+    expect((await head.get("/api/auth/two-factor")).json()).toMatchObject({ on: false });
     const begun = await head.send("POST", "/api/auth/two-factor/begin");
     expect(begun.statusCode, begun.body).toBe(200);
     secret = begun.json().secret;
@@ -39,7 +39,10 @@ describe("two-factor sign-in", () => {
       code: codeAt(now),
     });
     expect(confirmed.statusCode, confirmed.body).toBe(200);
-    expect((await head.get("/api/auth/two-factor")).json()).toEqual({ on: true });
+    expect((await head.get("/api/auth/two-factor")).json()).toMatchObject({
+      on: true,
+      recoveryCodesLeft: 10,
+    });
 
     // The password alone is no longer enough, and the answer says what is missing.
     const noCode = await login({ email: EMAILS.head, password: PASSWORD });

@@ -8,7 +8,7 @@ import { createUser } from "../../src/db/repositories/users.ts";
 import type { Pupil, Role, School } from "../../src/db/schema.ts";
 import { londonInstant } from "../../src/domain/dates.ts";
 import { makeUpn } from "../../src/domain/pupil.ts";
-import { type App, buildApp } from "../../src/server/app.ts";
+import { type App, type AppOptions, buildApp } from "../../src/server/app.ts";
 import { year2025 } from "./builders.ts";
 import { testDatabase } from "./database.ts";
 
@@ -70,7 +70,10 @@ export const EMAILS: Record<Person, string> = {
  * attendance officer, head, DSL, trust and LA officers, a parent of one 8C pupil, an admin) and a
  * teacher and head at the other school. The clock starts on Wednesday 3 September 2025 at 08:45.
  */
-export async function testServer(given?: Database): Promise<TestServer> {
+export async function testServer(
+  given?: Database,
+  options: Partial<AppOptions> = {},
+): Promise<TestServer> {
   const database = given ?? (await testDatabase());
   const { db } = database;
   const school = await createSchool(db, {
@@ -164,6 +167,7 @@ export async function testServer(given?: Database): Promise<TestServer> {
     clock: () => now,
     logLevel: "silent",
     signInsPerMinute: 1000,
+    ...options,
   });
   await app.ready();
 

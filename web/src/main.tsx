@@ -30,6 +30,11 @@ const MessagingSettings = screen(() => import("./screens/Messaging.tsx"), "Messa
 const MisSettings = screen(() => import("./screens/MisSettings.tsx"), "MisSettings");
 const Oversight = screen(() => import("./screens/Oversight.tsx"), "Oversight");
 const Parent = screen(() => import("./screens/Parent.tsx"), "Parent");
+const ParentInvitations = screen(
+  () => import("./screens/ParentInvitations.tsx"),
+  "ParentInvitations",
+);
+const TwoFactorRequired = screen(() => import("./screens/TwoFactor.tsx"), "TwoFactorRequired");
 const PolicyEditor = screen(() => import("./screens/Policy.tsx"), "PolicyEditor");
 const PupilImport = screen(() => import("./screens/PupilImport.tsx"), "PupilImport");
 const PupilProfile = screen(() => import("./screens/Pupil.tsx"), "PupilProfile");
@@ -57,6 +62,13 @@ function Signed() {
   const { user, loading } = useSession();
   if (loading) return <Loading what="Rollbook" />;
   if (!user) return <Navigate to="/login" replace />;
+  // Their role must use two-factor sign-in: nothing else until it is set up (the API agrees).
+  if (user.twoFactorSetupDue)
+    return (
+      <Suspense fallback={<Loading what="the page" />}>
+        <TwoFactorRequired />
+      </Suspense>
+    );
   return (
     <Layout>
       <Suspense fallback={<Loading what="the page" />}>
@@ -87,6 +99,7 @@ function Signed() {
           <Route path="/policy" element={<PolicyEditor />} />
           <Route path="/parent" element={<Parent />} />
           <Route path="/users" element={<Users />} />
+          <Route path="/users/invite-parents" element={<ParentInvitations />} />
           <Route path="/account" element={<Account />} />
           <Route path="*" element={<p>This page does not exist.</p>} />
         </Routes>

@@ -27,6 +27,8 @@ export interface User {
   email: string;
   roles: Role[];
   schoolIds: number[];
+  /** Their role must use two-factor sign-in and it is not set up yet. */
+  twoFactorSetupDue: boolean;
 }
 
 export interface Deployment {
@@ -51,6 +53,8 @@ interface SessionState {
   /** With two-factor sign-in on, the code from the app (asked for after the password). */
   signIn: (email: string, password: string, code?: string) => Promise<void>;
   signOut: () => Promise<void>;
+  /** Asks the server again who is signed in (after two-factor sign-in is set up). */
+  refresh: () => Promise<void>;
   /** Ends every session of this user, on every device. */
   signOutEverywhere: () => Promise<void>;
   /** The caller's permissions in the chosen school, from the server (null while loading). */
@@ -101,7 +105,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   // The server decides what each role may do; the app asks it once per school chosen.
   useEffect(() => {
-    if (!user) return;
+    // Until a required two-factor sign-in is set up, the server answers nothing else.
+    if (!user || user.twoFactorSetupDue) return;
     if (schoolId === null) {
       setPermissions({ schoolId: null, list: [] });
       return;
@@ -134,6 +139,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
             ...(code ? { code } : {}),
           }),
         ),
+      refresh: async () =>
+        adopt(await api.get<{ user: User; csrfToken: string }>("/api/auth/session")),
       signOut: async () => {
         await api.post("/api/auth/logout").catch(() => {});
         setCsrfToken(null);

@@ -90,12 +90,31 @@ export async function signIn(
   // The password was right: a missing or wrong code is said as such (it tells nothing new).
   await acceptSecondFactor(db, user, input.code, now);
   await forgetSignInAttempts(db, [keys.pair], [keys.address, keys.account]);
+  return openSession(db, user, "password", now);
+}
+
+/**
+ * A new session for someone whose sign-in has been checked (password and code, or their school's
+ * identity provider): a fresh token every time, so a session id planted before is never promoted.
+ */
+export async function openSession(
+  db: Kysely<DB>,
+  user: { id: number; name: string; email: string },
+  signedInWith: "password" | "single_sign_on",
+  now: Date,
+): Promise<SignedIn> {
   // This person's ended sessions go now; everyone's go in the daily job.
   await deleteExpiredSessionsOf(db, user.id, now);
   const token = randomBytes(32).toString("base64url");
   const csrfToken = randomBytes(24).toString("base64url");
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000);
-  await createSession(db, { tokenHash: hashToken(token), userId: user.id, csrfToken, expiresAt });
+  await createSession(db, {
+    tokenHash: hashToken(token),
+    userId: user.id,
+    csrfToken,
+    expiresAt,
+    signedInWith,
+  });
   return {
     token,
     csrfToken,
@@ -123,11 +142,11 @@ export async function actorOfSession(
   db: Kysely<DB>,
   token: string,
   now: Date,
-): Promise<{ actor: Actor; csrfToken: string } | null> {
+): Promise<{ actor: Actor; csrfToken: string; twoFactorSetupDue: boolean } | null> {
   const session = await findSession(db, hashToken(token), now);
   if (!session) return null;
-  const { csrfToken, ...actor } = session;
-  return { csrfToken, actor };
+  const { csrfToken, twoFactorSetupDue, ...actor } = session;
+  return { csrfToken, actor, twoFactorSetupDue };
 }
 
 export async function signOut(db: Kysely<DB>, token: string): Promise<void> {

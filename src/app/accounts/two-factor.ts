@@ -4,6 +4,13 @@ import type { DB } from "../../db/schema.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import type { Actor } from "../access/access.ts";
 import { verifyPassword } from "./passwords.ts";
+import {
+  issueRecoveryCodes,
+  RECOVERY_CODE,
+  recoveryCodesLeft,
+  spendRecoveryCode,
+} from "./recovery-codes.ts";
+import { twoFactorRequiredRoles } from "./two-factor-rules.ts";
 
 /** Codes from the step before and after are accepted too: a phone's clock a little out. */
 const WINDOW = 1;
@@ -50,6 +57,15 @@ export async function acceptSecondFactor(
       "Enter the 6-digit code from your authenticator app",
       { secondFactor: "required" },
     );
+  // A recovery code in place of the app's: each works once.
+  if (RECOVERY_CODE.test(code.trim())) {
+    if (await spendRecoveryCode(db, user.id, code, now)) return;
+    throw new RollbookError(
+      "unauthenticated",
+      "That recovery code is not right or was already used: each code works once",
+      { secondFactor: "required" },
+    );
+  }
   const step = stepOfCode(user.totpSecret, code, now);
   // The update only succeeds for a step later than the last: two sign-ins with one code race here.
   const used =
@@ -86,13 +102,16 @@ export async function beginTwoFactor(
   return { secret, uri: totpOf(secret, actor.email).toString() };
 }
 
-/** A code from the app proves it holds the secret: from now on sign-in asks for a code. */
+/**
+ * A code from the app proves it holds the secret: from now on sign-in asks for a code. Returns
+ * ten recovery codes, shown this once.
+ */
 export async function confirmTwoFactor(
   db: Kysely<DB>,
   actor: Actor,
   code: string,
   now: Date,
-): Promise<void> {
+): Promise<{ recoveryCodes: string[] }> {
   const user = await db
     .selectFrom("users")
     .select(["totp_pending_secret"])
@@ -115,6 +134,27 @@ export async function confirmTwoFactor(
     })
     .where("id", "=", actor.userId)
     .execute();
+  return { recoveryCodes: await issueRecoveryCodes(db, actor.userId) };
+}
+
+/** New recovery codes (the old ones stop working): the password and a current code, as for off. */
+export async function regenerateRecoveryCodes(
+  db: Kysely<DB>,
+  actor: Actor,
+  proof: { password: string; code: string },
+  now: Date,
+): Promise<{ recoveryCodes: string[] }> {
+  const user = await db
+    .selectFrom("users")
+    .select(["id", "password_hash", "totp_secret"])
+    .where("id", "=", actor.userId)
+    .executeTakeFirstOrThrow();
+  if (!user.totp_secret)
+    throw new RollbookError("conflict", "Turn two-factor sign-in on first: it gives the codes");
+  if (!(await verifyPassword(user.password_hash, proof.password)))
+    throw new RollbookError("invalid_input", "That is not your current password");
+  await acceptSecondFactor(db, { id: user.id, totpSecret: user.totp_secret }, proof.code, now);
+  return { recoveryCodes: await issueRecoveryCodes(db, actor.userId) };
 }
 
 /** Turning it off needs the password and a current code: a session left open is not enough. */
@@ -130,6 +170,11 @@ export async function turnOffTwoFactor(
     .where("id", "=", actor.userId)
     .executeTakeFirstOrThrow();
   if (!user.totp_secret) return;
+  if ((await twoFactorStatus(db, actor)).required)
+    throw new RollbookError(
+      "forbidden",
+      "Your role must use two-factor sign-in: it stays on (new recovery codes are below)",
+    );
   if (!(await verifyPassword(user.password_hash, proof.password)))
     throw new RollbookError("invalid_input", "That is not your current password");
   await acceptSecondFactor(db, { id: user.id, totpSecret: user.totp_secret }, proof.code, now);
@@ -138,14 +183,28 @@ export async function turnOffTwoFactor(
     .set({ totp_secret: null, totp_pending_secret: null, totp_last_step: null })
     .where("id", "=", actor.userId)
     .execute();
+  await db.deleteFrom("recovery_codes").where("user_id", "=", actor.userId).execute();
 }
 
-/** Whether the signed-in person has two-factor sign-in on. */
-export async function twoFactorStatus(db: Kysely<DB>, actor: Actor): Promise<{ on: boolean }> {
+export interface TwoFactorStatus {
+  on: boolean;
+  /** Unused recovery codes (none while two-factor sign-in is off). */
+  recoveryCodesLeft: number;
+  /** Whether one of their roles must use two-factor sign-in (then it cannot be turned off). */
+  required: boolean;
+}
+
+/** Whether the signed-in person has two-factor sign-in on, and what is left of their codes. */
+export async function twoFactorStatus(db: Kysely<DB>, actor: Actor): Promise<TwoFactorStatus> {
   const user = await db
     .selectFrom("users")
     .select("totp_secret")
     .where("id", "=", actor.userId)
     .executeTakeFirstOrThrow();
-  return { on: user.totp_secret !== null };
+  const required = await twoFactorRequiredRoles(db);
+  return {
+    on: user.totp_secret !== null,
+    recoveryCodesLeft: await recoveryCodesLeft(db, actor.userId),
+    required: actor.grants.some((g) => (required as string[]).includes(g.role)),
+  };
 }

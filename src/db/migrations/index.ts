@@ -21,6 +21,8 @@ import * as lawEdges from "./20261202_1500_law_edges.ts";
 import * as stageEvidence from "./20261202_1510_stage_evidence.ts";
 import * as twoFactor from "./20261202_1600_two_factor.ts";
 import * as misSync from "./20261203_0100_mis_sync.ts";
+import * as singleSignOn from "./20261203_0200_single_sign_on.ts";
+import * as twoFactorRulesAndRecoveryCodes from "./20261203_0210_two_factor_rules_and_recovery_codes.ts";
 import * as letterJobsAndEnclosures from "./20261203_0300_letter_jobs_and_enclosures.ts";
 import * as officeDesk from "./20261203_0400_office_desk.ts";
 import * as lessonRegisters from "./20261203_0410_lesson_registers.ts";
@@ -52,6 +54,8 @@ export const migrations: Record<string, Migration> = {
   "20261202_1510_stage_evidence": stageEvidence,
   "20261202_1600_two_factor": twoFactor,
   "20261203_0100_mis_sync": misSync,
+  "20261203_0200_single_sign_on": singleSignOn,
+  "20261203_0210_two_factor_rules_and_recovery_codes": twoFactorRulesAndRecoveryCodes,
   "20261203_0300_letter_jobs_and_enclosures": letterJobsAndEnclosures,
   "20261203_0400_office_desk": officeDesk,
   "20261203_0410_lesson_registers": lessonRegisters,

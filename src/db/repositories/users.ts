@@ -122,7 +122,13 @@ export async function createUser(db: Kysely<DB>, user: NewUser): Promise<number>
 
 export async function createSession(
   db: Kysely<DB>,
-  session: { tokenHash: string; userId: number; csrfToken: string; expiresAt: Date },
+  session: {
+    tokenHash: string;
+    userId: number;
+    csrfToken: string;
+    expiresAt: Date;
+    signedInWith?: "password" | "single_sign_on";
+  },
 ): Promise<void> {
   await db
     .insertInto("user_sessions")
@@ -131,6 +137,7 @@ export async function createSession(
       user_id: session.userId,
       csrf_token: session.csrfToken,
       expires_at: session.expiresAt,
+      signed_in_with: session.signedInWith ?? "password",
     })
     .execute();
 }
@@ -141,6 +148,8 @@ export interface SessionUser {
   email: string;
   csrfToken: string;
   grants: Grant[];
+  /** Their role requires two-factor sign-in and they have not set it up (nor came by single sign-on). */
+  twoFactorSetupDue: boolean;
 }
 
 /** The live session's user and grants in one query: this runs on every request. */
@@ -155,16 +164,21 @@ export async function findSession(
     email: string;
     csrf_token: string;
     grants: Grant[];
+    two_factor_setup_due: boolean;
   }>`
     select u.id, u.name, u.email, s.csrf_token,
+           -- A required role without two-factor on, signed in with a password: set it up first.
+           (u.totp_secret is null and s.signed_in_with = 'password' and bool_or(r.role is not null))
+             as two_factor_setup_due,
            coalesce(json_agg(json_build_object('role', g.role, 'schoolId', g.school_id, 'trustId', g.trust_id,
                                                'laCode', g.la_code) order by g.id) filter (where g.id is not null),
                     '[]') as grants
     from user_sessions s
     join users u on u.id = s.user_id and not u.disabled
     left join role_grants g on g.user_id = u.id
+    left join two_factor_rules r on r.role = g.role
     where s.token_hash = ${tokenHash} and s.expires_at > ${now}
-    group by u.id, s.csrf_token`.execute(db);
+    group by u.id, s.csrf_token, s.signed_in_with`.execute(db);
   const row = rows[0];
   return (
     row && {
@@ -173,6 +187,7 @@ export async function findSession(
       email: row.email,
       csrfToken: row.csrf_token,
       grants: row.grants,
+      twoFactorSetupDue: row.two_factor_setup_due === true,
     }
   );
 }

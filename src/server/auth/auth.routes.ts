@@ -9,16 +9,23 @@ import {
   resetPassword,
 } from "../../app/accounts/password-links.ts";
 import { MAX_PASSWORD_LENGTH } from "../../app/accounts/passwords.ts";
-import { signIn, signOut, signOutEverywhere } from "../../app/accounts/sign-in.ts";
+import { RECOVERY_CODE } from "../../app/accounts/recovery-codes.ts";
+import { actorOfSession, signIn, signOut, signOutEverywhere } from "../../app/accounts/sign-in.ts";
 import {
   beginTwoFactor,
   confirmTwoFactor,
+  regenerateRecoveryCodes,
   turnOffTwoFactor,
   twoFactorStatus,
 } from "../../app/accounts/two-factor.ts";
 import { DEMO_PASSWORD, demoAccountsToShow } from "../../app/demo/demo-accounts.ts";
 import type { RouteApp } from "../route-app.ts";
-import { SESSION_COOKIE } from "./session.ts";
+import { SESSION_COOKIE, setSessionCookie } from "./session.ts";
+import {
+  newRecoveryCodes,
+  twoFactorStatus as statusSchema,
+  twoFactorTurnedOn,
+} from "./two-factor.schema.ts";
 
 const email = z.string().trim().min(3).max(320);
 const password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
@@ -26,7 +33,15 @@ const code = z
   .string()
   .trim()
   .regex(/^\d{3} ?\d{3}$/, "must be the 6-digit code");
-const credentials = z.object({ email, password, code: code.optional() });
+/** At sign-in (and to prove it is you), a recovery code does in place of the app's code. */
+const codeOrRecovery = z
+  .string()
+  .trim()
+  .refine(
+    (v) => /^\d{3} ?\d{3}$/.test(v) || RECOVERY_CODE.test(v),
+    "must be the 6-digit code or a recovery code",
+  );
+const credentials = z.object({ email, password, code: codeOrRecovery.optional() });
 const token = z.string().min(20).max(200);
 
 export interface AuthOptions {
@@ -52,26 +67,18 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
       const previous = request.cookies[SESSION_COOKIE];
       if (previous) await signOut(db, previous);
       const session = await signIn(db, { ...request.body, address: request.ip }, app.clock());
-      reply.setCookie(SESSION_COOKIE, session.token, {
-        httpOnly: true,
-        // Secure by configuration, or because this connection is HTTPS (request.protocol
-        // believes X-Forwarded-Proto only from a trusted proxy); never from the Host header.
-        secure: options.secureCookies || request.protocol === "https",
-        sameSite: "lax",
-        path: "/",
-        // Max-Age, not Expires: the browser counts from its own clock, whatever the server says.
-        maxAge: Math.max(
-          0,
-          Math.floor((session.expiresAt.getTime() - app.clock().getTime()) / 1000),
-        ),
-      });
-      return { user: await describeUser(app, session.actor), csrfToken: session.csrfToken };
+      setSessionCookie(request, reply, session, options.secureCookies, app.clock());
+      const opened = await actorOfSession(db, session.token, app.clock());
+      return {
+        user: await describeUser(app, session.actor, opened?.twoFactorSetupDue ?? false),
+        csrfToken: session.csrfToken,
+      };
     },
   );
 
   app.post(
     "/logout",
-    { schema: { tags: ["auth"], summary: "Sign out" } },
+    { config: { beforeTwoFactor: true }, schema: { tags: ["auth"], summary: "Sign out" } },
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
       if (token) await signOut(db, token);
@@ -82,7 +89,10 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
 
   app.post(
     "/logout-everywhere",
-    { schema: { tags: ["auth"], summary: "Sign out on every device (ends all your sessions)" } },
+    {
+      config: { beforeTwoFactor: true },
+      schema: { tags: ["auth"], summary: "Sign out on every device (ends all your sessions)" },
+    },
     async (request, reply) => {
       const ended = await signOutEverywhere(db, request.requireActor());
       reply.clearCookie(SESSION_COOKIE, { path: "/" });
@@ -92,9 +102,12 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
 
   app.get(
     "/session",
-    { schema: { tags: ["auth"], summary: "The signed-in user and their CSRF token" } },
+    {
+      config: { beforeTwoFactor: true },
+      schema: { tags: ["auth"], summary: "The signed-in user and their CSRF token" },
+    },
     async (request) => ({
-      user: await describeUser(app, request.requireActor()),
+      user: await describeUser(app, request.requireActor(), request.twoFactorSetupDue),
       csrfToken: request.csrfToken,
     }),
   );
@@ -121,13 +134,21 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
 
   app.get(
     "/two-factor",
-    { schema: { tags: ["auth"], summary: "Whether your sign-in asks for a code from an app" } },
+    {
+      config: { beforeTwoFactor: true },
+      schema: {
+        tags: ["auth"],
+        summary: "Whether your sign-in asks for a code from an app",
+        response: { 200: statusSchema },
+      },
+    },
     async (request) => twoFactorStatus(db, request.requireActor()),
   );
 
   app.post(
     "/two-factor/begin",
     {
+      config: { beforeTwoFactor: true },
       schema: {
         tags: ["auth"],
         summary:
@@ -140,15 +161,22 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
   app.post(
     "/two-factor/confirm",
     {
+      config: { beforeTwoFactor: true },
       schema: {
         tags: ["auth"],
         summary: "Turn two-factor sign-in on with a code the app shows",
         body: z.object({ code }),
+        response: { 200: twoFactorTurnedOn },
       },
     },
     async (request) => {
-      await confirmTwoFactor(db, request.requireActor(), request.body.code, app.clock());
-      return { on: true };
+      const { recoveryCodes } = await confirmTwoFactor(
+        db,
+        request.requireActor(),
+        request.body.code,
+        app.clock(),
+      );
+      return { on: true as const, recoveryCodes };
     },
   );
 
@@ -158,13 +186,28 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
       schema: {
         tags: ["auth"],
         summary: "Turn two-factor sign-in off (your password and a current code)",
-        body: z.object({ password, code }),
+        body: z.object({ password, code: codeOrRecovery }),
       },
     },
     async (request) => {
       await turnOffTwoFactor(db, request.requireActor(), request.body, app.clock());
       return { on: false };
     },
+  );
+
+  app.post(
+    "/two-factor/recovery-codes",
+    {
+      schema: {
+        tags: ["auth"],
+        summary:
+          "Ten new recovery codes, shown once (your password and a current code; the old codes stop working)",
+        body: z.object({ password, code }),
+        response: { 200: newRecoveryCodes },
+      },
+    },
+    async (request) =>
+      regenerateRecoveryCodes(db, request.requireActor(), request.body, app.clock()),
   );
 
   app.post(
@@ -237,8 +280,14 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
   );
 }
 
-async function describeUser(app: RouteApp, actor: Parameters<typeof visibleSchoolIds>[1]) {
+async function describeUser(
+  app: RouteApp,
+  actor: Parameters<typeof visibleSchoolIds>[1],
+  twoFactorSetupDue: boolean,
+) {
   return {
+    /** The web app shows only the two-factor setup until it is done. */
+    twoFactorSetupDue,
     id: actor.userId,
     name: actor.name,
     email: actor.email,

@@ -1,18 +1,40 @@
 import { timingSafeEqual } from "node:crypto";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { type Actor, accessToSchool, type SchoolAccess } from "../../app/access/access.ts";
-import { actorOfSession } from "../../app/accounts/sign-in.ts";
+import { actorOfSession, type SignedIn } from "../../app/accounts/sign-in.ts";
 import type { UseCaseContext } from "../../app/context.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { accessRecordOf } from "../audit/request-record.ts";
 
 export const SESSION_COOKIE = "rollbook_session";
 
+/** The session cookie, however the sign-in happened (password or the school's provider). */
+export function setSessionCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  session: SignedIn,
+  secureCookies: boolean,
+  now: Date,
+): void {
+  reply.setCookie(SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    // Secure by configuration, or because this connection is HTTPS (request.protocol
+    // believes X-Forwarded-Proto only from a trusted proxy); never from the Host header.
+    secure: secureCookies || request.protocol === "https",
+    sameSite: "lax",
+    path: "/",
+    // Max-Age, not Expires: the browser counts from its own clock, whatever the server says.
+    maxAge: Math.max(0, Math.floor((session.expiresAt.getTime() - now.getTime()) / 1000)),
+  });
+}
+
 declare module "fastify" {
   interface FastifyRequest {
     actor: Actor | null;
     csrfToken: string | null;
+    /** Their role must use two-factor sign-in and it is not set up: only setting it up is open. */
+    twoFactorSetupDue: boolean;
     /** The signed-in user's access to a school (403 when they have none). */
     schoolAccess(schoolId: number): Promise<SchoolAccess>;
     /** What a use case is given for this request in a school: access, database, clock, log. */
@@ -23,6 +45,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Routes anyone may call: sign-in, health, API documentation. */
     public?: boolean;
+    /** Routes open to someone who must set up two-factor sign-in first (the setup, signing out). */
+    beforeTwoFactor?: boolean;
   }
 }
 
@@ -41,6 +65,7 @@ function sameToken(a: string, b: string): boolean {
 export const sessionPlugin = fp(async (app: FastifyInstance, options: { clock: () => Date }) => {
   app.decorateRequest("actor", null);
   app.decorateRequest("csrfToken", null);
+  app.decorateRequest("twoFactorSetupDue", false);
   app.decorateRequest("schoolAccess", function (this: FastifyRequest, schoolId: number) {
     // The access carries this request's record, so the pupils its use cases resolve are logged.
     return accessToSchool(app.database.db, this.requireActor(), schoolId, accessRecordOf(this));
@@ -64,6 +89,7 @@ export const sessionPlugin = fp(async (app: FastifyInstance, options: { clock: (
       if (session) {
         request.actor = session.actor;
         request.csrfToken = session.csrfToken;
+        request.twoFactorSetupDue = session.twoFactorSetupDue;
       }
     }
     // Decided on the route the router matched, never on the address as sent: the router decodes
@@ -73,6 +99,11 @@ export const sessionPlugin = fp(async (app: FastifyInstance, options: { clock: (
     if (request.is404 || request.routeOptions.config?.public) return;
     if (!request.actor)
       throw new RollbookError("unauthenticated", "Sign in first: this needs a signed-in user");
+    if (request.twoFactorSetupDue && !request.routeOptions.config?.beforeTwoFactor)
+      throw new RollbookError(
+        "two_factor_setup_required",
+        "Your role must use two-factor sign-in: set it up on your account page before anything else",
+      );
     if (!SAFE_METHODS.has(request.method)) {
       const sent = request.headers["x-csrf-token"];
       if (typeof sent !== "string" || !request.csrfToken || !sameToken(sent, request.csrfToken)) {

@@ -1,5 +1,8 @@
 import { ROLE_LABELS } from "../../app/access/permissions.ts";
-import { inviteParentsFromContacts } from "../../app/accounts/invite-parents.ts";
+import {
+  inviteParentsFromContacts,
+  previewParentInvitations,
+} from "../../app/accounts/invite-parents.ts";
 import {
   createAccount,
   forcePasswordReset,
@@ -11,8 +14,10 @@ import type { UserListing } from "../../db/repositories/users.ts";
 import type { RouteApp } from "../route-app.ts";
 import {
   accessBody,
+  invitationPreview,
   listQuery,
   newUserBody,
+  parentInvitations,
   parentInvitationsBody,
   userParams,
 } from "./users.schema.ts";
@@ -65,12 +70,26 @@ export async function userRoutes(app: RouteApp, options: { publicUrl: string }):
       schema: {
         tags: ["users"],
         summary:
-          "Invite every contact with parental responsibility and an email to a parent account",
+          "Invite the selected pupils' contacts with parental responsibility and an email to parent accounts (every pupil when none is chosen)",
         body: parentInvitationsBody,
+        response: { 200: parentInvitations },
       },
     },
     async (request) =>
       inviteParentsFromContacts(db, request.requireActor(), request.body, links, app.clock()),
+  );
+
+  app.post(
+    "/invitations/parents/preview",
+    {
+      schema: {
+        tags: ["users"],
+        summary: "Who inviting these pupils' parents would invite, link and leave out, and why",
+        body: parentInvitationsBody,
+        response: { 200: invitationPreview },
+      },
+    },
+    async (request) => previewParentInvitations(db, request.requireActor(), request.body),
   );
 
   for (const [action, disabled] of [

@@ -56,4 +56,31 @@ export const newUserBody = accessBody.extend({
     .optional(),
 });
 
-export const parentInvitationsBody = z.object({ schoolId: id });
+/** Whose parents to invite: chosen pupils, forms and year groups together; none is the whole roll. */
+export const parentInvitationsBody = z.object({
+  schoolId: id,
+  pupilIds: z.array(id).max(5000).optional(),
+  registrationGroupIds: z.array(id).max(500).optional(),
+  yearGroupIds: z.array(id).max(50).optional(),
+});
+const family = z.object({ email: z.string(), name: z.string(), pupils: z.array(z.string()) });
+export const invitationPreview = z.object({
+  invite: z.array(family),
+  link: z.array(family),
+  notInvited: z.array(
+    z.object({
+      name: z.string(),
+      pupil: z.string(),
+      email: z.string().nullable(),
+      reason: z.string(),
+    }),
+  ),
+});
+export const parentInvitations = z.object({
+  invited: z.number(),
+  linked: z.number(),
+  skipped: z.array(z.object({ email: z.string(), reason: z.string() })),
+});
+export type ParentInvitationsBody = z.input<typeof parentInvitationsBody>;
+export type InvitationPreview = z.infer<typeof invitationPreview>;
+export type ParentInvitationsResult = z.infer<typeof parentInvitations>;

@@ -1,5 +1,10 @@
 import { type FormEvent, useState } from "react";
+import type {
+  TwoFactorStatusView,
+  TwoFactorTurnedOn,
+} from "../../../src/server/auth/two-factor.schema.ts";
 import { api } from "../api.ts";
+import { useSession } from "../session.tsx";
 import { CodeField } from "../ui/CodeField.tsx";
 import { ErrorNotice, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
@@ -9,8 +14,10 @@ import { useApi } from "../ui/useApi.ts";
  * add the key to the app, type the code it shows to turn it on; turning it off needs the
  * password and a code.
  */
-export function TwoFactorSettings() {
-  const status = useApi<{ on: boolean }>("/api/auth/two-factor");
+export function TwoFactorSettings({ onTurnedOn }: { onTurnedOn?: () => void } = {}) {
+  const status = useApi<TwoFactorStatusView>("/api/auth/two-factor");
+  // Shown once, when two-factor is turned on or the codes are renewed: never stored in the app.
+  const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
   const [setup, setSetup] = useState<{ secret: string; uri: string } | null>(null);
   const [code, setCode] = useState("");
   const [password, setPassword] = useState("");
@@ -32,10 +39,26 @@ export function TwoFactorSettings() {
   const confirm = (event: FormEvent) => {
     event.preventDefault();
     void run(async () => {
-      await api.post("/api/auth/two-factor/confirm", { code });
+      const done = await api.post<TwoFactorTurnedOn>("/api/auth/two-factor/confirm", {
+        code,
+      });
+      setRecoveryCodes(done.recoveryCodes);
       setSetup(null);
       setCode("");
       setDone("Two-factor sign-in is on: each sign-in now asks for the code your app shows.");
+      status.reload();
+    });
+  };
+  const renew = (event: FormEvent) => {
+    event.preventDefault();
+    void run(async () => {
+      const done = await api.post<{ recoveryCodes: string[] }>(
+        "/api/auth/two-factor/recovery-codes",
+        { password, code },
+      );
+      setRecoveryCodes(done.recoveryCodes);
+      setCode("");
+      setPassword("");
       status.reload();
     });
   };
@@ -55,9 +78,46 @@ export function TwoFactorSettings() {
       <h2 id="two-factor">Two-factor sign-in</h2>
       <ErrorNotice error={error ?? status.error} />
       {done ? <Notice tone="success">{done}</Notice> : null}
+      {recoveryCodes ? (
+        <section aria-labelledby="recovery-codes" className="notice notice-warning">
+          <h3 id="recovery-codes">Your recovery codes</h3>
+          <p>
+            Write these down or print them, and keep them somewhere safe: they are shown only now.
+            If you lose your phone, sign in with one in place of the app's code. Each works once.
+          </p>
+          <ol className="recovery-codes">
+            {recoveryCodes.map((c) => (
+              <li key={c}>
+                <code>{c}</code>
+              </li>
+            ))}
+          </ol>
+          <button
+            type="button"
+            onClick={() => {
+              setRecoveryCodes(null);
+              onTurnedOn?.();
+            }}
+          >
+            I have kept my recovery codes
+          </button>
+        </section>
+      ) : null}
       {status.data?.on ? (
-        <form onSubmit={turnOff} aria-label="Turn two-factor sign-in off" className="login">
+        <form
+          onSubmit={status.data.required ? renew : turnOff}
+          aria-label={
+            status.data.required
+              ? "New recovery codes"
+              : "Turn two-factor sign-in off, or new recovery codes"
+          }
+          className="login"
+        >
           <p>On: signing in asks for a code from your authenticator app.</p>
+          <p>
+            Recovery codes left: <strong>{status.data.recoveryCodesLeft}</strong> of 10.
+            {status.data.required ? " Your role must use two-factor sign-in." : ""}
+          </p>
           <label>
             Your password
             <input
@@ -69,9 +129,21 @@ export function TwoFactorSettings() {
             />
           </label>
           {codeField}
-          <button type="submit" className="secondary">
-            Turn two-factor sign-in off
-          </button>
+          <div className="row">
+            <button
+              type={status.data.required ? "submit" : "button"}
+              onClick={(e) => {
+                if (!status.data?.required) renew(e);
+              }}
+            >
+              New recovery codes
+            </button>
+            {status.data.required ? null : (
+              <button type="submit" className="secondary">
+                Turn two-factor sign-in off
+              </button>
+            )}
+          </div>
         </form>
       ) : setup ? (
         <form onSubmit={confirm} aria-label="Turn two-factor sign-in on" className="login">
@@ -97,5 +169,28 @@ export function TwoFactorSettings() {
         </>
       ) : null}
     </section>
+  );
+}
+
+/**
+ * The only page for someone whose role must use two-factor sign-in and has not set it up: the
+ * server refuses everything else until it is done.
+ */
+export function TwoFactorRequired() {
+  const { user, refresh, signOut } = useSession();
+  return (
+    <main id="main" className="login">
+      <h1>Set up two-factor sign-in</h1>
+      <Notice tone="warning">
+        Your school requires two-factor sign-in for your role. Set it up now, {user?.name}: you will
+        need your phone's authenticator app each time you sign in with your password.
+      </Notice>
+      <TwoFactorSettings onTurnedOn={() => void refresh()} />
+      <p>
+        <button type="button" className="secondary" onClick={() => void signOut()}>
+          Sign out
+        </button>
+      </p>
+    </main>
   );
 }

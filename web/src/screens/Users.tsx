@@ -1,8 +1,10 @@
 import { type FormEvent, useEffect, useState } from "react";
+import { Link } from "react-router";
 import { api } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
+import { SignInSettings } from "./SignInSettings.tsx";
 
 interface Grant {
   role: string;
@@ -236,6 +238,9 @@ export function Users() {
   return (
     <section>
       <h1>Users</h1>
+      <p>
+        <Link to="/users/invite-parents">Invite parents</Link> from the pupils' contacts.
+      </p>
       <ErrorNotice error={error} />
       {notice ? <Notice tone="success">{notice}</Notice> : null}
       <search>
@@ -350,6 +355,7 @@ export function Users() {
           list.reload();
         }}
       />
+      {admin ? <SignInSettings /> : null}
     </section>
   );
 }
