@@ -1,4 +1,5 @@
 import { jsonSchemaTransform } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { SESSION_COOKIE } from "./auth/session.ts";
 
 type Transform = typeof jsonSchemaTransform;
@@ -47,3 +48,8 @@ export const openApiTransform = (input: TransformInput) => {
     schema.security = [{ session: [], csrf: [] }];
   return { ...out, schema };
 };
+
+/** A route that answers with a redirect: documented as such, with no body. */
+export function redirectResponse(description: string) {
+  return z.null().describe(description);
+}

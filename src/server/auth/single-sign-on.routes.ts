@@ -10,6 +10,7 @@ import {
   signInProviders,
 } from "../../app/accounts/single-sign-on.ts";
 import { isRollbookError } from "../../domain/errors.ts";
+import { redirectResponse } from "../openapi.ts";
 import type { RouteApp } from "../route-app.ts";
 import { SESSION_COOKIE, setSessionCookie } from "./session.ts";
 import {
@@ -58,6 +59,7 @@ export async function singleSignOnRoutes(
         tags: ["auth"],
         summary: "Start signing in at the provider (a redirect there)",
         params: providerParams,
+        response: { 303: redirectResponse("To the provider's sign-in page") },
       },
     },
     async (request, reply) => {
@@ -82,6 +84,11 @@ export async function singleSignOnRoutes(
         tags: ["auth"],
         summary:
           "Where the provider sends the browser back: opens a session, or shows the sign-in page with the reason",
+        response: {
+          303: redirectResponse(
+            "Signed in: to the app; refused: to the sign-in page with the reason",
+          ),
+        },
       },
     },
     async (request, reply) => {
