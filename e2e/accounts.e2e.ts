@@ -153,7 +153,7 @@ describe("everyone changes their own password", () => {
       await page.getByRole("button", { name: "Sign out everywhere" }).click();
       await page.waitForURL((u) => u.pathname === "/login");
       await signInWith(page, email, "lemon drizzle on tuesdays");
-      await page.getByRole("heading", { level: 1, name: /Registers/ }).waitFor();
+      await page.getByRole("heading", { level: 1, name: /My form/ }).waitFor();
       await context.close();
     });
   }
@@ -191,7 +191,7 @@ test("a member of staff turns on two-factor sign-in, then signs in with a code f
   // The next step's code (a code is accepted once, and the confirming one has been used).
   await codeField.fill(codeAt(30_000));
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { level: 1, name: /Registers/ }).waitFor();
+  await page.getByRole("heading", { level: 1, name: /My form/ }).waitFor();
   await expectAccessible(page, "signed in with two factors");
   await context.close();
 });
