@@ -114,6 +114,8 @@ test("the registers page at 360 px offers no weekend registers and never scrolls
     width: 360,
     height: 740,
   });
+  // A tutor lands on My form; the registers page is one link away.
+  await page.goto("/registers");
   await page.getByRole("link", { name: /10B AM register/ }).waitFor();
   await noSidewaysScroll(page);
   await page.getByLabel("Day").fill("2026-01-17");

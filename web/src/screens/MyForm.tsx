@@ -45,7 +45,11 @@ function FormToday({ form, date }: { form: Form; date: string }) {
         <ul className="register-list">
           {form.registers.map((r) => (
             <li key={r.session}>
-              <Link to={`/registers/${form.groupId}/${date}/${r.session}`}>
+              <Link
+                to={`/registers/${form.groupId}/${date}/${r.session}`}
+                // Named as on the Registers page, so the link makes sense on its own.
+                aria-label={`${form.form} ${r.session} register${r.taken ? " (taken)" : " (not taken)"}`}
+              >
                 {r.session} register
               </Link>
               : {r.taken ? "taken" : `not taken (${STATE[r.state] ?? r.state})`}
