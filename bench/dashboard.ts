@@ -10,11 +10,11 @@
  * from DATABASE_URL (default the local server) in a private schema, dropped afterwards.
  */
 import { parseArgs } from "node:util";
-import { hashToken } from "../src/app/accounts/sign-in.ts";
 import { createDemoSchool } from "../src/app/demo/create-demo-school.ts";
 import { migrate } from "../src/db/database.ts";
 import { londonInstant } from "../src/domain/dates.ts";
 import { buildApp } from "../src/server/app.ts";
+import { benchSession } from "./support/bench-session.ts";
 import { prepareDatabase } from "./support/spike.ts";
 import { printLatencies, timedGet } from "./support/timed-requests.ts";
 
@@ -56,15 +56,7 @@ try {
     .where("email", "=", "attendance@northfield.example")
     .executeTakeFirstOrThrow();
   const token = "bench-dashboard-session";
-  await db
-    .insertInto("user_sessions")
-    .values({
-      token_hash: hashToken(token),
-      user_id: office.id,
-      csrf_token: "x",
-      expires_at: new Date("2099-01-01"),
-    })
-    .execute();
+  await benchSession(db, office.id, token);
   const pupil = await db
     .selectFrom("pupils")
     .select("id")

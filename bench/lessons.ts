@@ -10,11 +10,11 @@
  * 80 pupils per form is 2,000 pupils on roll; PostgreSQL from DATABASE_URL, in a private schema.
  */
 import { parseArgs } from "node:util";
-import { hashToken } from "../src/app/accounts/sign-in.ts";
 import { createDemoSchool } from "../src/app/demo/create-demo-school.ts";
 import { migrate } from "../src/db/database.ts";
 import { londonInstant } from "../src/domain/dates.ts";
 import { buildApp } from "../src/server/app.ts";
+import { benchSession } from "./support/bench-session.ts";
 import { prepareDatabase } from "./support/spike.ts";
 import { percentile, printLatencies, timedGet } from "./support/timed-requests.ts";
 
@@ -56,15 +56,7 @@ try {
     .where("email", "=", "attendance@northfield.example")
     .executeTakeFirstOrThrow();
   const token = "bench-lessons-session";
-  await db
-    .insertInto("user_sessions")
-    .values({
-      token_hash: hashToken(token),
-      user_id: office.id,
-      csrf_token: "x",
-      expires_at: new Date("2099-01-01"),
-    })
-    .execute();
+  await benchSession(db, office.id, token);
   const pupils = await db
     .selectFrom("pupils as p")
     .innerJoin("registration_groups as g", "g.id", "p.registration_group_id")

@@ -20,6 +20,7 @@ import { saveAcademicYear } from "../src/db/repositories/calendar.ts";
 import { SchoolCalendar } from "../src/domain/calendar.ts";
 import { londonInstant } from "../src/domain/dates.ts";
 import { buildApp } from "../src/server/app.ts";
+import { benchSession } from "./support/bench-session.ts";
 import { prepareDatabase } from "./support/spike.ts";
 import { syntheticYear } from "./support/synthetic-year.ts";
 import { printLatencies, timedGet } from "./support/timed-requests.ts";
@@ -80,7 +81,6 @@ try {
                    as p(school_id, id, marks)`.execute(db);
   }
   const token = "bench-la-session";
-  const { hashToken } = await import("../src/app/accounts/sign-in.ts");
   const user = await db
     .insertInto("users")
     .values({
@@ -94,15 +94,7 @@ try {
     .insertInto("role_grants")
     .values({ user_id: user.id, role: "la_officer", la_code: "900" })
     .execute();
-  await db
-    .insertInto("user_sessions")
-    .values({
-      token_hash: hashToken(token),
-      user_id: user.id,
-      csrf_token: "x",
-      expires_at: new Date("2099-01-01"),
-    })
-    .execute();
+  await benchSession(db, user.id, token);
   process.stdout.write(
     `  loaded ${pupils.length} pupils' years in ${seconds(Date.now() - started)}\n`,
   );

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { saveAcademicYear } from "../../db/repositories/calendar.ts";
 import { chunks, type MarkToRecord, recordMarks } from "../../db/repositories/marks.ts";
 import { savePolicyVersion } from "../../db/repositories/policies.ts";
-import { ensureGroups, insertPupils } from "../../db/repositories/pupils.ts";
+import { ensureGroups, groupIdsByName, insertPupils } from "../../db/repositories/pupils.ts";
 import { createSchool } from "../../db/repositories/schools.ts";
 import type { DB, School } from "../../db/schema.ts";
 import { academicYearOf, SchoolCalendar } from "../../domain/calendar.ts";
@@ -253,15 +253,7 @@ export async function recordRegistersTaken(
   marks: DemoMark[],
   tutors: Record<string, string>,
 ): Promise<void> {
-  const groups = new Map(
-    (
-      await db
-        .selectFrom("registration_groups")
-        .select(["id", "name"])
-        .where("school_id", "=", schoolId)
-        .execute()
-    ).map((g) => [g.name, g.id]),
-  );
+  const groups = await groupIdsByName(db, schoolId);
   const registers = new Map<
     string,
     { groupId: number; date: string; session: "AM" | "PM"; by: string; at: Date }

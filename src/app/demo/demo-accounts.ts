@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { groupIdsByName } from "../../db/repositories/pupils.ts";
 import {
   createUser,
   decideDeployment,
@@ -43,15 +44,7 @@ export async function createDemoAccounts(
 ): Promise<DemoAccount[]> {
   await claimDemoDatabase(db);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const groups = new Map(
-    (
-      await db
-        .selectFrom("registration_groups")
-        .select(["id", "name"])
-        .where("school_id", "=", school.id)
-        .execute()
-    ).map((g) => [g.name, g.id]),
-  );
+  const groups = await groupIdsByName(db, school.id);
   const accounts: DemoAccount[] = [];
   const add = async (
     account: DemoAccount,

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { saveAcademicYear } from "../../db/repositories/calendar.ts";
 import type { MarkToRecord } from "../../db/repositories/marks.ts";
 import { savePolicyVersion } from "../../db/repositories/policies.ts";
+import { groupIdsByName } from "../../db/repositories/pupils.ts";
 import { createSchool, type NewSchool } from "../../db/repositories/schools.ts";
 import { createUser, findUserByEmail } from "../../db/repositories/users.ts";
 import type { DB, School } from "../../db/schema.ts";
@@ -214,15 +215,7 @@ async function createStaffAccounts(
   tutors: Record<string, string>,
 ): Promise<DemoAccount[]> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const groups = new Map(
-    (
-      await db
-        .selectFrom("registration_groups")
-        .select(["id", "name"])
-        .where("school_id", "=", school.id)
-        .execute()
-    ).map((g) => [g.name, g.id]),
-  );
+  const groups = await groupIdsByName(db, school.id);
   const accounts: DemoAccount[] = [];
   const add = async (account: DemoAccount, groupId?: number) => {
     if (await findUserByEmail(db, account.email)) return;

@@ -156,3 +156,16 @@ export function pupilsOnRollWithGroup(
     .orderBy("p.legal_forename")
     .execute();
 }
+
+/** A school's registration groups by name: 7A -> its id. */
+export async function groupIdsByName(
+  db: Kysely<DB>,
+  schoolId: number,
+): Promise<Map<string, number>> {
+  const groups = await db
+    .selectFrom("registration_groups")
+    .select(["id", "name"])
+    .where("school_id", "=", schoolId)
+    .execute();
+  return new Map(groups.map((g) => [g.name, g.id]));
+}
