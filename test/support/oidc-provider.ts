@@ -93,7 +93,10 @@ export async function signInAtProvider(
       const action = /<form[^>]*action="([^"]+)"/.exec(page)?.[1];
       if (!prompt || !action) throw new Error(`unexpected provider page: ${page.slice(0, 300)}`);
       const form = new URLSearchParams({ prompt });
-      if (prompt === "login") form.set("login", accountId), form.set("password", "any");
+      if (prompt === "login") {
+        form.set("login", accountId);
+        form.set("password", "any");
+      }
       response = await fetch(new URL(action, url), {
         method: "POST",
         redirect: "manual",

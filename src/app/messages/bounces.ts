@@ -24,7 +24,7 @@ export async function readBounces(db: Kysely<DB>, mbox: string, at: Date): Promi
   for (const message of mailboxMessages(mbox)) {
     read.messages++;
     const bounce = readBounce(message);
-    if (!bounce || !bounce.messageId) {
+    if (!bounce?.messageId) {
       read.other++;
       continue;
     }
