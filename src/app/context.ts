@@ -38,7 +38,7 @@ export async function inTransaction<T>(
     await logAccess(tx, {
       schoolId: access.schoolId,
       at: ctx.clock(),
-      userId: access.actor.userId,
+      userId: access.accountId,
       actor: access.actor.name,
       action: "change",
       pupilId: audit.subjectId,

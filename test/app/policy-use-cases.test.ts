@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluatePolicy } from "../../src/app/policy/evaluate-school.ts";
 import { adoptPreset, savePolicy } from "../../src/app/policy/save-policy.ts";
+import { amendMark } from "../../src/app/registers/amend-mark.ts";
 import { operatorContext } from "../../src/cli/context.ts";
 import type { Database } from "../../src/db/database.ts";
 import { londonInstant } from "../../src/domain/dates.ts";
@@ -10,10 +11,13 @@ import { aSchoolWithPupils } from "../support/school.ts";
 /** The command line calls the server's use cases, so it is held to the same rules. */
 let database: Database;
 let schoolId: number;
+let pupilId: number;
 
 beforeAll(async () => {
   database = await testDatabase();
-  schoolId = (await aSchoolWithPupils(database.db)).school.id;
+  const { school, pupils } = await aSchoolWithPupils(database.db);
+  schoolId = school.id;
+  pupilId = (pupils[0] as { id: number }).id;
 });
 afterAll(async () => {
   await database?.close();
@@ -57,5 +61,24 @@ describe("policy use cases from the command line", () => {
     );
     expect((await evaluatePolicy(ctx, {})).asOf).toBe("2025-09-30");
     expect((await evaluatePolicy(ctx, { date: "2025-09-12" })).asOf).toBe("2025-09-12");
+  });
+
+  it("amends a mark as the operator, who has no account: the history names the command line", async () => {
+    const ctx = await operatorContext(database.db, schoolId);
+    const at = londonInstant("2025-09-10", "12:00");
+    const amended = await amendMark(
+      { ...ctx, clock: () => at },
+      { pupilId, date: "2025-09-09", session: "AM", code: "I", reason: "Mother phoned: ill" },
+    );
+    expect(amended.version).toBe(1);
+    const history = await database.db
+      .selectFrom("mark_history")
+      .select(["changed_by", "changed_by_user_id", "code"])
+      .where("school_id", "=", schoolId)
+      .where("pupil_id", "=", pupilId)
+      .execute();
+    expect(history).toEqual([
+      { changed_by: expect.stringContaining("operator"), changed_by_user_id: null, code: "I" },
+    ]);
   });
 });

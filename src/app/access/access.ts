@@ -25,6 +25,14 @@ export class SchoolAccess {
     readonly audit: AccessRecord = new AccessRecord(),
   ) {}
 
+  /**
+   * The account a change is recorded against: null for the command-line operator, who holds the
+   * database but has no account (user id 0 would break the record's reference to users).
+   */
+  get accountId(): number | null {
+    return this.actor.userId > 0 ? this.actor.userId : null;
+  }
+
   /** Everything the caller may do here, in the table's order: what the web app shows. */
   permissionList(): Permission[] {
     return PERMISSIONS.filter((p) => this.permissions.has(p));

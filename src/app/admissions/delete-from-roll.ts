@@ -155,7 +155,7 @@ export async function deleteFromRoll(
         details: request.details,
         enquiries: request.enquiries?.trim() || null,
         recorded_by: access.signature(),
-        recorded_by_user_id: access.actor.userId,
+        recorded_by_user_id: access.accountId,
       })
       .returning("id")
       .executeTakeFirstOrThrow();

@@ -111,7 +111,7 @@ export async function requestRegister(
         session: input.session,
         note: input.note?.trim() || null,
         requested_by: access.signature(),
-        requested_by_user_id: access.actor.userId,
+        requested_by_user_id: access.accountId,
         requested_at: ctx.clock(),
       })
       .execute(),

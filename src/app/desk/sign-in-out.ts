@@ -144,7 +144,7 @@ async function record(
       minutes_late: s.minutesLate,
       reason: s.reason,
       recorded_by: ctx.access.signature(),
-      recorded_by_user_id: ctx.access.actor.userId,
+      recorded_by_user_id: ctx.access.accountId,
       recorded_at: ctx.clock(),
     })
     .returning("id")

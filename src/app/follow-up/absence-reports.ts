@@ -199,7 +199,7 @@ export async function acceptAbsenceReport(
       at,
       source: "amendment",
       reason,
-      userId: access.actor.userId,
+      userId: access.accountId,
     });
     await tx
       .updateTable("absence_reports")

@@ -59,7 +59,7 @@ export async function importCtfFile(
   return inTransaction(ctx, "import CTF", (tx) =>
     importCtf(tx, access.schoolId, upload.xml, {
       by: `${access.signature()} by CTF import`,
-      userId: access.actor.userId,
+      userId: access.accountId,
       admitOn: upload.admitOn,
       at: ctx.clock(),
     }),

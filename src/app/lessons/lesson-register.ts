@@ -228,7 +228,7 @@ export async function saveLessonRegister(
             mark: m.mark,
             minutes_late: m.mark === "late" ? (m.minutesLate ?? null) : null,
             recorded_by: access.signature(),
-            recorded_by_user_id: access.actor.userId,
+            recorded_by_user_id: access.accountId,
             recorded_at: ctx.clock(),
           })),
         )

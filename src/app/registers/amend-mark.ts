@@ -78,7 +78,7 @@ export async function amendMark(
         at: instant,
         source: "amendment",
         reason,
-        userId: access.actor.userId,
+        userId: access.accountId,
       },
       (existing) => {
         const current = existing.get(markKey(mark));

@@ -155,7 +155,7 @@ export async function saveRegister(
         at: instant,
         source: closed ? "amendment" : "register",
         reason,
-        userId: access.actor.userId,
+        userId: access.accountId,
       },
       (existing) => checkStale(marks, existing, before, closed && !reason),
     );

@@ -119,7 +119,7 @@ export async function recordFlagChange(
       value,
       reason,
       changed_by: access.signature(),
-      changed_by_user_id: access.actor.userId,
+      changed_by_user_id: access.accountId,
     })
     .execute();
 }
