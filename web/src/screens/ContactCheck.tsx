@@ -1,5 +1,5 @@
-import { Link } from "react-router";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
+import { pupilNameColumn } from "../ui/PupilColumn.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 
@@ -55,12 +55,7 @@ export function ContactsToCheck({ schoolId }: { schoolId: number }) {
             rows={data.pupils}
             firstRows={FIRST}
             columns={[
-              {
-                key: "name",
-                label: "Pupil",
-                value: (p) => p.name,
-                render: (p) => <Link to={`/pupils/${p.pupilId}`}>{p.name}</Link>,
-              },
+              pupilNameColumn(),
               { key: "group", label: "Form", value: (p) => p.registrationGroup },
               {
                 key: "working",

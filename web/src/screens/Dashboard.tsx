@@ -1,10 +1,10 @@
 import { useState } from "react";
-import { Link } from "react-router";
 import { formatPercent } from "../../../src/domain/percent.ts";
 import { londonToday } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { Chart } from "../ui/Chart.tsx";
 import { ErrorNotice, Loading } from "../ui/Notice.tsx";
+import { pupilNameColumn } from "../ui/PupilColumn.tsx";
 import { type Column, Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { BenchmarkComparison } from "./Benchmarks.tsx";
@@ -115,12 +115,7 @@ const groupColumns = (
 ];
 
 const pupilColumns: Column<PupilRow>[] = [
-  {
-    key: "name",
-    label: "Pupil",
-    value: (p) => p.name,
-    render: (p) => <Link to={`/pupils/${p.pupilId}`}>{p.name}</Link>,
-  },
+  pupilNameColumn(),
   { key: "group", label: "Group", value: (p) => p.group },
   { key: "attendance", label: "Attendance %", value: (p) => Number(p.attendance), numeric: true },
   { key: "absence", label: "Sessions missed", value: (p) => p.absence, numeric: true },

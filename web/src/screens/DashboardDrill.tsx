@@ -1,6 +1,6 @@
 import { useEffect, useRef } from "react";
-import { Link } from "react-router";
 import { formatPercent } from "../../../src/domain/percent.ts";
+import { pupilNameColumn } from "../ui/PupilColumn.tsx";
 import { type Column, Table } from "../ui/Table.tsx";
 
 /** A pupil as the dashboard lists them (GET /api/schools/:id/dashboard, `pupils`). */
@@ -30,12 +30,7 @@ interface Ratio {
 }
 
 const columns: Column<DrillPupil>[] = [
-  {
-    key: "name",
-    label: "Pupil",
-    value: (p) => p.name,
-    render: (p) => <Link to={`/pupils/${p.pupilId}`}>{p.name}</Link>,
-  },
+  pupilNameColumn(),
   { key: "group", label: "Form", value: (p) => p.group },
   { key: "year", label: "Year", value: (p) => p.yearGroup },
   { key: "possible", label: "Possible sessions", value: (p) => p.possible, numeric: true },

@@ -1,5 +1,4 @@
 import { useState } from "react";
-import { Link } from "react-router";
 import type {
   DeskBook,
   SignInBody,
@@ -9,6 +8,7 @@ import type {
 import { api, dayLabel } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
+import { pupilNameColumn } from "../ui/PupilColumn.tsx";
 import { type PickedPupil, PupilPicker } from "../ui/PupilPicker.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
@@ -161,12 +161,7 @@ export function Desk() {
           rows={entries}
           columns={[
             { key: "at", label: "Time", value: (e) => e.at },
-            {
-              key: "name",
-              label: "Pupil",
-              value: (e) => e.name,
-              render: (e) => <Link to={`/pupils/${e.pupilId}`}>{e.name}</Link>,
-            },
+            pupilNameColumn(),
             { key: "group", label: "Form", value: (e) => e.group },
             { key: "kind", label: "Entry", value: (e) => KIND_LABEL[e.kind] },
             {

@@ -4,6 +4,7 @@ import type { MyForm as Form, MyForms } from "../../../src/server/my-form/my-for
 import { dayLabel } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading } from "../ui/Notice.tsx";
+import { pupilNameColumn } from "../ui/PupilColumn.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 
@@ -83,12 +84,7 @@ function FormToday({ form, date }: { form: Form; date: string }) {
         rows={form.absentToday}
         empty="Nobody is absent today."
         columns={[
-          {
-            key: "name",
-            label: "Pupil",
-            value: (a) => a.name,
-            render: (a) => <Link to={`/pupils/${a.pupilId}`}>{a.name}</Link>,
-          },
+          pupilNameColumn(),
           { key: "session", label: "Session", value: (a) => a.session },
           { key: "code", label: "Code", value: (a) => `${a.code}: ${a.meaning}` },
         ]}
@@ -99,12 +95,7 @@ function FormToday({ form, date }: { form: Form; date: string }) {
         rows={form.toChase}
         empty="No absences waiting for a reason."
         columns={[
-          {
-            key: "name",
-            label: "Pupil",
-            value: (c) => c.name,
-            render: (c) => <Link to={`/pupils/${c.pupilId}`}>{c.name}</Link>,
-          },
+          pupilNameColumn(),
           { key: "sessions", label: "Sessions", value: (c) => c.dates.join(", ") },
           {
             key: "due",
@@ -120,12 +111,7 @@ function FormToday({ form, date }: { form: Form; date: string }) {
           rows={form.persistentlyAbsent}
           empty="Nobody in the form is persistently absent."
           columns={[
-            {
-              key: "name",
-              label: "Pupil",
-              value: (p) => p.name,
-              render: (p) => <Link to={`/pupils/${p.pupilId}`}>{p.name}</Link>,
-            },
+            pupilNameColumn(),
             {
               key: "attendance",
               label: "Attendance %",

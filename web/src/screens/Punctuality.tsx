@@ -1,6 +1,6 @@
-import { Link } from "react-router";
 import { Chart } from "../ui/Chart.tsx";
 import { ErrorNotice, Loading } from "../ui/Notice.tsx";
+import { pupilNameColumn } from "../ui/PupilColumn.tsx";
 import { type Column, Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 
@@ -27,12 +27,7 @@ interface PunctualityData {
 }
 
 const arriverColumns: Column<LateArriver>[] = [
-  {
-    key: "name",
-    label: "Pupil",
-    value: (p) => p.name,
-    render: (p) => <Link to={`/pupils/${p.pupilId}`}>{p.name}</Link>,
-  },
+  pupilNameColumn(),
   { key: "form", label: "Form", value: (p) => p.form },
   { key: "L", label: "Late (L)", value: (p) => p.L, numeric: true },
   { key: "U", label: "After close (U)", value: (p) => p.U, numeric: true },

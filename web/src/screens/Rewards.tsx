@@ -1,5 +1,4 @@
 import { useState } from "react";
-import { Link } from "react-router";
 import type {
   ClassFiguresView,
   ImprovedPupilView,
@@ -9,6 +8,7 @@ import type {
 import { dayLabel, londonToday } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
+import { pupilNameColumn } from "../ui/PupilColumn.tsx";
 import { type Column, Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 
@@ -51,12 +51,7 @@ export function Rewards() {
   const classCertificate = (c: ClassFiguresView, query: string) =>
     `${base}/groups/${c.groupId}/certificate.pdf?${query}&week=${week}`;
 
-  const pupilName: Column<PupilAwardView> = {
-    key: "name",
-    label: "Pupil",
-    value: (p) => p.name,
-    render: (p) => <Link to={`/pupils/${p.pupilId}`}>{p.name}</Link>,
-  };
+  const pupilName: Column<PupilAwardView> = pupilNameColumn();
   const fullColumns = (period: "term" | "year"): Column<PupilAwardView>[] => [
     pupilName,
     { key: "group", label: "Group", value: (p) => p.group },
@@ -122,12 +117,7 @@ export function Rewards() {
     },
   ];
   const improvedColumns: Column<ImprovedPupilView>[] = [
-    {
-      key: "name",
-      label: "Pupil",
-      value: (p) => p.name,
-      render: (p) => <Link to={`/pupils/${p.pupilId}`}>{p.name}</Link>,
-    },
+    pupilNameColumn(),
     { key: "group", label: "Group", value: (p) => p.group },
     {
       key: "before",

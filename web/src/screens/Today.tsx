@@ -9,6 +9,7 @@ import type {
 import { api, dayLabel } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
+import { pupilNameColumn } from "../ui/PupilColumn.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { ContactsToCheck } from "./ContactCheck.tsx";
@@ -298,12 +299,7 @@ export function Today() {
           rowKey={(r) => `${r.pupilId}${r.session}`}
           rows={today.data.lates}
           columns={[
-            {
-              key: "name",
-              label: "Pupil",
-              value: (r) => r.name,
-              render: (r) => <Link to={`/pupils/${r.pupilId}`}>{r.name}</Link>,
-            },
+            pupilNameColumn(),
             { key: "group", label: "Group", value: (r) => r.group },
             { key: "session", label: "Session", value: (r) => r.session },
             { key: "code", label: "Code", value: (r) => r.code },
@@ -319,12 +315,7 @@ export function Today() {
           rows={nCodes.data.nCodes}
           firstRows={20}
           columns={[
-            {
-              key: "name",
-              label: "Pupil",
-              value: (n) => n.name,
-              render: (n) => <Link to={`/pupils/${n.pupilId}`}>{n.name}</Link>,
-            },
+            pupilNameColumn(),
             { key: "date", label: "Session", value: (n) => `${n.date} ${n.session}` },
             {
               key: "days",
