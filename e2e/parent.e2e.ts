@@ -118,3 +118,34 @@ test("a parent asks for leave; the head authorises it and the family sees the de
   expect(pageProblems(again.page)).toEqual([]);
   await again.context.close();
 });
+
+test("a parent reads the school's attendance policy on a phone and downloads it", async () => {
+  const { page, context } = await signIn(e2e.school, "parent@example.com", phone);
+  await page.getByRole("link", { name: "Attendance policy" }).click();
+  await page.getByRole("heading", { level: 1, name: /^Attendance at / }).waitFor();
+  await page.getByRole("heading", { name: "The steps we take when attendance falls" }).waitFor();
+  await page.getByRole("heading", { name: "If your child is absent" }).waitFor();
+  await expect(page.getByText(/We expect every child to attend at least \d/).count()).resolves.toBe(
+    1,
+  );
+  // Nothing wider than the phone.
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow).toBeLessThanOrEqual(0);
+  await expectAccessible(page, "attendance policy for families");
+  await screenshot(page, "parent-policy-phone");
+  const href = await page.getByRole("link", { name: "Download as PDF" }).getAttribute("href");
+  const pdf = await page.request.get(href ?? "");
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()["content-type"]).toContain("application/pdf");
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+
+  // Staff check what families are told from the policy editor.
+  const head = await signIn(e2e.school, "head@northfield.example");
+  await head.page.getByRole("link", { name: "Policy", exact: true }).click();
+  await head.page.getByRole("link", { name: "What families read" }).click();
+  await head.page.getByRole("heading", { name: "Leave in term time" }).waitFor();
+  await head.context.close();
+});

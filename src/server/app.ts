@@ -39,6 +39,7 @@ import { boundRequestQueue, type QueueLimits } from "./overload.ts";
 import { oversightRoutes } from "./oversight/oversight.routes.ts";
 import { photoRoutes } from "./photos/photos.routes.ts";
 import { policyRoutes } from "./policy/policy.routes.ts";
+import { policyForParentsRoutes } from "./policy-for-parents/policy-for-parents.routes.ts";
 import { pupilRoutes } from "./pupils/pupils.routes.ts";
 import { registerRoutes } from "./registers/registers.routes.ts";
 import { reportRoutes } from "./reports/reports.routes.ts";
@@ -195,6 +196,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   await api.register(codeRoutes, { prefix: "/api" });
   await api.register(policyRoutes, { prefix: "/api" });
+  await api.register(policyForParentsRoutes, { prefix: "/api/schools" });
   await api.register(caseRoutes, { prefix: "/api/schools" });
   await api.register(letterRoutes, { prefix: "/api/schools" });
   await api.register(followUpRoutes, { prefix: "/api" });

@@ -30,6 +30,7 @@ const MessagingSettings = screen(() => import("./screens/Messaging.tsx"), "Messa
 const MisSettings = screen(() => import("./screens/MisSettings.tsx"), "MisSettings");
 const Oversight = screen(() => import("./screens/Oversight.tsx"), "Oversight");
 const Parent = screen(() => import("./screens/Parent.tsx"), "Parent");
+const PolicyForParents = screen(() => import("./screens/PolicyForParents.tsx"), "PolicyForParents");
 const ParentInvitations = screen(
   () => import("./screens/ParentInvitations.tsx"),
   "ParentInvitations",
@@ -98,6 +99,7 @@ function Signed() {
           <Route path="/mis" element={<MisSettings />} />
           <Route path="/policy" element={<PolicyEditor />} />
           <Route path="/parent" element={<Parent />} />
+          <Route path="/attendance-policy" element={<PolicyForParents />} />
           <Route path="/users" element={<Users />} />
           <Route path="/users/invite-parents" element={<ParentInvitations />} />
           <Route path="/account" element={<Account />} />

@@ -9,7 +9,7 @@ import { RollbookError } from "../../domain/errors.ts";
 import { addressLines, salutation } from "../../domain/letters/addressing.ts";
 import type { MergeData, MergeInput } from "../../domain/letters/merge.ts";
 import { sessionOfSlot } from "../../domain/marks.ts";
-import { bandOf } from "../../domain/policy/bands.ts";
+import { bandOf, bandRanges } from "../../domain/policy/bands.ts";
 import { ABSENT } from "../../domain/policy/timeline.ts";
 import type { Policy } from "../../domain/policy/types.ts";
 import { formatPercent } from "../../domain/statistics.ts";
@@ -50,20 +50,6 @@ function meetingPanel(invitees: { name: string; role: string; organisation?: str
   return panel.length === 1
     ? (panel[0] as string)
     : `${panel.slice(0, -1).join(", ")} and ${panel.at(-1)}`;
-}
-
-/** The bands as a letter shows them: "98% and above", "95% to 96.9%"... */
-export function bandRows(policy: Policy | undefined): { range: string; name: string }[] {
-  if (!policy) return [];
-  return policy.bands.map((band, i) => {
-    const above = policy.bands[i - 1];
-    const name = band.name;
-    if (!above) return { range: `${band.min}% and above`, name };
-    const top = (above.min - 0.1).toFixed(1).replace(/\.0$/, "");
-    return band.min === 0
-      ? { range: `below ${above.min}%`, name }
-      : { range: `${band.min}% to ${top}%`, name };
-  });
 }
 
 export interface Occasion {
@@ -187,7 +173,7 @@ export async function letterInput(
   return {
     input: {
       data,
-      bands: bandRows(policy),
+      bands: policy ? bandRanges(policy.bands) : [],
       absences: await absencesThisYear(db, schoolId, pupilId, today),
       ...(wording.includes("{late_list}")
         ? { lates: await latesThisHalfTerm(db, schoolId, pupilId, today) }

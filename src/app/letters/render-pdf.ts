@@ -6,6 +6,7 @@ import { create } from "fontkit";
 import PDFDocument from "pdfkit";
 import { addressLines } from "../../domain/letters/addressing.ts";
 import { type LetterBlock, NO_ROWS } from "../../domain/letters/merge.ts";
+import { type PolicyForParents, versionLine } from "../../domain/policy/for-parents.ts";
 
 export interface PdfLetter {
   schoolName: string;
@@ -99,8 +100,8 @@ function write(
   doc.font(bold ? "bold" : "regular");
 }
 
-/** One or more letters in one PDF, each on its own pages, with the school's name, address and logo. */
-export function lettersPdf(letters: PdfLetter[], title: string): Promise<Buffer> {
+/** An A4 document in the letters' embedded fonts, and the promise of its bytes when ended. */
+function newDocument(title: string): { doc: PDFKit.PDFDocument; done: Promise<Buffer> } {
   const doc = new PDFDocument({
     size: "A4",
     margin: 56,
@@ -116,25 +117,43 @@ export function lettersPdf(letters: PdfLetter[], title: string): Promise<Buffer>
   const done = new Promise<Buffer>((resolve) =>
     doc.on("end", () => resolve(Buffer.concat(chunks))),
   );
-  for (const letter of letters) {
-    doc.addPage();
-    const top = doc.y;
-    if (letter.logo) {
-      try {
-        doc.image(Buffer.from(letter.logo), doc.page.margins.left, top, { fit: [72, 72] });
-      } catch {
-        // A logo that cannot be drawn is left out rather than stopping the letter.
-      }
+  return { doc, done };
+}
+
+/** A new page headed with the school's logo, name and address. */
+function letterheadPage(
+  doc: PDFKit.PDFDocument,
+  school: { name: string; address: string; logo: Uint8Array | null },
+): void {
+  doc.addPage();
+  const top = doc.y;
+  if (school.logo) {
+    try {
+      doc.image(Buffer.from(school.logo), doc.page.margins.left, top, { fit: [72, 72] });
+    } catch {
+      // A logo that cannot be drawn is left out rather than stopping the letter.
     }
-    const right = doc.page.width - doc.page.margins.right - 260;
-    doc.fontSize(14);
-    write(doc, letter.schoolName, right, top, { width: 260, align: "right" }, true);
-    doc.fontSize(9);
-    const address = addressLines(letter.schoolAddress).join("\n");
-    write(doc, address, right, doc.y, { width: 260, align: "right" });
-    doc.x = doc.page.margins.left;
-    doc.y = Math.max(doc.y, top + 80);
-    doc.moveDown(1);
+  }
+  const right = doc.page.width - doc.page.margins.right - 260;
+  doc.fontSize(14);
+  write(doc, school.name, right, top, { width: 260, align: "right" }, true);
+  doc.fontSize(9);
+  const address = addressLines(school.address).join("\n");
+  write(doc, address, right, doc.y, { width: 260, align: "right" });
+  doc.x = doc.page.margins.left;
+  doc.y = Math.max(doc.y, top + 80);
+  doc.moveDown(1);
+}
+
+/** One or more letters in one PDF, each on its own pages, with the school's name, address and logo. */
+export function lettersPdf(letters: PdfLetter[], title: string): Promise<Buffer> {
+  const { doc, done } = newDocument(title);
+  for (const letter of letters) {
+    letterheadPage(doc, {
+      name: letter.schoolName,
+      address: letter.schoolAddress,
+      logo: letter.logo,
+    });
     if (letter.heading) {
       const left = doc.page.margins.left;
       const width = doc.page.width - left - doc.page.margins.right;
@@ -184,4 +203,61 @@ function writeBlock(doc: PDFKit.PDFDocument, block: LetterBlock): void {
     doc.y = y + height + 3;
   }
   doc.moveDown(0.8);
+}
+
+/** The policy page for families on the school's letterhead: headings, paragraphs, steps, bands. */
+export function policyPagePdf(
+  page: PolicyForParents,
+  school: { address: string; logo: Uint8Array | null },
+): Promise<Buffer> {
+  const { doc, done } = newDocument(page.title);
+  letterheadPage(doc, { name: page.schoolName, ...school });
+  const left = doc.page.margins.left;
+  doc.fontSize(16);
+  write(doc, page.title, left, doc.y, {}, true);
+  doc.fontSize(9).fillColor("#555555");
+  write(doc, versionLine(page), left, doc.y);
+  doc.fillColor("black").moveDown(1);
+  const heading = (text: string) => {
+    // A heading never ends a page on its own.
+    if (doc.y + 60 > doc.page.height - doc.page.margins.bottom) doc.addPage();
+    doc.fontSize(12);
+    write(doc, text, left, doc.y, {}, true);
+    doc.moveDown(0.3).fontSize(10);
+  };
+  for (const section of page.sections) {
+    heading(section.heading);
+    for (const paragraph of section.paragraphs) {
+      write(doc, paragraph, left, doc.y);
+      doc.moveDown(0.5);
+    }
+    for (const item of section.items) {
+      write(doc, `•  ${item}`, left + 8, doc.y, { indent: 0 });
+      doc.moveDown(0.3);
+    }
+    doc.moveDown(0.6);
+    if (section.showsBands && page.bands.length > 0) {
+      heading("How we describe attendance");
+      for (const band of page.bands) {
+        const y = doc.y;
+        doc
+          .save()
+          .rect(left, y + 2, 10, 10)
+          .fill(band.colour)
+          .restore();
+        write(doc, `${band.range}: ${band.name}`, left + 18, y);
+        doc.moveDown(0.2);
+      }
+      doc.moveDown(0.6);
+    }
+  }
+  if (page.codes.length > 0) {
+    heading("The register codes named above");
+    for (const code of page.codes) {
+      write(doc, `${code.symbol}: ${code.meaning}`, left, doc.y);
+      doc.moveDown(0.2);
+    }
+  }
+  doc.end();
+  return done;
 }

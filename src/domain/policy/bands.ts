@@ -19,3 +19,18 @@ export function bandOf(bands: readonly Band[], ratio: Ratio): Band | undefined {
   if (ratio.denominator === 0) return undefined;
   return bands.find((b) => meetsPercent(ratio, b.min)) ?? bands.at(-1);
 }
+
+/** The bands as letters and the parents' page show them: "98% and above", "95% to 96.9%"... */
+export function bandRanges(
+  bands: readonly Band[],
+): { range: string; name: string; colour: string }[] {
+  return bands.map((band, i) => {
+    const above = bands[i - 1];
+    const { name, colour } = band;
+    if (!above) return { range: `${band.min}% and above`, name, colour };
+    const top = (above.min - 0.1).toFixed(1).replace(/\.0$/, "");
+    return band.min === 0
+      ? { range: `below ${above.min}%`, name, colour }
+      : { range: `${band.min}% to ${top}%`, name, colour };
+  });
+}

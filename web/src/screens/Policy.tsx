@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from "react";
+import { Link } from "react-router";
 import type { Duration } from "../../../src/domain/policy/fields.ts";
 import { api, londonToday } from "../api.ts";
 import { useSession } from "../session.tsx";
@@ -301,7 +302,9 @@ export function PolicyEditor() {
           <>
             In force: <strong>{stored.data.policy.name}</strong>, version {stored.data.version},
             saved by {stored.data.createdBy} on{" "}
-            {new Date(stored.data.createdAt).toLocaleDateString("en-GB")}.
+            {new Date(stored.data.createdAt).toLocaleDateString("en-GB")}.{" "}
+            <Link to="/attendance-policy">What families read</Link>: the same policy in their words,
+            on their portal and as a PDF.
           </>
         ) : (
           "This school has no policy yet: start from a preset."

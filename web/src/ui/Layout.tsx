@@ -13,7 +13,11 @@ interface SchoolSummary {
 function navFor(can: (permission: Permission) => boolean, oversees: boolean) {
   const items: { to: string; label: string }[] = [];
   // Parents hold no staff permission: their children are their whole view.
-  if (!can("school.view") && !oversees) return [{ to: "/parent", label: "My children" }];
+  if (!can("school.view") && !oversees)
+    return [
+      { to: "/parent", label: "My children" },
+      { to: "/attendance-policy", label: "Attendance policy" },
+    ];
   if (oversees) items.push({ to: "/oversight", label: "Schools" });
   if (can("office.view")) items.push({ to: "/today", label: "Today" });
   // A form tutor's own page; the office's is Today.
