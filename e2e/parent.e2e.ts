@@ -94,6 +94,14 @@ test("a parent asks for leave; the head authorises it and the family sees the de
   await request
     .getByLabel("Reason for the decision (the family is told)")
     .fill("Authorised: a family funeral");
+  // The trust policy lists its exceptional circumstances: the head must name the one that applies.
+  await request.getByRole("button", { name: "Authorise" }).click();
+  await head.page
+    .getByText(/Choose which of the policy's exceptional circumstances applies/)
+    .waitFor();
+  await request
+    .getByLabel("Exceptional circumstance (needed to authorise)")
+    .selectOption("Other exceptional circumstances at the discretion of the Head of School");
   await request.getByRole("button", { name: "Authorise" }).click();
   await head.page.getByText(/authorised: the registers will show C/).waitFor();
   await head.context.close();

@@ -66,7 +66,15 @@ export async function requestLeave(ctx: UseCaseContext, request: LeaveRequest): 
  */
 export async function decideLeave(
   ctx: UseCaseContext,
-  decision: { requestId: number; authorise: boolean; reason: string },
+  decision: {
+    requestId: number;
+    authorise: boolean;
+    reason: string;
+    /** Which of the policy's exceptional circumstances applies: required to authorise when it lists any. */
+    circumstance?: string | undefined;
+    /** The head has found the leave is for a holiday. */
+    holiday?: boolean | undefined;
+  },
 ): Promise<{
   status: "authorised" | "refused";
   plannedAbsenceId: number | null;
@@ -80,6 +88,8 @@ export async function decideLeave(
       "invalid_input",
       "Give the reason for the decision; the family is told it",
     );
+  const rules = leaveRules((await currentPolicy(ctx.db, access.schoolId))?.policy);
+  const circumstance = decision.authorise ? authorisedCircumstance(rules, decision) : null;
   // One decision per request, even when two people press the button at once: the row is locked.
   return inTransaction(ctx, "decide leave", async (trx) => {
     const request = await trx
@@ -107,7 +117,7 @@ export async function decideLeave(
             endDate: request.to_date,
             endSession: request.to_session,
             code: "C",
-            reason: `Leave authorised by ${access.signature()}: ${request.reason}`,
+            reason: `Leave authorised by ${access.signature()}${circumstance ? ` (${circumstance})` : ""}: ${request.reason}`,
           },
           access.signature(),
         )
@@ -119,17 +129,44 @@ export async function decideLeave(
         status,
         decided_by: access.signature(),
         decided_at: at,
-        decision_reason: decision.reason.trim(),
+        decision_reason: circumstance
+          ? `${circumstance}. ${decision.reason.trim()}`
+          : decision.reason.trim(),
         planned_absence_id: planned,
       })
       .where("school_id", "=", access.schoolId)
       .where("id", "=", request.id)
       .execute();
     // The policy's refusal letter, for the head to write at once (Letters, or the pupil's page).
-    const rules = leaveRules((await currentPolicy(trx, access.schoolId))?.policy);
     const refusalLetter = decision.authorise ? null : (rules.refusalLetter ?? null);
     return { status, plannedAbsenceId: planned, refusalLetter };
   });
+}
+
+/**
+ * The policy's leave rules hold when leave is authorised: a holiday is refused where the policy
+ * says it is never exceptional, and the head names which of the policy's exceptional
+ * circumstances applies, so every authorisation can be traced to the written policy.
+ */
+function authorisedCircumstance(
+  rules: LeaveRules,
+  decision: { circumstance?: string | undefined; holiday?: boolean | undefined },
+): string | null {
+  if (decision.holiday && rules.holidaysRefused)
+    throw new RollbookError(
+      "invalid_input",
+      "The school's attendance policy does not treat a holiday as an exceptional circumstance: refuse the request, giving that reason",
+    );
+  const listed = rules.exceptionalCircumstances;
+  if (listed.length === 0) return decision.circumstance?.trim() || null;
+  const chosen = decision.circumstance?.trim();
+  if (!chosen || !listed.includes(chosen))
+    throw new RollbookError(
+      "invalid_input",
+      `Choose which of the policy's exceptional circumstances applies: ${listed.join("; ")}`,
+      { exceptionalCircumstances: listed },
+    );
+  return chosen;
 }
 
 /** The school's leave requests, newest first; a parent sees only their own children's. */

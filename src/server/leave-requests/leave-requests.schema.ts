@@ -9,6 +9,18 @@ export const leaveRequestBody = absenceSpan;
 export const leaveDecisionBody = z.object({
   authorise: z.boolean(),
   reason: z.string().trim().min(1, "give the reason the family is told").max(2000),
+  circumstance: z
+    .string()
+    .trim()
+    .max(300)
+    .optional()
+    .describe(
+      "Which of the policy's exceptional circumstances applies; required to authorise when the policy lists any",
+    ),
+  holiday: z
+    .boolean()
+    .optional()
+    .describe("The leave is for a holiday: refused where the policy says holidays are"),
 });
 export const pupilLeaveParams = schoolParams.extend({ pupilId: id });
 export const leaveRequestParams = schoolParams.extend({ requestId: id });

@@ -17,6 +17,10 @@ export function LeaveDecisions({ schoolId }: { schoolId: number }) {
     `/api/schools/${schoolId}/leave-requests?status=pending`,
   );
   const [reasons, setReasons] = useState<Record<number, string>>({});
+  // Which of the policy's exceptional circumstances the head finds applies, per request.
+  const [circumstances, setCircumstances] = useState<Record<number, string>>({});
+  const [holidays, setHolidays] = useState<Record<number, boolean>>({});
+  const listed = pending.data?.rules.exceptionalCircumstances ?? [];
   const [error, setError] = useState<Error | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const decide = async (request: LeaveRequest, authorise: boolean) => {
@@ -24,7 +28,12 @@ export function LeaveDecisions({ schoolId }: { schoolId: number }) {
     try {
       const decided = await api.post<LeaveDecided>(
         `/api/schools/${schoolId}/leave-requests/${request.id}/decide`,
-        { authorise, reason: reasons[request.id] ?? "" },
+        {
+          authorise,
+          reason: reasons[request.id] ?? "",
+          circumstance: circumstances[request.id] || undefined,
+          holiday: holidays[request.id] ?? false,
+        },
       );
       setMessage(
         `Leave from ${dayLabel(request.from_date)} ${
@@ -67,6 +76,30 @@ export function LeaveDecisions({ schoolId }: { schoolId: number }) {
               {r.from_session} to {dayLabel(r.to_date)} {r.to_session}, asked by {r.requested_by}. “
               {r.reason}”
             </p>
+            {listed.length > 0 && (
+              <label>
+                Exceptional circumstance (needed to authorise)
+                <select
+                  value={circumstances[r.id] ?? ""}
+                  onChange={(e) => setCircumstances({ ...circumstances, [r.id]: e.target.value })}
+                >
+                  <option value="">None of these</option>
+                  {listed.map((c) => (
+                    <option key={c} value={c}>
+                      {c}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                checked={holidays[r.id] ?? false}
+                onChange={(e) => setHolidays({ ...holidays, [r.id]: e.target.checked })}
+              />
+              This leave is for a holiday
+            </label>
             <label>
               Reason for the decision (the family is told)
               <input
