@@ -71,6 +71,19 @@ describe("statistics by group over a school's compact marks", () => {
     }
   });
 
+  it("gives the same from marks not aligned on four bytes", () => {
+    const shifted = new Uint8Array(school.marks.length + 1);
+    shifted.set(school.marks, 1);
+    const unaligned = { ...school, marks: shifted.subarray(1) };
+    for (const [, lo, hi] of ranges) {
+      const [a] = tallyGroups(unaligned, lo, hi, [everyone(pupils.length)]);
+      const [b] = tallyGroups(school, lo, hi, [everyone(pupils.length)]);
+      expect(statisticsOfGroup(a as GroupTallies, 0)).toEqual(
+        statisticsOfGroup(b as GroupTallies, 0),
+      );
+    }
+  });
+
   it("counts a pupil with no marks in no group's enrolments", () => {
     const [all] = tallyGroups(school, 0, SLOTS_PER_YEAR, [everyone(pupils.length)]);
     const nonEmpty = pupils.filter((m) => m.some((c) => c !== 0)).length;
