@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { loadYearMarks } from "../db/repositories/marks.ts";
+import { loadSchoolYearMarks, loadYearMarks } from "../db/repositories/marks.ts";
 import type { DB } from "../db/schema.ts";
 import {
   academicYearBounds,
@@ -11,6 +11,12 @@ import {
 import { londonToday } from "../domain/dates.ts";
 import { RollbookError } from "../domain/errors.ts";
 import { compareFormNames } from "../domain/forms.ts";
+import {
+  everyone,
+  type GroupTallies,
+  statisticsOfGroup,
+  tallyGroups,
+} from "../domain/group-tallies.ts";
 import { slotRange } from "../domain/marks.ts";
 import {
   type CodeTally,
@@ -109,22 +115,22 @@ export async function schoolReport(
   schoolId: number,
   range: DateRange,
 ): Promise<SchoolReport> {
-  const [tallies, pupils] = await Promise.all([
-    talliesOver(db, schoolId, range),
-    db
-      .selectFrom("pupils")
-      .leftJoin("year_groups as y", (j) =>
-        j.onRef("y.id", "=", "pupils.year_group_id").onRef("y.school_id", "=", "pupils.school_id"),
-      )
-      .leftJoin("registration_groups as r", (j) =>
-        j
-          .onRef("r.id", "=", "pupils.registration_group_id")
-          .onRef("r.school_id", "=", "pupils.school_id"),
-      )
-      .select(["pupils.id", "y.name as year_group", "y.nc_year", "r.name as registration_group"])
-      .where("pupils.school_id", "=", schoolId)
-      .execute(),
-  ]);
+  const pupilsInGroups = db
+    .selectFrom("pupils")
+    .leftJoin("year_groups as y", (j) =>
+      j.onRef("y.id", "=", "pupils.year_group_id").onRef("y.school_id", "=", "pupils.school_id"),
+    )
+    .leftJoin("registration_groups as r", (j) =>
+      j
+        .onRef("r.id", "=", "pupils.registration_group_id")
+        .onRef("r.school_id", "=", "pupils.school_id"),
+    )
+    .select(["pupils.id", "y.name as year_group", "y.nc_year", "r.name as registration_group"])
+    .where("pupils.school_id", "=", schoolId)
+    .execute();
+  if (academicYearOf(range.from) === academicYearOf(range.to))
+    return schoolReportWithinYear(db, schoolId, range, pupilsInGroups);
+  const [tallies, pupils] = await Promise.all([talliesOver(db, schoolId, range), pupilsInGroups]);
   const byYear = new Map<string, { order: number; tallies: CodeTally[] }>();
   const byGroup = new Map<string, CodeTally[]>();
   for (const pupil of pupils) {
@@ -148,6 +154,71 @@ export async function schoolReport(
     byRegistrationGroup: [...byGroup.entries()]
       .sort(([a], [b]) => compareFormNames(a, b))
       .map(([label, list]) => ({ label, statistics: groupStatistics(list) })),
+  };
+}
+
+type PupilInGroups = {
+  id: number;
+  year_group: string | null;
+  nc_year: number | null;
+  registration_group: string | null;
+};
+
+/**
+ * A range within one academic year (every period a school asks for): the compact marks are read
+ * as one buffer and tallied into the school, year groups and registration groups in one pass,
+ * with no object per pupil.
+ */
+async function schoolReportWithinYear(
+  db: Kysely<DB>,
+  schoolId: number,
+  range: DateRange,
+  pupils: Promise<PupilInGroups[]>,
+): Promise<SchoolReport> {
+  const startYear = academicYearOf(range.from);
+  const [lo, hi] = slotRange(startYear, range.from, range.to);
+  const [school, members] = await Promise.all([
+    loadSchoolYearMarks(db, schoolId, startYear),
+    pupils,
+  ]);
+  const byId = new Map(members.map((p) => [p.id, p]));
+  const years = new Map<string, { g: number; order: number }>();
+  const forms = new Map<string, number>();
+  const count = school.pupilIds.length;
+  const yearOf = new Int32Array(count).fill(-1);
+  const formOf = new Int32Array(count).fill(-1);
+  for (let i = 0; i < count; i++) {
+    const pupil = byId.get(school.pupilIds[i] as number);
+    if (!pupil) continue;
+    const year = pupil.year_group ?? "No year group";
+    let y = years.get(year);
+    if (!y) {
+      y = { g: years.size, order: pupil.nc_year ?? 99 };
+      years.set(year, y);
+    }
+    yearOf[i] = y.g;
+    const form = pupil.registration_group ?? "No registration group";
+    let f = forms.get(form);
+    if (f === undefined) {
+      f = forms.size;
+      forms.set(form, f);
+    }
+    formOf[i] = f;
+  }
+  const [overall, byYear, byForm] = tallyGroups(school, lo, hi, [
+    everyone(count),
+    { groupOf: yearOf, groups: years.size },
+    { groupOf: formOf, groups: forms.size },
+  ]) as [GroupTallies, GroupTallies, GroupTallies];
+  return {
+    range,
+    overall: statisticsOfGroup(overall, 0),
+    byYearGroup: [...years.entries()]
+      .sort(([a, x], [b, y]) => x.order - y.order || compareFormNames(a, b))
+      .map(([label, { g }]) => ({ label, statistics: statisticsOfGroup(byYear, g) })),
+    byRegistrationGroup: [...forms.entries()]
+      .sort(([a], [b]) => compareFormNames(a, b))
+      .map(([label, g]) => ({ label, statistics: statisticsOfGroup(byForm, g) })),
   };
 }
 

@@ -3,6 +3,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { RollbookError } from "../domain/errors.ts";
+import { RollbookClient } from "./binary-copy.ts";
 import { migrations } from "./migrations/index.ts";
 import { PGliteDialect } from "./pglite-dialect.ts";
 import type { DB } from "./schema.ts";
@@ -76,6 +77,8 @@ export function openPGliteFrom(dump: Uint8Array): Promise<Database> {
 
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   const pool = new pg.Pool({
+    // Reads the compact marks as binary COPY (see binary-copy.ts).
+    Client: RollbookClient,
     connectionString: url,
     max: options.poolSize ?? 10,
     statement_timeout: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
