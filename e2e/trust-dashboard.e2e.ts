@@ -49,7 +49,7 @@ test("the trust officer sees three schools side by side, the conversation list a
     const rows = await table.locator("tbody tr").allTextContents();
     expect(rows).toHaveLength(3);
     expect(rows.join(" ")).toMatch(/Riverside Primary School.*primary/);
-    expect(rows.every((r) => /Counted at/.test(r))).toBe(true);
+    expect(rows.every((r) => /As of \d\d:\d\d/.test(r))).toBe(true);
     await page.waitForLoadState("networkidle");
     await expectAccessible(page, `/oversight (${name})`);
     await screenshot(page, `trust-schools-${name}`);
@@ -57,6 +57,16 @@ test("the trust officer sees three schools side by side, the conversation list a
     await page.getByRole("button", { name: "Conversation list" }).click();
     await page.getByRole("heading", { level: 3, name: /^Northfield Academy:/ }).waitFor();
     expect(await page.getByRole("heading", { level: 3 }).count()).toBe(3);
+    // Counts come first; a school's pupils are fetched, a page at a time, when opened.
+    expect(await page.getByRole("table", { name: /^Pupils to discuss at/ }).count()).toBe(0);
+    await page.getByRole("button", { name: "Pupils to discuss at Northfield Academy" }).click();
+    const pupils = page.getByRole("table", {
+      name: /^Pupils to discuss at Northfield Academy, 1 to /,
+    });
+    await pupils.waitFor();
+    const listed = await pupils.locator("tbody tr").count();
+    expect(listed).toBeGreaterThan(0);
+    expect(listed).toBeLessThanOrEqual(25);
     await expectAccessible(page, `/oversight conversation list (${name})`);
     await screenshot(page, `trust-conversation-${name}`);
 

@@ -57,6 +57,7 @@ export interface DB {
   transferred_attendance: TransferredAttendanceTable;
   school_snapshots: SchoolSnapshotTable;
   snapshot_queue: SnapshotQueueTable;
+  snapshot_pupils: SnapshotPupilTable;
   attendance_benchmarks: AttendanceBenchmarkTable;
   pupil_flag_changes: PupilFlagChangeTable;
   roll_deletions: RollDeletionTable;
@@ -123,7 +124,22 @@ export interface SchoolSnapshotTable {
   computed_at: Date;
   overall: ColumnType<unknown, string, string>;
   by_year_group: ColumnType<unknown, string, string>;
-  flagged_pupils: ColumnType<unknown, string, string>;
+}
+
+/** A pupil below the flagging line in a school's snapshot (src/app/oversight/snapshots.ts). */
+export interface SnapshotPupilTable {
+  school_id: number;
+  academic_year: number;
+  pupil_id: number;
+  upn: string;
+  name: string;
+  registration_group: string | null;
+  year_group: string | null;
+  possible: number;
+  absence: number;
+  unauthorised: number;
+  persistently_absent: boolean;
+  severely_absent: boolean;
 }
 
 /** A school whose snapshot is out of date: marks were written since (queued by a trigger). */

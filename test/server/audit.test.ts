@@ -346,16 +346,19 @@ describe("an access log that cannot be steered or lost", () => {
     const trust = await server.as("trust");
     // The scheduler's recount, off the request path.
     await refreshQueuedSnapshots(server.database.db, "2025-09-03", new Date());
+    // The list of schools names no pupil; a school's page names those it sends, and only those.
     const list = await trust.get("/api/oversight/conversation-list");
     expect(list.statusCode, list.body).toBe(200);
-    const shown = list
+    expect(await rowsFor("GET /api/oversight/conversation-list")).toEqual([]);
+    const page = await trust.get(`/api/oversight/conversation-list/${server.school.id}`);
+    expect(page.statusCode, page.body).toBe(200);
+    const shown = page
       .json()
-      .schools.find((s: { schoolId: number }) => s.schoolId === server.school.id)
       .pupils.map((p: { pupilId: number }) => p.pupilId)
       .sort((a: number, b: number) => a - b);
     expect(shown).toContain(bilal.id);
     await vi.waitFor(async () =>
-      expect(await rowsFor("GET /api/oversight/conversation-list")).toEqual([
+      expect(await rowsFor("GET /api/oversight/conversation-list/:schoolId")).toEqual([
         { pupil_id: null, pupil_ids: shown, status: 200, action: "view" },
       ]),
     );

@@ -105,8 +105,6 @@ const NOT_YET_DESCRIBED = new Set([
   "GET /api/schools/{schoolId}/dashboard",
   "GET /api/schools/{schoolId}/dashboard/punctuality",
   "GET /api/schools/{schoolId}/pupils/{pupilId}/calendar",
-  "GET /api/oversight/schools",
-  "GET /api/oversight/conversation-list",
   "GET /api/oversight/pupils/{upn}",
   "GET /api/oversight/benchmarks",
 ]);

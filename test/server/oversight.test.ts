@@ -109,18 +109,37 @@ describe("trust and local-authority overview", () => {
     }
   });
 
-  it("lists pupils for the termly conversation by concern, with the LA's own at-risk line", async () => {
+  it("counts pupils for the termly conversation by concern, and sends one school's a page at a time", async () => {
     const response = await la.get("/api/oversight/conversation-list?laCode=383&atRiskBelow=92");
     expect(response.statusCode, response.body).toBe(200);
-    const [school] = response.json().schools;
-    expect(school.school).toBe("School A");
+    const [school, ...others] = response.json().schools;
+    expect(others).toEqual([]);
+    expect(school).toMatchObject({ school: "School A", freshness: "current" });
     expect(school.counts).toEqual({ severelyAbsent: 2, persistentlyAbsent: 0, atRisk: 0 });
+    // The list of schools sends counts, not pupils.
+    expect(school.pupils).toBeUndefined();
+    const page = await la.get(
+      `/api/oversight/conversation-list/${school.schoolId}?laCode=383&atRiskBelow=92&limit=1`,
+    );
+    expect(page.statusCode, page.body).toBe(200);
+    const first = page.json();
+    expect(first).toMatchObject({ total: 2, offset: 0, limit: 1 });
+    const next = (
+      await la.get(`/api/oversight/conversation-list/${school.schoolId}?limit=1&offset=1`)
+    ).json();
     expect(
-      school.pupils.map((p: { name: string; concern: string }) => [p.name, p.concern]),
+      [...first.pupils, ...next.pupils].map((p: { name: string; concern: string }) => [
+        p.name,
+        p.concern,
+      ]),
     ).toEqual([
       ["Amelia Pupil", "severely_absent"],
       ["Bilal Pupil", "severely_absent"],
     ]);
+    expect(
+      (await la.get(`/api/oversight/conversation-list/${school.schoolId}?offset=5`)).json(),
+    ).toMatchObject({ total: 2, pupils: [] });
+    expect((await la.get(`/api/oversight/conversation-list/${sister.id}`)).statusCode).toBe(403);
     expect((await la.get("/api/oversight/conversation-list?atRiskBelow=80")).statusCode).toBe(400);
   });
 

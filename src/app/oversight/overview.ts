@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { DB } from "../../db/schema.ts";
 import { academicYearBounds, academicYearOf } from "../../domain/calendar.ts";
 import type { IsoDate } from "../../domain/dates.ts";
@@ -8,7 +8,7 @@ import { type Actor, visibleSchoolIds } from "../access/access.ts";
 import { pupilReport } from "../attendance-statistics.ts";
 import type { AccessRecorder } from "../audit/access-record.ts";
 import { displayName } from "../registers/register.ts";
-import { type FlaggedPupil, type Freshness, storedSnapshots } from "./snapshots.ts";
+import { type Freshness, storedSnapshots } from "./snapshots.ts";
 
 export interface Scope {
   trustId?: number | undefined;
@@ -112,59 +112,163 @@ export async function overview(
 export type Concern = "severely_absent" | "persistently_absent" | "at_risk";
 
 /**
- * The LA's termly conversation with each school: pupils severely or persistently absent this
- * year, and those at risk of becoming so (attendance below `atRiskBelow`, the LA's own line).
+ * A pupil's concern at the LA's line, in SQL over the stored flagged pupils: severe first, then
+ * persistent, then attendance below `atRiskBelow` (absence * 100 > (100 - line) * possible).
+ */
+const concernSql = (atRiskBelow: number) =>
+  sql<Concern | null>`case when sp.severely_absent then 'severely_absent'
+    when sp.persistently_absent then 'persistently_absent'
+    when sp.absence * 100 > ${100 - atRiskBelow}::numeric * sp.possible then 'at_risk' end`;
+
+interface ConversationCounts {
+  severelyAbsent: number;
+  persistentlyAbsent: number;
+  atRisk: number;
+}
+
+/**
+ * The LA's termly conversation with each school: how many pupils are severely or persistently
+ * absent this year, and how many at risk of becoming so (attendance below `atRiskBelow`, the LA's
+ * own line), counted in the database. Names are sent a school and a page at a time
+ * (`conversationPupils`), so this names no pupil.
  */
 export async function conversationList(
   db: Kysely<DB>,
   schoolIds: number[],
   today: IsoDate,
   atRiskBelow: number,
-  audit: AccessRecorder,
 ) {
-  const snapshots = await storedSnapshots(db, schoolIds, today);
-  const names = new Map(
-    (schoolIds.length === 0
-      ? []
-      : await db.selectFrom("schools").select(["id", "name"]).where("id", "in", schoolIds).execute()
-    ).map((s) => [s.id, s.name]),
-  );
-  const concernOf = (p: FlaggedPupil): Concern | null =>
-    p.severelyAbsent
-      ? "severely_absent"
-      : p.persistentlyAbsent
-        ? "persistently_absent"
-        : p.absence * 100 > (100 - atRiskBelow) * p.possible
-          ? "at_risk"
-          : null;
-  const order: Record<Concern, number> = { severely_absent: 0, persistently_absent: 1, at_risk: 2 };
-  return snapshots.map((s) => {
-    const pupils = s.flaggedPupils
-      .map((p) => ({ ...p, concern: concernOf(p) }))
-      .filter((p): p is FlaggedPupil & { concern: Concern } => p.concern !== null)
-      .sort(
-        (a, b) =>
-          order[a.concern] - order[b.concern] || b.absence * a.possible - a.absence * b.possible,
-      );
-    // Named pupils shown to someone outside the school: the school's access log says which.
-    audit.listed(
-      s.schoolId,
-      pupils.map((p) => p.pupilId),
-    );
-    return {
+  if (schoolIds.length === 0) return [];
+  const year = academicYearOf(today);
+  const [snapshots, names, counted] = await Promise.all([
+    storedSnapshots(db, schoolIds, today, { withFigures: false }),
+    db.selectFrom("schools").select(["id", "name"]).where("id", "in", schoolIds).execute(),
+    db
+      .selectFrom(
+        db
+          .selectFrom("snapshot_pupils as sp")
+          .select(["sp.school_id", concernSql(atRiskBelow).as("concern")])
+          .where("sp.school_id", "in", schoolIds)
+          .where("sp.academic_year", "=", year)
+          .as("c"),
+      )
+      .select(["c.school_id", "c.concern", db.fn.countAll<string>().as("pupils")])
+      .where("c.concern", "is not", null)
+      .groupBy(["c.school_id", "c.concern"])
+      .execute(),
+  ]);
+  const name = new Map(names.map((s) => [s.id, s.name]));
+  const counts = new Map<number, ConversationCounts>();
+  const key = {
+    severely_absent: "severelyAbsent",
+    persistently_absent: "persistentlyAbsent",
+    at_risk: "atRisk",
+  } as const;
+  for (const c of counted) {
+    if (!c.concern) continue;
+    const entry = counts.get(c.school_id) ?? {
+      severelyAbsent: 0,
+      persistentlyAbsent: 0,
+      atRisk: 0,
+    };
+    entry[key[c.concern]] = Number(c.pupils);
+    counts.set(c.school_id, entry);
+  }
+  return snapshots
+    .map((s) => ({
       schoolId: s.schoolId,
-      school: names.get(s.schoolId) ?? "",
+      school: name.get(s.schoolId) ?? "",
       computedAt: s.computedAt,
       freshness: s.freshness,
       staleSince: s.staleSince,
-      counts: {
-        severelyAbsent: pupils.filter((p) => p.concern === "severely_absent").length,
-        persistentlyAbsent: pupils.filter((p) => p.concern === "persistently_absent").length,
-        atRisk: pupils.filter((p) => p.concern === "at_risk").length,
-      },
-      pupils,
-    };
-  });
+      counts: counts.get(s.schoolId) ?? { severelyAbsent: 0, persistentlyAbsent: 0, atRisk: 0 },
+    }))
+    .sort((a, b) => a.school.localeCompare(b.school));
+}
+
+/**
+ * One page of the pupils to discuss at one school: severely absent first, then persistently, then
+ * at risk, each by attendance lowest first (absence / possible compared exactly as fractions of
+ * small integers), then by name. Only the pupils sent are recorded in the school's access log.
+ */
+export async function conversationPupils(
+  db: Kysely<DB>,
+  schoolId: number,
+  today: IsoDate,
+  page: { atRiskBelow: number; offset: number; limit: number },
+  audit: AccessRecorder,
+) {
+  const year = academicYearOf(today);
+  const concern = concernSql(page.atRiskBelow);
+  const [[snapshot], school, rows] = await Promise.all([
+    storedSnapshots(db, [schoolId], today, { withFigures: false }),
+    db.selectFrom("schools").select("name").where("id", "=", schoolId).executeTakeFirst(),
+    db
+      .selectFrom("snapshot_pupils as sp")
+      .select([
+        "sp.pupil_id as pupilId",
+        "sp.upn",
+        "sp.name",
+        "sp.registration_group as group",
+        "sp.year_group as yearGroup",
+        "sp.possible",
+        "sp.absence",
+        "sp.unauthorised",
+        concern.as("concern"),
+        sql<string>`count(*) over ()`.as("total"),
+      ])
+      .where("sp.school_id", "=", schoolId)
+      .where("sp.academic_year", "=", year)
+      .where(concern, "is not", null)
+      .orderBy(
+        sql`case when sp.severely_absent then 0 when sp.persistently_absent then 1 else 2 end`,
+      )
+      // a/b > c/d exactly is a*d > c*b; the SQL sorts on it as a numeric quotient, exact enough
+      // for sessions in the hundreds, with name and id breaking ties so pages never overlap.
+      .orderBy(sql`sp.absence::numeric / sp.possible`, "desc")
+      .orderBy("sp.name")
+      .orderBy("sp.pupil_id")
+      .offset(page.offset)
+      .limit(page.limit)
+      .execute(),
+  ]);
+  if (!school || !snapshot) throw new RollbookError("not_found", `No school ${schoolId}`);
+  const pupils = rows.map(({ total: _total, ...p }) => ({ ...p, concern: p.concern as Concern }));
+  // Named pupils shown to someone outside the school: the school's access log says which.
+  audit.listed(
+    schoolId,
+    pupils.map((p) => p.pupilId),
+  );
+  return {
+    schoolId,
+    school: school.name,
+    computedAt: snapshot.computedAt,
+    freshness: snapshot.freshness,
+    staleSince: snapshot.staleSince,
+    atRiskBelow: page.atRiskBelow,
+    offset: page.offset,
+    limit: page.limit,
+    total:
+      rows.length > 0 ? Number(rows[0]?.total) : await countConcerns(db, schoolId, year, concern),
+    pupils,
+  };
+}
+
+/** The number of pupils to discuss when the page asked for lies past the last of them. */
+async function countConcerns(
+  db: Kysely<DB>,
+  schoolId: number,
+  year: number,
+  concern: ReturnType<typeof concernSql>,
+): Promise<number> {
+  const row = await db
+    .selectFrom("snapshot_pupils as sp")
+    .select(db.fn.countAll<string>().as("n"))
+    .where("sp.school_id", "=", schoolId)
+    .where("sp.academic_year", "=", year)
+    .where(concern, "is not", null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /**

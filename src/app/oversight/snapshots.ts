@@ -1,12 +1,23 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
+import { loadYearMarks } from "../../db/repositories/marks.ts";
 import type { DB } from "../../db/schema.ts";
-import { academicYearOf } from "../../domain/calendar.ts";
+import { academicYearOf, type DateRange } from "../../domain/calendar.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import { isRollbookError } from "../../domain/errors.ts";
-import { type GroupStatistics, sumGroups } from "../../domain/statistics.ts";
+import { compareFormNames } from "../../domain/forms.ts";
+import { slotRange } from "../../domain/marks.ts";
+import {
+  type CodeTally,
+  type GroupStatistics,
+  groupStatistics,
+  inPersistenceCohort,
+  pupilStatistics,
+  sumGroups,
+  tallyMarks,
+} from "../../domain/statistics.ts";
 import { resolveRange } from "../attendance-statistics.ts";
-import { schoolDashboard } from "../dashboard.ts";
+import { displayName } from "../registers/register.ts";
 
 /** Pupils below this attendance are kept in the snapshot, for any LA's "at risk" line up to it. */
 export const FLAG_BELOW_PERCENT = 95;
@@ -35,6 +46,94 @@ export interface SchoolSnapshot {
   flaggedPupils: FlaggedPupil[];
 }
 
+/**
+ * A school's year to date, counted the way its dashboard counts it (overall, by year group and
+ * each pupil's figures), but only that: no weeks, weekdays or cohorts, which no overview shows.
+ * One read of the pupils and one of the compact marks; statistics from src/domain/statistics.ts.
+ */
+export async function countSchoolYear(
+  db: Kysely<DB>,
+  schoolId: number,
+  range: DateRange,
+): Promise<Pick<SchoolSnapshot, "overall" | "byYearGroup" | "flaggedPupils">> {
+  const pupils = await db
+    .selectFrom("pupils as p")
+    .leftJoin("year_groups as y", (j) =>
+      j.onRef("y.school_id", "=", "p.school_id").onRef("y.id", "=", "p.year_group_id"),
+    )
+    .leftJoin("registration_groups as r", (j) =>
+      j.onRef("r.school_id", "=", "p.school_id").onRef("r.id", "=", "p.registration_group_id"),
+    )
+    .select([
+      "p.id",
+      "p.upn",
+      "p.legal_forename",
+      "p.legal_surname",
+      "p.preferred_forename",
+      "p.preferred_surname",
+      "p.date_of_birth",
+      "y.name as year_group",
+      "y.nc_year",
+      "r.name as registration_group",
+    ])
+    .where("p.school_id", "=", schoolId)
+    .where("p.admission_date", "<=", range.to)
+    .where((eb) =>
+      eb.or([eb("p.leaving_date", "is", null), eb("p.leaving_date", ">=", range.from)]),
+    )
+    .execute();
+  const tallies = new Map<number, CodeTally>();
+  for (let year = academicYearOf(range.from); year <= academicYearOf(range.to); year++) {
+    const marks = await loadYearMarks(db, schoolId, year);
+    const [lo, hi] = slotRange(year, range.from, range.to);
+    for (const pupil of pupils) {
+      const yearMarks = marks.get(pupil.id);
+      if (!yearMarks) continue;
+      tallies.set(pupil.id, tallyMarks(yearMarks, lo, hi, tallies.get(pupil.id)));
+    }
+  }
+  const withMarks = pupils.filter((p) => tallies.has(p.id));
+  const startYear = academicYearOf(range.from);
+  const inCohort = (p: (typeof pupils)[number]) => inPersistenceCohort(p.date_of_birth, startYear);
+  const tallyOf = (p: (typeof pupils)[number]) => tallies.get(p.id) as CodeTally;
+  const outsideCohort = new Set(withMarks.filter((p) => !inCohort(p)).map(tallyOf));
+  const years = new Map<string, { order: number; tallies: CodeTally[] }>();
+  for (const p of withMarks) {
+    const label = p.year_group ?? "No year group";
+    const entry = years.get(label) ?? { order: p.nc_year ?? 99, tallies: [] };
+    entry.tallies.push(tallyOf(p));
+    years.set(label, entry);
+  }
+  const flaggedPupils: FlaggedPupil[] = [];
+  for (const p of withMarks) {
+    const s = pupilStatistics(tallyOf(p));
+    // attendance below the line: absence * 100 > (100 - line) * possible, in integers
+    if (s.possible === 0 || s.absence * 100 <= (100 - FLAG_BELOW_PERCENT) * s.possible) continue;
+    flaggedPupils.push({
+      pupilId: p.id,
+      upn: p.upn,
+      name: displayName(p),
+      group: p.registration_group,
+      yearGroup: p.year_group,
+      possible: s.possible,
+      absence: s.absence,
+      unauthorised: s.unauthorised,
+      persistentlyAbsent: inCohort(p) && s.persistentlyAbsent,
+      severelyAbsent: inCohort(p) && s.severelyAbsent,
+    });
+  }
+  return {
+    overall: groupStatistics(withMarks.map(tallyOf), outsideCohort),
+    byYearGroup: [...years.entries()]
+      .sort(([a, x], [b, y]) => x.order - y.order || compareFormNames(a, b))
+      .map(([label, entry]) => ({
+        label,
+        statistics: groupStatistics(entry.tallies, outsideCohort),
+      })),
+    flaggedPupils,
+  };
+}
+
 /** Works out a school's year to date now and stores it (one row a school and year, replaced). */
 export async function refreshSnapshot(
   db: Kysely<DB>,
@@ -44,70 +143,89 @@ export async function refreshSnapshot(
 ): Promise<SchoolSnapshot> {
   const calendar = await loadCalendar(db, schoolId);
   const range = resolveRange(calendar, { kind: "year_to_date" }, today);
-  const dashboard = await schoolDashboard(db, schoolId, range);
   const snapshot: SchoolSnapshot = {
     schoolId,
     academicYear: academicYearOf(today),
     throughDate: today,
     computedAt: at,
-    overall: dashboard.overall,
-    byYearGroup: dashboard.byYearGroup,
-    flaggedPupils: dashboard.pupils
-      // attendance below the line: absence * 100 > (100 - line) * possible, in integers
-      .filter((p) => p.absence * 100 > (100 - FLAG_BELOW_PERCENT) * p.possible)
-      .map((p) => ({
-        pupilId: p.pupilId,
-        upn: p.upn,
-        name: p.name,
-        group: p.group,
-        yearGroup: p.yearGroup,
-        possible: p.possible,
-        absence: p.absence,
-        unauthorised: p.unauthorised,
-        persistentlyAbsent: p.persistentlyAbsent,
-        severelyAbsent: p.severelyAbsent,
-      })),
+    ...(await countSchoolYear(db, schoolId, range)),
   };
+  await storeSnapshot(db, snapshot);
+  return snapshot;
+}
+
+/** Replaces a school's stored figures and flagged pupils together, in one transaction. */
+async function storeSnapshot(db: Kysely<DB>, snapshot: SchoolSnapshot): Promise<void> {
+  const { schoolId, academicYear } = snapshot;
   const row = {
     through_date: snapshot.throughDate,
-    computed_at: at,
+    computed_at: snapshot.computedAt,
     overall: JSON.stringify(snapshot.overall),
     by_year_group: JSON.stringify(snapshot.byYearGroup),
-    flagged_pupils: JSON.stringify(snapshot.flaggedPupils),
   };
-  await db
-    .insertInto("school_snapshots")
-    .values({ school_id: schoolId, academic_year: snapshot.academicYear, ...row })
-    .onConflict((oc) => oc.columns(["school_id", "academic_year"]).doUpdateSet(row))
-    .execute();
-  return snapshot;
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto("school_snapshots")
+      .values({ school_id: schoolId, academic_year: academicYear, ...row })
+      .onConflict((oc) => oc.columns(["school_id", "academic_year"]).doUpdateSet(row))
+      .execute();
+    await tx
+      .deleteFrom("snapshot_pupils")
+      .where("school_id", "=", schoolId)
+      .where("academic_year", "=", academicYear)
+      .execute();
+    const pupils = snapshot.flaggedPupils;
+    // One statement for the school's flagged pupils, however many (arrays, not one bind a value).
+    if (pupils.length > 0)
+      await sql`
+        insert into snapshot_pupils (school_id, academic_year, pupil_id, upn, name,
+          registration_group, year_group, possible, absence, unauthorised,
+          persistently_absent, severely_absent)
+        select ${schoolId}::int, ${academicYear}::int, *
+          from unnest(${pupils.map((p) => p.pupilId)}::int[], ${pupils.map((p) => p.upn)}::text[],
+                      ${pupils.map((p) => p.name)}::text[], ${pupils.map((p) => p.group)}::text[],
+                      ${pupils.map((p) => p.yearGroup)}::text[], ${pupils.map((p) => p.possible)}::int[],
+                      ${pupils.map((p) => p.absence)}::int[], ${pupils.map((p) => p.unauthorised)}::int[],
+                      ${pupils.map((p) => p.persistentlyAbsent)}::boolean[],
+                      ${pupils.map((p) => p.severelyAbsent)}::boolean[])`.execute(tx);
+  });
 }
 
 /** Whether a school's figures are up to date, waiting to be recounted, or not yet counted. */
 export type Freshness = "current" | "stale" | "not_counted";
 
-export interface StoredSnapshot extends SchoolSnapshot {
+/** How fresh a school's stored figures are, beside the figures an overview shows. */
+export interface StoredSnapshot {
+  schoolId: number;
+  academicYear: number;
+  throughDate: IsoDate;
+  /** When the figures were counted ("as of"); the epoch for a school never counted. */
+  computedAt: Date;
+  overall: GroupStatistics;
   freshness: Freshness;
   /** The first mark written since the figures were counted (stale schools). */
   staleSince: Date | null;
 }
 
 /**
- * The schools' stored snapshots for the year of `today`, as they are: an overview never counts a
+ * The schools' stored figures for the year of `today`, as they are: an overview never counts a
  * school while someone waits. A school with marks written since is marked stale (the scheduler
- * recounts it within a minute or so); one never counted shows empty and says so.
+ * recounts it within a minute or so); one never counted shows empty and says so. Reads one row a
+ * school, without its year groups or pupils.
  */
 export async function storedSnapshots(
   db: Kysely<DB>,
   schoolIds: readonly number[],
   today: IsoDate,
+  { withFigures = true } = {},
 ): Promise<StoredSnapshot[]> {
   if (schoolIds.length === 0) return [];
   const year = academicYearOf(today);
   const [rows, queued] = await Promise.all([
     db
       .selectFrom("school_snapshots")
-      .selectAll()
+      .select(["school_id", "through_date", "computed_at"])
+      .$if(withFigures, (q) => q.select("overall"))
       .where("school_id", "in", [...schoolIds])
       .where("academic_year", "=", year)
       .execute(),
@@ -120,23 +238,26 @@ export async function storedSnapshots(
   ]);
   const stored = new Map(rows.map((r) => [r.school_id, r]));
   const since = new Map(queued.map((q) => [q.school_id, q.marked_since]));
+  const empty = sumGroups([]);
   return schoolIds.map((schoolId) => {
     const row = stored.get(schoolId);
+    const staleSince = since.get(schoolId) ?? null;
     if (!row)
       return {
-        ...emptySnapshot(schoolId, today, new Date(0)),
+        schoolId,
+        academicYear: year,
+        throughDate: today,
+        computedAt: new Date(0),
+        overall: empty,
         freshness: "not_counted" as const,
-        staleSince: since.get(schoolId) ?? null,
+        staleSince,
       };
-    const staleSince = since.get(schoolId) ?? null;
     return {
       schoolId,
       academicYear: year,
       throughDate: row.through_date,
       computedAt: row.computed_at,
-      overall: row.overall as GroupStatistics,
-      byYearGroup: row.by_year_group as SchoolSnapshot["byYearGroup"],
-      flaggedPupils: row.flagged_pupils as FlaggedPupil[],
+      overall: (row.overall as GroupStatistics | undefined) ?? empty,
       freshness: staleSince ? ("stale" as const) : ("current" as const),
       staleSince,
     };
@@ -233,18 +354,7 @@ async function refreshOrEmpty(
   } catch (error) {
     if (!isRollbookError(error)) throw error;
     const empty = emptySnapshot(schoolId, today, at);
-    const row = {
-      through_date: today,
-      computed_at: at,
-      overall: JSON.stringify(empty.overall),
-      by_year_group: "[]",
-      flagged_pupils: "[]",
-    };
-    await db
-      .insertInto("school_snapshots")
-      .values({ school_id: schoolId, academic_year: empty.academicYear, ...row })
-      .onConflict((oc) => oc.columns(["school_id", "academic_year"]).doUpdateSet(row))
-      .execute();
+    await storeSnapshot(db, empty);
     return empty;
   }
 }

@@ -2,22 +2,24 @@ import { z } from "zod";
 import { groupBenchmarks } from "../../app/benchmarks/group-benchmarks.ts";
 import {
   conversationList,
+  conversationPupils,
   overview,
   pupilAcrossSchools,
   schoolsInScope,
 } from "../../app/oversight/overview.ts";
 import { momentOf } from "../../app/registers/register.ts";
+import { RollbookError } from "../../domain/errors.ts";
 import { accessRecordOf } from "../audit/request-record.ts";
 import { id } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
-
-const scope = z.object({
-  trustId: id.optional(),
-  laCode: z
-    .string()
-    .regex(/^\d{3}$/, "must be a three-digit local authority code")
-    .optional(),
-});
+import {
+  conversationListQuery,
+  conversationListResponse,
+  conversationPupilsQuery,
+  conversationPupilsResponse,
+  overviewResponse,
+  scope,
+} from "./oversight.schema.ts";
 
 /** Trust and local-authority views across many schools, read from each school's snapshot. */
 export async function oversightRoutes(app: RouteApp): Promise<void> {
@@ -32,6 +34,7 @@ export async function oversightRoutes(app: RouteApp): Promise<void> {
         summary:
           "Every school overseen, side by side (year to date), with the total summed from counts",
         querystring: scope,
+        response: { 200: overviewResponse },
       },
     },
     async (request) => {
@@ -46,25 +49,43 @@ export async function oversightRoutes(app: RouteApp): Promise<void> {
       schema: {
         tags: ["oversight"],
         summary:
-          "The termly conversation list: pupils severely or persistently absent or at risk, by school",
-        querystring: scope.extend({
-          atRiskBelow: z.coerce.number().min(90).max(95).default(92),
-        }),
+          "The termly conversation list: how many pupils are severely or persistently absent or at risk, by school",
+        querystring: conversationListQuery,
+        response: { 200: conversationListResponse },
       },
     },
     async (request) => {
       const { atRiskBelow, ...where } = request.query;
       const schoolIds = await schoolsInScope(db, request.requireActor(), where);
-      return {
-        atRiskBelow,
-        schools: await conversationList(
-          db,
-          schoolIds,
-          today(),
-          atRiskBelow,
-          accessRecordOf(request),
-        ),
-      };
+      return { atRiskBelow, schools: await conversationList(db, schoolIds, today(), atRiskBelow) };
+    },
+  );
+
+  app.get(
+    "/conversation-list/:schoolId",
+    {
+      schema: {
+        tags: ["oversight"],
+        summary:
+          "One page of the pupils to discuss at one school, by concern, lowest attendance first",
+        params: z.object({ schoolId: id }),
+        querystring: conversationPupilsQuery,
+        response: { 200: conversationPupilsResponse },
+      },
+    },
+    async (request) => {
+      const { atRiskBelow, offset, limit, ...where } = request.query;
+      const schoolIds = await schoolsInScope(db, request.requireActor(), where);
+      const { schoolId } = request.params;
+      if (!schoolIds.includes(schoolId))
+        throw new RollbookError("forbidden", `You do not oversee school ${schoolId}`);
+      return conversationPupils(
+        db,
+        schoolId,
+        today(),
+        { atRiskBelow, offset, limit },
+        accessRecordOf(request),
+      );
     },
   );
 

@@ -36,12 +36,12 @@ interface SchoolRow {
 const clock = (at: string) =>
   new Date(at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
 
-/** What a school's figures are: counted at a time, waiting to be recounted, or not counted yet. */
+/** How fresh a school's figures are: as of when they were counted, and whether a recount is due. */
 function freshnessOf(s: Pick<SchoolRow, "freshness" | "computedAt" | "staleSince">): string {
   if (s.freshness === "not_counted") return "Not counted yet";
   if (s.freshness === "stale")
-    return `Recounting: marks saved since ${clock(s.staleSince ?? s.computedAt)}`;
-  return `Counted at ${clock(s.computedAt)}`;
+    return `As of ${clock(s.computedAt)}; recounting: marks saved since ${clock(s.staleSince ?? s.computedAt)}`;
+  return `As of ${clock(s.computedAt)}`;
 }
 
 interface ConversationSchool {
@@ -51,6 +51,12 @@ interface ConversationSchool {
   freshness: SchoolRow["freshness"];
   staleSince: string | null;
   counts: { severelyAbsent: number; persistentlyAbsent: number; atRisk: number };
+}
+
+interface ConversationPage {
+  total: number;
+  offset: number;
+  limit: number;
   pupils: {
     pupilId: number;
     upn: string;
@@ -62,6 +68,9 @@ interface ConversationSchool {
     concern: string;
   }[];
 }
+
+/** Pupils are sent a page at a time: a local authority's list runs to thousands. */
+const PAGE = 25;
 
 interface Enrolment {
   school: string;
@@ -226,17 +235,52 @@ function ConversationList() {
       {!data ? (
         <Loading what="the conversation list" />
       ) : (
-        data.schools.map((s) => (
-          <section key={s.schoolId} aria-labelledby={`conversation-${s.schoolId}`}>
-            <h3 id={`conversation-${s.schoolId}`}>
-              {s.school}: {s.counts.severelyAbsent} severely absent, {s.counts.persistentlyAbsent}{" "}
-              persistently absent, {s.counts.atRisk} at risk
-            </h3>
-            <p className="muted">{freshnessOf(s)}</p>
+        data.schools.map((s) => <ConversationWith key={s.schoolId} school={s} line={line} />)
+      )}
+    </>
+  );
+}
+
+/** One school's counts; its pupils are fetched a page at a time when someone opens them. */
+function ConversationWith({ school: s, line }: { school: ConversationSchool; line: number }) {
+  const [open, setOpen] = useState(false);
+  // A page is of one at-risk line: another line starts again from its first page.
+  const [page, setPage] = useState({ line, offset: 0 });
+  const offset = page.line === line ? page.offset : 0;
+  const setOffset = (to: number) => setPage({ line, offset: to });
+  const { data, error } = useApi<ConversationPage>(
+    open
+      ? `/api/oversight/conversation-list/${s.schoolId}?atRiskBelow=${line}&offset=${offset}&limit=${PAGE}`
+      : null,
+  );
+  const toDiscuss = s.counts.severelyAbsent + s.counts.persistentlyAbsent + s.counts.atRisk;
+  return (
+    <section aria-labelledby={`conversation-${s.schoolId}`}>
+      <h3 id={`conversation-${s.schoolId}`}>
+        {s.school}: {s.counts.severelyAbsent} severely absent, {s.counts.persistentlyAbsent}{" "}
+        persistently absent, {s.counts.atRisk} at risk
+      </h3>
+      <p className="muted">{freshnessOf(s)}</p>
+      {toDiscuss > 0 && (
+        <button
+          type="button"
+          className="secondary"
+          aria-expanded={open}
+          aria-controls={`conversation-pupils-${s.schoolId}`}
+          onClick={() => setOpen(!open)}
+        >
+          {open ? `Hide pupils at ${s.school}` : `Pupils to discuss at ${s.school}`}
+        </button>
+      )}
+      <div id={`conversation-pupils-${s.schoolId}`}>
+        <ErrorNotice error={error} />
+        {open && !data && <Loading what={`the pupils at ${s.school}`} />}
+        {open && data && (
+          <>
             <Table
-              caption={`Pupils to discuss at ${s.school}`}
+              caption={`Pupils to discuss at ${s.school}, ${data.total ? data.offset + 1 : 0} to ${data.offset + data.pupils.length} of ${data.total}`}
               rowKey={(p) => p.pupilId}
-              rows={s.pupils}
+              rows={data.pupils}
               empty="No pupils to discuss."
               columns={[
                 { key: "name", label: "Pupil", value: (p) => p.name },
@@ -264,10 +308,30 @@ function ConversationList() {
                 },
               ]}
             />
-          </section>
-        ))
-      )}
-    </>
+            {data.total > PAGE && (
+              <div className="row">
+                <button
+                  type="button"
+                  className="secondary"
+                  disabled={data.offset === 0}
+                  onClick={() => setOffset(Math.max(0, data.offset - PAGE))}
+                >
+                  Previous {PAGE}
+                </button>
+                <button
+                  type="button"
+                  className="secondary"
+                  disabled={data.offset + PAGE >= data.total}
+                  onClick={() => setOffset(data.offset + PAGE)}
+                >
+                  Next {PAGE}
+                </button>
+              </div>
+            )}
+          </>
+        )}
+      </div>
+    </section>
   );
 }
 

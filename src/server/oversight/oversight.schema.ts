@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { id } from "../params.ts";
+import { groupStatistics } from "../statistics.schema.ts";
+
+export const scope = z.object({
+  trustId: id.optional(),
+  laCode: z
+    .string()
+    .regex(/^\d{3}$/, "must be a three-digit local authority code")
+    .optional(),
+});
+
+const atRiskBelow = z.coerce.number().min(90).max(95).default(92);
+
+/** How fresh a school's figures are: counted at `computedAt` ("as of"), or waiting since. */
+const freshness = {
+  computedAt: z.date(),
+  freshness: z.enum(["current", "stale", "not_counted"]),
+  /** The first mark saved since the figures were counted; the recount follows within minutes. */
+  staleSince: z.date().nullable(),
+};
+
+export const overviewResponse = z.object({
+  schools: z.array(
+    z.object({
+      schoolId: z.number(),
+      name: z.string(),
+      phase: z.string(),
+      trust: z.string().nullable(),
+      localAuthority: z.string().nullable(),
+      statistics: groupStatistics,
+      openCases: z.number(),
+      ...freshness,
+    }),
+  ),
+  total: groupStatistics,
+});
+
+const counts = z.object({
+  severelyAbsent: z.number(),
+  persistentlyAbsent: z.number(),
+  atRisk: z.number(),
+});
+
+export const conversationListQuery = scope.extend({ atRiskBelow });
+export const conversationListResponse = z.object({
+  atRiskBelow: z.number(),
+  schools: z.array(z.object({ schoolId: z.number(), school: z.string(), ...freshness, counts })),
+});
+
+export const conversationPupilsQuery = scope.extend({
+  atRiskBelow,
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+export const conversationPupilsResponse = z.object({
+  schoolId: z.number(),
+  school: z.string(),
+  ...freshness,
+  atRiskBelow: z.number(),
+  offset: z.number(),
+  limit: z.number(),
+  /** Pupils to discuss at the school in all, of which `pupils` is one page. */
+  total: z.number(),
+  pupils: z.array(
+    z.object({
+      pupilId: z.number(),
+      upn: z.string(),
+      name: z.string(),
+      group: z.string().nullable(),
+      yearGroup: z.string().nullable(),
+      possible: z.number(),
+      absence: z.number(),
+      unauthorised: z.number(),
+      concern: z.enum(["severely_absent", "persistently_absent", "at_risk"]),
+    }),
+  ),
+});
