@@ -10,6 +10,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
+import { z } from "zod";
 import type { Database } from "../db/database.ts";
 import { recordAccess } from "./audit/access-log.hook.ts";
 import { auditRoutes } from "./audit/audit.routes.ts";
@@ -161,10 +162,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // Before any route plugin: children inherit the not-found handler in force when they register.
   await serveWebApp(app, options.webRoot);
 
-  app.get("/health", { config: { public: true, outsideQueue: true } }, async () => ({
-    status: "ok",
-  }));
   const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get(
+    "/health",
+    {
+      config: { public: true, outsideQueue: true },
+      schema: {
+        tags: ["health"],
+        summary: "Whether the server is up (for a load balancer; it asks nothing of the database)",
+        response: { 200: z.object({ status: z.literal("ok") }) },
+      },
+    },
+    async () => ({ status: "ok" as const }),
+  );
   await api.register(authRoutes, {
     prefix: "/api/auth",
     signInsPerMinute: options.signInsPerMinute ?? 10,

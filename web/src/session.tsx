@@ -7,42 +7,21 @@ import {
   useMemo,
   useState,
 } from "react";
+import type {
+  DeploymentView,
+  RoleGrantView,
+  SessionView,
+  SignedInUser,
+} from "../../src/server/auth/auth.schema.ts";
 import type { SchoolView } from "../../src/server/schools/schools.schema.ts";
 import { ApiError, api, setCsrfToken } from "./api.ts";
 
 /** A permission the server grants, named as the server names it (a typo fails to compile). */
 export type Permission = SchoolView["permissions"][number];
 
-export interface Role {
-  role: string;
-  label: string;
-  schoolId: number | null;
-  trustId: number | null;
-  laCode: string | null;
-}
-
-export interface User {
-  id: number;
-  name: string;
-  email: string;
-  roles: Role[];
-  schoolIds: number[];
-  /** Their role must use two-factor sign-in and it is not set up yet. */
-  twoFactorSetupDue: boolean;
-}
-
-export interface Deployment {
-  /** A demo database: sample data and accounts sharing a published password. */
-  demo: boolean;
-  demoPassword?: string;
-  demoAccounts: {
-    email: string;
-    name: string;
-    role: string;
-    label: string;
-    school?: string | null;
-  }[];
-}
+export type Role = RoleGrantView;
+export type User = SignedInUser;
+export type Deployment = DeploymentView;
 
 interface SessionState {
   user: User | null;
@@ -84,7 +63,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       .catch((error: unknown) => console.error(error));
   }, []);
 
-  const adopt = useCallback((next: { user: User; csrfToken: string }) => {
+  const adopt = useCallback((next: SessionView) => {
     setCsrfToken(next.csrfToken);
     setUser(next.user);
     const remembered = Number(localStorage.getItem("rollbook.school"));
@@ -95,7 +74,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     api
-      .get<{ user: User; csrfToken: string }>("/api/auth/session")
+      .get<SessionView>("/api/auth/session")
       .then(adopt)
       .catch((error: unknown) => {
         if (!(error instanceof ApiError) || error.status !== 401) console.error(error);
@@ -133,14 +112,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       },
       signIn: async (email, password, code) =>
         adopt(
-          await api.post<{ user: User; csrfToken: string }>("/api/auth/login", {
+          await api.post<SessionView>("/api/auth/login", {
             email,
             password,
             ...(code ? { code } : {}),
           }),
         ),
-      refresh: async () =>
-        adopt(await api.get<{ user: User; csrfToken: string }>("/api/auth/session")),
+      refresh: async () => adopt(await api.get<SessionView>("/api/auth/session")),
       signOut: async () => {
         await api.post("/api/auth/logout").catch(() => {});
         setCsrfToken(null);

@@ -8,7 +8,8 @@ import type { UseCaseContext } from "../context.ts";
 import { displayName } from "../registers/register.ts";
 import { caseToWork } from "./case-access.ts";
 import { stageName } from "./case-stages.ts";
-import { meetingRules } from "./meetings.ts";
+import type { ContractTarget, SupportAction } from "./contracts.ts";
+import { type Invitee, meetingRules } from "./meetings.ts";
 
 /**
  * A case with everything its page works from: the chronology, meetings, contracts, the family's
@@ -44,8 +45,22 @@ export async function caseDetail(ctx: UseCaseContext, caseId: number) {
     /** What the stage makes the pupil ("on an attendance plan"). */
     stageStatus: stored.policy.stages.find((s) => s.id === caseRecord.stageId)?.status ?? null,
     events: events.map((e) => caseEventFor(access, e)),
-    meetings,
-    contracts,
+    // The JSON columns hold what the meeting and contract use cases wrote (src/app/cases).
+    meetings: meetings.map((m) => ({
+      ...m,
+      attendees: m.attendees as Invitee[],
+      attended: m.attended as Invitee[] | null,
+      letter_sent: Boolean(m.letter_sent),
+    })),
+    contracts: contracts.map((c) => ({
+      ...c,
+      barriers: c.barriers as string[],
+      support: c.support as SupportAction[],
+      targets: c.targets as ContractTarget[],
+      parent_commitments: c.parent_commitments as string[],
+      pupil_commitments: c.pupil_commitments as string[],
+      agreed_by: c.agreed_by as { name: string; on: string }[],
+    })),
     contacts: contacts.map((c) => ({
       id: c.id,
       name: c.name,

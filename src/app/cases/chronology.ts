@@ -3,7 +3,7 @@ import { caseEvents } from "../../db/repositories/cases.ts";
 import { loadYearMarks } from "../../db/repositories/marks.ts";
 import type { DB } from "../../db/schema.ts";
 import { academicYearBounds, academicYearOf } from "../../domain/calendar.ts";
-import { addDays, dayLabel, type IsoDate } from "../../domain/dates.ts";
+import { addDays, dayLabel, type IsoDate, londonToday } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { slotRange } from "../../domain/marks.ts";
 import {
@@ -12,9 +12,9 @@ import {
   pupilStatistics,
   tallyMarks,
 } from "../../domain/statistics.ts";
-import type { SchoolAccess } from "../access/access.ts";
 import { caseEventFor, contactSummaryFor } from "../access/safeguarding.ts";
 import { pupilReport } from "../attendance-statistics.ts";
+import type { UseCaseContext } from "../context.ts";
 import { contactLogOf } from "./contact-log.ts";
 
 export interface ChronologyEntry {
@@ -85,12 +85,9 @@ const withPercent = (s: PupilStatistics) => ({ ...s, percent: formatPercent(s.at
  * attendance month by month, the support offered, meetings, contracts and reviews, notices and
  * referrals, every contact, as a dated chronology showing the support-first approach.
  */
-export async function evidencePack(
-  db: Kysely<DB>,
-  access: SchoolAccess,
-  caseId: number,
-  today: IsoDate,
-): Promise<EvidencePack> {
+export async function evidencePack(ctx: UseCaseContext, caseId: number): Promise<EvidencePack> {
+  const { db, access } = ctx;
+  const today = londonToday(ctx.clock());
   access.require("pupils.view_all");
   const row = await db
     .selectFrom("attendance_cases as c")

@@ -128,3 +128,14 @@ export async function contactLogOf(
     correctedBy: correctedBy.get(r.id) ?? null,
   }));
 }
+
+/** A pupil's contact log, for those who may read what families said (the safeguarding view). */
+export async function showContactLog(
+  ctx: UseCaseContext,
+  pupilId: number,
+): Promise<LoggedContact[]> {
+  const { db, access } = ctx;
+  access.require("pupils.safeguarding");
+  const pupil = await visiblePupil(db, access, pupilId);
+  return contactLogOf(db, access.schoolId, pupil.id);
+}

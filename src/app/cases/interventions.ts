@@ -13,7 +13,7 @@ import { evaluateCondition, type Outcome } from "../../domain/policy/conditions/
 import { endOfDuration } from "../../domain/policy/durations.ts";
 import { leaveRules } from "../../domain/policy/leave.ts";
 import { notAParent } from "../../domain/policy/parents.ts";
-import { penaltyNoticeTerms } from "../../domain/policy/penalty-notices.ts";
+import { type NoticeTerms, penaltyNoticeTerms } from "../../domain/policy/penalty-notices.ts";
 import {
   NATIONAL_PENALTY_NOTICE_RULES,
   NATIONAL_PENALTY_NOTICE_TRIGGER,
@@ -262,7 +262,10 @@ export async function referForPenaltyNoticeIn(
   access: SchoolAccess,
   request: { caseId: number; contactIds: number[] },
   today: IsoDate,
-): Promise<{ interventionIds: number[]; terms: unknown[] }> {
+): Promise<{
+  interventionIds: number[];
+  terms: (NoticeTerms & { contactId: number; name: string })[];
+}> {
   const { caseRecord, stored } = await caseToWork(db, access, request.caseId);
   const rules = caseworkRules(stored.policy);
   const reasons: string[] = [];
@@ -325,7 +328,7 @@ export async function referForPenaltyNoticeIn(
     .where("id", "in", request.contactIds.length > 0 ? request.contactIds : [-1])
     .execute();
   const penaltyRules = stored.policy.penaltyNotices ?? NATIONAL_PENALTY_NOTICE_RULES;
-  const terms = [];
+  const terms: (NoticeTerms & { contactId: number; name: string })[] = [];
   for (const contactId of request.contactIds) {
     const contact = contacts.find((c) => c.id === contactId);
     if (!contact) {

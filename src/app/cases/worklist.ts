@@ -6,7 +6,7 @@ import { letterName } from "../../domain/letters/templates.ts";
 import { cadenceDue, cadenceName } from "../../domain/policy/cadence.ts";
 import { reviewDueDate } from "../../domain/policy/review.ts";
 import type { Action, Stage } from "../../domain/policy/types.ts";
-import type { SchoolAccess } from "../access/access.ts";
+import type { UseCaseContext } from "../context.ts";
 import { loadEvaluationData } from "../policy/evaluation-data.ts";
 import { displayName } from "../registers/register.ts";
 
@@ -36,10 +36,9 @@ export interface WorkItem {
 }
 
 export interface WorklistRequest {
-  today: IsoDate;
   range: "today" | "week";
-  /** Only work on cases this person owns (and unowned work), or everyone's. */
-  ownerUserId?: number | null;
+  /** Only work on cases the caller ("me") or this person owns (and unowned work), or everyone's. */
+  owner: "me" | "all" | number;
 }
 
 /**
@@ -47,12 +46,15 @@ export interface WorklistRequest {
  * notice to improve), meetings to hold or record, and the follow-ups a missed meeting calls for.
  * Anything due before today is overdue.
  */
-export async function worklist(
-  db: Kysely<DB>,
-  access: SchoolAccess,
-  request: WorklistRequest,
-): Promise<WorkItem[]> {
+export async function worklist(ctx: UseCaseContext, asked: WorklistRequest): Promise<WorkItem[]> {
+  const { db, access } = ctx;
   access.require("office.view");
+  const request = {
+    today: londonToday(ctx.clock()),
+    range: asked.range,
+    ownerUserId:
+      asked.owner === "all" ? undefined : asked.owner === "me" ? access.actor.userId : asked.owner,
+  };
   const { schoolId } = access;
   const until = request.range === "today" ? request.today : addDays(request.today, 7 - 1);
   const items: WorkItem[] = [];

@@ -109,3 +109,21 @@ export async function writeBandLetters(
     withoutBand,
   };
 }
+
+/**
+ * The letter for each band: those chosen, or the policy's own bandLetters. Refused when neither
+ * names any (POST /letters/by-band and a by-band letter job both start here).
+ */
+export async function chosenBandLetters(
+  ctx: UseCaseContext,
+  chosen: Record<string, string> | undefined,
+): Promise<Record<string, string>> {
+  ctx.access.require("letters.send");
+  const letters = chosen ?? (await currentPolicy(ctx.db, ctx.access.schoolId))?.policy.bandLetters;
+  if (!letters)
+    throw new RollbookError(
+      "invalid_input",
+      "The policy names no letter for its bands: choose a letter for each band to write to",
+    );
+  return letters;
+}

@@ -3,6 +3,7 @@ import type { SmsProvider } from "../../db/schema.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { inTransaction, type UseCaseContext } from "../context.ts";
 import { twilioStatusUrl } from "./configure.ts";
+import { checkSmsWebhookUrl } from "./webhook-address.ts";
 
 /** A secret as the browser may see it: whether it is set, and its last four characters. */
 export function maskedSecret(secret: string | null): string | null {
@@ -158,4 +159,60 @@ export async function outboxSummary(ctx: UseCaseContext): Promise<OutboxSummary>
     .where("school_id", "=", ctx.access.schoolId)
     .executeTakeFirstOrThrow();
   return row;
+}
+
+export interface SenderSettingsChange {
+  emailFrom?: string | null | undefined;
+  emailReplyTo?: string | null | undefined;
+  /** The local authority's inbox for deletion returns (children missing education). */
+  laNotificationsEmail?: string | null | undefined;
+  smsSender?: string | null | undefined;
+  smsProvider?: "log" | "webhook" | undefined;
+  smsWebhookUrl?: string | null | undefined;
+  inboundToken?: string | null | undefined;
+  signatory?: string | undefined;
+  logoPngBase64?: string | null | undefined;
+}
+
+/**
+ * The school's sender settings: email from and reply-to, SMS sender and provider, the inbound
+ * token, the letters' signatory and letterhead logo (a PNG). Only the settings given change; a
+ * webhook address must be one the server may call (`webhookAllow`).
+ */
+export async function changeSenderSettings(
+  ctx: UseCaseContext,
+  change: SenderSettingsChange,
+  webhookAllow: readonly string[],
+): Promise<{ updated: true }> {
+  const { access } = ctx;
+  access.require("school.setup");
+  const b = change;
+  const logo = b.logoPngBase64
+    ? Buffer.from(b.logoPngBase64, "base64")
+    : b.logoPngBase64 === null
+      ? null
+      : undefined;
+  if (logo && logo.subarray(0, 8).toString("hex") !== "89504e470d0a1a0a")
+    throw new RollbookError("invalid_input", "The logo must be a PNG image");
+  if (b.smsWebhookUrl) await checkSmsWebhookUrl(b.smsWebhookUrl, webhookAllow);
+  await inTransaction(ctx, "change sender settings", (tx) =>
+    tx
+      .updateTable("schools")
+      .set({
+        ...(b.emailFrom !== undefined ? { email_from: b.emailFrom } : {}),
+        ...(b.emailReplyTo !== undefined ? { email_reply_to: b.emailReplyTo } : {}),
+        ...(b.laNotificationsEmail !== undefined
+          ? { la_notifications_email: b.laNotificationsEmail }
+          : {}),
+        ...(b.smsSender !== undefined ? { sms_sender: b.smsSender } : {}),
+        ...(b.smsProvider !== undefined ? { sms_provider: b.smsProvider } : {}),
+        ...(b.smsWebhookUrl !== undefined ? { sms_webhook_url: b.smsWebhookUrl } : {}),
+        ...(b.inboundToken !== undefined ? { inbound_token: b.inboundToken } : {}),
+        ...(b.signatory !== undefined ? { letter_signatory: b.signatory } : {}),
+        ...(logo !== undefined ? { logo_png: logo } : {}),
+      })
+      .where("id", "=", access.schoolId)
+      .execute(),
+  );
+  return { updated: true };
 }

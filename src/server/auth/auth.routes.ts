@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { visibleSchoolIds } from "../../app/access/access.ts";
 import { ROLE_LABELS } from "../../app/access/permissions.ts";
 import { isDemo } from "../../app/accounts/deployment.ts";
@@ -8,8 +7,6 @@ import {
   requestPasswordReset,
   resetPassword,
 } from "../../app/accounts/password-links.ts";
-import { MAX_PASSWORD_LENGTH } from "../../app/accounts/passwords.ts";
-import { RECOVERY_CODE } from "../../app/accounts/recovery-codes.ts";
 import { actorOfSession, signIn, signOut, signOutEverywhere } from "../../app/accounts/sign-in.ts";
 import {
   beginTwoFactor,
@@ -19,30 +16,34 @@ import {
   twoFactorStatus,
 } from "../../app/accounts/two-factor.ts";
 import { DEMO_PASSWORD, demoAccountsToShow } from "../../app/demo/demo-accounts.ts";
+import { failures } from "../error.schema.ts";
 import type { RouteApp } from "../route-app.ts";
+import {
+  changePasswordBody,
+  confirmBody,
+  credentials,
+  deployment,
+  linkChecked,
+  passwordChanged,
+  passwordReset,
+  recoveryCodesBody,
+  resetBody,
+  resetRequestBody,
+  resetRequested,
+  session,
+  signedOut,
+  signedOutEverywhere,
+  tokenBody,
+  turnOffBody,
+  twoFactorBegun,
+  twoFactorOff,
+} from "./auth.schema.ts";
 import { SESSION_COOKIE, setSessionCookie } from "./session.ts";
 import {
   newRecoveryCodes,
   twoFactorStatus as statusSchema,
   twoFactorTurnedOn,
 } from "./two-factor.schema.ts";
-
-const email = z.string().trim().min(3).max(320);
-const password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
-const code = z
-  .string()
-  .trim()
-  .regex(/^\d{3} ?\d{3}$/, "must be the 6-digit code");
-/** At sign-in (and to prove it is you), a recovery code does in place of the app's code. */
-const codeOrRecovery = z
-  .string()
-  .trim()
-  .refine(
-    (v) => /^\d{3} ?\d{3}$/.test(v) || RECOVERY_CODE.test(v),
-    "must be the 6-digit code or a recovery code",
-  );
-const credentials = z.object({ email, password, code: codeOrRecovery.optional() });
-const token = z.string().min(20).max(200);
 
 export interface AuthOptions {
   signInsPerMinute: number;
@@ -61,7 +62,12 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
     "/login",
     {
       config: { public: true, rateLimit: limited },
-      schema: { tags: ["auth"], summary: "Sign in with email and password", body: credentials },
+      schema: {
+        tags: ["auth"],
+        summary: "Sign in with email and password",
+        body: credentials,
+        response: { 200: session, ...failures(400, 401, 403, 429) },
+      },
     },
     async (request, reply) => {
       const previous = request.cookies[SESSION_COOKIE];
@@ -78,12 +84,15 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
 
   app.post(
     "/logout",
-    { config: { beforeTwoFactor: true }, schema: { tags: ["auth"], summary: "Sign out" } },
+    {
+      config: { beforeTwoFactor: true },
+      schema: { tags: ["auth"], summary: "Sign out", response: { 200: signedOut } },
+    },
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
       if (token) await signOut(db, token);
       reply.clearCookie(SESSION_COOKIE, { path: "/" });
-      return { signedOut: true };
+      return { signedOut: true as const };
     },
   );
 
@@ -91,12 +100,16 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
     "/logout-everywhere",
     {
       config: { beforeTwoFactor: true },
-      schema: { tags: ["auth"], summary: "Sign out on every device (ends all your sessions)" },
+      schema: {
+        tags: ["auth"],
+        summary: "Sign out on every device (ends all your sessions)",
+        response: { 200: signedOutEverywhere, ...failures(401) },
+      },
     },
     async (request, reply) => {
       const ended = await signOutEverywhere(db, request.requireActor());
       reply.clearCookie(SESSION_COOKIE, { path: "/" });
-      return { signedOut: true, sessionsEnded: ended };
+      return { signedOut: true as const, sessionsEnded: ended };
     },
   );
 
@@ -104,7 +117,11 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
     "/session",
     {
       config: { beforeTwoFactor: true },
-      schema: { tags: ["auth"], summary: "The signed-in user and their CSRF token" },
+      schema: {
+        tags: ["auth"],
+        summary: "The signed-in user and their CSRF token",
+        response: { 200: session, ...failures(401) },
+      },
     },
     async (request) => ({
       user: await describeUser(app, request.requireActor(), request.twoFactorSetupDue),
@@ -119,10 +136,11 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
       schema: {
         tags: ["auth"],
         summary: "Whether this is a demo database, and then its shared-password accounts",
+        response: { 200: deployment },
       },
     },
     async () => {
-      if (!(await isDemo(db))) return { demo: false, demoAccounts: [] };
+      if (!(await isDemo(db))) return { demo: false, demoAccounts: [] as never[] };
       const accounts = await demoAccountsToShow(db);
       return {
         demo: true,
@@ -153,6 +171,7 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
         tags: ["auth"],
         summary:
           "Start two-factor sign-in: a new secret (and its otpauth:// address for a QR code) for an authenticator app",
+        response: { 200: twoFactorBegun, ...failures(401, 409) },
       },
     },
     async (request) => beginTwoFactor(db, request.requireActor()),
@@ -165,7 +184,7 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
       schema: {
         tags: ["auth"],
         summary: "Turn two-factor sign-in on with a code the app shows",
-        body: z.object({ code }),
+        body: confirmBody,
         response: { 200: twoFactorTurnedOn },
       },
     },
@@ -186,12 +205,13 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
       schema: {
         tags: ["auth"],
         summary: "Turn two-factor sign-in off (your password and a current code)",
-        body: z.object({ password, code: codeOrRecovery }),
+        body: turnOffBody,
+        response: { 200: twoFactorOff, ...failures(400, 401, 403) },
       },
     },
     async (request) => {
       await turnOffTwoFactor(db, request.requireActor(), request.body, app.clock());
-      return { on: false };
+      return { on: false as const };
     },
   );
 
@@ -202,7 +222,7 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
         tags: ["auth"],
         summary:
           "Ten new recovery codes, shown once (your password and a current code; the old codes stop working)",
-        body: z.object({ password, code }),
+        body: recoveryCodesBody,
         response: { 200: newRecoveryCodes },
       },
     },
@@ -216,7 +236,8 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
       schema: {
         tags: ["auth"],
         summary: "Change your own password (your other sessions end)",
-        body: z.object({ currentPassword: password, newPassword: password }),
+        body: changePasswordBody,
+        response: { 200: passwordChanged, ...failures(400, 401, 403) },
       },
     },
     async (request) => {
@@ -230,7 +251,7 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
         },
         app.clock(),
       );
-      return { changed: true };
+      return { changed: true as const };
     },
   );
 
@@ -241,7 +262,8 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
       schema: {
         tags: ["auth"],
         summary: "Email a link to choose a new password (the same answer for any email)",
-        body: z.object({ email }),
+        body: resetRequestBody,
+        response: { 202: resetRequested, ...failures(400, 429) },
       },
     },
     async (request, reply) => {
@@ -257,7 +279,8 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
       schema: {
         tags: ["auth"],
         summary: "Whether a password link still works",
-        body: z.object({ token }),
+        body: tokenBody,
+        response: { 200: linkChecked, ...failures(400, 429) },
       },
     },
     async (request) => checkPasswordLink(db, request.body.token, app.clock()),
@@ -270,12 +293,13 @@ export async function authRoutes(app: RouteApp, options: AuthOptions): Promise<v
       schema: {
         tags: ["auth"],
         summary: "Choose a new password with an emailed link (every session of the account ends)",
-        body: z.object({ token, newPassword: password }),
+        body: resetBody,
+        response: { 200: passwordReset, ...failures(400, 429) },
       },
     },
     async (request) => ({
       ...(await resetPassword(db, request.body, app.clock())),
-      changed: true,
+      changed: true as const,
     }),
   );
 }

@@ -1,10 +1,8 @@
-import { z } from "zod";
-import { visiblePupil } from "../../app/access/visible-pupil.ts";
-import { caseToWork } from "../../app/cases/case-access.ts";
 import { caseDetail } from "../../app/cases/case-detail.ts";
-import { startStage } from "../../app/cases/case-stages.ts";
+import { listCases } from "../../app/cases/case-list.ts";
+import { giveCase, openCase } from "../../app/cases/case-moves.ts";
 import { evidencePack } from "../../app/cases/chronology.ts";
-import { contactLogOf, logContact } from "../../app/cases/contact-log.ts";
+import { logContact, showContactLog } from "../../app/cases/contact-log.ts";
 import { evidencePackPdf } from "../../app/cases/evidence-pack-pdf.ts";
 import {
   issueNoticeToImprove,
@@ -15,22 +13,43 @@ import {
   reportMissingEducation,
 } from "../../app/cases/interventions.ts";
 import { worklist } from "../../app/cases/worklist.ts";
-import { displayName, momentOf } from "../../app/registers/register.ts";
-import { currentPolicy } from "../../db/repositories/policies.ts";
-import { RollbookError } from "../../domain/errors.ts";
-import { asDownload } from "../download.ts";
-import { id, isoDate, schoolParams } from "../params.ts";
+import { asDownload, PDF_FILE } from "../download.ts";
+import { failures } from "../error.schema.ts";
+import { schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
+import {
+  caseDetail as caseDetailResponse,
+  caseGiven,
+  caseList,
+  caseListQuery,
+  caseParams,
+  caseRecord,
+  contactLog,
+  contactLogged,
+  evidencePackQuery,
+  evidencePack as evidencePackResponse,
+  giveCaseBody,
+  interventionRecorded,
+  logContactBody,
+  noticeIssued,
+  openCaseBody,
+  penaltyNoticeBody,
+  penaltyReferral,
+  penaltyReferralBody,
+  pupilParams,
+  socialCareBody,
+  worklistQuery,
+  worklistResponse,
+} from "./cases.schema.ts";
 import { contractRoutes } from "./contracts.routes.ts";
 import { meetingRoutes } from "./meetings.routes.ts";
 import { referralRoutes } from "./referrals.routes.ts";
 import { stageRoutes } from "./stages.routes.ts";
 
-const caseParams = schoolParams.extend({ caseId: id });
+/** What a step on a case can be refused for: the request, the caller, the case, its state. */
+const caseStepFailures = failures(400, 403, 404, 409);
 
 export async function caseRoutes(app: RouteApp): Promise<void> {
-  const { db } = app.database;
-  const today = () => momentOf(app.clock()).date;
   await meetingRoutes(app);
   await contractRoutes(app);
   await stageRoutes(app);
@@ -43,61 +62,13 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         tags: ["cases"],
         summary: "Attendance cases",
         params: schoolParams,
-        querystring: z.object({
-          status: z.enum(["open", "closed", "all"]).default("open"),
-          pupilId: id.optional(),
-        }),
+        querystring: caseListQuery,
+        response: { 200: caseList, ...failures(400, 403) },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("pupils.view_all");
-      const rows = await db
-        .selectFrom("attendance_cases as c")
-        .innerJoin("pupils as p", (j) =>
-          j.onRef("p.school_id", "=", "c.school_id").onRef("p.id", "=", "c.pupil_id"),
-        )
-        .leftJoin("users as u", "u.id", "c.owner_user_id")
-        .select([
-          "c.id",
-          "c.pupil_id",
-          "c.stage_id",
-          "c.stage_started_on",
-          "c.opened_on",
-          "c.next_review_on",
-          "c.closed_on",
-          "c.outcome",
-          "c.status",
-          "u.name as owner",
-          "p.upn",
-          "p.legal_forename",
-          "p.legal_surname",
-          "p.preferred_forename",
-          "p.preferred_surname",
-        ])
-        .where("c.school_id", "=", access.schoolId)
-        .$if(request.query.status !== "all", (q) =>
-          q.where("c.status", "=", request.query.status as "open" | "closed"),
-        )
-        .$if(request.query.pupilId !== undefined, (q) =>
-          q.where("c.pupil_id", "=", request.query.pupilId as number),
-        )
-        .orderBy("c.opened_on", "desc")
-        .execute();
-      return {
-        cases: rows.map(
-          ({ legal_forename, legal_surname, preferred_forename, preferred_surname, ...r }) => ({
-            ...r,
-            pupil: displayName({
-              legal_forename,
-              legal_surname,
-              preferred_forename,
-              preferred_surname,
-            }),
-          }),
-        ),
-      };
-    },
+    async (request) => ({
+      cases: await listCases(await request.useCaseContext(request.params.schoolId), request.query),
+    }),
   );
 
   app.post(
@@ -108,27 +79,14 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         summary:
           "Open a case by hand (or reopen one for a pupil whose case closed) at a stage of the policy",
         params: schoolParams,
-        body: z.object({
-          pupilId: id,
-          stageId: z.string().min(1),
-          ownerUserId: id.nullable().default(null),
-        }),
+        body: openCaseBody,
+        response: { 201: caseRecord, ...failures(400, 403, 404) },
       },
     },
     async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("cases.manage");
-      await visiblePupil(db, access, request.body.pupilId);
-      const stored = await currentPolicy(db, access.schoolId);
-      if (!stored) throw new RollbookError("not_found", "This school has no attendance policy");
-      const opened = await db.transaction().execute((tx) =>
-        startStage(tx, access.schoolId, stored, {
-          pupilId: request.body.pupilId,
-          stageId: request.body.stageId,
-          today: today(),
-          by: access.signature(),
-          ownerUserId: request.body.ownerUserId,
-        }),
+      const opened = await openCase(
+        await request.useCaseContext(request.params.schoolId),
+        request.body,
       );
       reply.status(201);
       return opened;
@@ -142,6 +100,7 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         tags: ["cases"],
         summary: "A case with its chronology of events",
         params: caseParams,
+        response: { 200: caseDetailResponse, ...failures(403, 404) },
       },
     },
     async (request) =>
@@ -155,33 +114,15 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         tags: ["cases"],
         summary: "Give the case to a member of staff",
         params: caseParams,
-        body: z.object({ userId: id }),
+        body: giveCaseBody,
+        response: { 200: caseGiven, ...caseStepFailures },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const { caseRecord } = await caseToWork(db, access, request.params.caseId);
-      const staff = await db
-        .selectFrom("role_grants")
-        .innerJoin("users", "users.id", "role_grants.user_id")
-        .select(["users.id", "users.name"])
-        .where("role_grants.school_id", "=", access.schoolId)
-        .where("users.id", "=", request.body.userId)
-        .where("role_grants.role", "!=", "parent")
-        .executeTakeFirst();
-      if (!staff)
-        throw new RollbookError(
-          "invalid_input",
-          `User ${request.body.userId} is not on this school's staff`,
-        );
-      await db
-        .updateTable("attendance_cases")
-        .set({ owner_user_id: staff.id })
-        .where("school_id", "=", access.schoolId)
-        .where("id", "=", caseRecord.id)
-        .execute();
-      return { caseId: caseRecord.id, owner: staff.name };
-    },
+    async (request) =>
+      giveCase(await request.useCaseContext(request.params.schoolId), {
+        caseId: request.params.caseId,
+        userId: request.body.userId,
+      }),
   );
 
   app.post(
@@ -191,14 +132,14 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         tags: ["cases"],
         summary: "Issue a notice to improve (after support has been offered)",
         params: caseParams,
+        response: { 200: noticeIssued, ...caseStepFailures },
       },
     },
-    async (request) => {
-      return issueNoticeToImprove(
+    async (request) =>
+      issueNoticeToImprove(
         await request.useCaseContext(request.params.schoolId),
         request.params.caseId,
-      );
-    },
+      ),
   );
 
   app.post(
@@ -209,15 +150,15 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         summary:
           "Refer parents to the local authority for a penalty notice (preconditions checked and explained)",
         params: caseParams,
-        body: z.object({ contactIds: z.array(id).min(1).max(4) }),
+        body: penaltyReferralBody,
+        response: { 200: penaltyReferral, ...caseStepFailures },
       },
     },
-    async (request) => {
-      return referForPenaltyNotice(await request.useCaseContext(request.params.schoolId), {
+    async (request) =>
+      referForPenaltyNotice(await request.useCaseContext(request.params.schoolId), {
         caseId: request.params.caseId,
         contactIds: request.body.contactIds,
-      });
-    },
+      }),
   );
 
   app.post(
@@ -227,13 +168,8 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         tags: ["cases"],
         summary: "Record a penalty notice the local authority issued (or withdrew)",
         params: caseParams,
-        body: z.object({
-          contactId: id,
-          issuedOn: isoDate,
-          withdrawn: z.boolean().default(false),
-          /** Paid, not paid, or not known (some codes of conduct count only paid notices). */
-          paid: z.boolean().nullable().optional(),
-        }),
+        body: penaltyNoticeBody,
+        response: { 201: interventionRecorded, ...caseStepFailures },
       },
     },
     async (request, reply) => {
@@ -248,15 +184,20 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
 
   app.post(
     "/:schoolId/cases/:caseId/legal-referral",
-    { schema: { tags: ["cases"], summary: "Refer for legal intervention", params: caseParams } },
-    async (request) => {
-      return {
-        interventionId: await referForLegalIntervention(
-          await request.useCaseContext(request.params.schoolId),
-          request.params.caseId,
-        ),
-      };
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Refer for legal intervention",
+        params: caseParams,
+        response: { 200: interventionRecorded, ...caseStepFailures },
+      },
     },
+    async (request) => ({
+      interventionId: await referForLegalIntervention(
+        await request.useCaseContext(request.params.schoolId),
+        request.params.caseId,
+      ),
+    }),
   );
 
   app.post(
@@ -266,18 +207,17 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         tags: ["cases"],
         summary: "Refer to children's social care (below 50% and support has failed)",
         params: caseParams,
-        body: z.object({ reason: z.string().trim().min(1).max(2000) }),
+        body: socialCareBody,
+        response: { 200: interventionRecorded, ...caseStepFailures },
       },
     },
-    async (request) => {
-      return {
-        interventionId: await referToSocialCare(
-          await request.useCaseContext(request.params.schoolId),
-          request.params.caseId,
-          request.body.reason,
-        ),
-      };
-    },
+    async (request) => ({
+      interventionId: await referToSocialCare(
+        await request.useCaseContext(request.params.schoolId),
+        request.params.caseId,
+        request.body.reason,
+      ),
+    }),
   );
 
   app.post(
@@ -288,19 +228,16 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         summary:
           "Report a child missing education (10 school days of continuous unauthorised absence)",
         params: caseParams,
+        response: { 200: interventionRecorded, ...caseStepFailures },
       },
     },
-    async (request) => {
-      return {
-        interventionId: await reportMissingEducation(
-          await request.useCaseContext(request.params.schoolId),
-          request.params.caseId,
-        ),
-      };
-    },
+    async (request) => ({
+      interventionId: await reportMissingEducation(
+        await request.useCaseContext(request.params.schoolId),
+        request.params.caseId,
+      ),
+    }),
   );
-
-  const pupilParams = schoolParams.extend({ pupilId: id });
 
   app.get(
     "/:schoolId/pupils/:pupilId/contact-log",
@@ -309,14 +246,15 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         tags: ["cases"],
         summary: "Every contact and attempted contact with the family",
         params: pupilParams,
+        response: { 200: contactLog, ...failures(403, 404) },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("pupils.safeguarding");
-      const pupil = await visiblePupil(db, access, request.params.pupilId);
-      return { contacts: await contactLogOf(db, access.schoolId, pupil.id) };
-    },
+    async (request) => ({
+      contacts: await showContactLog(
+        await request.useCaseContext(request.params.schoolId),
+        request.params.pupilId,
+      ),
+    }),
   );
 
   app.post(
@@ -327,25 +265,8 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         summary:
           "Log a contact or attempted contact (append-only; to correct one, log a correction that names it)",
         params: pupilParams,
-        body: z.object({
-          happenedAt: z.iso.datetime({ offset: true }),
-          method: z.enum([
-            "phone",
-            "text",
-            "email",
-            "letter",
-            "home_visit",
-            "meeting",
-            "in_person",
-            "note",
-          ]),
-          direction: z.enum(["outgoing", "incoming"]).default("outgoing"),
-          contactId: id.nullable().default(null),
-          withWhom: z.string().trim().min(1).max(200),
-          outcome: z.string().trim().min(1).max(200),
-          notes: z.string().max(5000).nullable().default(null),
-          corrects: id.nullable().default(null),
-        }),
+        body: logContactBody,
+        response: { 201: contactLogged, ...failures(400, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -366,12 +287,24 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         tags: ["cases"],
         summary: "The case's chronology and evidence pack, as JSON or PDF",
         params: caseParams,
-        querystring: z.object({ format: z.enum(["json", "pdf"]).default("json") }),
+        querystring: evidencePackQuery,
+        response: {
+          200: {
+            description: "The evidence pack: JSON, or with format=pdf the PDF to save or print",
+            content: {
+              "application/json": { schema: evidencePackResponse },
+              ...PDF_FILE.content,
+            },
+          },
+          ...failures(400, 403, 404),
+        },
       },
     },
     async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const pack = await evidencePack(db, access, request.params.caseId, today());
+      const pack = await evidencePack(
+        await request.useCaseContext(request.params.schoolId),
+        request.params.caseId,
+      );
       if (request.query.format === "json") return pack;
       const pdf = await evidencePackPdf(pack);
       return asDownload(reply, "application/pdf", `evidence-pack-case-${pack.case.id}.pdf`).send(
@@ -388,27 +321,12 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         summary:
           "Due and overdue work today or this week: decisions, letters, reviews, meetings, follow-ups",
         params: schoolParams,
-        querystring: z.object({
-          range: z.enum(["today", "week"]).default("today"),
-          owner: z.union([z.literal("me"), z.literal("all"), id]).default("all"),
-        }),
+        querystring: worklistQuery,
+        response: { 200: worklistResponse, ...failures(400, 403) },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const owner =
-        request.query.owner === "all"
-          ? undefined
-          : request.query.owner === "me"
-            ? access.actor.userId
-            : Number(request.query.owner);
-      return {
-        items: await worklist(db, access, {
-          today: today(),
-          range: request.query.range,
-          ...(owner !== undefined ? { ownerUserId: owner } : {}),
-        }),
-      };
-    },
+    async (request) => ({
+      items: await worklist(await request.useCaseContext(request.params.schoolId), request.query),
+    }),
   );
 }

@@ -1,6 +1,8 @@
 import { contractDocument } from "../../app/cases/contract-document.ts";
 import { agreeContract, endContract, reviewContract } from "../../app/cases/contracts.ts";
-import { asDownload } from "../download.ts";
+import { DOCX_TYPE } from "../../app/letters/sent-letters.ts";
+import { asDownload, fileResponse } from "../download.ts";
+import { failures } from "../error.schema.ts";
 import type { RouteApp } from "../route-app.ts";
 import {
   agreeContractBody,
@@ -48,6 +50,13 @@ export async function contractRoutes(app: RouteApp): Promise<void> {
         summary: "The contract or plan as a document to print or send: PDF or Word",
         params: contractParams,
         querystring: documentQuery,
+        response: {
+          200: fileResponse(
+            ["application/pdf", DOCX_TYPE],
+            "The contract: a PDF, or with format=docx a Word document",
+          ),
+          ...failures(400, 403, 404),
+        },
       },
     },
     async (request, reply) => {
@@ -58,9 +67,7 @@ export async function contractRoutes(app: RouteApp): Promise<void> {
       );
       return asDownload(
         reply,
-        request.query.format === "pdf"
-          ? "application/pdf"
-          : "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        request.query.format === "pdf" ? "application/pdf" : DOCX_TYPE,
         fileName,
       ).send(file);
     },

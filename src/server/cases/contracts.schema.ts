@@ -72,3 +72,44 @@ export type AgreeContractBody = z.input<typeof agreeContractBody>;
 export type AgreedContract = z.infer<typeof agreedContract>;
 export type ReviewContractBody = z.input<typeof reviewContractBody>;
 export type ContractReview = z.infer<typeof contractReview>;
+
+const supportAction = z.object({
+  by: z.enum(["school", "parent", "partner"]),
+  partner: z.string().optional(),
+  action: z.string(),
+  owner: z.string().optional(),
+  due: z.string().optional(),
+});
+/** A contract or plan as its case's page shows it, with its reviews in order. */
+export const contractDetail = z.object({
+  id: z.number(),
+  case_id: z.number(),
+  kind: z.enum(["attendance_contract", "attendance_plan"]),
+  agreed_on: z.string(),
+  target_percent: z.number(),
+  barriers: z.array(z.string()),
+  support: z.array(supportAction),
+  targets: z.array(z.object({ percent: z.number(), by: z.string() })),
+  parent_commitments: z.array(z.string()),
+  pupil_commitments: z.array(z.string()),
+  agreed_by: z.array(z.object({ name: z.string(), on: z.string() })),
+  review_on: z.string(),
+  baseline_attended: z.number(),
+  baseline_possible: z.number(),
+  status: z.enum(["active", "termination_warning", "terminated", "completed"]),
+  recorded_by: z.string(),
+  meeting_id: z.number().nullable(),
+  reviews: z.array(
+    z.object({
+      id: z.number(),
+      reviewed_on: z.string(),
+      attended: z.number(),
+      possible: z.number(),
+      improved: z.boolean(),
+      outcome: z.string(),
+      notes: z.string().nullable(),
+      recorded_by: z.string(),
+    }),
+  ),
+});
+export type ContractDetail = z.infer<typeof contractDetail>;

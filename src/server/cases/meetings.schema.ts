@@ -59,6 +59,8 @@ export const issuedLetters = z.object({
   withoutAddress: z.array(
     z.object({ pupilId: z.number(), contactId: z.number(), addressee: z.string() }),
   ),
+  /** What the office should know about how the batch was printed (LibreOffice missing...). */
+  notes: z.array(z.string()),
 });
 
 export const scheduledMeeting = z.object({

@@ -10,9 +10,10 @@ import {
 } from "../../app/follow-up/absence-reports.ts";
 import { showCallList } from "../../app/follow-up/call-list.ts";
 import { recordCallOutcome } from "../../app/follow-up/call-outcome.ts";
-import { checkSmsWebhookUrl } from "../../app/messages/webhook-address.ts";
+import { changeSenderSettings } from "../../app/messages/settings.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { RollbookError } from "../../domain/errors.ts";
+import { failures } from "../error.schema.ts";
 import { MB } from "../limits.ts";
 import { id, schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
@@ -36,6 +37,7 @@ import {
   reportAccepted,
   reportParams,
   reportRejected,
+  settingsChanged,
 } from "./follow-up.schema.ts";
 
 export async function followUpRoutes(app: RouteApp): Promise<void> {
@@ -186,39 +188,15 @@ export async function followUpRoutes(app: RouteApp): Promise<void> {
           .refine((b) => Object.values(b).some((v) => v !== undefined), {
             message: "give at least one setting to change",
           }),
+        response: { 200: settingsChanged, ...failures(400, 403, 413) },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("school.setup");
-      const b = request.body;
-      const logo = b.logoPngBase64
-        ? Buffer.from(b.logoPngBase64, "base64")
-        : b.logoPngBase64 === null
-          ? null
-          : undefined;
-      if (logo && logo.subarray(0, 8).toString("hex") !== "89504e470d0a1a0a")
-        throw new RollbookError("invalid_input", "The logo must be a PNG image");
-      if (b.smsWebhookUrl) await checkSmsWebhookUrl(b.smsWebhookUrl, app.smsWebhookAllow);
-      await db
-        .updateTable("schools")
-        .set({
-          ...(b.emailFrom !== undefined ? { email_from: b.emailFrom } : {}),
-          ...(b.emailReplyTo !== undefined ? { email_reply_to: b.emailReplyTo } : {}),
-          ...(b.laNotificationsEmail !== undefined
-            ? { la_notifications_email: b.laNotificationsEmail }
-            : {}),
-          ...(b.smsSender !== undefined ? { sms_sender: b.smsSender } : {}),
-          ...(b.smsProvider !== undefined ? { sms_provider: b.smsProvider } : {}),
-          ...(b.smsWebhookUrl !== undefined ? { sms_webhook_url: b.smsWebhookUrl } : {}),
-          ...(b.inboundToken !== undefined ? { inbound_token: b.inboundToken } : {}),
-          ...(b.signatory !== undefined ? { letter_signatory: b.signatory } : {}),
-          ...(logo !== undefined ? { logo_png: logo } : {}),
-        })
-        .where("id", "=", access.schoolId)
-        .execute();
-      return { updated: true };
-    },
+    async (request) =>
+      changeSenderSettings(
+        await request.useCaseContext(request.params.schoolId),
+        request.body,
+        app.smsWebhookAllow,
+      ),
   );
 
   /**

@@ -112,3 +112,5 @@ export const inboundBody = z.object({
   text: z.string().min(1).max(10_000),
 });
 export const inboundReceived = z.object({ reports: z.array(z.number()) });
+
+export const settingsChanged = z.object({ updated: z.literal(true) });

@@ -1,3 +1,4 @@
+import { chosenBandLetters } from "../../app/letters/band-letters.ts";
 import { emailLetterBatch } from "../../app/letters/email-batch.ts";
 import { letterJob, startLetterJob } from "../../app/letters/letter-jobs.ts";
 import {
@@ -6,7 +7,7 @@ import {
   saveWordTemplate,
   wordTemplateFile,
 } from "../../app/letters/letterhead.ts";
-import { currentPolicy } from "../../db/repositories/policies.ts";
+import { DOCX_TYPE } from "../../app/letters/sent-letters.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { asDownload, fileResponse, IMAGE_FILE, sendFile } from "../download.ts";
 import { MB } from "../limits.ts";
@@ -25,12 +26,8 @@ import {
   wordTemplateSaved,
 } from "./letters.schema.ts";
 
-const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-
 /** Letter batches as background jobs, emailing a batch, and the letterhead's logo and Word templates. */
 export async function letterJobRoutes(app: RouteApp): Promise<void> {
-  const { db } = app.database;
-
   app.post(
     "/:schoolId/letter-jobs",
     {
@@ -46,18 +43,13 @@ export async function letterJobRoutes(app: RouteApp): Promise<void> {
     async (request, reply) => {
       const ctx = await request.useCaseContext(request.params.schoolId);
       const body = request.body;
-      let job: Awaited<ReturnType<typeof startLetterJob>>;
-      if (body.kind === "by_band") {
-        ctx.access.require("letters.send");
-        const letters =
-          body.letters ?? (await currentPolicy(db, ctx.access.schoolId))?.policy.bandLetters;
-        if (!letters)
-          throw new RollbookError(
-            "invalid_input",
-            "The policy names no letter for its bands: choose a letter for each band to write to",
-          );
-        job = await startLetterJob(ctx, { kind: "by_band", letters });
-      } else job = await startLetterJob(ctx, body);
+      const job =
+        body.kind === "by_band"
+          ? await startLetterJob(ctx, {
+              kind: "by_band",
+              letters: await chosenBandLetters(ctx, body.letters),
+            })
+          : await startLetterJob(ctx, body);
       reply.status(202);
       return job;
     },

@@ -1,35 +1,51 @@
-import { z } from "zod";
-import { visiblePupil } from "../../app/access/visible-pupil.ts";
-import { issueLettersByBand } from "../../app/letters/band-letters.ts";
+import type { FastifyReply } from "fastify";
+import { chosenBandLetters, issueLettersByBand } from "../../app/letters/band-letters.ts";
+import { issueLetters, issueLettersForProposals } from "../../app/letters/issue-letters.ts";
 import {
-  batchFiles,
-  issueLetters,
-  issueLettersForProposals,
-} from "../../app/letters/issue-letters.ts";
-import { letterInput } from "../../app/letters/letter-data.ts";
+  changeLetterTemplate,
+  listLetterTemplates,
+  previewLetter,
+} from "../../app/letters/letter-wording.ts";
 import {
-  allLetterTemplates,
-  letterTemplate,
-  saveLetterTemplate,
-} from "../../app/letters/letter-templates.ts";
-import { momentOf } from "../../app/registers/register.ts";
-import { currentPolicy } from "../../db/repositories/policies.ts";
-import { RollbookError } from "../../domain/errors.ts";
-import { letterText, MERGE_FIELDS, mergeLetter } from "../../domain/letters/merge.ts";
-import { asDownload } from "../download.ts";
+  DOCX_TYPE,
+  type LetterFile,
+  letterBatchFile,
+  letterFile,
+  listLetterBatches,
+  pupilLetters,
+} from "../../app/letters/sent-letters.ts";
+import { asDownload, fileResponse } from "../download.ts";
+import { failures } from "../error.schema.ts";
 import { MB } from "../limits.ts";
-import { id, isoDate, schoolParams } from "../params.ts";
+import { schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
 import { letterJobRoutes } from "./letter-jobs.routes.ts";
+import {
+  bandBatches,
+  batchFileParams,
+  batchList,
+  byBandBody,
+  fromProposalsBody,
+  letterFileParams,
+  letterPreview,
+  letterTemplateList,
+  previewBody,
+  proposalBatches,
+  pupilLetterList,
+  pupilLettersParams,
+  templateBody,
+  templateParams,
+  templateSaved,
+  writeLettersBody,
+  writtenBatch,
+} from "./letters.schema.ts";
 
-const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+const download = (reply: FastifyReply, file: LetterFile) =>
+  asDownload(reply, file.type, file.fileName).send(Buffer.from(file.bytes));
 
-const letterId = z.string().regex(/^[a-z0-9_]{2,60}$/, "a letter id such as trust_letter_1");
-
+/** Writing to families: the wording, a preview, batches of letters, and the letters sent. */
 export async function letterRoutes(app: RouteApp): Promise<void> {
-  const { db } = app.database;
   await letterJobRoutes(app);
-  const today = () => momentOf(app.clock()).date;
 
   app.get(
     "/:schoolId/letter-templates",
@@ -38,23 +54,10 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
         tags: ["letters"],
         summary: "Every letter's wording (the school's own version, or the default)",
         params: schoolParams,
+        response: { 200: letterTemplateList, ...failures(403) },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("letters.send");
-      const templates = await allLetterTemplates(db, access.schoolId);
-      const school = await db
-        .selectFrom("schools")
-        .select((eb) => eb("logo_png", "is not", null).as("hasLogo"))
-        .where("id", "=", access.schoolId)
-        .executeTakeFirstOrThrow();
-      return {
-        mergeFields: MERGE_FIELDS,
-        letterhead: { hasLogo: Boolean(school.hasLogo) },
-        templates: templates.map(({ docx, ...t }) => ({ ...t, hasWordTemplate: docx !== null })),
-      };
-    },
+    async (request) => listLetterTemplates(await request.useCaseContext(request.params.schoolId)),
   );
 
   app.put(
@@ -66,34 +69,16 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
         tags: ["letters"],
         summary:
           "Save new wording for a letter (a new version); optionally a Word template (base64 DOCX) with the same merge fields",
-        params: schoolParams.extend({ letterId }),
-        body: z.object({
-          title: z.string().trim().min(1).max(200),
-          body: z.string().max(20_000),
-          docxBase64: z.string().max(10_000_000).optional(),
-        }),
+        params: templateParams,
+        body: templateBody,
+        response: { 200: templateSaved, ...failures(400, 403, 413) },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("school.setup");
-      // No Word template given: the current one carries on with the new wording.
-      const docx = request.body.docxBase64
-        ? Buffer.from(request.body.docxBase64, "base64")
-        : undefined;
-      const version = await saveLetterTemplate(
-        db,
-        access.schoolId,
-        {
-          letterId: request.params.letterId,
-          title: request.body.title,
-          body: request.body.body,
-          docx,
-        },
-        access.signature(),
-      );
-      return { letterId: request.params.letterId, version };
-    },
+    async (request) =>
+      changeLetterTemplate(await request.useCaseContext(request.params.schoolId), {
+        letterId: request.params.letterId,
+        ...request.body,
+      }),
   );
 
   app.post(
@@ -104,63 +89,27 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
         summary:
           "A letter's wording (saved or a draft) merged for one pupil, without sending anything",
         params: schoolParams,
-        body: z.object({ letterId, pupilId: id, body: z.string().max(20_000).optional() }),
+        body: previewBody,
+        response: { 200: letterPreview, ...failures(400, 403, 404) },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("letters.send");
-      const pupil = await visiblePupil(db, access, request.body.pupilId);
-      const [template, stored] = await Promise.all([
-        letterTemplate(db, access.schoolId, request.body.letterId),
-        currentPolicy(db, access.schoolId),
-      ]);
-      const contact = await db
-        .selectFrom("contacts")
-        .selectAll()
-        .where("school_id", "=", access.schoolId)
-        .where("pupil_id", "=", pupil.id)
-        .orderBy("priority")
-        .executeTakeFirst();
-      const wording = request.body.body ?? template.body;
-      const { input } = await letterInput(
-        db,
-        access.schoolId,
-        pupil.id,
-        contact ?? null,
-        stored?.policy,
-        today(),
-        {
-          meeting: { scheduledFor: new Date(`${today()}T14:00:00Z`), format: "in_person" },
-          reviewDate: today(),
-        },
-        wording,
-      );
-      return { title: template.title, text: letterText(mergeLetter(wording, input)) };
-    },
+    async (request) =>
+      previewLetter(await request.useCaseContext(request.params.schoolId), request.body),
   );
 
   app.get(
     "/:schoolId/letter-batches",
-    { schema: { tags: ["letters"], summary: "Recent batches of letters", params: schoolParams } },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("letters.send");
-      const batches = await db
-        .selectFrom("letters")
-        .select([
-          "batch_id",
-          "letter_id",
-          (eb) => eb.fn.countAll<number>().as("letters"),
-          (eb) => eb.fn.max("issued_at").as("issued_at"),
-        ])
-        .where("school_id", "=", access.schoolId)
-        .groupBy(["batch_id", "letter_id"])
-        .orderBy("issued_at", "desc")
-        .limit(50)
-        .execute();
-      return { batches };
+    {
+      schema: {
+        tags: ["letters"],
+        summary: "Recent batches of letters",
+        params: schoolParams,
+        response: { 200: batchList, ...failures(403) },
+      },
     },
+    async (request) => ({
+      batches: await listLetterBatches(await request.useCaseContext(request.params.schoolId)),
+    }),
   );
 
   app.post(
@@ -171,12 +120,8 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
         summary:
           "Write a letter to the contacts with parental responsibility of one or more pupils (a batch)",
         params: schoolParams,
-        body: z.object({
-          letterId,
-          pupilIds: z.array(id).min(1).max(2000),
-          meetingId: id.nullable().default(null),
-          reviewDate: isoDate.nullable().default(null),
-        }),
+        body: writeLettersBody,
+        response: { 201: writtenBatch, ...failures(400, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -197,23 +142,16 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
         summary:
           "Write to every pupil's family the letter of the band their attendance this year is in (the half-termly colour-coded letters); one batch per band",
         params: schoolParams,
-        body: z.object({
-          /** Band id to letter id; by default the policy's own bandLetters. */
-          letters: z.record(z.string().min(1).max(60), letterId).optional(),
-        }),
+        body: byBandBody,
+        response: { 201: bandBatches, ...failures(400, 403, 404) },
       },
     },
     async (request, reply) => {
       const ctx = await request.useCaseContext(request.params.schoolId);
-      ctx.access.require("letters.send");
-      const chosen =
-        request.body.letters ?? (await currentPolicy(db, ctx.access.schoolId))?.policy.bandLetters;
-      if (!chosen)
-        throw new RollbookError(
-          "invalid_input",
-          "The policy names no letter for its bands: choose a letter for each band to write to",
-        );
-      const written = await issueLettersByBand(ctx, chosen);
+      const written = await issueLettersByBand(
+        ctx,
+        await chosenBandLetters(ctx, request.body.letters),
+      );
       reply.status(201);
       return written;
     },
@@ -227,7 +165,8 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
         summary:
           "Send every letter accepted proposals call for that has not gone yet, one batch per letter",
         params: schoolParams,
-        body: z.object({ letterId: letterId.nullable().default(null) }),
+        body: fromProposalsBody,
+        response: { 201: proposalBatches, ...failures(400, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -246,33 +185,16 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
       schema: {
         tags: ["letters"],
         summary: "Letters sent about a pupil",
-        params: schoolParams.extend({ pupilId: id }),
+        params: pupilLettersParams,
+        response: { 200: pupilLetterList, ...failures(403, 404) },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const pupil = await visiblePupil(db, access, request.params.pupilId);
-      // Letter text is the family's and the office's: a teacher sees the pupil, not the letters.
-      access.requireForPupil("letters.view", pupil.id);
-      const letters = await db
-        .selectFrom("letters")
-        .select([
-          "id",
-          "letter_id",
-          "addressee",
-          "issued_on",
-          "issued_by",
-          "content",
-          "case_id",
-          "batch_id",
-        ])
-        .where("school_id", "=", access.schoolId)
-        .where("pupil_id", "=", pupil.id)
-        .orderBy("issued_on", "desc")
-        .orderBy("id", "desc")
-        .execute();
-      return { letters };
-    },
+    async (request) => ({
+      letters: await pupilLetters(
+        await request.useCaseContext(request.params.schoolId),
+        request.params.pupilId,
+      ),
+    }),
   );
 
   app.get(
@@ -281,28 +203,18 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
       schema: {
         tags: ["letters"],
         summary: "One letter sent, as PDF or DOCX",
-        params: schoolParams.extend({ letterRecordId: id, format: z.enum(["pdf", "docx"]) }),
+        params: letterFileParams,
+        response: {
+          200: fileResponse(["application/pdf", DOCX_TYPE], "The letter, to save or print"),
+          ...failures(400, 403, 404),
+        },
       },
     },
-    async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const letter = await db
-        .selectFrom("letters")
-        .select(["id", "pupil_id", "pdf", "docx", "letter_id"])
-        .where("school_id", "=", access.schoolId)
-        .where("id", "=", request.params.letterRecordId)
-        .executeTakeFirst();
-      if (!letter)
-        throw new RollbookError("not_found", `No letter ${request.params.letterRecordId}`);
-      await visiblePupil(db, access, letter.pupil_id);
-      access.requireForPupil("letters.view", letter.pupil_id);
-      const pdf = request.params.format === "pdf";
-      return asDownload(
+    async (request, reply) =>
+      download(
         reply,
-        pdf ? "application/pdf" : DOCX_TYPE,
-        `${letter.letter_id}-${letter.id}.${request.params.format}`,
-      ).send(Buffer.from(pdf ? letter.pdf : letter.docx));
-    },
+        await letterFile(await request.useCaseContext(request.params.schoolId), request.params),
+      ),
   );
 
   app.get(
@@ -311,23 +223,23 @@ export async function letterRoutes(app: RouteApp): Promise<void> {
       schema: {
         tags: ["letters"],
         summary: "A batch of letters as one PDF or a zip of DOCX",
-        params: schoolParams.extend({ batchId: z.uuid(), format: z.enum(["pdf", "zip"]) }),
+        params: batchFileParams,
+        response: {
+          200: fileResponse(
+            ["application/pdf", "application/zip"],
+            "Every letter of the batch: one PDF, or a zip of Word documents",
+          ),
+          ...failures(400, 403, 404),
+        },
       },
     },
-    async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("letters.send");
-      const file = await batchFiles(
-        db,
-        access.schoolId,
-        request.params.batchId,
-        request.params.format,
-      );
-      return asDownload(
+    async (request, reply) =>
+      download(
         reply,
-        request.params.format === "pdf" ? "application/pdf" : "application/zip",
-        `letters-${request.params.batchId}.${request.params.format}`,
-      ).send(file);
-    },
+        await letterBatchFile(
+          await request.useCaseContext(request.params.schoolId),
+          request.params,
+        ),
+      ),
   );
 }

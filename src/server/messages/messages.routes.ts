@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import twilio from "twilio";
+import { z } from "zod";
 import { receiveReply } from "../../app/follow-up/absence-reports.ts";
 import { emailLetter } from "../../app/messages/email-letter.ts";
 import { listOutbox } from "../../app/messages/outbox-list.ts";
@@ -9,6 +10,8 @@ import { sendAgain } from "../../app/messages/send-again.ts";
 import { outboxSummary, setSmsSettings, smsSettings } from "../../app/messages/settings.ts";
 import { momentOf } from "../../app/registers/register.ts";
 import { RollbookError } from "../../domain/errors.ts";
+import { failures } from "../error.schema.ts";
+import { inboundReceived } from "../follow-up/follow-up.schema.ts";
 import { KB } from "../limits.ts";
 import { id, schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
@@ -246,6 +249,7 @@ export async function messageRoutes(app: RouteApp, options: { publicUrl: string 
         summary: "A parent's text to the school's Notify number: a pending reason for the office",
         params: schoolParams,
         body: notifyReceivedTextBody,
+        response: { 202: inboundReceived, ...failures(400, 401, 429) },
       },
     },
     async (request, reply) => {
@@ -303,6 +307,14 @@ export async function messageRoutes(app: RouteApp, options: { publicUrl: string 
           "A parent's text to the school's Twilio number: a pending reason for the office (answers TwiML)",
         params: schoolParams,
         body: twilioInboundBody,
+        response: {
+          // A string sent as text/xml goes out as it is, not through the JSON serializer.
+          200: {
+            description: "An empty TwiML answer: Rollbook sends no automatic reply",
+            content: { "text/xml": { schema: z.string() } },
+          },
+          ...failures(400, 401, 429),
+        },
       },
     },
     async (request, reply) => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ROLES } from "../auth/auth.schema.ts";
 
 /** The MIS whose export the file is, when its header alone does not say. */
 export const pupilImportQuery = z.object({
@@ -43,3 +44,36 @@ export const pupilImportResult = z.object({
 
 export type PupilImportSummary = z.infer<typeof pupilImportSummary>;
 export type PupilImportResult = z.infer<typeof pupilImportResult>;
+
+// Setting the school up: registration groups and staff accounts.
+export const SCHOOL_ROLES = ["teacher", "attendance_officer", "head_of_school", "dsl"] as const;
+export const groupBody = z.object({
+  name: z.string().trim().min(1).max(50),
+  yearGroup: z.string().trim().min(1).max(50).nullable().default(null),
+});
+export const groupAdded = z.object({ id: z.number(), name: z.string() });
+export const staffList = z.object({
+  staff: z.array(
+    z.object({
+      id: z.number(),
+      name: z.string(),
+      email: z.string(),
+      role: z.enum(ROLES),
+      disabled: z.boolean(),
+      /** Signed out after too many wrong passwords, until then. */
+      locked_until: z.date().nullable(),
+      groups: z.array(z.object({ id: z.number(), name: z.string() })),
+    }),
+  ),
+});
+export const staffAdded = z.object({
+  id: z.number(),
+  email: z.string(),
+  role: z.enum(SCHOOL_ROLES),
+});
+
+/** Contacts saved, or marks created, amended and left as they were. */
+export const fileImported = z.union([
+  z.object({ saved: z.number() }),
+  z.object({ created: z.number(), amended: z.number(), unchanged: z.number() }),
+]);

@@ -7,13 +7,22 @@ import {
   importPupilFile,
 } from "../../app/import/import-files.ts";
 import { previewPupilImport } from "../../app/import/import-pupils.ts";
-import { ensureGroups } from "../../db/repositories/pupils.ts";
+import { addRegistrationGroup, listStaff } from "../../app/schools/staff.ts";
+import { failures } from "../error.schema.ts";
 import { csvEncodingOf, IMPORT_BODY_LIMIT } from "../limits.ts";
 import { id, schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
-import { pupilImportQuery, pupilImportResult, pupilImportSummary } from "./imports.schema.ts";
-
-const SCHOOL_ROLES = ["teacher", "attendance_officer", "head_of_school", "dsl"] as const;
+import {
+  fileImported,
+  groupAdded,
+  groupBody,
+  pupilImportQuery,
+  pupilImportResult,
+  pupilImportSummary,
+  SCHOOL_ROLES,
+  staffAdded,
+  staffList,
+} from "./imports.schema.ts";
 
 export async function setupRoutes(app: RouteApp, options: { publicUrl: string }): Promise<void> {
   const { db } = app.database;
@@ -25,52 +34,33 @@ export async function setupRoutes(app: RouteApp, options: { publicUrl: string })
         tags: ["setup"],
         summary: "Create a registration group (and its year group when new)",
         params: schoolParams,
-        body: z.object({
-          name: z.string().trim().min(1).max(50),
-          yearGroup: z.string().trim().min(1).max(50).nullable().default(null),
-        }),
+        body: groupBody,
+        response: { 201: groupAdded, ...failures(400, 403) },
       },
     },
     async (request, reply) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("school.setup");
-      const groups = await ensureGroups(db, access.schoolId, [
-        { yearGroup: request.body.yearGroup, registrationGroup: request.body.name },
-      ]);
+      const added = await addRegistrationGroup(
+        await request.useCaseContext(request.params.schoolId),
+        request.body,
+      );
       reply.status(201);
-      return { id: groups.registrationGroups.get(request.body.name), name: request.body.name };
+      return added;
     },
   );
 
   app.get(
     "/:schoolId/staff",
-    { schema: { tags: ["setup"], summary: "Staff accounts of the school", params: schoolParams } },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("staff.manage");
-      const rows = await db
-        .selectFrom("role_grants as g")
-        .innerJoin("users as u", "u.id", "g.user_id")
-        .select(["u.id", "u.name", "u.email", "g.role", "u.disabled", "u.locked_until"])
-        .where("g.school_id", "=", access.schoolId)
-        .where("g.role", "!=", "parent")
-        .orderBy("u.name")
-        .execute();
-      const groups = await db
-        .selectFrom("group_staff as s")
-        .innerJoin("registration_groups as r", (j) =>
-          j.onRef("r.school_id", "=", "s.school_id").onRef("r.id", "=", "s.registration_group_id"),
-        )
-        .select(["s.user_id", "r.id", "r.name"])
-        .where("s.school_id", "=", access.schoolId)
-        .execute();
-      return {
-        staff: rows.map((r) => ({
-          ...r,
-          groups: groups.filter((g) => g.user_id === r.id).map((g) => ({ id: g.id, name: g.name })),
-        })),
-      };
+    {
+      schema: {
+        tags: ["setup"],
+        summary: "Staff accounts of the school",
+        params: schoolParams,
+        response: { 200: staffList, ...failures(403) },
+      },
     },
+    async (request) => ({
+      staff: await listStaff(await request.useCaseContext(request.params.schoolId)),
+    }),
   );
 
   app.post(
@@ -90,6 +80,7 @@ export async function setupRoutes(app: RouteApp, options: { publicUrl: string })
           role: z.enum(SCHOOL_ROLES),
           registrationGroupIds: z.array(id).max(50).default([]),
         }),
+        response: { 201: staffAdded, ...failures(400, 403, 409) },
       },
     },
     async (request, reply) => {
@@ -188,6 +179,7 @@ export async function setupRoutes(app: RouteApp, options: { publicUrl: string })
         body: z
           .string()
           .min(1, "send the CSV file as the request body with Content-Type: text/csv"),
+        response: { 200: fileImported, ...failures(400, 403, 413, 415) },
       },
     },
     async (request) => {

@@ -11,14 +11,19 @@ import {
   setAccountDisabled,
 } from "../../app/accounts/manage-users.ts";
 import type { UserListing } from "../../db/repositories/users.ts";
+import { failures } from "../error.schema.ts";
 import type { RouteApp } from "../route-app.ts";
 import {
   accessBody,
   invitationPreview,
   listQuery,
   newUserBody,
+  oneUser,
   parentInvitations,
   parentInvitationsBody,
+  passwordResetForced,
+  userCreated,
+  userList,
   userParams,
 } from "./users.schema.ts";
 
@@ -34,6 +39,7 @@ export async function userRoutes(app: RouteApp, options: { publicUrl: string }):
         tags: ["users"],
         summary: "Accounts you manage, with their roles (search by name or email)",
         querystring: listQuery,
+        response: { 200: userList, ...failures(400, 403) },
       },
     },
     async (request) => ({
@@ -48,6 +54,7 @@ export async function userRoutes(app: RouteApp, options: { publicUrl: string }):
         tags: ["users"],
         summary: "Create an account (without a password, an invitation link is emailed)",
         body: newUserBody,
+        response: { 201: userCreated, ...failures(400, 403, 409) },
       },
     },
     async (request, reply) => {
@@ -105,6 +112,7 @@ export async function userRoutes(app: RouteApp, options: { publicUrl: string }):
             ? "Disable an account (its sessions end at once)"
             : "Enable a disabled account again",
           params: userParams,
+          response: { 200: oneUser, ...failures(400, 403, 404) },
         },
       },
       async (request) => ({
@@ -126,6 +134,7 @@ export async function userRoutes(app: RouteApp, options: { publicUrl: string }):
         summary: "Set an account's roles, registration groups and children (grants and revokes)",
         params: userParams,
         body: accessBody,
+        response: { 200: oneUser, ...failures(400, 403, 404) },
       },
     },
     async (request) => {
@@ -149,6 +158,7 @@ export async function userRoutes(app: RouteApp, options: { publicUrl: string }):
         tags: ["users"],
         summary: "Force a new password: the old one stops working, sessions end, a link is emailed",
         params: userParams,
+        response: { 200: passwordResetForced, ...failures(400, 403, 404) },
       },
     },
     async (request) =>
@@ -162,10 +172,6 @@ export async function userRoutes(app: RouteApp, options: { publicUrl: string }):
   );
 }
 
-function describe(user: UserListing) {
-  return {
-    ...user,
-    grants: undefined,
-    roles: user.grants.map((g) => ({ ...g, label: ROLE_LABELS[g.role] })),
-  };
+function describe({ grants, ...user }: UserListing) {
+  return { ...user, roles: grants.map((g) => ({ ...g, label: ROLE_LABELS[g.role] })) };
 }

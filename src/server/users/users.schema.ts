@@ -84,3 +84,33 @@ export const parentInvitations = z.object({
 export type ParentInvitationsBody = z.input<typeof parentInvitationsBody>;
 export type InvitationPreview = z.infer<typeof invitationPreview>;
 export type ParentInvitationsResult = z.infer<typeof parentInvitations>;
+
+/** An account as its manager sees it: roles with their labels, groups and children by name. */
+export const userView = z.object({
+  id: z.number(),
+  email: z.string(),
+  name: z.string(),
+  disabled: z.boolean(),
+  roles: z.array(
+    z.object({
+      role: z.enum(ROLES),
+      label: z.string(),
+      schoolId: z.number().nullable(),
+      trustId: z.number().nullable(),
+      laCode: z.string().nullable(),
+    }),
+  ),
+  groups: z.array(
+    z.object({ schoolId: z.number(), registrationGroupId: z.number(), name: z.string() }),
+  ),
+  children: z.array(z.object({ schoolId: z.number(), pupilId: z.number(), name: z.string() })),
+});
+export const userList = z.object({ users: z.array(userView) });
+export const oneUser = z.object({ user: userView });
+export const userCreated = oneUser.extend({
+  /** No password was given: an invitation link was emailed. */
+  invited: z.boolean(),
+});
+export const passwordResetForced = z.object({ emailed: z.boolean() });
+export type UserView = z.infer<typeof userView>;
+export type UserList = z.infer<typeof userList>;

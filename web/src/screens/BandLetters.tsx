@@ -1,14 +1,8 @@
 import { useState } from "react";
+import type { PolicyInForce } from "../../../src/server/policy/policy.schema.ts";
 import { ErrorNotice, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { LetterJobProgress, useLetterJob } from "./LetterJobProgress.tsx";
-
-interface Band {
-  id: string;
-  name: string;
-  colour: string;
-  min: number;
-}
 
 interface Written {
   bands: { band: string; letterId: string; pupils: number; batch: { letters: unknown[] } }[];
@@ -29,9 +23,7 @@ export function BandLetters({
   letters: { letterId: string; title: string }[];
   onWritten: () => void;
 }) {
-  const policy = useApi<{ policy: { bands: Band[]; bandLetters?: Record<string, string> } }>(
-    `${base}/policy`,
-  );
+  const policy = useApi<PolicyInForce>(`${base}/policy`);
   // The policy's choice until the office changes one: derived, so the first render shows it.
   const [edited, setChosen] = useState<Record<string, string> | null>(null);
   const chosen = edited ?? policy.data?.policy.bandLetters ?? {};

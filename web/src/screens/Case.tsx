@@ -1,41 +1,15 @@
 import { Link, useParams } from "react-router";
 import { formatPercent } from "../../../src/domain/percent.ts";
+import type { CaseDetailView, ContactLogView } from "../../../src/server/cases/cases.schema.ts";
 import { dayLabel } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
-import { CaseContract, type Contract } from "./CaseContract.tsx";
-import {
-  CaseMeetings,
-  type FamilyContact,
-  type Meeting,
-  type MeetingRules,
-} from "./CaseMeetings.tsx";
+import { CaseContract } from "./CaseContract.tsx";
+import { CaseMeetings } from "./CaseMeetings.tsx";
 import { CaseReferrals } from "./CaseReferrals.tsx";
 import { CaseStage } from "./CaseStage.tsx";
 import { LogContact } from "./LogContact.tsx";
-
-interface CaseDetail {
-  id: number;
-  pupilId: number;
-  pupilName: string;
-  status: string;
-  stageId: string;
-  stageName: string;
-  stageStatus: string | null;
-  stageStartedOn: string;
-  baseline: { numerator: number; denominator: number };
-  openedOn: string;
-  nextReviewOn: string | null;
-  outcome: string | null;
-  events: { id: number; happened_on: string; kind: string; summary: string; recorded_by: string }[];
-  meetings: Meeting[];
-  contracts: Contract[];
-  contacts: FamilyContact[];
-  meetingLetters: { letterId: string; title: string }[];
-  meetingRules: MeetingRules;
-  stages: { id: string; name: string }[];
-}
 
 export function CasePage() {
   const { caseId } = useParams();
@@ -43,17 +17,8 @@ export function CasePage() {
   const base = `/api/schools/${schoolId}/cases/${caseId}`;
   // Working a case is the office's: other roles are told so rather than shown refused buttons.
   const mayWork = can("cases.manage");
-  const { data, error, reload } = useApi<CaseDetail>(schoolId && mayWork ? base : null);
-  const contactLog = useApi<{
-    contacts: {
-      id: number;
-      happenedAt: string;
-      method: string;
-      withWhom: string;
-      outcome: string;
-      recordedBy: string;
-    }[];
-  }>(
+  const { data, error, reload } = useApi<CaseDetailView>(schoolId && mayWork ? base : null);
+  const contactLog = useApi<ContactLogView>(
     schoolId && data && can("pupils.safeguarding")
       ? `/api/schools/${schoolId}/pupils/${data.pupilId}/contact-log`
       : null,

@@ -1,39 +1,18 @@
 import { type FormEvent, useState } from "react";
 import { formatPercent } from "../../../src/domain/percent.ts";
 import type {
+  FamilyContact,
+  CaseMeetingView as Meeting,
+} from "../../../src/server/cases/cases.schema.ts";
+import type {
   AgreeContractBody,
   AgreedContract,
+  ContractDetail as Contract,
   ContractReview,
   ReviewContractBody,
 } from "../../../src/server/cases/contracts.schema.ts";
 import { api, dayLabel } from "../api.ts";
 import { ErrorNotice, Notice } from "../ui/Notice.tsx";
-import type { FamilyContact, Meeting } from "./CaseMeetings.tsx";
-
-export interface Contract {
-  id: number;
-  kind: string;
-  agreed_on: string;
-  target_percent: number;
-  barriers: string[];
-  support: { by: string; partner?: string; action: string; owner?: string; due?: string }[];
-  targets: { percent: number; by: string }[];
-  parent_commitments: string[];
-  pupil_commitments: string[];
-  agreed_by: { name: string; on: string }[];
-  review_on: string;
-  baseline_attended: number;
-  baseline_possible: number;
-  status: string;
-  reviews: {
-    id: number;
-    reviewed_on: string;
-    attended: number;
-    possible: number;
-    improved: boolean;
-    outcome: string;
-  }[];
-}
 
 const percent = (attended: number, possible: number) =>
   possible ? `${formatPercent({ numerator: attended, denominator: possible })}%` : "–";

@@ -1,41 +1,16 @@
 import { type FormEvent, useState } from "react";
 import type {
+  FamilyContact,
+  CaseMeetingView as Meeting,
+  MeetingRules,
+} from "../../../src/server/cases/cases.schema.ts";
+import type {
   Invitee,
   RecordedMeetingResponse,
   ScheduledMeetingResponse,
 } from "../../../src/server/cases/meetings.schema.ts";
 import { api, dayLabel, londonInstant } from "../api.ts";
 import { ErrorNotice, Notice } from "../ui/Notice.tsx";
-
-export interface Meeting {
-  id: number;
-  kind: string;
-  invitation: number;
-  scheduled_for: string;
-  format: string;
-  status: string;
-  outcome: string | null;
-  location: string | null;
-  attendees: Invitee[];
-  attended: Invitee[] | null;
-  agreed: string | null;
-  notes: string | null;
-  letter_sent: boolean;
-}
-
-export interface FamilyContact {
-  id: number;
-  name: string;
-  relationship: string;
-  phone: string | null;
-  parentalResponsibility: boolean;
-}
-
-export interface MeetingRules {
-  noticeDays: number;
-  earliestDay: string;
-  missedBeforeProfessionalsMeeting: number;
-}
 
 interface Props {
   schoolBase: string;

@@ -1,21 +1,11 @@
 import { useState } from "react";
 import { Link } from "react-router";
+import type { CaseRow } from "../../../src/server/cases/cases.schema.ts";
 import { dayLabel } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading } from "../ui/Notice.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
-
-interface CaseRow {
-  id: number;
-  pupil: string;
-  pupil_id: number;
-  stage_id: string;
-  opened_on: string;
-  next_review_on: string | null;
-  owner: string | null;
-  outcome: string | null;
-}
 
 export function Cases() {
   const { schoolId } = useSession();

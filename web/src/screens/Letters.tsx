@@ -1,20 +1,20 @@
 import { useEffect, useState } from "react";
-import type { EmailedBatchView } from "../../../src/server/letters/letters.schema.ts";
+import type {
+  BatchList,
+  EmailedBatchView,
+  LetterPreview,
+  LetterTemplateList,
+  ProposalBatches,
+  TemplateBody,
+  WriteLettersBody,
+  WrittenBatch,
+} from "../../../src/server/letters/letters.schema.ts";
 import { api } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { BandLetters } from "./BandLetters.tsx";
 import { LetterheadLogo, WordTemplate } from "./Letterhead.tsx";
-
-interface Template {
-  letterId: string;
-  title: string;
-  body: string;
-  version: number;
-  family: string;
-  hasWordTemplate: boolean;
-}
 
 const FAMILIES: Record<string, string> = {
   trust: "Trust policy",
@@ -28,14 +28,8 @@ const FAMILIES: Record<string, string> = {
 export function Letters() {
   const { schoolId } = useSession();
   const base = `/api/schools/${schoolId}`;
-  const templates = useApi<{
-    templates: Template[];
-    mergeFields: Record<string, string>;
-    letterhead: { hasLogo: boolean };
-  }>(schoolId ? `${base}/letter-templates` : null);
-  const batches = useApi<{
-    batches: { batch_id: string; letter_id: string; letters: number; issued_at: string }[];
-  }>(schoolId ? `${base}/letter-batches` : null);
+  const templates = useApi<LetterTemplateList>(schoolId ? `${base}/letter-templates` : null);
+  const batches = useApi<BatchList>(schoolId ? `${base}/letter-batches` : null);
   const pupils = useApi<{ pupils: { id: number; name: string }[] }>(
     schoolId ? `${base}/pupils` : null,
   );
@@ -112,7 +106,7 @@ export function Letters() {
                 void run(async () => {
                   const saved = await api.put<{ version: number }>(
                     `${base}/letter-templates/${selected}`,
-                    { title, body },
+                    { title, body } satisfies TemplateBody,
                   );
                   setMessage(`Saved as version ${saved.version}.`);
                   templates.reload();
@@ -161,7 +155,7 @@ export function Letters() {
                 void run(async () =>
                   setPreview(
                     (
-                      await api.post<{ text: string }>(`${base}/letters/preview`, {
+                      await api.post<LetterPreview>(`${base}/letters/preview`, {
                         letterId: selected,
                         pupilId,
                         body,
@@ -177,10 +171,10 @@ export function Letters() {
               type="button"
               onClick={() =>
                 void run(async () => {
-                  const issued = await api.post<{
-                    letters: unknown[];
-                    skipped: { reason: string }[];
-                  }>(`${base}/letters`, { letterId: selected, pupilIds: [pupilId] });
+                  const issued = await api.post<WrittenBatch>(`${base}/letters`, {
+                    letterId: selected,
+                    pupilIds: pupilId === null ? [] : [pupilId],
+                  } satisfies WriteLettersBody);
                   setMessage(
                     `${issued.letters.length} letter(s) written${issued.skipped.length ? `; not written: ${issued.skipped.map((s) => s.reason).join("; ")}` : ""}.`,
                   );
@@ -210,10 +204,7 @@ export function Letters() {
         className="secondary"
         onClick={() =>
           void run(async () => {
-            const sent = await api.post<{ batches: { letters: unknown[] }[] }>(
-              `${base}/letters/from-proposals`,
-              {},
-            );
+            const sent = await api.post<ProposalBatches>(`${base}/letters/from-proposals`, {});
             setMessage(
               `${sent.batches.reduce((n, b) => n + b.letters.length, 0)} letter(s) written for accepted proposals.`,
             );

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import type { LogContactBody } from "../../../src/server/cases/cases.schema.ts";
 import { api, londonClock, londonInstant, londonToday } from "../api.ts";
 import { ErrorNotice, Notice } from "../ui/Notice.tsx";
 
@@ -24,7 +25,7 @@ export function LogContact({ schoolBase, pupilId, contacts, onDone }: Props) {
   const [method, setMethod] = useState<keyof typeof METHODS>("phone");
   const [contactId, setContactId] = useState(String(contacts[0]?.id ?? "other"));
   const [someoneElse, setSomeoneElse] = useState("");
-  const [direction, setDirection] = useState("outgoing");
+  const [direction, setDirection] = useState<"outgoing" | "incoming">("outgoing");
   const [date, setDate] = useState(londonToday());
   const [time, setTime] = useState(londonClock());
   const [outcome, setOutcome] = useState("");
@@ -46,7 +47,7 @@ export function LogContact({ schoolBase, pupilId, contacts, onDone }: Props) {
         withWhom,
         outcome,
         notes: notes.trim() || null,
-      });
+      } satisfies LogContactBody);
       setDone(`${METHODS[method]}${note ? "" : ` with ${withWhom}`} logged.`);
       setOutcome("");
       setNotes("");
@@ -101,7 +102,10 @@ export function LogContact({ schoolBase, pupilId, contacts, onDone }: Props) {
         {!note && (
           <label>
             Who began it
-            <select value={direction} onChange={(e) => setDirection(e.target.value)}>
+            <select
+              value={direction}
+              onChange={(e) => setDirection(e.target.value as "outgoing" | "incoming")}
+            >
               <option value="outgoing">We did</option>
               <option value="incoming">They did</option>
             </select>

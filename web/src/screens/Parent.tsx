@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import type { PupilLetterList } from "../../../src/server/letters/letters.schema.ts";
 import { api, dayLabel, londonToday } from "../api.ts";
 import { useSession } from "../session.tsx";
 import {
@@ -164,9 +165,7 @@ function ChildPanel({ child, requests }: { child: Child; requests: LeaveRequest[
   const calendar = useApi<{ days: CalendarDay[]; range: { from: string; to: string } }>(
     `${base}/calendar?period=year`,
   );
-  const letters = useApi<{ letters: { id: number; letter_id: string; issued_on: string }[] }>(
-    `${base}/letters`,
-  );
+  const letters = useApi<PupilLetterList>(`${base}/letters`);
   const [message, setMessage] = useState<string | null>(null);
   const meaning = useCodeMeanings();
   const s = stats.data?.statistics;

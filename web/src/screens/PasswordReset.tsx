@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { Link } from "react-router";
+import type { LinkChecked } from "../../../src/server/auth/auth.schema.ts";
 import { api } from "../api.ts";
 import { DemoBanner } from "../ui/Layout.tsx";
 import { NewPasswordFields } from "../ui/NewPasswordFields.tsx";
@@ -66,9 +67,7 @@ export function ForgotPassword() {
  */
 export function ResetPassword() {
   const token = new URLSearchParams(window.location.hash.slice(1)).get("token") ?? "";
-  const [link, setLink] = useState<{ valid: boolean; email?: string; message?: string } | null>(
-    null,
-  );
+  const [link, setLink] = useState<LinkChecked | null>(null);
   const [password, setPassword] = useState("");
   const [again, setAgain] = useState("");
   const [done, setDone] = useState(false);
@@ -80,10 +79,7 @@ export function ResetPassword() {
       return;
     }
     api
-      .post<{ valid: boolean; email?: string; message?: string }>(
-        "/api/auth/password-reset/check",
-        { token },
-      )
+      .post<LinkChecked>("/api/auth/password-reset/check", { token })
       .then(setLink)
       .catch((e: Error) => setError(e));
   }, [token]);

@@ -1,6 +1,11 @@
 import { useEffect, useMemo, useState } from "react";
 import { Link } from "react-router";
 import type { Duration } from "../../../src/domain/policy/fields.ts";
+import type {
+  PolicyInForce,
+  PresetList,
+  SimulationView as Simulation,
+} from "../../../src/server/policy/policy.schema.ts";
 import { api, londonToday } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
@@ -53,22 +58,6 @@ interface Policy {
 type Condition = { kind: string; [key: string]: unknown };
 type Path = (string | number)[];
 
-interface Simulation {
-  from: string;
-  to: string;
-  schoolDays: number;
-  pupils: number;
-  totalProposals: number;
-  byTrigger: { triggerId: string; name: string; proposals: number; pupils: number }[];
-  proposals: {
-    date: string;
-    name: string;
-    triggerName: string;
-    explanation: string;
-    manualReview: boolean;
-  }[];
-}
-
 interface Term {
   label: string;
   from: string;
@@ -76,19 +65,7 @@ interface Term {
 }
 
 /** A kind of condition as the server describes it (GET /api/policy-presets): the editor knows no kind itself. */
-export interface ConditionKind {
-  kind: string;
-  /** `{field}` is filled from the condition: "Attendance ({period})". */
-  title: string;
-  summary: string;
-  fields: {
-    path: string;
-    label: string;
-    meaning: string;
-    adjustable?: boolean;
-    conditions?: "one" | "list";
-  }[];
-}
+export type ConditionKind = PresetList["conditionKinds"][number];
 
 /** A field's value in a heading: codes joined, a window by its unit or period, words spaced. */
 function shown(value: unknown): string {
@@ -214,13 +191,11 @@ function Comparison({ current, draft }: { current: Simulation | null; draft: Sim
 export function PolicyEditor() {
   const { schoolId, can } = useSession();
   const base = `/api/schools/${schoolId}`;
-  const stored = useApi<{ version: number; createdBy: string; createdAt: string; policy: Policy }>(
+  // The editor reads the document loosely (it walks conditions by path), so its own view of it.
+  const stored = useApi<Omit<PolicyInForce, "policy"> & { policy: Policy }>(
     schoolId ? `${base}/policy` : null,
   );
-  const presets = useApi<{
-    presets: { preset: string; name: string }[];
-    conditionKinds: ConditionKind[];
-  }>("/api/policy-presets");
+  const presets = useApi<PresetList>("/api/policy-presets");
   const calendar = useApi<{
     academicYears: {
       startYear: number;

@@ -1,4 +1,7 @@
 import { Link, useParams } from "react-router";
+import type { ContactLogView } from "../../../src/server/cases/cases.schema.ts";
+import type { PupilLetterList } from "../../../src/server/letters/letters.schema.ts";
+import type { PolicyInForce } from "../../../src/server/policy/policy.schema.ts";
 import { dayLabel } from "../api.ts";
 import { useSession } from "../session.tsx";
 import {
@@ -89,26 +92,17 @@ export function PupilProfile() {
       ? `/api/schools/${schoolId}/cases?status=all&pupilId=${pupilId}`
       : null,
   );
-  const letters = useApi<{
-    letters: { id: number; letter_id: string; addressee: string; issued_on: string }[];
-  }>(schoolId && can("letters.view") ? `${base}/letters` : null);
-  const contactLog = useApi<{
-    contacts: {
-      id: number;
-      happenedAt: string;
-      method: string;
-      withWhom: string;
-      outcome: string;
-      recordedBy: string;
-    }[];
-  }>(schoolId && can("pupils.safeguarding") ? `${base}/contact-log` : null);
+  const letters = useApi<PupilLetterList>(
+    schoolId && can("letters.view") ? `${base}/letters` : null,
+  );
+  const contactLog = useApi<ContactLogView>(
+    schoolId && can("pupils.safeguarding") ? `${base}/contact-log` : null,
+  );
   const meaning = useCodeMeanings();
   const contactCheck = useApi<{ pupils: { reasons: string[] }[] }>(
     schoolId && office ? `/api/schools/${schoolId}/office/contact-check?pupilId=${pupilId}` : null,
   );
-  const policy = useApi<{
-    policy: { target: number; bands: { id: string; name: string; colour: string; min: number }[] };
-  }>(schoolId ? `/api/schools/${schoolId}/policy` : null);
+  const policy = useApi<PolicyInForce>(schoolId ? `/api/schools/${schoolId}/policy` : null);
   if (pupil.error) return <ErrorNotice error={pupil.error} />;
   if (!pupil.data) return <Loading what="the pupil" />;
   const p = pupil.data;

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import type { TwoFactorBegun } from "../../../src/server/auth/auth.schema.ts";
 import type {
   TwoFactorStatusView,
   TwoFactorTurnedOn,
@@ -34,7 +35,7 @@ export function TwoFactorSettings({ onTurnedOn }: { onTurnedOn?: () => void } = 
   };
   const begin = () =>
     run(async () => {
-      setSetup(await api.post<{ secret: string; uri: string }>("/api/auth/two-factor/begin"));
+      setSetup(await api.post<TwoFactorBegun>("/api/auth/two-factor/begin"));
     });
   const confirm = (event: FormEvent) => {
     event.preventDefault();

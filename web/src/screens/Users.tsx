@@ -1,28 +1,14 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { Link } from "react-router";
+import type { UserList, UserView } from "../../../src/server/users/users.schema.ts";
 import { api } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { SignInSettings } from "./SignInSettings.tsx";
 
-interface Grant {
-  role: string;
-  label: string;
-  schoolId: number | null;
-  trustId: number | null;
-  laCode: string | null;
-}
-
-interface Account {
-  id: number;
-  name: string;
-  email: string;
-  disabled: boolean;
-  roles: Grant[];
-  groups: { schoolId: number; registrationGroupId: number; name: string }[];
-  children: { schoolId: number; pupilId: number; name: string }[];
-}
+type Account = UserView;
+type Grant = UserView["roles"][number];
 
 const ROLE_NAMES: Record<string, string> = {
   teacher: "Teacher",
@@ -212,9 +198,7 @@ export function Users() {
   const roles = admin ? Object.keys(ROLE_NAMES) : HEAD_ROLES;
   const [search, setSearch] = useState("");
   const [query, setQuery] = useState("");
-  const list = useApi<{ users: Account[] }>(
-    `/api/users${query ? `?search=${encodeURIComponent(query)}` : ""}`,
-  );
+  const list = useApi<UserList>(`/api/users${query ? `?search=${encodeURIComponent(query)}` : ""}`);
   const schoolList = useApi<{ schools: { id: number; name: string }[] }>("/api/schools");
   const schools = schoolList.data?.schools ?? [];
   const schoolNames = new Map(schools.map((s) => [s.id, s.name]));

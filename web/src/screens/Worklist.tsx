@@ -1,30 +1,17 @@
 import { useState } from "react";
 import { Link } from "react-router";
+import type { WorkItem } from "../../../src/server/cases/cases.schema.ts";
+import type {
+  Decided,
+  ProposalList,
+  ProposedActionView,
+} from "../../../src/server/policy/policy.schema.ts";
 import { api, dayLabel } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
 
-interface WorkItem {
-  kind: string;
-  due: string;
-  overdue: boolean;
-  pupilId: number;
-  pupil: string;
-  caseId: number | null;
-  summary: string;
-}
-
-interface Proposal {
-  id: number;
-  trigger_id: string;
-  pupil_id: number;
-  pupil: string;
-  trigger_name: string;
-  explanation: string;
-  manual_review: boolean;
-  proposed_on: string;
-}
+type Proposal = ProposedActionView;
 
 export function Worklist() {
   const { schoolId, can } = useSession();
@@ -49,14 +36,9 @@ export function Worklist() {
     ...(yearGroup ? { yearGroupId: yearGroup } : {}),
     ...(flag ? { flag } : {}),
   });
-  const proposals = useApi<{
-    proposedActions: Proposal[];
-    total: number;
-    filters: {
-      stages: { id: string; name: string; status: string | null }[];
-      yearGroups: { id: number; name: string }[];
-    };
-  }>(schoolId ? `/api/schools/${schoolId}/proposed-actions?${filters}` : null);
+  const proposals = useApi<ProposalList>(
+    schoolId ? `/api/schools/${schoolId}/proposed-actions?${filters}` : null,
+  );
   const refilter = (set: (v: string) => void) => (e: { target: { value: string } }) => {
     set(e.target.value);
     setOffset(0);
@@ -236,10 +218,10 @@ export function Worklist() {
             type="button"
             onClick={() =>
               void act(async () => {
-                const done = await api.post<{ decided: unknown[]; refused: unknown[] }>(
-                  `${base}/proposed-actions/decide`,
-                  { proposalIds: selected, decision: "accept" },
-                );
+                const done = await api.post<Decided>(`${base}/proposed-actions/decide`, {
+                  proposalIds: selected,
+                  decision: "accept",
+                });
                 setSelected([]);
                 return done;
               }, `Accepted ${selected.length} proposal(s).`)
