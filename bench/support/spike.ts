@@ -129,7 +129,7 @@ export function startServer(env: NodeJS.ProcessEnv, date: string): Promise<Bench
     let listening = false;
     child.stdout?.on("data", (chunk: Buffer) => {
       if (listening) return;
-      const match = /listening (\S+)/.exec(chunk.toString());
+      const match = /^listening (\S+)/m.exec(chunk.toString());
       if (match) {
         listening = true;
         resolve({ url: match[1] as string, child, figures, applicationName });
