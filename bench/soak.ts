@@ -8,9 +8,17 @@
  *
  * The register closes at 09:10 on the server's clock, so one run lasts at most 19 minutes.
  */
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { prepareDatabase, replay, seed, startServer, warmUp } from "./support/spike.ts";
+import { percentile } from "./support/open-loop.ts";
+import {
+  memoryMb,
+  prepareDatabase,
+  replay,
+  seed,
+  startServer,
+  stopServer,
+  warmUp,
+} from "./support/spike.ts";
 
 export interface SoakOptions {
   kind: "postgres" | "pglite";
@@ -39,17 +47,13 @@ export interface SoakResult {
 
 const DAY = "2025-09-15";
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
-
 export async function soak(options: SoakOptions): Promise<SoakResult> {
   const { database, env, cleanup } = await prepareDatabase(options.kind, options.pgUrl);
   try {
     const registers = await seed(database, options.schools);
     await database.close();
-    const { url, child } = await startServer(env, DAY);
+    const server = await startServer(env, DAY);
+    const { url, child } = server;
     try {
       await warmUp(url, registers, DAY);
       const slices: SoakSlice[] = [];
@@ -61,10 +65,10 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
         });
         const slice = {
           index,
-          saves: result["2xx"],
-          failures: result.non2xx + result.errors + result.timeouts,
-          p99: result.latency.p99,
-          rssMb: rssMb(child.pid as number),
+          saves: result.ok,
+          failures: result.failed,
+          p99: Math.round(percentile(result.latencies, 99)),
+          rssMb: memoryMb(child.pid as number).now,
         };
         slices.push(slice);
         options.onSlice?.(slice);
@@ -77,8 +81,7 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
         growthMb: last.rssMb - first.rssMb,
       };
     } finally {
-      child.kill("SIGTERM");
-      await new Promise((resolve) => child.once("exit", resolve));
+      await stopServer(server);
     }
   } finally {
     await cleanup();

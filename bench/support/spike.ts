@@ -1,10 +1,10 @@
 /**
  * The 8:50 spike, shared by bench/registers and bench/soak: a trust of form tutors (40 forms of 30
  * pupils a school, each tutor signed in), the server in its own process with its clock at 08:50,
- * and autocannon replaying register saves over loopback.
+ * and register saves replayed over loopback on an open-loop schedule.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -15,6 +15,8 @@ import { hashToken } from "../../src/app/accounts/sign-in.ts";
 import { TYPICAL_TERM_DATES } from "../../src/app/demo/term-dates.ts";
 import { type Database, migrate, openDatabase } from "../../src/db/database.ts";
 import { saveAcademicYear } from "../../src/db/repositories/calendar.ts";
+import { type OpenLoopResult, openLoop, type PlannedRequest } from "./open-loop.ts";
+import type { ServerFigures } from "./serve.ts";
 
 export const GROUPS_PER_SCHOOL = 40;
 export const PUPILS_PER_GROUP = 30;
@@ -95,94 +97,141 @@ export async function seed(database: Database, schoolCount: number): Promise<Reg
   return registers;
 }
 
-/** Starts the server with its clock at 08:50 (London) on `date`, the moment the spike begins. */
-export function startServer(
-  env: NodeJS.ProcessEnv,
-  date: string,
-): Promise<{ url: string; child: ChildProcess }> {
+export interface BenchServer {
+  url: string;
+  child: ChildProcess;
+  /** The server's own count of statements, its CPU time and peak memory, now. */
+  figures(): Promise<ServerFigures>;
+  /** The application name its database connections carry (PostgreSQL), to find their backends. */
+  applicationName: string;
+}
+
+/**
+ * Starts the server with its clock at 08:50 (London) on `date`, the moment the spike begins, as
+ * `npm start` runs it: scheduler in the process, logging at info (its output is read and dropped).
+ */
+export function startServer(env: NodeJS.ProcessEnv, date: string): Promise<BenchServer> {
+  const applicationName = `rollbook-bench-${process.pid}-${Date.now().toString(36)}`;
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       ["--import", "tsx", join(import.meta.dirname, "serve.ts"), `${date}T07:50:00Z`],
       {
-        env: { ...process.env, ...env },
-        stdio: ["ignore", "pipe", "inherit"],
+        env: { LOG_LEVEL: "info", ...process.env, ...env, PGAPPNAME: applicationName },
+        stdio: ["ignore", "pipe", "inherit", "ipc"],
       },
     );
+    const figures = () =>
+      new Promise<ServerFigures>((answer) => {
+        child.once("message", (m) => answer(m as ServerFigures));
+        child.send("figures");
+      });
+    let listening = false;
     child.stdout?.on("data", (chunk: Buffer) => {
-      const match = /listening (\S+)/.exec(chunk.toString());
-      if (match) resolve({ url: match[1] as string, child });
+      if (listening) return;
+      const match = /^listening (\S+)/m.exec(chunk.toString());
+      if (match) {
+        listening = true;
+        resolve({ url: match[1] as string, child, figures, applicationName });
+      }
     });
     child.on("exit", (code) => reject(new Error(`server exited with ${code}`)));
   });
 }
 
-let firstFailure = "";
+export async function stopServer(server: BenchServer): Promise<void> {
+  server.child.kill("SIGTERM");
+  await new Promise((resolve) => server.child.once("exit", resolve));
+}
+
 let round = 0;
 /** The version of each register's first mark, from the last save's answer, as the web app keeps it. */
 const firstMarkVersion = new Map<number, number>();
 
-/** Replays saves: each request is the next tutor's register, all present but one N and one late. */
+/**
+ * Register saves, one tutor after another: all present but one N (or I, alternating by round, so
+ * repeated runs keep writing) and one late arrival, with the version the last answer gave.
+ */
+export function registerSaves(registers: Register[], date: string) {
+  round++;
+  const firstPupil = new Map(registers.map((r) => [r.groupId, r.pupils[0]]));
+  return {
+    request: (index: number): PlannedRequest => {
+      const r = registers[index % registers.length] as Register;
+      // Each lap round the tutors changes the first mark again, so no save merely repeats one.
+      const code = (round + Math.floor(index / registers.length)) % 2 ? "N" : "I";
+      return {
+        method: "PUT",
+        path: `/api/schools/${r.schoolId}/registers/${r.groupId}/${date}/AM`,
+        headers: { cookie: r.cookie, "x-csrf-token": r.csrf, "content-type": "application/json" },
+        body: JSON.stringify({
+          marks: [
+            { pupilId: r.pupils[0], code, baseVersion: firstMarkVersion.get(r.groupId) ?? 0 },
+            { pupilId: r.pupils[1], arrivedAt: "08:55" },
+          ],
+          allPresent: true,
+        }),
+      };
+    },
+    onResponse: (status: number, body: string) => {
+      if (status !== 200) return;
+      const { register } = JSON.parse(body) as {
+        register: {
+          group: { id: number };
+          pupils: { pupilId: number; mark: { version: number } | null }[];
+        };
+      };
+      const first = register.pupils.find((p) => p.pupilId === firstPupil.get(register.group.id));
+      firstMarkVersion.set(register.group.id, first?.mark?.version ?? 0);
+    },
+  };
+}
+
+/** Open loop: saves due at `rate` a second for `seconds`, latency from each one's due instant. */
 export function replay(
   url: string,
   registers: Register[],
   date: string,
-  options: { rate?: number | undefined; seconds: number },
-) {
+  options: { rate: number; seconds: number },
+): Promise<OpenLoopResult> {
+  return openLoop({ url, ...options, ...registerSaves(registers, date) });
+}
+
+/**
+ * Closed loop, for capacity only: `connections` clients each send their next save as soon as the
+ * last is answered, so this measures the most saves a second, never latency under a given load.
+ */
+export async function capacity(
+  url: string,
+  registers: Register[],
+  date: string,
+  options: { amount: number; connections: number },
+): Promise<{ ok: number; failed: number; seconds: number; firstFailure: string }> {
+  const saves = registerSaves(registers, date);
   let next = 0;
-  round++;
-  const firstPupil = new Map(registers.map((r) => [r.groupId, r.pupils[0]]));
-  firstFailure = "";
-  return autocannon({
+  let firstFailure = "";
+  const result = await autocannon({
     url,
-    // Few connections, so the fixed rate arrives as a steady stream, not in bursts of every connection at once.
-    connections: options.rate ? 5 : 20,
-    duration: options.seconds,
-    ...(options.rate ? { overallRate: options.rate } : {}),
+    connections: options.connections,
+    amount: options.amount,
     requests: [
       {
         method: "PUT",
-        setupRequest: (request: autocannon.Request) => {
-          const r = registers[next++ % registers.length] as Register;
-          return {
-            ...request,
-            path: `/api/schools/${r.schoolId}/registers/${r.groupId}/${date}/AM`,
-            headers: {
-              cookie: r.cookie,
-              "x-csrf-token": r.csrf,
-              "content-type": "application/json",
-            },
-            body: JSON.stringify({
-              marks: [
-                // A different first mark each run, so repeated runs keep writing, not only re-saving.
-                {
-                  pupilId: r.pupils[0],
-                  code: round % 2 ? "N" : "I",
-                  baseVersion: firstMarkVersion.get(r.groupId) ?? 0,
-                },
-                { pupilId: r.pupils[1], arrivedAt: "08:55" },
-              ],
-              allPresent: true,
-            }),
-          };
-        },
+        setupRequest: (request: autocannon.Request) =>
+          ({ ...request, ...saves.request(next++) }) as autocannon.Request,
         onResponse: (status: number, body: string) => {
           if (status >= 300 && !firstFailure) firstFailure = `${status} ${body.slice(0, 200)}`;
-          if (status !== 200) return;
-          const { register } = JSON.parse(body) as {
-            register: {
-              group: { id: number };
-              pupils: { pupilId: number; mark: { version: number } | null }[];
-            };
-          };
-          const first = register.pupils.find(
-            (p) => p.pupilId === firstPupil.get(register.group.id),
-          );
-          firstMarkVersion.set(register.group.id, first?.mark?.version ?? 0);
+          saves.onResponse(status, body);
         },
       },
     ],
   });
+  return {
+    ok: result["2xx"],
+    failed: result.non2xx + result.errors + result.timeouts,
+    seconds: result.duration,
+    firstFailure,
+  };
 }
 
 /** Reads registers for a few seconds first, so the measured saves do not pay for JIT compilation. */
@@ -207,14 +256,75 @@ export async function warmUp(url: string, registers: Register[], date: string): 
   });
 }
 
-export function report(label: string, result: autocannon.Result): void {
-  const ok = result["2xx"];
-  const bad = result.non2xx + result.errors + result.timeouts;
-  process.stdout.write(
-    `  ${label}: ${ok} saves in ${result.duration.toFixed(1)} s = ${(ok / result.duration).toFixed(1)} saves/s; ` +
-      `latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms; failures ${bad}` +
-      `${firstFailure ? ` (first: ${firstFailure})` : ""}\n`,
-  );
+/** CPU ticks (user + system) of a process, from /proc; 0 once it has gone. */
+export function cpuTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** Kernel clock ticks per second, the unit of /proc/<pid>/stat times. */
+export const TICKS_PER_SECOND = Number(
+  (() => {
+    try {
+      return execFileSync("getconf", ["CLK_TCK"]).toString().trim();
+    } catch {
+      return "100";
+    }
+  })(),
+);
+
+/** Peak and current resident memory of a process (MB), from /proc. */
+export function memoryMb(pid: number): { peak: number; now: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+  return { peak: kb("VmHWM") / 1024, now: kb("VmRSS") / 1024 };
+}
+
+/**
+ * The CPU the PostgreSQL backends serving one application spend: samples pg_stat_activity and
+ * /proc every half second and keeps each backend's last reading, so a backend that closes part
+ * way still counts up to its last sample.
+ */
+export class BackendCpu {
+  private readonly last = new Map<number, number>();
+  private readonly baseline = new Map<number, number>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly client: pg.Client,
+    private readonly applicationName: string,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.sample();
+    for (const [pid, ticks] of this.last) this.baseline.set(pid, ticks);
+    this.timer = setInterval(() => void this.sample(), 500);
+  }
+
+  /** CPU seconds since start. */
+  async stop(): Promise<number> {
+    if (this.timer) clearInterval(this.timer);
+    await this.sample();
+    let ticks = 0;
+    for (const [pid, t] of this.last) ticks += t - (this.baseline.get(pid) ?? 0);
+    return ticks / TICKS_PER_SECOND;
+  }
+
+  private async sample(): Promise<void> {
+    const { rows } = await this.client.query<{ pid: number }>(
+      "select pid from pg_stat_activity where application_name = $1",
+      [this.applicationName],
+    );
+    for (const { pid } of rows) {
+      const ticks = cpuTicks(pid);
+      if (ticks > 0) this.last.set(pid, ticks);
+    }
+  }
 }
 
 export interface BenchDatabase {

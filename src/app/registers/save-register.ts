@@ -1,17 +1,14 @@
-import { sql } from "kysely";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
+import type { MarkToRecord, RecordResult } from "../../db/repositories/marks.ts";
 import {
-  type ExistingMark,
-  type MarkToRecord,
-  markKey,
-  type RecordResult,
-  recordMarks,
-} from "../../db/repositories/marks.ts";
+  type RegisterSaveOutcome,
+  saveRegisterMarks,
+} from "../../db/repositories/register-saves.ts";
 import type { SessionName } from "../../domain/calendar.ts";
 import { codeOn, normaliseSymbol, presentSymbolFor } from "../../domain/codes.ts";
 import { isRollbookError, RollbookError } from "../../domain/errors.ts";
 import { lateMark, minutesOfDay, type RegisterTimes } from "../../domain/register-times.ts";
-import { inTransaction, type UseCaseContext } from "../context.ts";
+import type { UseCaseContext } from "../context.ts";
 import {
   assertSchoolSession,
   loadRegister,
@@ -145,34 +142,40 @@ export async function saveRegister(
     schoolId,
     marks.map((m) => m.pupilId),
   );
-  const { recorded, taken } = await inTransaction(ctx, "save register", async (tx) => {
-    const recorded = await recordMarks(
-      tx,
-      schoolId,
-      marks,
-      {
-        by: signature,
-        at: instant,
-        source: closed ? "amendment" : "register",
-        reason,
-        userId: access.accountId,
-      },
-      (existing) => checkStale(marks, existing, before, closed && !reason),
-    );
-    const { rows } = await sql<{ first_taken_by: string; first_taken_at: Date; saves: number }>`
-      insert into registers_taken (school_id, registration_group_id, date, session, first_taken_by, first_taken_at,
-                                   last_saved_by, last_saved_at)
-      values (${schoolId}, ${input.groupId}, ${input.date}, ${input.session}, ${signature}, ${instant},
-              ${signature}, ${instant})
-      on conflict (school_id, registration_group_id, date, session) do update
-        set last_saved_by = excluded.last_saved_by, last_saved_at = excluded.last_saved_at,
-            saves = registers_taken.saves + 1
-      returning first_taken_by, first_taken_at, saves`.execute(tx);
-    return {
-      recorded,
-      taken: rows[0] as { first_taken_by: string; first_taken_at: Date; saves: number },
-    };
+  // Inside another use case's change, that change writes the one log row for both.
+  const logHere = !db.isTransaction;
+  const outcome = await saveRegisterMarks(db, {
+    schoolId,
+    groupId: input.groupId,
+    date: input.date,
+    session: input.session,
+    marks,
+    recording: {
+      by: signature,
+      at: instant,
+      source: closed ? "amendment" : "register",
+      reason,
+      userId: access.accountId,
+    },
+    reasonRequired: closed && !reason,
+    log: logHere
+      ? {
+          at: ctx.clock(),
+          actor: access.actor.name,
+          pupilId: ctx.audit.subjectId,
+          pupilIds: ctx.audit.listedIn(schoolId),
+          what: ctx.audit.what ?? "save register",
+        }
+      : null,
   });
+  if (outcome.kind !== "saved") refuseStale(outcome, before);
+  if (logHere) ctx.audit.changeLogged = true;
+  const recorded = outcome;
+  const taken = {
+    first_taken_by: outcome.taken.firstTakenBy,
+    first_taken_at: outcome.taken.firstTakenAt,
+    saves: outcome.taken.saves,
+  };
   // The register after the save, from what the transaction saw and wrote: no second read.
   const saved = new Map(marks.map((m) => [m.pupilId, m]));
   const register: Register = {
@@ -187,7 +190,7 @@ export async function saveRegister(
     pupils: before.pupils.map((pupil) => {
       const mark = saved.get(pupil.pupilId);
       if (!mark) return pupil;
-      const version = recorded.versions.get(markKey(mark)) ?? 1;
+      const version = recorded.versions.get(mark.pupilId) ?? 1;
       return { ...pupil, mark: { code: mark.code, minutesLate: mark.minutesLate, version } };
     }),
   };
@@ -239,33 +242,20 @@ function resolveEntry(
   return { code, minutesLate };
 }
 
-/** Refuses a save built on marks that changed since the sender loaded the register. */
-function checkStale(
-  marks: (MarkToRecord & { baseVersion: number })[],
-  existing: Map<string, ExistingMark>,
+/** Refuses a save built on marks that changed since the sender loaded the register; nothing was written. */
+function refuseStale(
+  outcome: Exclude<RegisterSaveOutcome, { kind: "saved" }>,
   before: Register,
-  reasonMissing: boolean,
-): void {
-  const conflicts: { pupilId: number; name: string; current: string; version: number }[] = [];
-  const needReason: string[] = [];
+): never {
   const names = new Map(before.pupils.map((p) => [p.pupilId, p.name]));
-  for (const mark of marks) {
-    const current = existing.get(markKey(mark));
-    if (!current) continue;
-    const same = current.code === mark.code && current.minutesLate === mark.minutesLate;
-    if (same) continue;
-    if (current.version !== mark.baseVersion) {
-      conflicts.push({
-        pupilId: mark.pupilId,
-        name: names.get(mark.pupilId) ?? String(mark.pupilId),
-        current: current.code,
-        version: current.version,
-      });
-    } else if (reasonMissing) {
-      needReason.push(names.get(mark.pupilId) ?? String(mark.pupilId));
-    }
-  }
-  if (conflicts.length > 0) {
+  const nameOf = (pupilId: number) => names.get(pupilId) ?? String(pupilId);
+  if (outcome.kind === "conflict") {
+    const conflicts = outcome.current.map((c) => ({
+      pupilId: c.pupilId,
+      name: nameOf(c.pupilId),
+      current: c.code,
+      version: c.version,
+    }));
     throw new RollbookError(
       "conflict",
       `Someone else changed ${conflicts.length} mark(s) since you opened this register (${conflicts
@@ -274,10 +264,8 @@ function checkStale(
       { conflicts },
     );
   }
-  if (needReason.length > 0) {
-    throw new RollbookError(
-      "invalid_input",
-      `The register has closed: give a reason to change the marks of ${needReason.join(", ")}`,
-    );
-  }
+  throw new RollbookError(
+    "invalid_input",
+    `The register has closed: give a reason to change the marks of ${outcome.pupilIds.map(nameOf).join(", ")}`,
+  );
 }

@@ -29,6 +29,7 @@ import * as lessonRegisters from "./20261203_0410_lesson_registers.ts";
 import * as pupilPhotos from "./20261203_0420_pupil_photos.ts";
 import * as snapshotQueue from "./20261203_0500_snapshot_queue.ts";
 import * as contactPeople from "./20261203_0600_contact_people.ts";
+import * as saveRegister from "./20261204_0200_save_register.ts";
 import * as snapshotPupils from "./20261204_0600_snapshot_pupils.ts";
 
 /** Every migration in order. Forward-only: a landed migration is never edited, only followed. */
@@ -63,5 +64,6 @@ export const migrations: Record<string, Migration> = {
   "20261203_0420_pupil_photos": pupilPhotos,
   "20261203_0500_snapshot_queue": snapshotQueue,
   "20261203_0600_contact_people": contactPeople,
+  "20261204_0200_save_register": saveRegister,
   "20261204_0600_snapshot_pupils": snapshotPupils,
 };
