@@ -10,7 +10,7 @@ export default function setup(): void {
       `End-to-end tests need Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).`,
     );
   const root = join(import.meta.dirname, "../..");
-  execFileSync(process.execPath, ["--import", "tsx", join(root, "scripts/build-web.ts")], {
+  execFileSync(process.execPath, [join(root, "scripts/build.mjs"), "--web"], {
     cwd: root,
     stdio: "inherit",
   });

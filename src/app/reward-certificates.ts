@@ -1,5 +1,6 @@
+import { createRequire } from "node:module";
 import type { Kysely } from "kysely";
-import PDFDocument from "pdfkit";
+import type PDFDocument from "pdfkit";
 import type { DB } from "../db/schema.ts";
 import { dayLabel, type IsoDate } from "../domain/dates.ts";
 import { RollbookError } from "../domain/errors.ts";
@@ -8,6 +9,9 @@ import { talliesOver } from "./attendance-statistics.ts";
 import { fileNameOf } from "./exports/table.ts";
 import { findGroup } from "./registers/register.ts";
 import { type ClassFigures, type Figure, type Rewards, schoolRewards } from "./rewards.ts";
+
+// Loaded on first use, not at start-up: the package costs about 0.5 s of CPU to load.
+const pdfkit = () => createRequire(import.meta.url)("pdfkit") as typeof PDFDocument;
 
 export type PupilCertificateKind = "full_attendance" | "most_improved";
 export type ClassCertificateKind = "best_class" | "at_target";
@@ -181,7 +185,7 @@ function certificatePdf(
   wording: Wording,
   asOf: IsoDate,
 ): Promise<Buffer> {
-  const doc = new PDFDocument({
+  const doc = new (pdfkit())({
     size: "A4",
     layout: "landscape",
     margin: 60,

@@ -62,13 +62,17 @@ export function registerStart(program: Command): void {
         smsWebhookAllow: config.ROLLBOOK_SMS_WEBHOOK_ALLOW,
         ssoSecrets: ssoSecretsOf(),
       });
+      const listening = await app.listen({ port, host });
+      // Each job is idempotent and runs every minute: the first round waits a few seconds, so it
+      // never holds the database while a restart answers its first requests.
       const stopScheduler = startScheduler(
         database.db,
         transportsFrom(config, app.log),
         app.log,
         () => new Date(),
+        60_000,
+        5_000,
       );
-      const listening = await app.listen({ port, host });
       const accounts = await demoAccountsToShow(database.db);
       const lines = [
         `Rollbook is running at ${listening} (database: ${database.kind}, ${database.location})`,

@@ -144,6 +144,26 @@ export function redact(url: string): string {
   }
 }
 
+/**
+ * Every migration already applied, read in one query: the migrator's own check creates its schema
+ * and tables if missing and takes its lock, a second or more of CPU on every start on PGlite.
+ * Anything else (no bookkeeping table yet, a migration missing) goes to the migrator.
+ */
+async function upToDate(database: Database, db: Kysely<DB>): Promise<boolean> {
+  try {
+    const applied = await sql<{
+      name: string;
+    }>`select name from ${sql.table(`${database.schema ?? "public"}.kysely_migration`)}`.execute(
+      db,
+    );
+    const names = new Set(applied.rows.map((r) => r.name));
+    const known = Object.keys(migrations);
+    return names.size === known.length && known.every((name) => names.has(name));
+  } catch {
+    return false;
+  }
+}
+
 /** Brings the schema up to date; returns the names of the migrations it applied. */
 export async function migrate(database: Database): Promise<string[]> {
   if (database.kind === "pglite") return migrateOn(database, database.db);
@@ -160,6 +180,7 @@ export async function migrate(database: Database): Promise<string[]> {
 }
 
 async function migrateOn(database: Database, db: Kysely<DB>): Promise<string[]> {
+  if (await upToDate(database, db)) return [];
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },

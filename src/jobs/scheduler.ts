@@ -24,6 +24,8 @@ export function startScheduler(
   log: FastifyBaseLogger,
   clock: () => Date,
   everyMs = 60_000,
+  /** `start` waits a little, so a restart answers people before its first round of jobs. */
+  firstAfterMs = 0,
 ): () => void {
   let running = false;
   const tick = async () => {
@@ -66,6 +68,10 @@ export function startScheduler(
   };
   const timer = setInterval(tick, everyMs);
   timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+  const first = setTimeout(tick, firstAfterMs);
+  first.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
 }

@@ -1,10 +1,14 @@
-import PDFDocument from "pdfkit";
+import { createRequire } from "node:module";
+import type PDFDocument from "pdfkit";
 import { dayLabel } from "../../domain/dates.ts";
 import type { EvidencePack } from "./chronology.ts";
 
+// Loaded on first use, not at start-up: the package costs about 0.5 s of CPU to load.
+const pdfkit = () => createRequire(import.meta.url)("pdfkit") as typeof PDFDocument;
+
 /** The evidence pack as a PDF a local authority officer can read and file. */
 export function evidencePackPdf(pack: EvidencePack): Promise<Buffer> {
-  const doc = new PDFDocument({
+  const doc = new (pdfkit())({
     size: "A4",
     margin: 50,
     info: { Title: `Attendance evidence pack: ${pack.pupil.name}`, Author: pack.school.name },

@@ -1,7 +1,11 @@
-import { PDFDocument } from "pdf-lib";
+import { createRequire } from "node:module";
+import type * as PdfLib from "pdf-lib";
 import type { Enclosure } from "../../domain/letters/templates.ts";
 import { docxToPdf, libreOffice, NO_LIBREOFFICE } from "./libreoffice.ts";
 import { lettersPdf, type PdfLetter } from "./render-pdf.ts";
+
+// Loaded on first use, not at start-up: the package costs about 0.7 s of CPU to load.
+const pdfLib = () => createRequire(import.meta.url)("pdf-lib") as typeof PdfLib;
 
 /** A document sent with a letter: its own pages, after the letter's. */
 export interface EnclosedDocument {
@@ -25,9 +29,9 @@ export interface PrintedLetter {
 
 /** PDFs one after the other in one file. */
 export async function joined(pdfs: Uint8Array[]): Promise<Buffer> {
-  const out = await PDFDocument.create();
+  const out = await pdfLib().PDFDocument.create();
   for (const pdf of pdfs) {
-    const doc = await PDFDocument.load(pdf);
+    const doc = await pdfLib().PDFDocument.load(pdf);
     for (const page of await out.copyPages(doc, doc.getPageIndices())) out.addPage(page);
   }
   return Buffer.from(await out.save());

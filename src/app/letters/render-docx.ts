@@ -1,5 +1,6 @@
-import Docxtemplater from "docxtemplater";
-import PizZip from "pizzip";
+import { createRequire } from "node:module";
+import type Docxtemplater from "docxtemplater";
+import type PizZip from "pizzip";
 import { RollbookError } from "../../domain/errors.ts";
 import { fitLogo, logoImage } from "../../domain/letters/logo.ts";
 import {
@@ -8,6 +9,11 @@ import {
   type MergeData,
   NO_ROWS,
 } from "../../domain/letters/merge.ts";
+
+// Loaded with the first Word letter, not at start-up: the two cost about 0.4 s of CPU to load.
+const require = createRequire(import.meta.url);
+const docxtemplater = () => require("docxtemplater") as typeof Docxtemplater;
+const pizzip = () => require("pizzip") as typeof PizZip;
 
 export interface LetterDocument {
   schoolName: string;
@@ -43,7 +49,7 @@ ${paragraph("{@logo}")}${paragraph("{school_name}", true)}${paragraph("{school_a
 </w:body></w:document>`;
 
 function baseTemplate(): Buffer {
-  const zip = new PizZip();
+  const zip = new (pizzip())();
   zip.file("[Content_Types].xml", CONTENT_TYPES);
   zip.file("_rels/.rels", RELS);
   zip.file("word/document.xml", DOCUMENT);
@@ -137,7 +143,7 @@ function embedLogo(zip: PizZip, logo: Uint8Array): void {
 }
 
 function render(template: Buffer | Uint8Array, data: object, logo?: Uint8Array | null): Buffer {
-  const doc = new Docxtemplater(new PizZip(template), {
+  const doc = new (docxtemplater())(new (pizzip())(template), {
     paragraphLoop: true,
     linebreaks: true,
     nullGetter: () => "",
@@ -178,7 +184,7 @@ const LOOPS = new Set([
 export function docxTemplateProblems(template: Uint8Array): string[] {
   let doc: Docxtemplater;
   try {
-    if (!new PizZip(template).file("word/document.xml"))
+    if (!new (pizzip())(template).file("word/document.xml"))
       return [
         "not a Word document (.docx): it has no word/document.xml; save it from Word as .docx",
       ];
@@ -186,7 +192,10 @@ export function docxTemplateProblems(template: Uint8Array): string[] {
     return ["not a Word document (.docx): save it from Word (or LibreOffice) as .docx"];
   }
   try {
-    doc = new Docxtemplater(new PizZip(template), { paragraphLoop: true, linebreaks: true });
+    doc = new (docxtemplater())(new (pizzip())(template), {
+      paragraphLoop: true,
+      linebreaks: true,
+    });
   } catch (error) {
     const errors = (
       error as { properties?: { errors?: { properties?: { explanation?: string } }[] } }
@@ -216,7 +225,7 @@ export function assertDocxTemplate(template: Uint8Array): void {
 
 /** Several documents in one zip file. */
 export function zipOf(files: { name: string; content: Uint8Array }[]): Buffer {
-  const zip = new PizZip();
+  const zip = new (pizzip())();
   for (const file of files) zip.file(file.name, file.content);
   return zip.generate({ type: "nodebuffer", compression: "DEFLATE" });
 }

@@ -1,9 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-// @ts-expect-error fontkit ships no types; only create() is used, its result handed to pdfkit.
-import { create } from "fontkit";
-import PDFDocument from "pdfkit";
+import type PDFDocument from "pdfkit";
 import { addressLines } from "../../domain/letters/addressing.ts";
 import { type LetterBlock, NO_ROWS } from "../../domain/letters/merge.ts";
 import { type PolicyForParents, versionLine } from "../../domain/policy/for-parents.ts";
@@ -24,19 +22,26 @@ export interface PdfLetter {
  * They ship in npm packages, so nothing is fetched at run time.
  */
 const require = createRequire(import.meta.url);
+// pdfkit and fontkit cost about 0.9 s of CPU to load, and the fonts as long to parse: loaded with
+// the first letter printed, not at start-up.
+const pdfkit = () => require("pdfkit") as typeof PDFDocument;
+// fontkit ships no types; only create() is used, its result handed to pdfkit.
+const fontkit = () => require("fontkit") as { create(file: Buffer): unknown };
 const fontFile = (pkg: string, file: string) =>
   readFileSync(join(dirname(require.resolve(pkg)), "..", "fonts", file));
 /**
  * Parsed once for the process and handed to every document: pdfkit parses a font given as bytes
  * anew for each PDF, which cost about 60 ms a letter (a term's letters by band took 37 s).
  */
-const parsed = (file: Buffer) => create(file) as unknown as PDFKit.Mixins.PDFFontSource;
-const FONTS = {
-  regular: parsed(fontFile("@embedpdf/fonts-latin", "NotoSans-Regular.ttf")),
-  bold: parsed(fontFile("@embedpdf/fonts-latin", "NotoSans-Bold.ttf")),
-  arabic: parsed(fontFile("@embedpdf/fonts-arabic", "NotoNaskhArabic-Regular.ttf")),
-  arabicBold: parsed(fontFile("@embedpdf/fonts-arabic", "NotoNaskhArabic-Bold.ttf")),
-};
+const parsed = (file: Buffer) => fontkit().create(file) as PDFKit.Mixins.PDFFontSource;
+let fonts: Record<"regular" | "bold" | "arabic" | "arabicBold", PDFKit.Mixins.PDFFontSource>;
+const FONTS = () =>
+  (fonts ??= {
+    regular: parsed(fontFile("@embedpdf/fonts-latin", "NotoSans-Regular.ttf")),
+    bold: parsed(fontFile("@embedpdf/fonts-latin", "NotoSans-Bold.ttf")),
+    arabic: parsed(fontFile("@embedpdf/fonts-arabic", "NotoNaskhArabic-Regular.ttf")),
+    arabicBold: parsed(fontFile("@embedpdf/fonts-arabic", "NotoNaskhArabic-Bold.ttf")),
+  });
 
 /**
  * Font features per font. Noto Sans's `ccmp` splits "ị" into "i" and a combining dot, and the PDF
@@ -102,16 +107,17 @@ function write(
 
 /** An A4 document in the letters' embedded fonts, and the promise of its bytes when ended. */
 function newDocument(title: string): { doc: PDFKit.PDFDocument; done: Promise<Buffer> } {
-  const doc = new PDFDocument({
+  const doc = new (pdfkit())({
     size: "A4",
     margin: 56,
     autoFirstPage: false,
     info: { Title: title },
   });
-  doc.registerFont("regular", FONTS.regular);
-  doc.registerFont("bold", FONTS.bold);
-  doc.registerFont("arabic", FONTS.arabic);
-  doc.registerFont("arabicBold", FONTS.arabicBold);
+  const { regular, bold, arabic, arabicBold } = FONTS();
+  doc.registerFont("regular", regular);
+  doc.registerFont("bold", bold);
+  doc.registerFont("arabic", arabic);
+  doc.registerFont("arabicBold", arabicBold);
   const chunks: Buffer[] = [];
   doc.on("data", (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve) =>

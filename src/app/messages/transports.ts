@@ -1,10 +1,21 @@
-import axios, { isAxiosError } from "axios";
-import { createTransport, type SendMailOptions, type Transporter } from "nodemailer";
+import { createRequire } from "node:module";
+import type Axios from "axios";
+import type * as Nodemailer from "nodemailer";
+import type { SendMailOptions, Transporter } from "nodemailer";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
-import { NotifyClient } from "notifications-node-client";
-import twilio from "twilio";
+import type * as Notify from "notifications-node-client";
+import type { NotifyClient } from "notifications-node-client";
+import type twilio from "twilio";
 import type { SmsProvider } from "../../db/schema.ts";
 import { type GuardedPostOptions, guardedPostJson, RefusedAddress } from "./guarded-post.ts";
+
+// The email and SMS clients cost about 1.5 s of CPU to load together: loaded when a transport is
+// made, not at start-up.
+const require = createRequire(import.meta.url);
+const axios = () => require("axios") as typeof Axios;
+const nodemailer = () => require("nodemailer") as typeof Nodemailer;
+const notify = () => require("notifications-node-client") as typeof Notify;
+const twilioSdk = () => require("twilio") as typeof twilio;
 
 export interface Attachment {
   filename: string;
@@ -150,7 +161,7 @@ export class SmtpTransport implements Transport {
     private readonly defaultFrom: string,
     auth: SmtpAuth = { type: "url" },
   ) {
-    if (auth.type === "url") this.transporter = createTransport(url);
+    if (auth.type === "url") this.transporter = nodemailer().createTransport(url);
     else {
       const parsed = new URL(url);
       const options: SMTPTransport.Options = {
@@ -163,7 +174,7 @@ export class SmtpTransport implements Transport {
             : { type: "OAuth2", user: auth.user },
         ...(parsed.searchParams.get("ignoreTLS") === "true" ? { ignoreTLS: true } : {}),
       };
-      this.transporter = createTransport(options);
+      this.transporter = nodemailer().createTransport(options);
       if (auth.type === "oauth2-client-credentials")
         this.transporter.set("oauth2_provision_cb", clientCredentialsToken(auth));
     }
@@ -314,10 +325,12 @@ export class NotifySmsTransport implements Transport {
     baseUrl?: string,
     timeoutMs = DEFAULT_TIMEOUT_MS,
   ) {
-    this.client = baseUrl ? new NotifyClient(baseUrl, apiKey) : new NotifyClient(apiKey);
+    this.client = baseUrl
+      ? new (notify().NotifyClient)(baseUrl, apiKey)
+      : new (notify().NotifyClient)(apiKey);
     // The client's own axios, with a timeout it does not set (its types name the CommonJS build).
     this.client.setClient(
-      axios.create({ timeout: timeoutMs }) as unknown as Parameters<NotifyClient["setClient"]>[0],
+      axios().create({ timeout: timeoutMs }) as unknown as Parameters<NotifyClient["setClient"]>[0],
     );
   }
 
@@ -329,7 +342,7 @@ export class NotifySmsTransport implements Transport {
       });
       return (response.data as { id: string }).id;
     } catch (error) {
-      if (!isAxiosError(error)) throw error;
+      if (!axios().isAxiosError(error)) throw error;
       const data = error.response?.data as
         | { errors?: { error?: string; message?: string }[] }
         | undefined;
@@ -362,7 +375,7 @@ function twilioRequestClient(
   timeoutMs: number,
   onRetryAfter: (seconds: number | null) => void,
 ): twilio.RequestClient {
-  const client = new twilio.RequestClient({ timeout: timeoutMs });
+  const client = new (twilioSdk().RequestClient)({ timeout: timeoutMs });
   const request = client.request.bind(client);
   client.request = async (opts) => {
     onRetryAfter(null);
@@ -393,7 +406,7 @@ export class TwilioSmsTransport implements Transport {
     baseUrl?: string,
     timeoutMs = DEFAULT_TIMEOUT_MS,
   ) {
-    this.client = twilio(accountSid, authToken, {
+    this.client = twilioSdk()(accountSid, authToken, {
       timeout: timeoutMs,
       httpClient: twilioRequestClient(baseUrl, timeoutMs, (seconds) => {
         this.retryAfter = seconds;
