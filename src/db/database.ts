@@ -3,6 +3,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { RollbookError } from "../domain/errors.ts";
+import { rememberCopyClient } from "./copy.ts";
 import { migrations } from "./migrations/index.ts";
 import { PGliteDialect } from "./pglite-dialect.ts";
 import type { DB } from "./schema.ts";
@@ -91,7 +92,10 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   // A client losing its server, idle or in the middle of a query, must not crash the process: the
   // query in flight fails (answered 503 by the server) and the pool replaces the client.
   pool.on("error", () => {});
-  pool.on("connect", (client) => client.on("error", () => {}));
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+    rememberCopyClient(client);
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
