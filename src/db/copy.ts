@@ -61,9 +61,9 @@ export async function copyRows<DB>(
 export function copyText(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return "\\N";
   if (typeof value === "number") return String(value);
-  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, escape) : value;
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, escaped) : value;
 }
-const escape = (c: string) =>
+const escaped = (c: string) =>
   c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r";
 
 function* pieces(rows: string[]): Generator<string> {
