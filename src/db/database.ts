@@ -4,6 +4,7 @@ import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { RollbookError } from "../domain/errors.ts";
 import { RollbookClient } from "./binary-copy.ts";
+import { rememberCopyClient } from "./copy.ts";
 import { migrations } from "./migrations/index.ts";
 import { PGliteDialect } from "./pglite-dialect.ts";
 import type { DB } from "./schema.ts";
@@ -97,6 +98,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   pool.on("connect", (client) => {
     client.on("error", () => {});
     prepareStatements(client);
+    rememberCopyClient(client);
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {

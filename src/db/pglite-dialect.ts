@@ -11,6 +11,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from "kysely";
+import { isBlobQuery } from "./copy.ts";
 
 /**
  * Kysely over PGlite. PGlite is one Postgres backend in-process, so there is exactly one
@@ -95,7 +96,11 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters]);
+    const result = await this.pglite.query<R>(
+      compiled.sql,
+      [...compiled.parameters],
+      isBlobQuery(compiled) ? { blob: compiled.blob } : undefined,
+    );
     const isWrite = /^\s*(insert|update|delete|merge)/i.test(compiled.sql);
     return {
       rows: result.rows,

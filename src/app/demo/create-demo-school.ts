@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
+import { BulkMarkWriter } from "../../db/repositories/bulk-marks.ts";
 import { saveAcademicYear } from "../../db/repositories/calendar.ts";
-import { chunks, type MarkToRecord, recordMarks } from "../../db/repositories/marks.ts";
+import { chunks, type MarkToRecord } from "../../db/repositories/marks.ts";
 import { savePolicyVersion } from "../../db/repositories/policies.ts";
 import { ensureGroups, groupIdsByName, insertPupils } from "../../db/repositories/pupils.ts";
 import { createSchool } from "../../db/repositories/schools.ts";
@@ -233,14 +234,17 @@ export async function writeInBatches(
 ): Promise<void> {
   let done = 0;
   for (const batch of chunks(marks, 20_000)) {
-    await db.transaction().execute((tx) =>
-      recordMarks(tx, schoolId, batch, {
+    // The bulk path (bulk-marks.ts): COPY and one set-based write a batch.
+    await db.transaction().execute(async (tx) => {
+      const writer = new BulkMarkWriter(tx, schoolId, {
         by: ATTENDANCE_OFFICER,
         at: new Date(),
         source,
         reason: null,
-      }),
-    );
+      });
+      await writer.write(batch);
+      await writer.finish();
+    });
     done += batch.length;
     options.onProgress?.(step, done, marks.length);
   }

@@ -203,6 +203,11 @@ export class ProblemList {
     if (this.kept.length > PROBLEMS_SHOWN * 2) this.trim();
   }
 
+  /** Problems counted in the total but not named (a database check names only its first). */
+  uncounted(n: number): void {
+    this.total += n;
+  }
+
   first(): RowProblem[] {
     this.trim();
     return this.kept;
