@@ -11,6 +11,18 @@ import { momentOf } from "../registers/register.ts";
 import { contextFrom, loadEvaluationData } from "./evaluation-data.ts";
 import { loadHistories } from "./pupil-history.ts";
 
+/** Milliseconds spent in each phase, summed over the schools evaluated (the bench prints them). */
+export interface EvaluationTimings {
+  loadMarks: number;
+  loadHistory: number;
+  evaluate: number;
+  store: number;
+}
+
+export function newTimings(): EvaluationTimings {
+  return { loadMarks: 0, loadHistory: 0, evaluate: 0, store: 0 };
+}
+
 export interface EvaluationSummary {
   asOf: IsoDate;
   policyVersion: number;
@@ -47,7 +59,9 @@ export async function evaluateSchool(
   db: Kysely<DB>,
   schoolId: number,
   asOf: IsoDate,
+  timings?: EvaluationTimings,
 ): Promise<EvaluationSummary> {
+  let phase = performance.now();
   const stored = await currentPolicy(db, schoolId);
   if (!stored)
     throw new RollbookError(
@@ -55,7 +69,10 @@ export async function evaluateSchool(
       "This school has no attendance policy yet: adopt a preset or save one first",
     );
   const [{ index, pupils }, cases, previousRows, histories] = await Promise.all([
-    loadEvaluationData(db, schoolId, asOf, asOf),
+    loadEvaluationData(db, schoolId, asOf, asOf).then((d) => {
+      if (timings) timings.loadMarks += performance.now() - phase;
+      return d;
+    }),
     casesForEvaluation(db, schoolId),
     db
       .selectFrom("proposed_actions")
@@ -64,6 +81,8 @@ export async function evaluateSchool(
       .execute(),
     loadHistories(db, schoolId),
   ]);
+  if (timings) timings.loadHistory += performance.now() - phase - 0;
+  phase = performance.now();
   const previous = new Map<number, PreviousProposal[]>();
   for (const row of previousRows) {
     const list = previous.get(row.pupil_id) ?? [];
@@ -100,6 +119,8 @@ export async function evaluateSchool(
       });
     }
   }
+  if (timings) timings.evaluate += performance.now() - phase;
+  phase = performance.now();
   let proposed = 0;
   const byTrigger: Record<string, number> = {};
   for (const chunk of chunks(rows, 500)) {
@@ -112,6 +133,7 @@ export async function evaluateSchool(
     proposed += inserted.length;
     for (const r of inserted) byTrigger[r.trigger_id] = (byTrigger[r.trigger_id] ?? 0) + 1;
   }
+  if (timings) timings.store += performance.now() - phase;
   return {
     asOf,
     policyVersion: stored.version,
