@@ -111,6 +111,19 @@ function cpuBetween(before: Map<number, number>, after: Map<number, number>): nu
   return ms;
 }
 
+/**
+ * Empties proposals and job runs between repeats. No letter of the bench names a proposal, so the
+ * foreign-key checks (a scan of letters per proposal, unindexed) are skipped for the delete.
+ */
+async function forget(db: Kysely<DB>): Promise<void> {
+  await db.connection().execute(async (c) => {
+    await sql`set session_replication_role = replica`.execute(c);
+    await sql`delete from proposed_actions`.execute(c);
+    await sql`delete from job_runs`.execute(c);
+    await sql`set session_replication_role = default`.execute(c);
+  });
+}
+
 interface Run {
   ms: number;
   cpuMs: number;
@@ -165,8 +178,7 @@ async function bench(kind: string): Promise<boolean> {
     const evening = londonInstant(AS_OF, "18:00");
     const trustRuns: Run[] = [];
     for (let r = 0; r < REPEATS; r++) {
-      await db.deleteFrom("proposed_actions").execute();
-      await db.deleteFrom("job_runs").execute();
+      await forget(db);
       trustRuns.push(
         await timed(db, database.kind, async (timings) => {
           const done = await runDailyEvaluation(db, evening, "17:00", timings);
@@ -188,7 +200,7 @@ async function bench(kind: string): Promise<boolean> {
     );
     const runs: Run[] = [];
     for (let r = 0; r < REPEATS; r++) {
-      await db.deleteFrom("proposed_actions").where("school_id", "=", big).execute();
+      await forget(db);
       runs.push(
         await timed(
           db,
