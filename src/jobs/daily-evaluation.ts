@@ -1,5 +1,9 @@
 import type { Kysely } from "kysely";
-import { type EvaluationSummary, evaluateSchool } from "../app/policy/evaluate-school.ts";
+import {
+  type EvaluationSummary,
+  type EvaluationTimings,
+  evaluateSchool,
+} from "../app/policy/evaluate-school.ts";
 import { momentOf } from "../app/registers/register.ts";
 import { loadCalendar } from "../db/repositories/calendar.ts";
 import type { DB } from "../db/schema.ts";
@@ -12,6 +16,7 @@ export async function runDailyEvaluation(
   db: Kysely<DB>,
   instant: Date,
   runAfter = "17:00",
+  timings?: EvaluationTimings,
 ): Promise<{ schoolId: number; summary: EvaluationSummary }[]> {
   const now = momentOf(instant);
   if (now.clock < runAfter) return [];
@@ -21,7 +26,7 @@ export async function runDailyEvaluation(
     const calendar = await loadCalendar(db, schoolId);
     if (!calendar.isSchoolDay(now.date)) continue;
     const summary = await onceADay(db, schoolId, EVALUATION_JOB, now.date, instant, () =>
-      evaluateSchool(db, schoolId, now.date),
+      evaluateSchool(db, schoolId, now.date, timings),
     );
     if (!summary) continue;
     done.push({ schoolId, summary });

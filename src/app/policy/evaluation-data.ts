@@ -7,7 +7,7 @@ import { academicYearOf } from "../../domain/calendar.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import type { YearMarks } from "../../domain/marks.ts";
 import type { PupilContext } from "../../domain/policy/conditions/index.ts";
-import { evaluationSpan, SessionIndex } from "../../domain/policy/timeline.ts";
+import { evaluationSpan, type SessionIndex, sessionIndexOf } from "../../domain/policy/timeline.ts";
 import type { PupilFlagName } from "../../domain/policy/types.ts";
 
 export interface PupilForEvaluation {
@@ -32,7 +32,7 @@ export async function loadEvaluationData(
 ): Promise<{ index: SessionIndex; pupils: PupilForEvaluation[] }> {
   const calendar = await loadCalendar(db, schoolId);
   const span = evaluationSpan(from);
-  const index = new SessionIndex(calendar, span.from, to);
+  const index = sessionIndexOf(calendar, span.from, to);
   let query = db.selectFrom("pupils").selectAll().where("school_id", "=", schoolId);
   if (onlyPupils) query = query.where("id", "in", onlyPupils.length > 0 ? onlyPupils : [-1]);
   const rows = await query

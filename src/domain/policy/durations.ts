@@ -11,6 +11,27 @@ const HORIZON_DAYS = 550;
  * Beyond the calendar's known terms, days are counted as calendar days.
  */
 export function endOfDuration(calendar: SchoolCalendar, from: IsoDate, d: Duration): IsoDate {
+  if (d.unit === "calendar_days" || d.unit === "calendar_weeks")
+    return countedEnd(calendar, from, d);
+  // Counting school days walks the calendar: every pupil of a stage begun the same day asks the
+  // same question (a review due in 4 school weeks), so each calendar keeps its answers.
+  let known = ends.get(calendar);
+  if (!known) {
+    known = new Map();
+    ends.set(calendar, known);
+  }
+  const key = `${from}|${d.length}|${d.unit}`;
+  let end = known.get(key);
+  if (end === undefined) {
+    end = countedEnd(calendar, from, d);
+    known.set(key, end);
+  }
+  return end;
+}
+
+const ends = new WeakMap<SchoolCalendar, Map<string, IsoDate>>();
+
+function countedEnd(calendar: SchoolCalendar, from: IsoDate, d: Duration): IsoDate {
   switch (d.unit) {
     case "calendar_days":
       return addDays(from, d.length);

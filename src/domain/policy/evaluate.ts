@@ -56,11 +56,23 @@ export function evaluatePupil(
   const end = index.endOf(asOf);
   const context = withReviewDate(policy, index, asOf, pupil);
   const proposals: Proposal[] = [];
+  // The pupil's age and notice limit are the same for every trigger: judged once, when first asked.
+  let outsideAge: boolean | undefined;
+  let noticeBlocked: boolean | undefined;
   for (const trigger of policy.triggers) {
     if (!appliesTo(trigger, context)) continue;
-    if (isLegalStep(trigger) && outsideCompulsorySchoolAge(context, asOf)) continue;
-    if (noticeCannotBeIssued(policy, trigger, context, asOf)) continue;
-    const previous = pupil.previous.filter((p) => p.triggerId === trigger.id);
+    if (isLegalStep(trigger)) {
+      outsideAge ??= outsideCompulsorySchoolAge(context, asOf);
+      if (outsideAge) continue;
+    }
+    if (trigger.actions.some((a) => a.type === "consider_penalty_notice")) {
+      noticeBlocked ??= noticeCannotBeIssued(policy, context, asOf);
+      if (noticeBlocked) continue;
+    }
+    const previous =
+      pupil.previous.length === 0
+        ? pupil.previous
+        : pupil.previous.filter((p) => p.triggerId === trigger.id);
     const since =
       trigger.repeat === "each_new_breach" ? latest(previous.map((p) => p.evidenceEnd)) : null;
     const fixedKey = periodKey(trigger, index, asOf, context);
@@ -113,13 +125,7 @@ export function isLegalStep(trigger: Trigger): boolean {
  * A notice every parent has reached the limit for (no third within three years) cannot be issued,
  * so it is never proposed; the policy's next legal step (a `penalty_notices` condition) is.
  */
-function noticeCannotBeIssued(
-  policy: Policy,
-  trigger: Trigger,
-  context: PupilContext,
-  asOf: IsoDate,
-): boolean {
-  if (!trigger.actions.some((a) => a.type === "consider_penalty_notice")) return false;
+function noticeCannotBeIssued(policy: Policy, context: PupilContext, asOf: IsoDate): boolean {
   const rules = policy.penaltyNotices ?? NATIONAL_PENALTY_NOTICE_RULES;
   return noNoticeAllowed(rules, context.history?.parents, asOf) !== null;
 }

@@ -139,7 +139,16 @@ export function describeSessions(e: Evaluation, sessions: number[], limit = 30):
 
 /** "G, N or U". */
 export function joinCodes(codes: readonly string[]): string {
-  return codes.length === 1
-    ? (codes[0] as string)
-    : `${codes.slice(0, -1).join(", ")} or ${codes.at(-1)}`;
+  let joined = joinedCodes.get(codes);
+  if (joined === undefined) {
+    joined =
+      codes.length === 1
+        ? (codes[0] as string)
+        : `${codes.slice(0, -1).join(", ")} or ${codes.at(-1)}`;
+    joinedCodes.set(codes, joined);
+  }
+  return joined;
 }
+
+// Asked for each pupil's reason about the same condition's list.
+const joinedCodes = new WeakMap<readonly string[], string>();

@@ -96,6 +96,27 @@ export class SessionIndex {
   }
 }
 
+/**
+ * The index of a calendar's sessions from..to, built once and shared: every school of a local
+ * authority's term dates (the usual case) has the same sessions, so the daily job over a trust
+ * builds one index, not one per school. Calendars are compared by their dates, not by identity.
+ */
+export function sessionIndexOf(calendar: SchoolCalendar, from: IsoDate, to: IsoDate): SessionIndex {
+  const key = `${from}|${to}|${JSON.stringify(calendar.years)}`;
+  let index = indexes.get(key);
+  if (index) {
+    indexes.delete(key); // most recently used last
+  } else {
+    index = new SessionIndex(calendar, from, to);
+    if (indexes.size >= MAX_INDEXES) indexes.delete(indexes.keys().next().value as string);
+  }
+  indexes.set(key, index);
+  return index;
+}
+
+const MAX_INDEXES = 64;
+const indexes = new Map<string, SessionIndex>();
+
 /** The span evaluation needs: last academic year and this one, so windows can cross into a new year. */
 export function evaluationSpan(asOf: IsoDate): { from: IsoDate; to: IsoDate } {
   const year = academicYearOf(asOf);
@@ -104,6 +125,9 @@ export function evaluationSpan(asOf: IsoDate): { from: IsoDate; to: IsoDate } {
 
 /** Membership table over code indices for a set of symbols (every era of each symbol). */
 export function codeSet(symbols: readonly string[]): Uint8Array {
+  // A condition's own list asks for its set once per pupil: found by the list itself first.
+  const same = codeSetsByList.get(symbols);
+  if (same) return same;
   const key = symbols.join(" ");
   let set = codeSets.get(key);
   if (!set) {
@@ -112,8 +136,11 @@ export function codeSet(symbols: readonly string[]): Uint8Array {
     for (const code of CODES) if (wanted.has(code.symbol)) set[code.index] = 1;
     codeSets.set(key, set);
   }
+  codeSetsByList.set(symbols, set);
   return set;
 }
+
+const codeSetsByList = new WeakMap<readonly string[], Uint8Array>();
 
 // Conditions ask for the same few code sets for every pupil: build each once.
 const codeSets = new Map<string, Uint8Array>();
