@@ -153,12 +153,14 @@ export function redact(url: string): string {
  */
 async function upToDate(database: Database, db: Kysely<DB>): Promise<boolean> {
   try {
-    const applied = await sql<{
-      name: string;
-    }>`select name from ${sql.table(`${database.schema ?? "public"}.kysely_migration`)}`.execute(
-      db,
-    );
-    const names = new Set(applied.rows.map((r) => r.name));
+    // Kysely's own bookkeeping table, outside the schema's types.
+    const bookkeeping = db as unknown as Kysely<{ kysely_migration: { name: string } }>;
+    const applied = await bookkeeping
+      .withSchema(database.schema ?? "public")
+      .selectFrom("kysely_migration")
+      .select("name")
+      .execute();
+    const names = new Set(applied.map((r) => r.name));
     const known = Object.keys(migrations);
     return names.size === known.length && known.every((name) => names.has(name));
   } catch {
