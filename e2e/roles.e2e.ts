@@ -160,7 +160,9 @@ test("the local authority reads its schools, the conversation list and a pupil a
   await expectAccessible(page, "against DfE");
   await screenshot(page, "la-against-dfe");
   await page.getByRole("button", { name: "Conversation list" }).click();
-  const list = page.getByRole("table", { name: "Pupils to discuss at Northfield Academy" });
+  // Counts per school first; a school's pupils are fetched, a page at a time, when opened.
+  await page.getByRole("button", { name: "Pupils to discuss at Northfield Academy" }).click();
+  const list = page.getByRole("table", { name: /^Pupils to discuss at Northfield Academy, 1 to / });
   await list.waitFor();
   await expect(list.locator("tbody tr").count()).resolves.toBeGreaterThan(0);
   await expectAccessible(page, "conversation list");
