@@ -1,17 +1,8 @@
 import { z } from "zod";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../../app/accounts/passwords.ts";
+import { ROLES } from "../auth/auth.schema.ts";
 
 const id = z.coerce.number().int().positive().max(2_147_483_647);
-const ROLES = [
-  "teacher",
-  "attendance_officer",
-  "head_of_school",
-  "dsl",
-  "trust_officer",
-  "la_officer",
-  "parent",
-  "admin",
-] as const;
 
 export const userParams = z.object({ userId: id });
 
