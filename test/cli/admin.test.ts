@@ -1,37 +1,16 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "../../src/app/accounts/passwords.ts";
 import { openDatabase } from "../../src/db/database.ts";
+import { type CliResult, rollbook as run } from "../support/cli.ts";
 
 /** `rollbook admin`: a real deployment's first administrator, and accounts from the server itself. */
-const ROOT = join(import.meta.dirname, "../..");
 let dir: string;
 
-function rollbook(
-  stdin: string | null,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "--data-dir", join(dir, "db"), ...args],
-      { cwd: ROOT, env: { ...process.env, DATABASE_URL: "" } },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    if (stdin !== null) child.stdin.end(stdin);
-    else child.stdin.end();
-  });
+function rollbook(stdin: string | null, ...args: string[]): Promise<CliResult> {
+  return run(["--data-dir", join(dir, "db"), ...args], { input: stdin ?? "" });
 }
 
 beforeAll(async () => {

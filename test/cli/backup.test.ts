@@ -1,23 +1,12 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rollbook as run } from "../support/cli.ts";
 
-const ROOT = join(import.meta.dirname, "../..");
+const rollbook = (...args: string[]) => run(args);
+
 let dir: string;
-
-function rollbook(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ["--import", "tsx", join(ROOT, "src/cli/main.ts"), ...args],
-      { cwd: ROOT, env: { ...process.env, DATABASE_URL: "" } },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "rollbook-cli-backup-"));

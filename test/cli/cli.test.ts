@@ -1,32 +1,19 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeUpn } from "../../src/domain/pupil.ts";
+import { type CliResult, rollbook as run } from "../support/cli.ts";
 
-const ROOT = join(import.meta.dirname, "../..");
 let dir: string;
 
-function rollbook(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function rollbook(...args: string[]): Promise<CliResult> {
   return answering("", ...args);
 }
 
 /** Runs the CLI with these lines typed at its prompts. */
-function answering(
-  input: string,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ["--import", "tsx", join(ROOT, "src/cli/main.ts"), "--data-dir", join(dir, "db"), ...args],
-      { cwd: ROOT, env: { ...process.env, DATABASE_URL: "" } },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-    child.stdin?.end(input);
-  });
+function answering(input: string, ...args: string[]): Promise<CliResult> {
+  return run(["--data-dir", join(dir, "db"), ...args], { input });
 }
 
 const UPN = makeUpn("383", "4999", 24, 1);
