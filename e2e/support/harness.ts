@@ -10,7 +10,7 @@ import { createDemoTrust, type DemoTrustSummary } from "../../src/app/demo/demo-
 import type { Database } from "../../src/db/database.ts";
 import { londonInstant } from "../../src/domain/dates.ts";
 import { type App, type AppOptions, buildApp } from "../../src/server/app.ts";
-import { testDatabase } from "../../test/support/database.ts";
+import { filledTestDatabase } from "../../test/support/database.ts";
 
 /** The demo's today: a Wednesday in the spring term, so every test sees the same school. */
 export const DEMO_TODAY = "2026-01-14";
@@ -45,10 +45,17 @@ export async function startSchool(
   } = {},
 ): Promise<E2eSchool> {
   const more = options.more ?? {};
-  const database = await testDatabase();
+  // Filled once per run and cloned for each file: the same school, for a fraction of the cost.
   const demoOptions = { seed: 2024, today: DEMO_TODAY, pupilsPerForm: 4 };
-  const trust = options.trust ? await createDemoTrust(database.db, demoOptions) : null;
-  const demo = trust?.northfield ?? (await createDemoSchool(database.db, demoOptions));
+  const { database, filled } = await filledTestDatabase(
+    `e2e-demo-${options.trust ? "trust" : "school"}-${JSON.stringify(demoOptions)}`,
+    async ({ db }) => {
+      if (!options.trust) return { demo: await createDemoSchool(db, demoOptions), trust: null };
+      const trust = await createDemoTrust(db, demoOptions);
+      return { demo: trust.northfield, trust };
+    },
+  );
+  const { demo, trust } = filled;
   const port = await freePort();
   const start = londonInstant(DEMO_TODAY, START_TIME).getTime();
   const began = Date.now();
@@ -129,7 +136,12 @@ export function pageProblems(page: Page): string[] {
   return (page as Page & { problems?: string[] }).problems ?? [];
 }
 
+/**
+ * Saves a full-page picture for a person to look at, when E2E_SCREENSHOTS=1 asks for them: no test
+ * reads them back, and a full-page capture is one of the dearer steps of a browser test.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.E2E_SCREENSHOTS !== "1") return;
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }

@@ -5,6 +5,7 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -104,7 +105,104 @@ export async function preparePostgresTemplate(url: string): Promise<string> {
 export async function testDatabase(): Promise<Database> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) return openPGliteFrom(readFileSync(await preparePGliteTemplate()));
-  const template = await preparePostgresTemplate(url);
+  return cloneOnPostgres(url, await preparePostgresTemplate(url));
+}
+
+/**
+ * Names this test run, so data filled once per run is never reused by a later run whose code
+ * may fill it differently. Set by the global set-up; a process on its own names itself.
+ */
+const RUN = runId(process.env.ROLLBOOK_TEST_RUN ?? `p${process.pid}`);
+const FILLED_PREFIX = "rollbook_filled_";
+
+function runId(run: string): string {
+  return run.replace(/[^a-z0-9]/gi, "").toLowerCase();
+}
+
+/**
+ * A fresh database already holding what `fill` writes (the demo school, say), and what `fill`
+ * answered. The first file of a run to ask for `key` fills a template; every later one clones it,
+ * which costs a fraction of filling it again. `fill`'s answer must survive JSON.
+ */
+export async function filledTestDatabase<T>(
+  key: string,
+  fill: (database: Database) => Promise<T>,
+): Promise<{ database: Database; filled: T }> {
+  const id = `${RUN}_${createHash("sha256").update(`${MIGRATIONS_HASH} ${key}`).digest("hex").slice(0, 12)}`;
+  const answerPath = join(CACHE, `${FILLED_PREFIX}${id}.json`);
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) {
+    const dumpPath = join(CACHE, `${FILLED_PREFIX}${id}.tar`);
+    if (!existsSync(dumpPath) || !existsSync(answerPath)) {
+      const database = await testDatabase();
+      const filled = await fill(database);
+      const dump = await database.dumpDataDir?.();
+      await database.close();
+      if (!dump) throw new Error("the embedded database cannot dump its data directory");
+      writeAside(answerPath, JSON.stringify(filled));
+      writeAside(dumpPath, dump);
+    }
+    return {
+      database: await openPGliteFrom(readFileSync(dumpPath)),
+      filled: JSON.parse(readFileSync(answerPath, "utf8")) as T,
+    };
+  }
+  const template = `${FILLED_PREFIX}${id}`;
+  await withAdmin(url, async (admin) => {
+    await admin.query("select pg_advisory_lock(20261202)");
+    try {
+      const { rowCount } = await admin.query("select 1 from pg_database where datname = $1", [
+        template,
+      ]);
+      if (rowCount && existsSync(answerPath)) return;
+      await admin.query(`drop database if exists ${template} with (force)`);
+      await admin.query(
+        `create database ${template} template ${await preparePostgresTemplate(url)}`,
+      );
+      const database = await openDatabase({ url: databaseUrl(url, template), poolSize: 2 });
+      try {
+        writeAside(answerPath, JSON.stringify(await fill(database)));
+      } finally {
+        await database.close();
+      }
+    } finally {
+      await admin.query("select pg_advisory_unlock(20261202)");
+    }
+  });
+  return {
+    database: await cloneOnPostgres(url, template),
+    filled: JSON.parse(readFileSync(answerPath, "utf8")) as T,
+  };
+}
+
+/** Removes what this run filled (called once, as the run ends). */
+export async function dropFilledTemplates(run: string): Promise<void> {
+  const prefix = `${FILLED_PREFIX}${runId(run)}_`;
+  if (existsSync(CACHE))
+    for (const file of readdirSync(CACHE))
+      if (file.startsWith(prefix)) rmSync(join(CACHE, file), { force: true });
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) return;
+  await withAdmin(url, async (admin) => {
+    const { rows } = await admin.query<{ datname: string }>(
+      "select datname from pg_database where starts_with(datname, $1)",
+      [prefix],
+    );
+    for (const { datname } of rows)
+      await admin.query(`drop database if exists ${datname} with (force)`);
+  });
+}
+
+/** Written aside and renamed, so a parallel reader never sees half a file. */
+function writeAside(path: string, content: string | Uint8Array): void {
+  mkdirSync(CACHE, { recursive: true });
+  const partial = `${path}.${process.pid}.partial`;
+  writeFileSync(partial, content);
+  renameSync(partial, path);
+}
+
+/** A database of this file's own, cloned from `template` and dropped by `close`. */
+async function cloneOnPostgres(url: string, template: string): Promise<Database> {
   const name = `rollbook_test_${process.pid}_${randomBytes(4).toString("hex")}`;
   await withAdmin(url, async (admin) => {
     // Two files cloning at the same instant can meet the template "being accessed": try again.
