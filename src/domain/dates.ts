@@ -114,11 +114,27 @@ const LONDON_CLOCK = new Intl.DateTimeFormat("en-GB", {
  */
 export function londonInstant(date: IsoDate, time: string): Date {
   const naive = new Date(`${date}T${time.length === 5 ? `${time}:00` : time}Z`);
+  return new Date(naive.getTime() - londonOffsetHours(naive) * 3_600_000);
+}
+
+/**
+ * Asking Intl for the offset costs more than everything else a mark's time needs (the demo asks
+ * it for every mark it makes), and the answer changes only on the hour (01:00 UTC in March and
+ * October), so it is kept per UTC hour.
+ */
+const offsetByHour = new Map<number, number>();
+
+function londonOffsetHours(instant: Date): number {
+  const hour = Math.floor(instant.getTime() / 3_600_000);
+  const known = offsetByHour.get(hour);
+  if (known !== undefined) return known;
   const offsetName =
-    LONDON_OFFSET.formatToParts(naive).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
+    LONDON_OFFSET.formatToParts(instant).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
   const match = /GMT([+-]\d+)?/.exec(offsetName);
   const hours = match?.[1] ? Number(match[1]) : 0;
-  return new Date(naive.getTime() - hours * 3_600_000);
+  if (offsetByHour.size >= 100_000) offsetByHour.clear();
+  offsetByHour.set(hour, hours);
+  return hours;
 }
 
 /** Wall-clock `HH:MM` in England of an instant. */
