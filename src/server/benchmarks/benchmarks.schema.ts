@@ -16,7 +16,7 @@ export const benchmarksImported = z.object({
 });
 
 const percent = z.number().nullable();
-const comparisonRow = z.object({
+export const comparisonRow = z.object({
   level: z.enum(["School", "Schools", "National", "Regional", "Local authority"]),
   name: z.string(),
   /** DfE's code for the area (E92000001 England, E12000003 a region, E08000035 Leeds). */
@@ -29,8 +29,9 @@ const comparisonRow = z.object({
   unauthorisedAbsencePercent: percent,
   persistentAbsencePercent: percent,
 });
+const educationPhase = z.enum(["Primary", "Secondary", "Special", "Total"]);
 export const schoolBenchmarksResponse = z.object({
-  educationPhase: z.enum(["Primary", "Secondary", "Special", "Total"]).nullable(),
+  educationPhase: educationPhase.nullable(),
   note: z.string().nullable(),
   benchmark: z
     .object({
@@ -55,3 +56,20 @@ export type SchoolBenchmarksView = Omit<z.infer<typeof schoolBenchmarksResponse>
     | null;
 };
 export type ComparisonRowView = z.infer<typeof comparisonRow>;
+
+/** A trust's or local authority's schools, summed phase by phase, against DfE's rows. */
+export const groupBenchmarksResponse = z.object({
+  comparisons: z.array(
+    z.object({
+      educationPhase,
+      timePeriod: z.string(),
+      /** The schools summed into the first row. */
+      schools: z.array(z.string()),
+      /** The schools' total first, then the local authority's DfE row (LA scope) and England. */
+      rows: z.array(comparisonRow),
+    }),
+  ),
+  /** Schools left out, each with why (all-through, special or no benchmark imported). */
+  notCompared: z.array(z.string()),
+});
+export type GroupBenchmarksView = z.infer<typeof groupBenchmarksResponse>;

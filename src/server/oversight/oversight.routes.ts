@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { groupBenchmarks } from "../../app/benchmarks/group-benchmarks.ts";
+import { benchmarksOverseen } from "../../app/oversight/benchmarks-overseen.ts";
 import {
   conversationList,
   conversationPupils,
@@ -10,6 +10,7 @@ import {
 import { momentOf } from "../../app/registers/register.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { accessRecordOf } from "../audit/request-record.ts";
+import { groupBenchmarksResponse } from "../benchmarks/benchmarks.schema.ts";
 import { id } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
 import {
@@ -18,7 +19,9 @@ import {
   conversationPupilsQuery,
   conversationPupilsResponse,
   overviewResponse,
+  pupilAcrossSchoolsResponse,
   scope,
+  upnParams,
 } from "./oversight.schema.ts";
 
 /** Trust and local-authority views across many schools, read from each school's snapshot. */
@@ -95,8 +98,9 @@ export async function oversightRoutes(app: RouteApp): Promise<void> {
       schema: {
         tags: ["oversight"],
         summary: "One pupil's enrolments across the schools overseen, matched by UPN",
-        params: z.object({ upn: z.string().regex(/^[A-Za-z]\d{11}[0-9A-Za-z]$/, "must be a UPN") }),
+        params: upnParams,
         querystring: scope,
+        response: { 200: pupilAcrossSchoolsResponse },
       },
     },
     async (request) => {
@@ -119,16 +123,9 @@ export async function oversightRoutes(app: RouteApp): Promise<void> {
         summary:
           "The schools overseen, summed phase by phase, against DfE's local authority and England figures",
         querystring: scope,
+        response: { 200: groupBenchmarksResponse },
       },
     },
-    async (request) => {
-      const actor = request.requireActor();
-      const schoolIds = await schoolsInScope(db, actor, request.query);
-      // A local-authority officer of one LA sees that LA's own DfE row without asking for it.
-      const laCodes = new Set(actor.grants.flatMap((g) => (g.laCode ? [g.laCode] : [])));
-      const soleLa =
-        laCodes.size === 1 && request.query.trustId === undefined ? [...laCodes][0] : undefined;
-      return groupBenchmarks(db, schoolIds, today(), request.query.laCode ?? soleLa);
-    },
+    async (request) => benchmarksOverseen(db, request.requireActor(), request.query, today()),
   );
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { id } from "../params.ts";
-import { groupStatistics } from "../statistics.schema.ts";
+import { groupStatistics, pupilStatistics } from "../statistics.schema.ts";
+import type { Wire } from "../wire.ts";
 
 export const scope = z.object({
   trustId: id.optional(),
@@ -76,3 +77,31 @@ export const conversationPupilsResponse = z.object({
     }),
   ),
 });
+
+export const upnParams = z.object({
+  upn: z.string().regex(/^[A-Za-z]\d{11}[0-9A-Za-z]$/, "must be a UPN"),
+});
+
+/** One pupil's enrolments across the schools overseen, this academic year, and the sum of them. */
+export const pupilAcrossSchoolsResponse = z.object({
+  upn: z.string(),
+  enrolments: z.array(
+    z.object({
+      schoolId: z.number(),
+      school: z.string(),
+      pupilId: z.number(),
+      name: z.string(),
+      admissionDate: z.string(),
+      leavingDate: z.string().nullable(),
+      range: z.object({ from: z.string(), to: z.string() }),
+      statistics: pupilStatistics,
+    }),
+  ),
+  /** Every enrolment's sessions summed; persistent and severe absence per enrolment. */
+  together: groupStatistics,
+});
+
+export type OverviewView = Wire<z.infer<typeof overviewResponse>>;
+export type ConversationListView = Wire<z.infer<typeof conversationListResponse>>;
+export type ConversationPupilsView = Wire<z.infer<typeof conversationPupilsResponse>>;
+export type PupilAcrossSchoolsView = Wire<z.infer<typeof pupilAcrossSchoolsResponse>>;

@@ -1,22 +1,13 @@
+import type { GroupBenchmarksView } from "../../../src/server/benchmarks/benchmarks.schema.ts";
 import { ErrorNotice, Loading } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
-import { ComparisonFigures, type ComparisonRow } from "./Benchmarks.tsx";
-
-interface GroupBenchmarks {
-  comparisons: {
-    educationPhase: string;
-    timePeriod: string;
-    schools: string[];
-    rows: ComparisonRow[];
-  }[];
-  notCompared: string[];
-}
+import { ComparisonFigures } from "./Benchmarks.tsx";
 
 const yearOf = (timePeriod: string) => `${timePeriod.slice(0, 4)}/${timePeriod.slice(4, 6)}`;
 
 /** The schools overseen, summed phase by phase, against DfE's local authority and England rows. */
 export function GroupBenchmarkComparison() {
-  const { data, error } = useApi<GroupBenchmarks>("/api/oversight/benchmarks");
+  const { data, error } = useApi<GroupBenchmarksView>("/api/oversight/benchmarks");
   if (error) return <ErrorNotice error={error} />;
   if (!data) return <Loading what="the benchmarks" />;
   return (

@@ -1,5 +1,11 @@
 import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router";
+import type {
+  ConversationListView,
+  ConversationPupilsView,
+  OverviewView,
+  PupilAcrossSchoolsView,
+} from "../../../src/server/oversight/oversight.schema.ts";
 import { api, dayLabel } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { absenceConcern, percent, type Ratio } from "../ui/Attendance.tsx";
@@ -9,29 +15,8 @@ import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { GroupBenchmarkComparison } from "./GroupBenchmarks.tsx";
 
-interface Group {
-  possible: number;
-  absence: number;
-  enrolments: number;
-  attendanceRate: Ratio;
-  unauthorisedAbsenceRate: Ratio;
-  persistentAbsenceRate: Ratio;
-  persistentAbsentees: number;
-  severeAbsentees: number;
-}
-
-interface SchoolRow {
-  schoolId: number;
-  name: string;
-  phase: string;
-  trust: string | null;
-  localAuthority: string | null;
-  statistics: Group;
-  openCases: number;
-  computedAt: string;
-  freshness: "current" | "stale" | "not_counted";
-  staleSince: string | null;
-}
+type SchoolRow = OverviewView["schools"][number];
+type ConversationSchool = ConversationListView["schools"][number];
 
 const clock = (at: string) =>
   new Date(at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
@@ -44,41 +29,8 @@ function freshnessOf(s: Pick<SchoolRow, "freshness" | "computedAt" | "staleSince
   return `As of ${clock(s.computedAt)}`;
 }
 
-interface ConversationSchool {
-  schoolId: number;
-  school: string;
-  computedAt: string;
-  freshness: SchoolRow["freshness"];
-  staleSince: string | null;
-  counts: { severelyAbsent: number; persistentlyAbsent: number; atRisk: number };
-}
-
-interface ConversationPage {
-  total: number;
-  offset: number;
-  limit: number;
-  pupils: {
-    pupilId: number;
-    upn: string;
-    name: string;
-    yearGroup: string | null;
-    possible: number;
-    absence: number;
-    unauthorised: number;
-    concern: string;
-  }[];
-}
-
 /** Pupils are sent a page at a time: a local authority's list runs to thousands. */
 const PAGE = 25;
-
-interface Enrolment {
-  school: string;
-  name: string;
-  admissionDate: string;
-  leavingDate: string | null;
-  statistics: Group & { persistentlyAbsent: boolean; severelyAbsent: boolean };
-}
 
 const asNumber = (r: Ratio) => (r.denominator ? (r.numerator * 100) / r.denominator : null);
 const CONCERNS: Record<string, string> = {
@@ -90,7 +42,7 @@ const CONCERNS: Record<string, string> = {
 function Schools() {
   const { setSchoolId } = useSession();
   const navigate = useNavigate();
-  const { data, error } = useApi<{ schools: SchoolRow[]; total: Group }>("/api/oversight/schools");
+  const { data, error } = useApi<OverviewView>("/api/oversight/schools");
   if (error) return <ErrorNotice error={error} />;
   if (!data) return <Loading what="the schools" />;
   const t = data.total;
@@ -216,7 +168,7 @@ function Schools() {
 
 function ConversationList() {
   const [line, setLine] = useState(92);
-  const { data, error } = useApi<{ schools: ConversationSchool[] }>(
+  const { data, error } = useApi<ConversationListView>(
     `/api/oversight/conversation-list?atRiskBelow=${line}`,
   );
   return (
@@ -248,7 +200,7 @@ function ConversationWith({ school: s, line }: { school: ConversationSchool; lin
   const [page, setPage] = useState({ line, offset: 0 });
   const offset = page.line === line ? page.offset : 0;
   const setOffset = (to: number) => setPage({ line, offset: to });
-  const { data, error } = useApi<ConversationPage>(
+  const { data, error } = useApi<ConversationPupilsView>(
     open
       ? `/api/oversight/conversation-list/${s.schoolId}?atRiskBelow=${line}&offset=${offset}&limit=${PAGE}`
       : null,
@@ -337,7 +289,7 @@ function ConversationWith({ school: s, line }: { school: ConversationSchool; lin
 
 function FindPupil() {
   const [upn, setUpn] = useState("");
-  const [found, setFound] = useState<{ enrolments: Enrolment[]; together: Group } | null>(null);
+  const [found, setFound] = useState<PupilAcrossSchoolsView | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const search = async (event: FormEvent) => {
     event.preventDefault();
