@@ -1,5 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { DB } from "../../db/schema.ts";
+import { RollbookError } from "../../domain/errors.ts";
 import { compareFormNames } from "../../domain/forms.ts";
 import { isOnRoll } from "../../domain/pupil.ts";
 import type { SchoolAccess } from "../access/access.ts";
@@ -24,6 +25,8 @@ export async function searchPupils(
   access: SchoolAccess,
   input: { text: string; date: string },
 ): Promise<{ pupils: PupilFound[]; more: boolean }> {
+  if (!access.can("school.view"))
+    throw new RollbookError("forbidden", "Searching pupils is for school staff");
   const text = input.text.trim().replaceAll(/[%_\\]/g, "");
   if (text.length < 2) return { pupils: [], more: false };
   const term = `%${text}%`;

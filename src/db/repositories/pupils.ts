@@ -169,3 +169,28 @@ export async function groupIdsByName(
     .execute();
   return new Map(groups.map((g) => [g.name, g.id]));
 }
+
+/**
+ * A school's pupils, in one registration group or matching a few letters of a name or UPN, by
+ * surname then forename. Who may see which of them is the caller's to judge.
+ */
+export function pupilsMatching(
+  db: Kysely<DB>,
+  schoolId: number,
+  filter: { groupId?: number | undefined; search?: string | undefined },
+): Promise<Pupil[]> {
+  let query = db.selectFrom("pupils").selectAll().where("school_id", "=", schoolId);
+  if (filter.groupId) query = query.where("registration_group_id", "=", filter.groupId);
+  if (filter.search) {
+    const term = `%${filter.search.replaceAll(/[%_\\]/g, "")}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb("legal_surname", "ilike", term),
+        eb("legal_forename", "ilike", term),
+        eb("preferred_forename", "ilike", term),
+        eb("upn", "ilike", term),
+      ]),
+    );
+  }
+  return query.orderBy("legal_surname").orderBy("legal_forename").execute();
+}

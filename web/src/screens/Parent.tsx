@@ -1,22 +1,22 @@
 import { type FormEvent, useState } from "react";
 import type { PupilLetterList } from "../../../src/server/letters/letters.schema.ts";
+import type {
+  PupilListView,
+  PupilStatisticsView,
+  PupilView,
+} from "../../../src/server/pupils/pupils.schema.ts";
 import { api, dayLabel, londonToday } from "../api.ts";
 import { useSession } from "../session.tsx";
 import {
   type CalendarDay,
   percent,
-  type Ratio,
   useCodeMeanings,
   YearHeatmap,
 } from "../ui/Attendance.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
 
-interface Child {
-  id: number;
-  name: string;
-  yearGroup?: string;
-}
+type Child = PupilView;
 
 interface LeaveRequest {
   id: number;
@@ -153,15 +153,7 @@ function AbsenceForm({
 function ChildPanel({ child, requests }: { child: Child; requests: LeaveRequest[] }) {
   const { schoolId } = useSession();
   const base = `/api/schools/${schoolId}/pupils/${child.id}`;
-  const stats = useApi<{
-    statistics: {
-      possible: number;
-      authorised: number;
-      unauthorised: number;
-      late: number;
-      attendanceRate: Ratio;
-    };
-  }>(`${base}/statistics`);
+  const stats = useApi<PupilStatisticsView>(`${base}/statistics`);
   const calendar = useApi<{ days: CalendarDay[]; range: { from: string; to: string } }>(
     `${base}/calendar?period=year`,
   );
@@ -245,7 +237,7 @@ function ChildPanel({ child, requests }: { child: Child; requests: LeaveRequest[
 /** The parent portal: each child's attendance, reporting absence, asking for leave, letters. */
 export function Parent() {
   const { schoolId } = useSession();
-  const children = useApi<{ pupils: Child[] }>(schoolId ? `/api/schools/${schoolId}/pupils` : null);
+  const children = useApi<PupilListView>(schoolId ? `/api/schools/${schoolId}/pupils` : null);
   const requests = useApi<{ requests: LeaveRequest[] }>(
     schoolId ? `/api/schools/${schoolId}/leave-requests` : null,
   );

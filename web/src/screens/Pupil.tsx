@@ -2,13 +2,17 @@ import { Link, useParams } from "react-router";
 import type { ContactLogView } from "../../../src/server/cases/cases.schema.ts";
 import type { PupilLetterList } from "../../../src/server/letters/letters.schema.ts";
 import type { PolicyInForce } from "../../../src/server/policy/policy.schema.ts";
+import type {
+  MarkHistoryView,
+  PupilDetailView,
+  PupilStatisticsView,
+} from "../../../src/server/pupils/pupils.schema.ts";
 import { dayLabel } from "../api.ts";
 import { useSession } from "../session.tsx";
 import {
   absenceConcern,
   type CalendarDay,
   percent,
-  type Ratio,
   runningAttendance,
   useCodeMeanings,
   YearHeatmap,
@@ -24,60 +28,16 @@ import { PupilRecordAccess } from "./PupilRecordAccess.tsx";
 import { RollDeletion } from "./RollDeletion.tsx";
 import { SafeguardingFlags } from "./SafeguardingFlags.tsx";
 
-interface Pupil {
-  id: number;
-  upn: string;
-  name: string;
-  dateOfBirth: string;
-  leavingDate: string | null;
-  flags: Record<string, boolean>;
-  safeguarding?: { lookedAfter: boolean; hasSocialWorker: boolean };
-  contacts?: {
-    id: number;
-    priority: number;
-    name: string;
-    relationship: string;
-    phone: string | null;
-    email: string | null;
-    parental_responsibility: boolean;
-  }[];
-}
-
-interface Stats {
-  possible: number;
-  attendance: number;
-  authorised: number;
-  unauthorised: number;
-  late: number;
-  byCode: Record<string, number>;
-  attendanceRate: Ratio;
-  persistentlyAbsent: boolean;
-  severelyAbsent: boolean;
-}
-
 export function PupilProfile() {
   const { pupilId } = useParams();
   const { schoolId, can } = useSession();
   const base = `/api/schools/${schoolId}/pupils/${pupilId}`;
-  const pupil = useApi<Pupil>(schoolId ? base : null);
-  const stats = useApi<{ statistics: Stats; range: { from: string; to: string } }>(
-    schoolId ? `${base}/statistics` : null,
-  );
+  const pupil = useApi<PupilDetailView>(schoolId ? base : null);
+  const stats = useApi<PupilStatisticsView>(schoolId ? `${base}/statistics` : null);
   const calendar = useApi<{ days: CalendarDay[]; range: { from: string; to: string } }>(
     schoolId ? `${base}/calendar?period=year` : null,
   );
-  const history = useApi<{
-    history: {
-      date: string;
-      session: string;
-      previousCode: string | null;
-      code: string;
-      changedBy: string;
-      changedAt: string;
-      reason: string | null;
-      source: string;
-    }[];
-  }>(schoolId ? `${base}/marks` : null);
+  const history = useApi<MarkHistoryView>(schoolId ? `${base}/marks` : null);
   const office = can("office.view");
   const cases = useApi<{
     cases: {

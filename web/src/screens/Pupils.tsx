@@ -1,22 +1,16 @@
 import { useState } from "react";
 import { Link } from "react-router";
+import type { PupilListView } from "../../../src/server/pupils/pupils.schema.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading } from "../ui/Notice.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
 
-interface PupilSummary {
-  id: number;
-  upn: string;
-  name: string;
-  registrationGroupId: number | null;
-}
-
 export function Pupils() {
   const { schoolId } = useSession();
   const [search, setSearch] = useState("");
   const [query, setQuery] = useState("");
-  const { data, error } = useApi<{ pupils: PupilSummary[] }>(
+  const { data, error } = useApi<PupilListView>(
     schoolId
       ? `/api/schools/${schoolId}/pupils${query ? `?search=${encodeURIComponent(query)}` : ""}`
       : null,

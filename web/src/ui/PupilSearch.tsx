@@ -1,13 +1,9 @@
 import { useEffect, useId, useState } from "react";
 import { Link, useLocation, useNavigate } from "react-router";
+import type { PupilSearchView } from "../../../src/server/pupils/pupils.schema.ts";
 import { useApi } from "./useApi.ts";
 
-interface PupilFound {
-  id: number;
-  name: string;
-  upn: string;
-  form: string | null;
-}
+type PupilFound = PupilSearchView["pupils"][number];
 
 /** Waits for a pause in typing, so each key does not cost a request. */
 function useSettled(value: string, ms = 250): string {
