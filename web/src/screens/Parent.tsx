@@ -7,12 +7,7 @@ import type {
 } from "../../../src/server/pupils/pupils.schema.ts";
 import { api, dayLabel, londonToday } from "../api.ts";
 import { useSession } from "../session.tsx";
-import {
-  type CalendarDay,
-  percent,
-  useCodeMeanings,
-  YearHeatmap,
-} from "../ui/Attendance.tsx";
+import { type CalendarDay, percent, useCodeMeanings, YearHeatmap } from "../ui/Attendance.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
 
