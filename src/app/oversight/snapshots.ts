@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { loadYearMarks } from "../../db/repositories/marks.ts";
+import { pupilsOnRollWithGroup } from "../../db/repositories/pupils.ts";
 import type { DB } from "../../db/schema.ts";
 import { academicYearOf, type DateRange } from "../../domain/calendar.ts";
 import type { IsoDate } from "../../domain/dates.ts";
@@ -56,32 +57,7 @@ export async function countSchoolYear(
   schoolId: number,
   range: DateRange,
 ): Promise<Pick<SchoolSnapshot, "overall" | "byYearGroup" | "flaggedPupils">> {
-  const pupils = await db
-    .selectFrom("pupils as p")
-    .leftJoin("year_groups as y", (j) =>
-      j.onRef("y.school_id", "=", "p.school_id").onRef("y.id", "=", "p.year_group_id"),
-    )
-    .leftJoin("registration_groups as r", (j) =>
-      j.onRef("r.school_id", "=", "p.school_id").onRef("r.id", "=", "p.registration_group_id"),
-    )
-    .select([
-      "p.id",
-      "p.upn",
-      "p.legal_forename",
-      "p.legal_surname",
-      "p.preferred_forename",
-      "p.preferred_surname",
-      "p.date_of_birth",
-      "y.name as year_group",
-      "y.nc_year",
-      "r.name as registration_group",
-    ])
-    .where("p.school_id", "=", schoolId)
-    .where("p.admission_date", "<=", range.to)
-    .where((eb) =>
-      eb.or([eb("p.leaving_date", "is", null), eb("p.leaving_date", ">=", range.from)]),
-    )
-    .execute();
+  const pupils = await pupilsOnRollWithGroup(db, schoolId, range);
   const tallies = new Map<number, CodeTally>();
   for (let year = academicYearOf(range.from); year <= academicYearOf(range.to); year++) {
     const marks = await loadYearMarks(db, schoolId, year);
@@ -113,7 +89,7 @@ export async function countSchoolYear(
       pupilId: p.id,
       upn: p.upn,
       name: displayName(p),
-      group: p.registration_group,
+      group: p.group_name,
       yearGroup: p.year_group,
       possible: s.possible,
       absence: s.absence,

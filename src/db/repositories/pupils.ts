@@ -140,6 +140,7 @@ export function pupilsOnRollWithGroup(
       "p.legal_surname",
       "p.preferred_forename",
       "p.preferred_surname",
+      "p.date_of_birth",
       "p.admission_date",
       "p.leaving_date",
       "r.id as group_id",
