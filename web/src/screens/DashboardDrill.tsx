@@ -1,5 +1,6 @@
 import { useEffect, useRef } from "react";
 import { formatPercent } from "../../../src/domain/percent.ts";
+import { count } from "../../../src/domain/plural.ts";
 import { pupilNameColumn } from "../ui/PupilColumn.tsx";
 import { type Column, Table } from "../ui/Table.tsx";
 
@@ -52,7 +53,8 @@ export function DrillDown({ drill, onClose }: { drill: Drill; onClose: () => voi
         Pupils behind: {drill.title}
       </h2>
       <p>
-        {drill.pupils.length} pupils; {absence} of {possible} possible sessions missed
+        {count(drill.pupils.length, "pupil")}; {absence} of {count(possible, "possible session")}{" "}
+        missed
         {possible > 0
           ? ` (attendance ${formatPercent({ numerator: possible - absence, denominator: possible })}%)`
           : ""}

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router";
+import { count } from "../../../src/domain/plural.ts";
 import { api, dayLabel } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { absenceConcern, percent, type Ratio } from "../ui/Attendance.tsx";
@@ -103,7 +104,7 @@ function Schools() {
       <div className="tiles">
         <div className="tile">
           <span className="figure">{percent(t.attendanceRate)}%</span>
-          <span>attendance across {data.schools.length} schools</span>
+          <span>attendance across {count(data.schools.length, "school")}</span>
         </div>
         <div className="tile">
           <span className="figure">{percent(t.unauthorisedAbsenceRate)}%</span>
