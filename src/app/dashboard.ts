@@ -5,6 +5,7 @@ import { academicYearOf, type DateRange } from "../domain/calendar.ts";
 import { CATEGORY_OF_INDEX, type Category, codeByIndex } from "../domain/codes.ts";
 import { fromEpochDay, mondayOf, toEpochDay, WEEKDAY_NAMES } from "../domain/dates.ts";
 import { compareFormNames } from "../domain/forms.ts";
+import { type YearGroupName, yearGroupYearsBack } from "../domain/last-year.ts";
 import { sessionOfSlot, slotRange } from "../domain/marks.ts";
 import {
   type CodeTally,
@@ -72,6 +73,14 @@ export async function schoolDashboard(
   db: Kysely<DB>,
   schoolId: number,
   range: DateRange,
+  options: {
+    /**
+     * The date pupils' stored year groups are for (today): over an earlier year, each pupil is
+     * counted in the year group they were in then (a leaver's stored one is for their leaving
+     * date). Without it, every pupil is counted in their stored year group.
+     */
+    yearGroupsAsOf?: string;
+  } = {},
 ): Promise<Dashboard> {
   const pupils = await db
     .selectFrom("pupils as p")
@@ -120,6 +129,24 @@ export async function schoolDashboard(
     }
   }
   const withMarks = pupils.filter((p) => tallies.has(p.id));
+  const asOf = options.yearGroupsAsOf;
+  const schoolGroups: YearGroupName[] = asOf
+    ? (
+        await db
+          .selectFrom("year_groups")
+          .select(["name", "nc_year"])
+          .where("school_id", "=", schoolId)
+          .execute()
+      ).map((g) => ({ name: g.name, ncYear: g.nc_year }))
+    : [];
+  /** The pupil's year group over the range: their stored one, or the one they were in then. */
+  const yearGroupOf = (p: (typeof pupils)[number]): YearGroupName | null => {
+    const stored = p.year_group === null ? null : { name: p.year_group, ncYear: p.nc_year };
+    if (!asOf) return stored;
+    const storedFor = p.leaving_date && p.leaving_date < asOf ? p.leaving_date : asOf;
+    const back = academicYearOf(storedFor) - academicYearOf(range.from);
+    return yearGroupYearsBack(stored, Math.max(0, back), schoolGroups);
+  };
   const startYear = academicYearOf(range.from);
   const inCohort = (p: (typeof pupils)[number]) => inPersistenceCohort(p.date_of_birth, startYear);
   const outsideCohort = new Set(
@@ -148,8 +175,8 @@ export async function schoolDashboard(
     range,
     overall: group(withMarks),
     byYearGroup: by(
-      (p) => p.year_group ?? "No year group",
-      (p) => p.nc_year ?? 99,
+      (p) => yearGroupOf(p)?.name ?? "No year group",
+      (p) => yearGroupOf(p)?.ncYear ?? 99,
     ),
     byRegistrationGroup: by(
       (p) => p.registration_group ?? "No registration group",
@@ -182,7 +209,7 @@ export async function schoolDashboard(
           upn: p.upn,
           name: displayName(p),
           group: p.registration_group,
-          yearGroup: p.year_group,
+          yearGroup: yearGroupOf(p)?.name ?? null,
           possible: s.possible,
           attendance: formatPercent(s.attendanceRate),
           absence: s.absence,

@@ -52,10 +52,15 @@ export const groupFigures = groupStatistics
   })
   .meta({ id: "GroupFigures" });
 
-/** The same dates a year earlier, counted exactly; overall null when there were no registers. */
+/**
+ * The same dates a year earlier, counted exactly; overall null when there were no registers. By
+ * year group, each pupil counted in the year group they were in then, so a label sets like
+ * against like (last year's Year 8 are today's Year 9).
+ */
 export const lastYearResponse = z.object({
   range: z.object({ from: z.string(), to: z.string() }),
   overall: groupFigures.nullable(),
+  byYearGroup: z.array(z.object({ label: z.string(), statistics: groupFigures })),
 });
 export type LastYearView = z.infer<typeof lastYearResponse>;
 

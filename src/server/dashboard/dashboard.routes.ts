@@ -86,7 +86,14 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
       const { calendar, range, measures } = await dashboardPeriod(access, request.query);
       const lastYear = await lastYearAtSameDate(db, access.schoolId, calendar, range);
       if (!lastYear.overall || measures.counted) return lastYear;
-      return { ...lastYear, overall: withoutGroupMeasures(lastYear.overall) };
+      return {
+        ...lastYear,
+        overall: withoutGroupMeasures(lastYear.overall),
+        byYearGroup: lastYear.byYearGroup.map((g) => ({
+          ...g,
+          statistics: withoutGroupMeasures(g.statistics),
+        })),
+      };
     },
   );
 

@@ -48,6 +48,8 @@ interface DashboardData {
 interface LastYear {
   range: { from: string; to: string };
   overall: Group | null;
+  /** Each pupil counted in the year group they were in then: like set against like. */
+  byYearGroup: { label: string; statistics: Group }[];
 }
 
 /** Columns of persistent and severe absence, left out when the period cannot count them. */
@@ -113,6 +115,44 @@ const groupColumns = (
     numeric: true,
   },
 ];
+
+/**
+ * The year group's attendance at this date last year (that year's pupils of the same year group)
+ * and the change in points: the exact counts come from the server, rounded only here.
+ */
+const lastYearColumns = (lastYear: LastYear): Column<{ label: string; statistics: Group }>[] => {
+  const then = (label: string) =>
+    lastYear.byYearGroup.find((g) => g.label === label)?.statistics.attendanceRate ?? null;
+  const change = (g: { label: string; statistics: Group }) => {
+    const was = then(g.label);
+    const now = g.statistics.attendanceRate;
+    if (!was?.denominator || !now.denominator) return null;
+    return (now.numerator * 100) / now.denominator - (was.numerator * 100) / was.denominator;
+  };
+  return [
+    {
+      key: "lastyear",
+      label: "Attendance last year at this date",
+      value: (g) => pct(then(g.label)),
+      render: (g) => show(then(g.label)),
+      numeric: true,
+    },
+    {
+      key: "change",
+      label: "Change (points)",
+      value: (g) => {
+        const points = change(g);
+        return points === null ? null : Math.round(points * 10) / 10;
+      },
+      render: (g) => {
+        const points = change(g);
+        if (points === null) return "–";
+        return `${points >= 0 ? "+" : "−"}${Math.abs(points).toFixed(1)}`;
+      },
+      numeric: true,
+    },
+  ];
+};
 
 const pupilColumns: Column<PupilRow>[] = [
   pupilNameColumn(),
@@ -296,11 +336,14 @@ export function Dashboard() {
             caption="By year group"
             rowKey={(g) => g.label}
             rows={data.byYearGroup}
-            columns={columnsFor(
-              groupColumns((label) =>
-                drillInto(label, (p) => (p.yearGroup ?? "No year group") === label),
+            columns={[
+              ...columnsFor(
+                groupColumns((label) =>
+                  drillInto(label, (p) => (p.yearGroup ?? "No year group") === label),
+                ),
               ),
-            )}
+              ...(lastYear ? lastYearColumns(lastYear) : []),
+            ]}
           />
           <Table
             caption="By registration group"
