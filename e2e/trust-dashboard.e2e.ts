@@ -167,6 +167,37 @@ test("the head drills down from a dashboard figure to the pupils behind it", asy
     const listed = await year9.getByRole("link").count();
     expect(listed).toBeGreaterThan(0);
     expect(listed).toBeLessThan(everyone);
+    // A bar of the weekday chart: the pupils behind Wednesday's absence, their sums the bar's.
+    const chartLabel = await page
+      .getByRole("img", { name: /^Absence by weekday:/ })
+      .getAttribute("aria-label");
+    const barPercent = /Wednesday (\d+\.\d)%/.exec(chartLabel ?? "")?.[1];
+    expect(barPercent).toBeDefined();
+    await page.getByRole("button", { name: "Pupils behind absence on Wednesdays" }).click();
+    const wednesdays = page.getByRole("region", {
+      name: /^Pupils behind: absence on Wednesdays, this year to date/,
+    });
+    await wednesdays.waitFor();
+    const sums = /(\d+) of (\d+) possible sessions? missed/.exec(
+      (await wednesdays.locator("p").first().textContent()) ?? "",
+    );
+    expect(sums).not.toBeNull();
+    const [missed, possible] = [Number(sums?.[1]), Number(sums?.[2])];
+    expect(possible).toBeGreaterThan(0);
+    expect(((missed * 100) / possible).toFixed(1)).toBe(barPercent);
+    expect(await wednesdays.getByRole("link").count()).toBeGreaterThan(0);
+    // A week of the week-by-week chart, chosen from the list beside it.
+    const weeks = page.getByLabel("Pupils behind the week of");
+    const firstWeek = await weeks.locator("option").nth(1).getAttribute("value");
+    await weeks.selectOption(firstWeek ?? "");
+    const week = page.getByRole("region", { name: `Pupils behind: the week of ${firstWeek}` });
+    await week.waitFor();
+    expect(await week.getByRole("link").count()).toBeGreaterThan(0);
+    await page
+      .getByRole("table", { name: "By year group" })
+      .getByRole("button", { name: "Year 9" })
+      .click();
+    await year9.waitFor();
     await page.waitForLoadState("networkidle");
     await expectAccessible(page, `/dashboard drill-down (${name})`);
     await screenshot(page, `dashboard-drill-down-${name}`);

@@ -80,6 +80,11 @@ export async function schoolDashboard(
      * date). Without it, every pupil is counted in their stored year group.
      */
     yearGroupsAsOf?: string;
+    /**
+     * Count only sessions on this day of the week (0 Monday ... 4 Friday): the pupils behind a
+     * bar of the weekday chart, their sums that bar's figures.
+     */
+    weekday?: number;
   } = {},
 ): Promise<Dashboard> {
   const pupils = await db
@@ -110,13 +115,18 @@ export async function schoolDashboard(
       const yearMarks = marks.get(pupil.id);
       if (!yearMarks) continue;
       const tally = tallies.get(pupil.id) ?? emptyTally();
-      tallyMarks(yearMarks, lo, hi, tally);
+      if (options.weekday === undefined) tallyMarks(yearMarks, lo, hi, tally);
       tallies.set(pupil.id, tally);
       for (let slot = lo; slot < hi; slot++) {
-        const category = CATEGORY_OF_INDEX[yearMarks[slot] as number];
-        if (!category || category === "not_possible") continue;
         const day = firstDay + (slot >> 1);
         const weekday = (((day + 3) % 7) + 7) % 7;
+        if (options.weekday !== undefined) {
+          if (weekday !== options.weekday) continue;
+          const code = yearMarks[slot] as number;
+          tally[code] = (tally[code] as number) + 1;
+        }
+        const category = CATEGORY_OF_INDEX[yearMarks[slot] as number];
+        if (!category || category === "not_possible") continue;
         const absent = category === "authorised" || category === "unauthorised";
         weekdayPossible[weekday]++;
         if (absent) weekdayAbsence[weekday]++;

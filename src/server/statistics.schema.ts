@@ -64,6 +64,32 @@ export const lastYearResponse = z.object({
 });
 export type LastYearView = z.infer<typeof lastYearResponse>;
 
+/** A pupil behind a dashboard figure, with the counts that make it (src/app/dashboard.ts). */
+export const dashboardPupil = z
+  .object({
+    pupilId: z.number(),
+    upn: z.string(),
+    name: z.string(),
+    group: z.string().nullable(),
+    yearGroup: z.string().nullable(),
+    possible: z.number(),
+    attendance: z.string(),
+    absence: z.number(),
+    unauthorised: z.number(),
+    persistentlyAbsent: z.boolean().nullable(),
+    severelyAbsent: z.boolean().nullable(),
+    cohorts: z.array(z.string()),
+  })
+  .meta({ id: "DashboardPupil" });
+
+/** The pupils behind a figure: over the period, or its sessions on one weekday only. */
+export const dashboardPupilsResponse = z.object({
+  range: z.object({ from: z.string(), to: z.string() }),
+  weekday: z.string().nullable(),
+  pupils: z.array(dashboardPupil),
+});
+export type DashboardPupilsView = z.infer<typeof dashboardPupilsResponse>;
+
 const groupRow = z.object({ label: z.string(), statistics: groupStatistics });
 export const schoolStatisticsResponse = z.object({
   range: z.object({ from: z.string(), to: z.string() }),

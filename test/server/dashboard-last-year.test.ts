@@ -212,12 +212,70 @@ describe("drilling down from a figure to the pupils behind it", () => {
     expect(dashboard.listedCohorts).toContain("Social worker");
   });
 
+  it("opens the pupils behind a bar of the weekday chart: their sums are that bar's figures", async () => {
+    const range = "from=2025-09-01&to=2026-09-11";
+    const dashboard = (await head.get(url(`/dashboard?${range}`))).json();
+    type Row = { pupilId: number; possible: number; absence: number; persistentlyAbsent: unknown };
+    const sum = (rows: Row[], key: "possible" | "absence") => rows.reduce((n, p) => n + p[key], 0);
+    for (const day of dashboard.weekdays as {
+      weekday: string;
+      possible: number;
+      absence: number;
+    }[]) {
+      const behind = await head.get(url(`/dashboard/pupils?${range}&weekday=${day.weekday}`));
+      expect(behind.statusCode, behind.body).toBe(200);
+      const { pupils, weekday } = behind.json();
+      expect(weekday).toBe(day.weekday);
+      expect([sum(pupils, "possible"), sum(pupils, "absence")], day.weekday).toEqual([
+        day.possible,
+        day.absence,
+      ]);
+      // Persistent absence is never counted over one weekday's sessions.
+      expect(pupils.every((p: Row) => p.persistentlyAbsent === null)).toBe(true);
+    }
+    // Bilal's two O sessions were on a Wednesday; Amelia's illness on a Tuesday.
+    const wednesday = (await head.get(url(`/dashboard/pupils?${range}&weekday=Wednesday`))).json()
+      .pupils;
+    expect(
+      wednesday.filter((p: Row) => p.absence > 0).map((p: { name: string }) => p.name),
+    ).toEqual([expect.stringContaining("Bilal")]);
+    const refused = await head.get(url(`/dashboard/pupils?${range}&weekday=Saturday`));
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toMatch(/weekday must be Monday, Tuesday, Wednesday, Thursday or Friday/);
+  });
+
+  it("opens the pupils behind a week of the week-by-week chart: the week's dates as the period", async () => {
+    const dashboard = (await head.get(url("/dashboard?from=2025-09-01&to=2026-09-11"))).json();
+    type Week = { weekStart: string; possible: number; attendance: number };
+    const week = (dashboard.weeks as Week[]).find((w) => w.weekStart === "2025-09-08") as Week;
+    expect(week.possible).toBeGreaterThan(0);
+    const behind = await head.get(url("/dashboard/pupils?from=2025-09-08&to=2025-09-14"));
+    const pupils = behind.json().pupils as { possible: number; absence: number }[];
+    const possible = pupils.reduce((n, p) => n + p.possible, 0);
+    const absence = pupils.reduce((n, p) => n + p.absence, 0);
+    expect([possible, possible - absence]).toEqual([week.possible, week.attendance]);
+  });
+
+  it("refuses the pupils behind a figure to teachers and parents", async () => {
+    for (const person of ["teacher", "parent"] as const) {
+      const response = await (await server.as(person)).get(url("/dashboard/pupils"));
+      expect(response.statusCode, person).toBe(403);
+    }
+  });
+
   it("names who has a social worker only to those who may read safeguarding details", async () => {
     const trust = await server.as("trust");
     const dashboard = (await trust.get(url("/dashboard?from=2026-09-07&to=2026-09-11"))).json();
     expect(dashboard.listedCohorts).not.toContain("Social worker");
     expect(dashboard.listedCohorts).toContain("Free school meals");
     expect(dashboard.pupils.flatMap((p: { cohorts: string[] }) => p.cohorts)).not.toContain(
+      "Social worker",
+    );
+    const behind = (
+      await trust.get(url("/dashboard/pupils?from=2026-09-07&to=2026-09-11&weekday=Tuesday"))
+    ).json();
+    expect(behind.pupils.length).toBeGreaterThan(0);
+    expect(behind.pupils.flatMap((p: { cohorts: string[] }) => p.cohorts)).not.toContain(
       "Social worker",
     );
   });

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { formatPercent } from "../../../src/domain/percent.ts";
-import { londonToday } from "../api.ts";
+import type { DashboardPupilsView } from "../../../src/server/statistics.schema.ts";
+import { api, londonToday } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { Chart } from "../ui/Chart.tsx";
 import { ErrorNotice, Loading } from "../ui/Notice.tsx";
@@ -195,6 +196,32 @@ export function Dashboard() {
   const pupils = data?.pupils ?? [];
   const drillInto = (title: string, keep: (p: PupilRow) => boolean) =>
     setDrill({ title: `${title}, ${PERIOD_NAMES[period] ?? ""}`, pupils: pupils.filter(keep) });
+  const [drillError, setDrillError] = useState<Error | null>(null);
+  /** The pupils behind a chart's point, counted by the server over that week or weekday. */
+  const drillFrom = (title: string, query: string) => {
+    setDrillError(null);
+    api
+      .get<DashboardPupilsView>(`/api/schools/${schoolId}/dashboard/pupils?${query}`)
+      .then((answer) => setDrill({ title, pupils: answer.pupils }))
+      .catch((e: Error) => setDrillError(e));
+  };
+  const drillWeek = (weekStart: string) => {
+    if (!data) return;
+    const sunday = new Date(`${weekStart}T12:00:00Z`);
+    sunday.setUTCDate(sunday.getUTCDate() + 6);
+    // The week's dates within the period: ISO dates sort as text.
+    const from = [weekStart, data.range.from].sort()[1];
+    const to = [sunday.toISOString().slice(0, 10), data.range.to].sort()[0];
+    setDrill(null);
+    drillFrom(`the week of ${weekStart}`, `from=${from}&to=${to}`);
+  };
+  const drillWeekday = (weekday: string) => {
+    setDrill(null);
+    drillFrom(
+      `absence on ${weekday}s, ${PERIOD_NAMES[period] ?? ""}`,
+      `${rangeQuery(period)}&weekday=${weekday}`,
+    );
+  };
   const drillButton = (title: string, keep: (p: PupilRow) => boolean) => (
     <button type="button" className="link" onClick={() => drillInto(title, keep)}>
       Pupils behind {title}
@@ -281,6 +308,7 @@ export function Dashboard() {
               ? ` Last year at this date: ${lastYear.range.from} to ${lastYear.range.to}.`
               : ""}
           </p>
+          <ErrorNotice error={drillError} />
           {drill ? (
             <DrillDown key={drill.title} drill={drill} onClose={() => setDrill(null)} />
           ) : null}
@@ -289,6 +317,10 @@ export function Dashboard() {
               <h2>Week by week</h2>
               <Chart
                 label={`Attendance each week from ${data.range.from} to ${data.range.to}; latest week ${data.weeks.at(-1)?.percent?.toFixed(1) ?? "–"}%`}
+                onPick={(i) => {
+                  const week = data.weeks[i];
+                  if (week) drillWeek(week.weekStart);
+                }}
                 option={{
                   tooltip: { trigger: "axis" },
                   xAxis: { type: "category", data: data.weeks.map((w) => w.weekStart) },
@@ -310,11 +342,26 @@ export function Dashboard() {
                   ],
                 }}
               />
+              <label className="inline">
+                Pupils behind the week of
+                <select value="" onChange={(e) => e.target.value && drillWeek(e.target.value)}>
+                  <option value="">Choose a week</option>
+                  {data.weeks.map((w) => (
+                    <option key={w.weekStart} value={w.weekStart}>
+                      {w.weekStart} ({w.percent === null ? "–" : `${w.percent.toFixed(1)}%`})
+                    </option>
+                  ))}
+                </select>
+              </label>
             </div>
             <div>
               <h2>Absence by day of the week</h2>
               <Chart
                 label={`Absence by weekday: ${data.weekdays.map((d) => `${d.weekday} ${d.percent?.toFixed(1) ?? "–"}%`).join(", ")}`}
+                onPick={(i) => {
+                  const day = data.weekdays[i];
+                  if (day) drillWeekday(day.weekday);
+                }}
                 option={{
                   tooltip: {},
                   xAxis: { type: "category", data: data.weekdays.map((d) => d.weekday) },
@@ -330,6 +377,19 @@ export function Dashboard() {
                   ],
                 }}
               />
+              <p className="inline">
+                {data.weekdays.map((d) => (
+                  <button
+                    key={d.weekday}
+                    type="button"
+                    className="link"
+                    aria-label={`Pupils behind absence on ${d.weekday}s`}
+                    onClick={() => drillWeekday(d.weekday)}
+                  >
+                    {d.weekday}
+                  </button>
+                ))}
+              </p>
             </div>
           </div>
           <Table
