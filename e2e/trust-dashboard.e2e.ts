@@ -186,6 +186,21 @@ test("the head drills down from a dashboard figure to the pupils behind it", asy
     expect(possible).toBeGreaterThan(0);
     expect(((missed * 100) / possible).toFixed(1)).toBe(barPercent);
     expect(await wednesdays.getByRole("link").count()).toBeGreaterThan(0);
+    // Punctuality's late sessions: the pupils behind them add up to the tile's figure.
+    const lateTile = page.locator(".tile").filter({ hasText: "Pupils behind late sessions" });
+    const lateFigure = Number(
+      ((await lateTile.locator(".figure").textContent()) ?? "").replaceAll(",", ""),
+    );
+    expect(lateFigure).toBeGreaterThan(0);
+    await lateTile.getByRole("button", { name: "Pupils behind late sessions" }).click();
+    const lateDrill = page.getByRole("region", {
+      name: /^Pupils behind: late sessions, this year to date/,
+    });
+    await lateDrill.waitFor();
+    const lateSum = /; ([\d,]+) late sessions?\./.exec(
+      (await lateDrill.locator("p").first().textContent()) ?? "",
+    )?.[1];
+    expect(Number(lateSum?.replaceAll(",", ""))).toBe(lateFigure);
     // A week of the week-by-week chart, chosen from the list beside it.
     const weeks = page.getByLabel("Pupils behind the week of");
     const firstWeek = await weeks.locator("option").nth(1).getAttribute("value");

@@ -47,6 +47,9 @@ export interface PupilRow {
   attendance: string;
   absence: number;
   unauthorised: number;
+  /** Sessions arriving late (L + U), and of them after the register closed (U). */
+  late: number;
+  lateAfterClose: number;
   persistentlyAbsent: boolean;
   severelyAbsent: boolean;
   /** The cohorts (COHORTS' names) the pupil is in, for drilling down from a cohort's figures. */
@@ -224,6 +227,8 @@ export async function schoolDashboard(
           attendance: formatPercent(s.attendanceRate),
           absence: s.absence,
           unauthorised: s.unauthorised,
+          late: s.late,
+          lateAfterClose: s.byCode.U ?? 0,
           persistentlyAbsent: inCohort(p) && s.persistentlyAbsent,
           severelyAbsent: inCohort(p) && s.severelyAbsent,
           cohorts: COHORTS.filter(([, flag]) => p[flag]).map(([cohort]) => cohort),

@@ -76,6 +76,9 @@ export const dashboardPupil = z
     attendance: z.string(),
     absence: z.number(),
     unauthorised: z.number(),
+    /** Sessions arriving late (L + U), and of them after the register closed (U). */
+    late: z.number(),
+    lateAfterClose: z.number(),
     persistentlyAbsent: z.boolean().nullable(),
     severelyAbsent: z.boolean().nullable(),
     cohorts: z.array(z.string()),

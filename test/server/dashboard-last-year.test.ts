@@ -256,6 +256,39 @@ describe("drilling down from a figure to the pupils behind it", () => {
     expect([possible, possible - absence]).toEqual([week.possible, week.attendance]);
   });
 
+  it("carries each pupil's lates, so punctuality's figures open the pupils behind them", async () => {
+    const { db } = server.database;
+    const [amelia, bilal] = server.pupils as [Pupil, Pupil];
+    await recordMarks(
+      db,
+      server.school.id,
+      [
+        { pupilId: amelia.id, date: "2026-09-09", session: "AM", code: "L", minutesLate: 5 },
+        { pupilId: bilal.id, date: "2026-09-09", session: "AM", code: "U", minutesLate: 40 },
+        { pupilId: bilal.id, date: "2026-09-10", session: "AM", code: "L", minutesLate: 3 },
+      ],
+      { by: "Office", source: "register", reason: null, at: londonInstant("2026-09-10", "10:00") },
+    );
+    const range = "from=2026-09-07&to=2026-09-11";
+    const punctuality = (await head.get(url(`/dashboard/punctuality?${range}`))).json();
+    const pupils = (await head.get(url(`/dashboard?${range}`))).json().pupils as {
+      name: string;
+      late: number;
+      lateAfterClose: number;
+    }[];
+    const sum = (rows: typeof pupils, key: "late" | "lateAfterClose") =>
+      rows.reduce((n, p) => n + p[key], 0);
+    expect(punctuality.lates.total).toBe(3);
+    expect(sum(pupils, "late")).toBe(punctuality.lates.total);
+    expect(sum(pupils, "lateAfterClose")).toBe(punctuality.lates.U);
+    for (const day of punctuality.byWeekday as { weekday: string; lates: number }[]) {
+      const behind = (
+        await head.get(url(`/dashboard/pupils?${range}&weekday=${day.weekday}`))
+      ).json().pupils;
+      expect(sum(behind, "late"), day.weekday).toBe(day.lates);
+    }
+  });
+
   it("refuses the pupils behind a figure to teachers and parents", async () => {
     for (const person of ["teacher", "parent"] as const) {
       const response = await (await server.as(person)).get(url("/dashboard/pupils"));

@@ -215,10 +215,10 @@ export function Dashboard() {
     setDrill(null);
     drillFrom(`the week of ${weekStart}`, `from=${from}&to=${to}`);
   };
-  const drillWeekday = (weekday: string) => {
+  const drillWeekday = (weekday: string, what = "absence") => {
     setDrill(null);
     drillFrom(
-      `absence on ${weekday}s, ${PERIOD_NAMES[period] ?? ""}`,
+      `${what} on ${weekday}s, ${PERIOD_NAMES[period] ?? ""}`,
       `${rangeQuery(period)}&weekday=${weekday}`,
     );
   };
@@ -486,7 +486,12 @@ export function Dashboard() {
           )}
           {schoolId ? (
             <>
-              <PunctualitySection schoolId={schoolId} query={rangeQuery(period)} />
+              <PunctualitySection
+                schoolId={schoolId}
+                query={rangeQuery(period)}
+                onDrill={drillInto}
+                onDrillWeekday={(weekday) => drillWeekday(weekday, "lates")}
+              />
               <BenchmarkComparison schoolId={schoolId} />
             </>
           ) : null}
