@@ -374,7 +374,8 @@ function FindPupil() {
               <li key={`${e.school}${e.admissionDate}`}>
                 {e.name} at {e.school}, from {dayLabel(e.admissionDate)}
                 {e.leavingDate ? ` to ${dayLabel(e.leavingDate)}` : ""}:{" "}
-                {percent(e.statistics.attendanceRate)}% over {e.statistics.possible} sessions
+                {percent(e.statistics.attendanceRate)}% over{" "}
+                {count(e.statistics.possible, "session")}
                 {absenceConcern(e.statistics) ? ` (${absenceConcern(e.statistics)})` : ""}
               </li>
             ))}
