@@ -59,6 +59,8 @@ export async function writePupils(
   errors: string[],
   progress: (step: string, done: number, total: number, force?: boolean) => Promise<void>,
   batchSize: number,
+  /** When the run started: what a photo stored by it says. */
+  at: Date = new Date(),
 ): Promise<void> {
   if (pupils.length === 0) return;
   // A flag the MIS leaves out for anyone is not shared: the field stays as Rollbook has it.
@@ -113,6 +115,7 @@ export async function writePupils(
     byUpn,
     counts,
     errors,
+    at,
   );
   const contactRows: CsvRow[] = [];
   for (const r of good) {
@@ -156,6 +159,7 @@ async function writePhotos(
   byUpn: Map<string, { id: number }>,
   counts: SyncCounts,
   errors: string[],
+  at: Date,
 ): Promise<void> {
   const withPhotos = pupils.filter((p) => p.photo);
   if (withPhotos.length === 0) return;
@@ -174,7 +178,6 @@ async function writePhotos(
             .execute()
         ).map((r) => [r.pupil_id, r.mis_sha256]),
   );
-  const at = new Date();
   for (const pupil of withPhotos) {
     const id = byUpn.get((pupil.upn ?? "").toUpperCase())?.id;
     const photo = pupil.photo;

@@ -132,7 +132,16 @@ export async function runMisSync(
       await progress(`Reading pupils from ${provider.name}`, pupils.length, pupils.length);
     }
     counts.read = pupils.length;
-    await writePupils(db, schoolId, pupils, counts, errors, progress, options.batchSize ?? 500);
+    await writePupils(
+      db,
+      schoolId,
+      pupils,
+      counts,
+      errors,
+      progress,
+      options.batchSize ?? 500,
+      startedAt,
+    );
     if (since) {
       const deletions: MisDeletion[] = [];
       for await (const page of provider.deletions({ updatedAfter: since })) deletions.push(...page);
