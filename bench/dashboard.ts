@@ -2,9 +2,12 @@
  * bench/dashboard: one large school's daily screens as its staff's browsers ask for them. Loads
  * the demo school at scale (a full year of register rows with their history, contacts, the policy
  * evaluated), then times the school dashboard (year to date and this week), punctuality, the office's
- * Today lists, the contact check and a pupil's page, each over HTTP against a 300 ms target.
+ * Today lists, the contact check and a pupil's page, each over HTTP against a 300 ms target; then a
+ * tutor's register at phone width in Chromium (390×844, touch): open the register, tap Present for
+ * every pupil, save (bench/support/phone-register.ts), with its goals and a verdict.
  *
  *   npx tsx bench/dashboard.ts [--db postgres|pglite] [--pupils-per-form 48] [--requests 30]
+ *     [--phone-registers 5]   (0 leaves the browser out)
  *
  * 48 pupils per form is 1,200 pupils in Years 7 to 11 (with last year's leavers). PostgreSQL comes
  * from DATABASE_URL (default the local server) in a private schema, dropped afterwards.
@@ -15,6 +18,7 @@ import { migrate } from "../src/db/database.ts";
 import { londonInstant } from "../src/domain/dates.ts";
 import { buildApp } from "../src/server/app.ts";
 import { benchSession } from "./support/bench-session.ts";
+import { benchPhoneRegister, PHONE_GOALS } from "./support/phone-register.ts";
 import { prepareDatabase } from "./support/spike.ts";
 import { printLatencies, timedGet } from "./support/timed-requests.ts";
 
@@ -23,11 +27,13 @@ const { values: args } = parseArgs({
     db: { type: "string", default: "postgres" },
     "pupils-per-form": { type: "string", default: "48" },
     requests: { type: "string", default: "30" },
+    "phone-registers": { type: "string", default: "5" },
   },
 });
 if (args.db !== "postgres" && args.db !== "pglite") throw new Error("--db is postgres or pglite");
 const PER_FORM = Number(args["pupils-per-form"]);
 const REQUESTS = Number(args.requests);
+const PHONE_REGISTERS = Number(args["phone-registers"]);
 const TODAY = "2026-03-18";
 const PG_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -92,6 +98,13 @@ try {
     300,
   );
   await app.close();
+  if (PHONE_REGISTERS > 0) {
+    const met = await benchPhoneRegister(database, demo.school.id, TODAY, PHONE_REGISTERS);
+    process.stdout.write(
+      `\nGoal (register at phone width): open p50 <= ${PHONE_GOALS.openMs} ms, a tap p95 <= ${PHONE_GOALS.tapMs} ms, save p50 <= ${PHONE_GOALS.saveMs} ms\nVerdict: ${met ? "met" : "NOT met"}\n`,
+    );
+    if (!met) process.exitCode = 1;
+  }
 } finally {
   await database.close();
   await cleanup();

@@ -307,7 +307,7 @@ describe.each(SCREENS)("on a $name", ({ name, viewport, device }) => {
     });
     await office.page.getByRole("button", { name: "Import" }).click();
     await office.page
-      .getByText(/^Imported 1 classes, 1 periods, 1 lessons a week and 3 places/)
+      .getByText(/^Imported 1 class, 1 period, 1 lesson a week and 3 places in classes/)
       .waitFor();
     await office.page.getByRole("link", { name: `P1 ${className}` }).waitFor();
     await expectAccessible(office.page, `lessons on a ${name}`);

@@ -64,3 +64,43 @@ test("Today's lists and the call list print with names and contacts, without but
   expect(pageProblems(page)).toEqual([]);
   await context.close();
 });
+
+test("a pupil's summary prints with their figures, codes and history, without the page's forms", async () => {
+  const { page, context } = await signIn(e2e.school, "attendance@northfield.example");
+  const { db } = e2e.school.database;
+  const pupil = await db
+    .selectFrom("pupils")
+    .select(["id", "upn", "legal_forename", "legal_surname"])
+    .where("school_id", "=", e2e.school.demo.school.id)
+    .where("leaving_date", "is", null)
+    .orderBy("id")
+    .executeTakeFirstOrThrow();
+  const stats = await page.request.get(
+    `/api/schools/${e2e.school.demo.school.id}/pupils/${pupil.id}/statistics`,
+  );
+  expect(stats.status(), await stats.text()).toBe(200);
+  const { statistics } = (await stats.json()) as {
+    statistics: { possible: number; attendanceRate: { numerator: number; denominator: number } };
+  };
+  await page.goto(`/pupils/${pupil.id}`);
+  await page.getByText(`UPN ${pupil.upn}`).waitFor();
+  await page.getByRole("table", { name: "Sessions by code" }).waitFor();
+  await page.getByRole("table", { name: "Changes to recorded marks" }).waitFor();
+  await page.getByRole("button", { name: "Print the summary" }).waitFor();
+  const name = (await page.getByRole("heading", { level: 1 }).textContent()) ?? "";
+  expect(name).toContain(pupil.legal_surname);
+  const text = await printed(page, "pupil-summary");
+  expect(text).toContain(name);
+  expect(text).toContain(`UPN ${pupil.upn}`);
+  expect(text).toContain("attendance this year");
+  expect(text).toContain(
+    `${statistics.attendanceRate.numerator} of ${statistics.attendanceRate.denominator} possible sessions`,
+  );
+  expect(text).toMatch(new RegExp(`Possible sessions\\s+${statistics.possible}\\b`));
+  for (const heading of ["The year day by day", "Sessions by code", "Amendments"])
+    expect(text).toContain(heading);
+  for (const control of ["Print the summary", "Amend the mark", "Photo (JPEG or PNG", "Download"])
+    expect(text).not.toContain(control);
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+});

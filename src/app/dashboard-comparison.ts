@@ -12,6 +12,11 @@ export interface LastYear {
   range: DateRange;
   /** Exact counts over that window; null when the school has no registers for last year. */
   overall: GroupStatistics | null;
+  /**
+   * Each year group's exact counts then, pupils counted in the year group they were in then (last
+   * year's Year 8 are today's Year 9), so a row sets this year's Year 8 against last year's.
+   */
+  byYearGroup: { label: string; statistics: GroupStatistics }[];
 }
 
 /**
@@ -29,9 +34,16 @@ export async function lastYearAtSameDate(
   try {
     within = withinSchoolYears(calendar, window);
   } catch (error) {
-    if (isRollbookError(error)) return { range: window, overall: null };
+    if (isRollbookError(error)) return { range: window, overall: null, byYearGroup: [] };
     throw error;
   }
-  const { overall } = await schoolDashboard(db, schoolId, within);
-  return { range: within, overall: overall.possible > 0 ? overall : null };
+  const { overall, byYearGroup } = await schoolDashboard(db, schoolId, within, {
+    yearGroupsAsOf: range.to,
+  });
+  if (overall.possible === 0) return { range: within, overall: null, byYearGroup: [] };
+  return {
+    range: within,
+    overall,
+    byYearGroup: byYearGroup.filter((g) => g.statistics.possible > 0),
+  };
 }

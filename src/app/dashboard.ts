@@ -5,6 +5,7 @@ import { academicYearOf, type DateRange } from "../domain/calendar.ts";
 import { CATEGORY_OF_INDEX, type Category, codeByIndex } from "../domain/codes.ts";
 import { fromEpochDay, mondayOf, toEpochDay, WEEKDAY_NAMES } from "../domain/dates.ts";
 import { compareFormNames } from "../domain/forms.ts";
+import { type YearGroupName, yearGroupYearsBack } from "../domain/last-year.ts";
 import { sessionOfSlot, slotRange } from "../domain/marks.ts";
 import {
   type CodeTally,
@@ -46,6 +47,9 @@ export interface PupilRow {
   attendance: string;
   absence: number;
   unauthorised: number;
+  /** Sessions arriving late (L + U), and of them after the register closed (U). */
+  late: number;
+  lateAfterClose: number;
   persistentlyAbsent: boolean;
   severelyAbsent: boolean;
   /** The cohorts (COHORTS' names) the pupil is in, for drilling down from a cohort's figures. */
@@ -72,6 +76,19 @@ export async function schoolDashboard(
   db: Kysely<DB>,
   schoolId: number,
   range: DateRange,
+  options: {
+    /**
+     * The date pupils' stored year groups are for (today): over an earlier year, each pupil is
+     * counted in the year group they were in then (a leaver's stored one is for their leaving
+     * date). Without it, every pupil is counted in their stored year group.
+     */
+    yearGroupsAsOf?: string;
+    /**
+     * Count only sessions on this day of the week (0 Monday ... 4 Friday): the pupils behind a
+     * bar of the weekday chart, their sums that bar's figures.
+     */
+    weekday?: number;
+  } = {},
 ): Promise<Dashboard> {
   const pupils = await db
     .selectFrom("pupils as p")
@@ -101,13 +118,18 @@ export async function schoolDashboard(
       const yearMarks = marks.get(pupil.id);
       if (!yearMarks) continue;
       const tally = tallies.get(pupil.id) ?? emptyTally();
-      tallyMarks(yearMarks, lo, hi, tally);
+      if (options.weekday === undefined) tallyMarks(yearMarks, lo, hi, tally);
       tallies.set(pupil.id, tally);
       for (let slot = lo; slot < hi; slot++) {
-        const category = CATEGORY_OF_INDEX[yearMarks[slot] as number];
-        if (!category || category === "not_possible") continue;
         const day = firstDay + (slot >> 1);
         const weekday = (((day + 3) % 7) + 7) % 7;
+        if (options.weekday !== undefined) {
+          if (weekday !== options.weekday) continue;
+          const code = yearMarks[slot] as number;
+          tally[code] = (tally[code] as number) + 1;
+        }
+        const category = CATEGORY_OF_INDEX[yearMarks[slot] as number];
+        if (!category || category === "not_possible") continue;
         const absent = category === "authorised" || category === "unauthorised";
         weekdayPossible[weekday]++;
         if (absent) weekdayAbsence[weekday]++;
@@ -120,6 +142,24 @@ export async function schoolDashboard(
     }
   }
   const withMarks = pupils.filter((p) => tallies.has(p.id));
+  const asOf = options.yearGroupsAsOf;
+  const schoolGroups: YearGroupName[] = asOf
+    ? (
+        await db
+          .selectFrom("year_groups")
+          .select(["name", "nc_year"])
+          .where("school_id", "=", schoolId)
+          .execute()
+      ).map((g) => ({ name: g.name, ncYear: g.nc_year }))
+    : [];
+  /** The pupil's year group over the range: their stored one, or the one they were in then. */
+  const yearGroupOf = (p: (typeof pupils)[number]): YearGroupName | null => {
+    const stored = p.year_group === null ? null : { name: p.year_group, ncYear: p.nc_year };
+    if (!asOf) return stored;
+    const storedFor = p.leaving_date && p.leaving_date < asOf ? p.leaving_date : asOf;
+    const back = academicYearOf(storedFor) - academicYearOf(range.from);
+    return yearGroupYearsBack(stored, Math.max(0, back), schoolGroups);
+  };
   const startYear = academicYearOf(range.from);
   const inCohort = (p: (typeof pupils)[number]) => inPersistenceCohort(p.date_of_birth, startYear);
   const outsideCohort = new Set(
@@ -148,8 +188,8 @@ export async function schoolDashboard(
     range,
     overall: group(withMarks),
     byYearGroup: by(
-      (p) => p.year_group ?? "No year group",
-      (p) => p.nc_year ?? 99,
+      (p) => yearGroupOf(p)?.name ?? "No year group",
+      (p) => yearGroupOf(p)?.ncYear ?? 99,
     ),
     byRegistrationGroup: by(
       (p) => p.registration_group ?? "No registration group",
@@ -182,11 +222,13 @@ export async function schoolDashboard(
           upn: p.upn,
           name: displayName(p),
           group: p.registration_group,
-          yearGroup: p.year_group,
+          yearGroup: yearGroupOf(p)?.name ?? null,
           possible: s.possible,
           attendance: formatPercent(s.attendanceRate),
           absence: s.absence,
           unauthorised: s.unauthorised,
+          late: s.late,
+          lateAfterClose: s.byCode.U ?? 0,
           persistentlyAbsent: inCohort(p) && s.persistentlyAbsent,
           severelyAbsent: inCohort(p) && s.severelyAbsent,
           cohorts: COHORTS.filter(([, flag]) => p[flag]).map(([cohort]) => cohort),

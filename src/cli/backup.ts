@@ -8,6 +8,7 @@ import {
 import { loadConfig } from "../config.ts";
 import { redact } from "../db/database.ts";
 import { RollbookError } from "../domain/errors.ts";
+import { countOf } from "../domain/plural.ts";
 import type { DatabaseFlags } from "./context.ts";
 import { progress } from "./output.ts";
 
@@ -27,7 +28,7 @@ function describe(manifest: BackupManifest): string {
   const count = (table: string) => (manifest.counts[table] ?? 0).toLocaleString("en-GB");
   return (
     `  ${count("session_marks")} register marks and ${count("mark_history")} history entries, ` +
-    `${count("pupils")} pupils in ${count("schools")} school(s)\n` +
+    `${count("pupils")} pupils in ${countOf(manifest.counts.schools ?? 0, "school")}\n` +
     `  Rollbook ${manifest.rollbookVersion}, ${manifest.migrations.length} migrations, ` +
     `PostgreSQL ${manifest.postgresVersion}, taken ${manifest.createdAt}\n`
   );

@@ -9,18 +9,22 @@ import { importContacts } from "../app/import/import-contacts.ts";
 import { importMarks } from "../app/import/import-marks.ts";
 import { importPupils, previewPupilImport } from "../app/import/import-pupils.ts";
 import { PRESET_NAMES } from "../app/import/presets.ts";
+import { importTimetable } from "../app/lessons/import-timetable.ts";
 import { resolveSchool } from "../db/repositories/schools.ts";
 import { RollbookError } from "../domain/errors.ts";
-import { type DatabaseFlags, withDatabase } from "./context.ts";
+import { count } from "../domain/plural.ts";
+import { type DatabaseFlags, operatorContext, withDatabase } from "./context.ts";
 import { progress } from "./output.ts";
 import { describePupilImport } from "./pupil-import-summary.ts";
 
-const KINDS = ["pupils", "contacts", "marks"] as const;
+const KINDS = ["pupils", "contacts", "marks", "timetable"] as const;
 
 export function registerImport(program: Command): void {
   program
     .command("import")
-    .description("import pupils, contacts or session marks from CSV (formats in docs/formats.md)")
+    .description(
+      "import pupils, contacts, session marks or the timetable from CSV (formats in docs/formats.md)",
+    )
     .argument("<kind>", KINDS.join(" | "))
     .argument("<file>", "CSV file")
     .option("--school <id|urn|name>", "school (needed when several are stored)")
@@ -78,6 +82,14 @@ export function registerImport(program: Command): void {
             );
             return;
           }
+          if (kind === "timetable") {
+            // The same use case as the web app's and the API's import, as the operator.
+            const text = decodeText(await readFile(file), "timetable").text;
+            const ctx = await operatorContext(db, school.id);
+            const result = await importTimetable(ctx, text);
+            process.stdout.write(`${describeTimetable(result, school.name)}\n`);
+            return;
+          }
           if (kind === "pupils") {
             const bytes = await readFile(file);
             const summary = await previewPupilImport(db, school.id, bytes, {
@@ -101,6 +113,14 @@ export function registerImport(program: Command): void {
         });
       },
     );
+}
+
+/** The summary of an imported timetable, in words: "1 class" and "2 classes". */
+export function describeTimetable(
+  result: { periods: number; classes: number; lessons: number; places: number },
+  schoolName: string,
+): string {
+  return `Timetable for ${schoolName}: ${count(result.classes, "class")}, ${count(result.periods, "period")}, ${count(result.lessons, "lesson")} a week, ${count(result.places, "place")} in classes`;
 }
 
 /** One line from the terminal (or a pipe): yes only when it says so; no answer is no. */

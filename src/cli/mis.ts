@@ -64,7 +64,7 @@ export function registerMis(program: Command): void {
         bar.stop();
         const c = outcome.counts;
         process.stdout.write(
-          `${outcome.kind === "initial" ? "Initial load" : "Changes"} from the MIS: ${c.read} pupils read, ${c.added} admitted, ${c.changed} changed, ${c.unchanged} unchanged, ${c.left} left the roll; ${c.contacts} contacts; ${c.marksRecorded} of ${c.marksRead} marks recorded, ${c.conflicts} disagreements for the office\n`,
+          `${outcome.kind === "initial" ? "Initial load" : "Changes"} from the MIS: ${c.read} pupils read, ${c.added} admitted, ${c.changed} changed, ${c.unchanged} unchanged, ${c.left} left the roll; ${c.contacts} contacts, ${c.photos} photos stored; ${c.marksRecorded} of ${c.marksRead} marks recorded, ${c.conflicts} disagreements for the office\n`,
         );
         for (const error of outcome.errors) process.stdout.write(`  ${error}\n`);
         if (outcome.state === "failed") process.exitCode = 2;

@@ -8,6 +8,7 @@ import { currentPolicy } from "../db/repositories/policies.ts";
 import { resolveSchool } from "../db/repositories/schools.ts";
 import { londonToday, parseIsoDate } from "../domain/dates.ts";
 import { RollbookError } from "../domain/errors.ts";
+import { count } from "../domain/plural.ts";
 import { PRESETS } from "../domain/policy/presets/index.ts";
 import type { Policy } from "../domain/policy/types.ts";
 import { type DatabaseFlags, operatorContext, withDatabase } from "./context.ts";
@@ -110,8 +111,8 @@ export function registerPolicy(program: Command): void {
         const started = Date.now();
         const summary = await evaluatePolicy(await operatorContext(db, school.id), { date });
         process.stdout.write(
-          `${school.name}, ${date}: ${summary.pupils} pupils evaluated against policy version ${summary.policyVersion} in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
-            `${summary.proposed} new proposals, ${summary.alreadyProposed} already proposed before\n`,
+          `${school.name}, ${date}: ${count(summary.pupils, "pupil")} evaluated against policy version ${summary.policyVersion} in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+            `${count(summary.proposed, "new proposal")}, ${summary.alreadyProposed} already proposed before\n`,
         );
         const rows = Object.entries(summary.byTrigger).map(([trigger, n]) => [trigger, n]);
         if (rows.length > 0) process.stdout.write(`${table(["Trigger", "New proposals"], rows)}\n`);
@@ -159,7 +160,7 @@ export function registerPolicy(program: Command): void {
             return;
           }
           process.stdout.write(
-            `"${draft.name}" over ${from} to ${to} (${simulation.schoolDays} school days, ${simulation.pupils} pupils): ${simulation.proposals.length} proposals\n`,
+            `"${draft.name}" over ${from} to ${to} (${count(simulation.schoolDays, "school day")}, ${count(simulation.pupils, "pupil")}): ${count(simulation.proposals.length, "proposal")}\n`,
           );
           process.stdout.write(
             `${table(

@@ -1002,6 +1002,8 @@ export interface PupilPhotoTable {
   image: Uint8Array;
   uploaded_by: string;
   uploaded_at: Date;
+  /** 20261204_0700: the SHA-256 (hex) of the MIS's last photo stored; null if never synced. */
+  mis_sha256: string | null;
 }
 
 /** The school's MIS connection (src/app/mis): one per school. */

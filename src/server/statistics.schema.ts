@@ -52,12 +52,46 @@ export const groupFigures = groupStatistics
   })
   .meta({ id: "GroupFigures" });
 
-/** The same dates a year earlier, counted exactly; overall null when there were no registers. */
+/**
+ * The same dates a year earlier, counted exactly; overall null when there were no registers. By
+ * year group, each pupil counted in the year group they were in then, so a label sets like
+ * against like (last year's Year 8 are today's Year 9).
+ */
 export const lastYearResponse = z.object({
   range: z.object({ from: z.string(), to: z.string() }),
   overall: groupFigures.nullable(),
+  byYearGroup: z.array(z.object({ label: z.string(), statistics: groupFigures })),
 });
 export type LastYearView = z.infer<typeof lastYearResponse>;
+
+/** A pupil behind a dashboard figure, with the counts that make it (src/app/dashboard.ts). */
+export const dashboardPupil = z
+  .object({
+    pupilId: z.number(),
+    upn: z.string(),
+    name: z.string(),
+    group: z.string().nullable(),
+    yearGroup: z.string().nullable(),
+    possible: z.number(),
+    attendance: z.string(),
+    absence: z.number(),
+    unauthorised: z.number(),
+    /** Sessions arriving late (L + U), and of them after the register closed (U). */
+    late: z.number(),
+    lateAfterClose: z.number(),
+    persistentlyAbsent: z.boolean().nullable(),
+    severelyAbsent: z.boolean().nullable(),
+    cohorts: z.array(z.string()),
+  })
+  .meta({ id: "DashboardPupil" });
+
+/** The pupils behind a figure: over the period, or its sessions on one weekday only. */
+export const dashboardPupilsResponse = z.object({
+  range: z.object({ from: z.string(), to: z.string() }),
+  weekday: z.string().nullable(),
+  pupils: z.array(dashboardPupil),
+});
+export type DashboardPupilsView = z.infer<typeof dashboardPupilsResponse>;
 
 const groupRow = z.object({ label: z.string(), statistics: groupStatistics });
 export const schoolStatisticsResponse = z.object({

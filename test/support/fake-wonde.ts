@@ -28,6 +28,8 @@ export interface FakeStudent {
     phone?: string;
     email?: string;
   }[];
+  /** `include=photo`'s content as this fake sends it: base64 (Wonde's format is only partly documented). */
+  photo?: unknown;
   updatedAt: string;
 }
 
@@ -166,6 +168,10 @@ export async function fakeWonde(options: { perPage?: number } = {}): Promise<Fak
           extended_details: {
             data: { fsm: s.fsm ?? false, sen_status: s.sen ?? "N", in_lea_care: false },
           },
+          ...((url.searchParams.get("include") ?? "").split(",").includes("photo") &&
+          s.photo !== undefined
+            ? { photo: { data: { id: `${s.id}-P`, content: s.photo } } }
+            : {}),
           groups: {
             data: [
               { name: s.form ?? "8C", type: "REGISTRATION" },

@@ -29,7 +29,14 @@ export interface MisPupil {
   contacts: MisContact[] | null;
   /** When the provider last changed the record (ISO instant). */
   updatedAt: string | null;
+  /**
+   * The pupil's photo as the MIS sent it (the image's bytes, not yet checked), or why it could not
+   * be read; null or absent when the MIS has none or does not share photos.
+   */
+  photo?: MisPhoto | null;
 }
+
+export type MisPhoto = { image: Uint8Array } | { problem: string };
 
 export interface MisContact {
   priority: number;

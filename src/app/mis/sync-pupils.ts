@@ -1,8 +1,10 @@
+import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import { pupilsByUpn } from "../../db/repositories/pupils.ts";
 import type { DB } from "../../db/schema.ts";
 import { londonToday } from "../../domain/dates.ts";
 import { isRollbookError } from "../../domain/errors.ts";
+import { checkPhoto } from "../../domain/photos.ts";
 import type { CsvRow } from "../import/csv.ts";
 import { saveContactRows } from "../import/import-contacts.ts";
 import { importPupilRows, parsePupilRows } from "../import/import-pupils.ts";
@@ -57,6 +59,8 @@ export async function writePupils(
   errors: string[],
   progress: (step: string, done: number, total: number, force?: boolean) => Promise<void>,
   batchSize: number,
+  /** When the run started: what a photo stored by it says. */
+  at: Date = new Date(),
 ): Promise<void> {
   if (pupils.length === 0) return;
   // A flag the MIS leaves out for anyone is not shared: the field stays as Rollbook has it.
@@ -104,6 +108,15 @@ export async function writePupils(
       )
       .execute();
   }
+  await writePhotos(
+    db,
+    schoolId,
+    good.map((r) => pupils[r.line - 1] as MisPupil),
+    byUpn,
+    counts,
+    errors,
+    at,
+  );
   const contactRows: CsvRow[] = [];
   for (const r of good) {
     const pupil = pupils[r.line - 1] as MisPupil;
@@ -131,6 +144,68 @@ export async function writePupils(
       const row = contactRows[p.line - 1];
       errors.push(`A contact of ${row?.values.upn} was not imported: ${p.message}`);
     }
+  }
+}
+
+/**
+ * The MIS's photos (JPEG or PNG up to 2 MB, as an upload): stored only when the MIS's image
+ * changed since the last one synced (its SHA-256), so an office upload stays until the MIS's
+ * photo of the pupil changes. Anything else is left out with its reason in the run's errors.
+ */
+async function writePhotos(
+  db: Kysely<DB>,
+  schoolId: number,
+  pupils: MisPupil[],
+  byUpn: Map<string, { id: number }>,
+  counts: SyncCounts,
+  errors: string[],
+  at: Date,
+): Promise<void> {
+  const withPhotos = pupils.filter((p) => p.photo);
+  if (withPhotos.length === 0) return;
+  const ids = withPhotos
+    .map((p) => byUpn.get((p.upn ?? "").toUpperCase())?.id)
+    .filter((id): id is number => id !== undefined);
+  const known = new Map(
+    ids.length === 0
+      ? []
+      : (
+          await db
+            .selectFrom("pupil_photos")
+            .select(["pupil_id", "mis_sha256"])
+            .where("school_id", "=", schoolId)
+            .where("pupil_id", "in", ids)
+            .execute()
+        ).map((r) => [r.pupil_id, r.mis_sha256]),
+  );
+  for (const pupil of withPhotos) {
+    const id = byUpn.get((pupil.upn ?? "").toUpperCase())?.id;
+    const photo = pupil.photo;
+    if (id === undefined || !photo) continue;
+    if ("problem" in photo) {
+      errors.push(`The photo of ${describe(pupil)} was not stored: ${photo.problem}`);
+      continue;
+    }
+    const checked = checkPhoto(photo.image);
+    if (!checked.ok) {
+      errors.push(`The photo of ${describe(pupil)} was not stored: ${checked.reason}`);
+      continue;
+    }
+    const sha256 = createHash("sha256").update(photo.image).digest("hex");
+    if (known.get(id) === sha256) continue;
+    const row = {
+      content_type: checked.type,
+      image: photo.image,
+      uploaded_by: "MIS sync",
+      uploaded_at: at,
+      mis_sha256: sha256,
+    };
+    await db
+      .insertInto("pupil_photos")
+      .values({ school_id: schoolId, pupil_id: id, ...row })
+      .onConflict((oc) => oc.columns(["school_id", "pupil_id"]).doUpdateSet(row))
+      .execute();
+    counts.photos++;
   }
 }
 

@@ -21,6 +21,8 @@ export interface SyncCounts {
   unchanged: number;
   left: number;
   contacts: number;
+  /** Photos stored because the MIS's image changed. */
+  photos: number;
   marksRead: number;
   marksRecorded: number;
   conflicts: number;
@@ -103,6 +105,7 @@ export async function runMisSync(
     unchanged: 0,
     left: 0,
     contacts: 0,
+    photos: 0,
     marksRead: 0,
     marksRecorded: 0,
     conflicts: 0,
@@ -129,7 +132,16 @@ export async function runMisSync(
       await progress(`Reading pupils from ${provider.name}`, pupils.length, pupils.length);
     }
     counts.read = pupils.length;
-    await writePupils(db, schoolId, pupils, counts, errors, progress, options.batchSize ?? 500);
+    await writePupils(
+      db,
+      schoolId,
+      pupils,
+      counts,
+      errors,
+      progress,
+      options.batchSize ?? 500,
+      startedAt,
+    );
     if (since) {
       const deletions: MisDeletion[] = [];
       for await (const page of provider.deletions({ updatedAfter: since })) deletions.push(...page);

@@ -1,21 +1,11 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
 import { RollbookError } from "../../domain/errors.ts";
+import { checkPhoto, type PhotoType } from "../../domain/photos.ts";
 import { visiblePupil } from "../access/visible-pupil.ts";
 import { inTransaction, type UseCaseContext } from "../context.ts";
 
-/** Photos are small (a register shows them at 40 px): 2 MB is a phone's full-size JPEG. */
-export const MAX_PHOTO_BYTES = 2 * 1024 * 1024;
-export const PHOTO_TYPES = ["image/jpeg", "image/png"] as const;
-export type PhotoType = (typeof PHOTO_TYPES)[number];
-
-/** The file's own first bytes, not the name or the header it was sent with, say what it is. */
-function sniff(image: Uint8Array): PhotoType | null {
-  if (image[0] === 0xff && image[1] === 0xd8 && image[2] === 0xff) return "image/jpeg";
-  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-  if (png.every((b, i) => image[i] === b)) return "image/png";
-  return null;
-}
+export { MAX_PHOTO_BYTES, PHOTO_TYPES, type PhotoType } from "../../domain/photos.ts";
 
 /** The office uploads a pupil's photo (JPEG or PNG); it replaces the one before. */
 export async function uploadPupilPhoto(
@@ -24,10 +14,9 @@ export async function uploadPupilPhoto(
 ): Promise<{ contentType: PhotoType; bytes: number }> {
   ctx.access.require("pupils.manage");
   const pupil = await visiblePupil(ctx.db, ctx.access, input.pupilId);
-  const type = sniff(input.image);
-  if (!type) throw new RollbookError("invalid_input", "The photo must be a JPEG or PNG image");
-  if (input.image.byteLength > MAX_PHOTO_BYTES)
-    throw new RollbookError("invalid_input", "The photo must be at most 2 MB");
+  const checked = checkPhoto(input.image);
+  if (!checked.ok) throw new RollbookError("invalid_input", checked.reason);
+  const type = checked.type;
   const row = {
     content_type: type,
     image: input.image,

@@ -16,11 +16,12 @@ import { momentOf } from "../../app/registers/register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { currentPolicy } from "../../db/repositories/policies.ts";
 import { absenceMeasuresOver } from "../../domain/absence-measures.ts";
+import { WEEKDAY_NAMES } from "../../domain/dates.ts";
 import { lateThresholdOf } from "../../domain/punctuality.ts";
 import { id, rangeQuery, schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
 import { rangeRequestOf } from "../schools/schools.routes.ts";
-import { lastYearResponse } from "../statistics.schema.ts";
+import { dashboardPupilsResponse, lastYearResponse } from "../statistics.schema.ts";
 
 export async function dashboardRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;
@@ -70,6 +71,48 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
   );
 
   app.get(
+    "/:schoolId/dashboard/pupils",
+    {
+      schema: {
+        tags: ["statistics"],
+        summary:
+          "The pupils behind a dashboard figure: over the period (a week of the week-by-week chart as from and to), or only its sessions on one weekday (a bar of the weekday chart)",
+        params: schoolParams,
+        querystring: rangeQuery.extend({
+          weekday: z
+            .enum(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"], {
+              message: "weekday must be Monday, Tuesday, Wednesday, Thursday or Friday",
+            })
+            .optional(),
+        }),
+        response: { 200: dashboardPupilsResponse },
+      },
+    },
+    async (request) => {
+      const access = await request.schoolAccess(request.params.schoolId);
+      const { range, measures } = await dashboardPeriod(access, request.query);
+      const weekday = request.query.weekday;
+      const counted = await schoolDashboard(db, access.schoolId, range, {
+        weekday: weekday === undefined ? undefined : WEEKDAY_NAMES.indexOf(weekday),
+      });
+      const named = (cohort: string) =>
+        mayReadSafeguarding(access) || !SENSITIVE_COHORTS.has(cohort);
+      // One weekday's sessions are too few, and the wrong ones, for persistent absence.
+      const withMeasures = measures.counted && weekday === undefined;
+      return {
+        range,
+        weekday: weekday ?? null,
+        pupils: counted.pupils.map((p) => ({
+          ...p,
+          cohorts: p.cohorts.filter(named),
+          persistentlyAbsent: withMeasures ? p.persistentlyAbsent : null,
+          severelyAbsent: withMeasures ? p.severelyAbsent : null,
+        })),
+      };
+    },
+  );
+
+  app.get(
     "/:schoolId/dashboard/last-year",
     {
       schema: {
@@ -86,7 +129,14 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
       const { calendar, range, measures } = await dashboardPeriod(access, request.query);
       const lastYear = await lastYearAtSameDate(db, access.schoolId, calendar, range);
       if (!lastYear.overall || measures.counted) return lastYear;
-      return { ...lastYear, overall: withoutGroupMeasures(lastYear.overall) };
+      return {
+        ...lastYear,
+        overall: withoutGroupMeasures(lastYear.overall),
+        byYearGroup: lastYear.byYearGroup.map((g) => ({
+          ...g,
+          statistics: withoutGroupMeasures(g.statistics),
+        })),
+      };
     },
   );
 

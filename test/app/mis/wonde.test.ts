@@ -165,9 +165,11 @@ describe("the Wonde connector", () => {
       lookedAfter: null,
       contacts: null,
       updatedAt: "2026-11-01T09:00:00Z",
+      // No photo in Wonde's answer: none (photos: test/app/mis/photos.test.ts).
+      photo: null,
     });
     expect(requests[0]?.query.get("include")).toBe(
-      "education_details,extended_details,groups,year,contacts.contact_details",
+      "education_details,extended_details,groups,year,contacts.contact_details,photo",
     );
     expect(requests.every((r) => r.auth === `Bearer ${TOKEN}`)).toBe(true);
   });

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { Link } from "react-router";
+import { countOf } from "../../../src/domain/plural.ts";
 import type { CaseRow } from "../../../src/server/cases/cases.schema.ts";
 import { dayLabel } from "../api.ts";
 import { useSession } from "../session.tsx";
@@ -28,7 +29,7 @@ export function Cases() {
         <Loading what="cases" />
       ) : (
         <Table
-          caption={`${data.cases.length} ${status} cases`}
+          caption={countOf(data.cases.length, `${status} case`)}
           rowKey={(c) => c.id}
           rows={data.cases}
           columns={[

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { formatPercent } from "../../../src/domain/percent.ts";
-import { londonToday } from "../api.ts";
+import type { DashboardPupilsView } from "../../../src/server/statistics.schema.ts";
+import { api, londonToday } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { Chart } from "../ui/Chart.tsx";
 import { ErrorNotice, Loading } from "../ui/Notice.tsx";
@@ -48,6 +49,8 @@ interface DashboardData {
 interface LastYear {
   range: { from: string; to: string };
   overall: Group | null;
+  /** Each pupil counted in the year group they were in then: like set against like. */
+  byYearGroup: { label: string; statistics: Group }[];
 }
 
 /** Columns of persistent and severe absence, left out when the period cannot count them. */
@@ -114,6 +117,44 @@ const groupColumns = (
   },
 ];
 
+/**
+ * The year group's attendance at this date last year (that year's pupils of the same year group)
+ * and the change in points: the exact counts come from the server, rounded only here.
+ */
+const lastYearColumns = (lastYear: LastYear): Column<{ label: string; statistics: Group }>[] => {
+  const then = (label: string) =>
+    lastYear.byYearGroup.find((g) => g.label === label)?.statistics.attendanceRate ?? null;
+  const change = (g: { label: string; statistics: Group }) => {
+    const was = then(g.label);
+    const now = g.statistics.attendanceRate;
+    if (!was?.denominator || !now.denominator) return null;
+    return (now.numerator * 100) / now.denominator - (was.numerator * 100) / was.denominator;
+  };
+  return [
+    {
+      key: "lastyear",
+      label: "Attendance last year at this date",
+      value: (g) => pct(then(g.label)),
+      render: (g) => show(then(g.label)),
+      numeric: true,
+    },
+    {
+      key: "change",
+      label: "Change (points)",
+      value: (g) => {
+        const points = change(g);
+        return points === null ? null : Math.round(points * 10) / 10;
+      },
+      render: (g) => {
+        const points = change(g);
+        if (points === null) return "–";
+        return `${points >= 0 ? "+" : "−"}${Math.abs(points).toFixed(1)}`;
+      },
+      numeric: true,
+    },
+  ];
+};
+
 const pupilColumns: Column<PupilRow>[] = [
   pupilNameColumn(),
   { key: "group", label: "Group", value: (p) => p.group },
@@ -155,6 +196,32 @@ export function Dashboard() {
   const pupils = data?.pupils ?? [];
   const drillInto = (title: string, keep: (p: PupilRow) => boolean) =>
     setDrill({ title: `${title}, ${PERIOD_NAMES[period] ?? ""}`, pupils: pupils.filter(keep) });
+  const [drillError, setDrillError] = useState<Error | null>(null);
+  /** The pupils behind a chart's point, counted by the server over that week or weekday. */
+  const drillFrom = (title: string, query: string) => {
+    setDrillError(null);
+    api
+      .get<DashboardPupilsView>(`/api/schools/${schoolId}/dashboard/pupils?${query}`)
+      .then((answer) => setDrill({ title, pupils: answer.pupils }))
+      .catch((e: Error) => setDrillError(e));
+  };
+  const drillWeek = (weekStart: string) => {
+    if (!data) return;
+    const sunday = new Date(`${weekStart}T12:00:00Z`);
+    sunday.setUTCDate(sunday.getUTCDate() + 6);
+    // The week's dates within the period: ISO dates sort as text.
+    const from = [weekStart, data.range.from].sort()[1];
+    const to = [sunday.toISOString().slice(0, 10), data.range.to].sort()[0];
+    setDrill(null);
+    drillFrom(`the week of ${weekStart}`, `from=${from}&to=${to}`);
+  };
+  const drillWeekday = (weekday: string, what = "absence") => {
+    setDrill(null);
+    drillFrom(
+      `${what} on ${weekday}s, ${PERIOD_NAMES[period] ?? ""}`,
+      `${rangeQuery(period)}&weekday=${weekday}`,
+    );
+  };
   const drillButton = (title: string, keep: (p: PupilRow) => boolean) => (
     <button type="button" className="link" onClick={() => drillInto(title, keep)}>
       Pupils behind {title}
@@ -241,6 +308,7 @@ export function Dashboard() {
               ? ` Last year at this date: ${lastYear.range.from} to ${lastYear.range.to}.`
               : ""}
           </p>
+          <ErrorNotice error={drillError} />
           {drill ? (
             <DrillDown key={drill.title} drill={drill} onClose={() => setDrill(null)} />
           ) : null}
@@ -249,6 +317,10 @@ export function Dashboard() {
               <h2>Week by week</h2>
               <Chart
                 label={`Attendance each week from ${data.range.from} to ${data.range.to}; latest week ${data.weeks.at(-1)?.percent?.toFixed(1) ?? "–"}%`}
+                onPick={(i) => {
+                  const week = data.weeks[i];
+                  if (week) drillWeek(week.weekStart);
+                }}
                 option={{
                   tooltip: { trigger: "axis" },
                   xAxis: { type: "category", data: data.weeks.map((w) => w.weekStart) },
@@ -270,11 +342,26 @@ export function Dashboard() {
                   ],
                 }}
               />
+              <label className="inline">
+                Pupils behind the week of
+                <select value="" onChange={(e) => e.target.value && drillWeek(e.target.value)}>
+                  <option value="">Choose a week</option>
+                  {data.weeks.map((w) => (
+                    <option key={w.weekStart} value={w.weekStart}>
+                      {w.weekStart} ({w.percent === null ? "–" : `${w.percent.toFixed(1)}%`})
+                    </option>
+                  ))}
+                </select>
+              </label>
             </div>
             <div>
               <h2>Absence by day of the week</h2>
               <Chart
                 label={`Absence by weekday: ${data.weekdays.map((d) => `${d.weekday} ${d.percent?.toFixed(1) ?? "–"}%`).join(", ")}`}
+                onPick={(i) => {
+                  const day = data.weekdays[i];
+                  if (day) drillWeekday(day.weekday);
+                }}
                 option={{
                   tooltip: {},
                   xAxis: { type: "category", data: data.weekdays.map((d) => d.weekday) },
@@ -290,17 +377,33 @@ export function Dashboard() {
                   ],
                 }}
               />
+              <p className="inline">
+                {data.weekdays.map((d) => (
+                  <button
+                    key={d.weekday}
+                    type="button"
+                    className="link"
+                    aria-label={`Pupils behind absence on ${d.weekday}s`}
+                    onClick={() => drillWeekday(d.weekday)}
+                  >
+                    {d.weekday}
+                  </button>
+                ))}
+              </p>
             </div>
           </div>
           <Table
             caption="By year group"
             rowKey={(g) => g.label}
             rows={data.byYearGroup}
-            columns={columnsFor(
-              groupColumns((label) =>
-                drillInto(label, (p) => (p.yearGroup ?? "No year group") === label),
+            columns={[
+              ...columnsFor(
+                groupColumns((label) =>
+                  drillInto(label, (p) => (p.yearGroup ?? "No year group") === label),
+                ),
               ),
-            )}
+              ...(lastYear ? lastYearColumns(lastYear) : []),
+            ]}
           />
           <Table
             caption="By registration group"
@@ -383,7 +486,12 @@ export function Dashboard() {
           )}
           {schoolId ? (
             <>
-              <PunctualitySection schoolId={schoolId} query={rangeQuery(period)} />
+              <PunctualitySection
+                schoolId={schoolId}
+                query={rangeQuery(period)}
+                onDrill={drillInto}
+                onDrillWeekday={(weekday) => drillWeekday(weekday, "lates")}
+              />
               <BenchmarkComparison schoolId={schoolId} />
             </>
           ) : null}

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from "react";
 import { formatPercent } from "../../../src/domain/percent.ts";
+import { count } from "../../../src/domain/plural.ts";
 import { pupilNameColumn } from "../ui/PupilColumn.tsx";
 import { type Column, Table } from "../ui/Table.tsx";
 
@@ -13,6 +14,8 @@ export interface DrillPupil {
   attendance: string;
   absence: number;
   unauthorised: number;
+  late: number;
+  lateAfterClose: number;
   persistentlyAbsent: boolean | null;
   severelyAbsent: boolean | null;
   cohorts: string[];
@@ -36,6 +39,7 @@ const columns: Column<DrillPupil>[] = [
   { key: "possible", label: "Possible sessions", value: (p) => p.possible, numeric: true },
   { key: "absence", label: "Sessions missed", value: (p) => p.absence, numeric: true },
   { key: "unauthorised", label: "Unauthorised", value: (p) => p.unauthorised, numeric: true },
+  { key: "late", label: "Late (L + U)", value: (p) => p.late, numeric: true },
   { key: "attendance", label: "Attendance %", value: (p) => Number(p.attendance), numeric: true },
 ];
 
@@ -45,6 +49,7 @@ export function DrillDown({ drill, onClose }: { drill: Drill; onClose: () => voi
   useEffect(() => heading.current?.focus(), []);
   const possible = drill.pupils.reduce((n, p) => n + p.possible, 0);
   const absence = drill.pupils.reduce((n, p) => n + p.absence, 0);
+  const late = drill.pupils.reduce((n, p) => n + p.late, 0);
   const rows = [...drill.pupils].sort((a, b) => Number(a.attendance) - Number(b.attendance));
   return (
     <section className="drill" aria-labelledby="drill-heading">
@@ -52,11 +57,12 @@ export function DrillDown({ drill, onClose }: { drill: Drill; onClose: () => voi
         Pupils behind: {drill.title}
       </h2>
       <p>
-        {drill.pupils.length} pupils; {absence} of {possible} possible sessions missed
+        {count(drill.pupils.length, "pupil")}; {absence} of {count(possible, "possible session")}{" "}
+        missed
         {possible > 0
           ? ` (attendance ${formatPercent({ numerator: possible - absence, denominator: possible })}%)`
           : ""}
-        .{" "}
+        ; {count(late, "late session")}.{" "}
         <button type="button" className="secondary" onClick={onClose}>
           Close the list
         </button>

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { Link, useParams } from "react-router";
+import { count } from "../../../src/domain/plural.ts";
 import type {
   LessonMarksBody,
   LessonRegisterView,
@@ -61,8 +62,8 @@ function TimetableImport({ schoolId, onDone }: { schoolId: number; onDone: () =>
       <ErrorNotice error={error} />
       {result && (
         <Notice tone="success">
-          Imported {result.classes} classes, {result.periods} periods, {result.lessons} lessons a
-          week and {result.places} places in classes.
+          Imported {count(result.classes, "class")}, {count(result.periods, "period")},{" "}
+          {count(result.lessons, "lesson")} a week and {count(result.places, "place")} in classes.
         </Notice>
       )}
     </details>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
+import { count } from "../../../src/domain/plural.ts";
 import type { LetterJobView } from "../../../src/server/letters/letters.schema.ts";
 import { api } from "../api.ts";
 
@@ -64,9 +65,9 @@ export function LetterJobProgress({ job }: { job: LetterJobState | null }) {
     <div className="letter-job">
       <label htmlFor={`letter-job-${job.id}`}>
         {running
-          ? `Writing letters: ${handled} of ${job.total} pupils`
+          ? `Writing letters: ${handled} of ${count(job.total, "pupil")}`
           : job.status === "done"
-            ? `Written for ${job.done} of ${job.total} pupils${job.failed ? `; ${job.failed} could not be written to` : ""}`
+            ? `Written for ${job.done} of ${count(job.total, "pupil")}${job.failed ? `; ${job.failed} could not be written to` : ""}`
             : "The batch stopped"}
       </label>
       <progress id={`letter-job-${job.id}`} max={Math.max(job.total, 1)} value={handled} />

@@ -22,6 +22,7 @@ const COUNT_LABEL: [string, string][] = [
   ["unchanged", "unchanged"],
   ["left", "left the roll"],
   ["contacts", "contacts"],
+  ["photos", "photos stored"],
   ["marksRecorded", "marks recorded"],
   ["conflicts", "disagreements"],
 ];

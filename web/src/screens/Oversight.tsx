@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router";
+import { count } from "../../../src/domain/plural.ts";
 import type {
   ConversationListView,
   ConversationPupilsView,
@@ -55,7 +56,7 @@ function Schools() {
       <div className="tiles">
         <div className="tile">
           <span className="figure">{percent(t.attendanceRate)}%</span>
-          <span>attendance across {data.schools.length} schools</span>
+          <span>attendance across {count(data.schools.length, "school")}</span>
         </div>
         <div className="tile">
           <span className="figure">{percent(t.unauthorisedAbsenceRate)}%</span>
@@ -325,7 +326,8 @@ function FindPupil() {
               <li key={`${e.school}${e.admissionDate}`}>
                 {e.name} at {e.school}, from {dayLabel(e.admissionDate)}
                 {e.leavingDate ? ` to ${dayLabel(e.leavingDate)}` : ""}:{" "}
-                {percent(e.statistics.attendanceRate)}% over {e.statistics.possible} sessions
+                {percent(e.statistics.attendanceRate)}% over{" "}
+                {count(e.statistics.possible, "session")}
                 {absenceConcern(e.statistics) ? ` (${absenceConcern(e.statistics)})` : ""}
               </li>
             ))}

@@ -3,6 +3,7 @@ import { ErrorNotice, Loading } from "../ui/Notice.tsx";
 import { pupilNameColumn } from "../ui/PupilColumn.tsx";
 import { type Column, Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
+import type { DrillPupil } from "./DashboardDrill.tsx";
 
 interface LateArriver {
   pupilId: number;
@@ -39,7 +40,19 @@ const count = (n: number) => n.toLocaleString("en-GB");
 const bandName = (band: string) => (band === "unknown" ? "minutes unknown" : `${band} minutes`);
 
 /** Lates over the dashboard's period: headline figures, two charts and the frequent late arrivers. */
-export function PunctualitySection({ schoolId, query }: { schoolId: number; query: string }) {
+export function PunctualitySection({
+  schoolId,
+  query,
+  onDrill,
+  onDrillWeekday,
+}: {
+  schoolId: number;
+  query: string;
+  /** Opens the dashboard's pupils behind a figure. */
+  onDrill?: (title: string, keep: (p: DrillPupil) => boolean) => void;
+  /** Opens the pupils behind one weekday's sessions (their lates that day are the bar). */
+  onDrillWeekday?: (weekday: string) => void;
+}) {
   const { data, error } = useApi<PunctualityData>(
     `/api/schools/${schoolId}/dashboard/punctuality?${query}`,
   );
@@ -57,10 +70,30 @@ export function PunctualitySection({ schoolId, query }: { schoolId: number; quer
             <div className="tile">
               <span className="figure">{count(data.lates.total)}</span>
               <span>late sessions</span>
+              {onDrill ? (
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => onDrill("late sessions", (p) => p.late > 0)}
+                >
+                  Pupils behind late sessions
+                </button>
+              ) : null}
             </div>
             <div className="tile">
               <span className="figure">{count(data.lates.U)}</span>
               <span>of which after the register closed (U)</span>
+              {onDrill ? (
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() =>
+                    onDrill("lates after the register closed", (p) => p.lateAfterClose > 0)
+                  }
+                >
+                  Pupils behind lates after the register closed
+                </button>
+              ) : null}
             </div>
             <div className="tile">
               <span className="figure">{count(data.minutesLost)}</span>
@@ -82,6 +115,14 @@ export function PunctualitySection({ schoolId, query }: { schoolId: number; quer
               title="Lates by day of the week"
               label={`Lates by weekday: ${data.byWeekday.map((d) => `${d.weekday} ${d.lates}`).join(", ")}`}
               bars={data.byWeekday.map((d) => [d.weekday, d.lates])}
+              onPick={
+                onDrillWeekday
+                  ? (i) => {
+                      const day = data.byWeekday[i];
+                      if (day) onDrillWeekday(day.weekday);
+                    }
+                  : undefined
+              }
             />
             <LateBars
               title="Lates by minutes late"
@@ -90,6 +131,21 @@ export function PunctualitySection({ schoolId, query }: { schoolId: number; quer
               axis="minutes"
             />
           </div>
+          {onDrillWeekday ? (
+            <p className="inline">
+              {data.byWeekday.map((d) => (
+                <button
+                  key={d.weekday}
+                  type="button"
+                  className="link"
+                  aria-label={`Pupils behind lates on ${d.weekday}s`}
+                  onClick={() => onDrillWeekday(d.weekday)}
+                >
+                  {d.weekday}
+                </button>
+              ))}
+            </p>
+          ) : null}
           <p>
             Pupils late {data.lateThreshold} or more times in the period; the usual day is the one
             with more than half of a pupil's lates.
@@ -114,17 +170,20 @@ function LateBars({
   label,
   bars,
   axis,
+  onPick,
 }: {
   title: string;
   label: string;
   bars: [string, number][];
   axis?: string;
+  onPick?: (index: number) => void;
 }) {
   return (
     <div>
       <h3>{title}</h3>
       <Chart
         label={label}
+        onPick={onPick}
         option={{
           tooltip: {},
           xAxis: { type: "category", name: axis, data: bars.map(([category]) => category) },

@@ -81,6 +81,11 @@ export function PupilProfile() {
   return (
     <section>
       <h1>{p.name}</h1>
+      <p className="no-print">
+        <button type="button" className="secondary" onClick={() => window.print()}>
+          Print the summary
+        </button>
+      </p>
       {schoolId && can("pupils.manage") && (
         <PhotoUpload schoolId={schoolId} pupilId={Number(pupilId)} onDone={() => undefined} />
       )}

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { Link } from "react-router";
+import { count } from "../../../src/domain/plural.ts";
 import type { PupilListView } from "../../../src/server/pupils/pupils.schema.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading } from "../ui/Notice.tsx";
@@ -42,7 +43,7 @@ export function Pupils() {
         <Loading what="pupils" />
       ) : (
         <Table
-          caption={`${data.pupils.length} pupils on roll`}
+          caption={`${count(data.pupils.length, "pupil")} on roll`}
           rowKey={(p) => p.id}
           rows={data.pupils}
           columns={[

@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { count } from "../../../src/domain/plural.ts";
 import type {
   ClassFiguresView,
   ImprovedPupilView,
@@ -175,7 +176,7 @@ export function Rewards() {
               {data.bestClasses.map((c) => (
                 <li key={c.groupId} className="card">
                   <strong>{c.name}</strong>: {percent(c.week)} ({c.week.attended} of{" "}
-                  {c.week.possible} sessions)
+                  {count(c.week.possible, "session")})
                   {data.bestClasses.length > 1 ? " (shared)" : ""}{" "}
                   <CertificateLink
                     href={classCertificate(c, "kind=best_class")}

@@ -3,6 +3,7 @@ import type {
   MisContact,
   MisDeletion,
   MisMark,
+  MisPhoto,
   MisProvider,
   MisPupil,
   SyncProgress,
@@ -40,6 +41,11 @@ export interface WondeStudent {
   contacts?: { data?: WondeContact[] };
   groups?: { data?: { name: string; type?: string | null }[] };
   year?: { data?: { name?: string | null } | null };
+  /**
+   * `include=photo`: only partly documented by Wonde. Read as `{ data: { content } }` with the
+   * image base64-encoded (a `data:image/...;base64,` prefix allowed); anything else is reported.
+   */
+  photo?: { data?: { content?: unknown } | null } | null;
 }
 
 /** A contact as `include=contacts.contact_details` gives it, with the relationship to the pupil. */
@@ -85,7 +91,7 @@ interface WondeDeletion {
 
 /** Includes asked for on every student request: education, flags, year and registration groups. */
 export const STUDENT_INCLUDES =
-  "education_details,extended_details,groups,year,contacts.contact_details";
+  "education_details,extended_details,groups,year,contacts.contact_details,photo";
 /** Wonde pages hold up to 200 records. */
 const PER_PAGE = "200";
 
@@ -135,6 +141,19 @@ export function contactFromWonde(c: WondeContact, index: number): MisContact {
   };
 }
 
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** Wonde's photo as bytes, or why it cannot be read; null when Wonde sent none. */
+export function photoFromWonde(photo: WondeStudent["photo"]): MisPhoto | null {
+  const content = photo?.data?.content;
+  if (content === undefined || content === null || content === "") return null;
+  if (typeof content !== "string") return { problem: "Wonde's photo content is not text" };
+  const encoded = content.replace(/^data:[^;,]*;base64,/, "").replace(/\s+/g, "");
+  if (encoded.length % 4 !== 0 || !BASE64.test(encoded))
+    return { problem: "Wonde's photo content is not base64" };
+  return { image: new Uint8Array(Buffer.from(encoded, "base64")) };
+}
+
 export function pupilFromWonde(s: WondeStudent): MisPupil {
   const education = s.education_details?.data;
   const groups = s.groups?.data ?? [];
@@ -162,6 +181,7 @@ export function pupilFromWonde(s: WondeStudent): MisPupil {
     lookedAfter: s.extended_details?.data?.in_lea_care ?? null,
     contacts: s.contacts?.data ? s.contacts.data.map(contactFromWonde) : null,
     updatedAt: instant(s.updated_at),
+    photo: photoFromWonde(s.photo),
   };
 }
 
