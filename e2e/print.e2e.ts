@@ -55,7 +55,7 @@ test("Today's lists and the call list print with names and contacts, without but
   expect(text).toContain("Absent with no reason: call list");
   expect(text).toContain(first);
   for (const control of [
-    "Called: no answer",
+    "Answered",
     "Reached: record reason",
     "Sign out",
     "Print the day",
