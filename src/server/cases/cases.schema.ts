@@ -172,6 +172,11 @@ const loggedContact = z.object({
   correctedBy: z.number().nullable(),
 });
 export const contactLog = z.object({ contacts: z.array(loggedContact) });
+/** What the school has done so far, dated, oldest first (the notice to improve's account). */
+export const effortsMade = z.object({
+  efforts: z.array(z.object({ on: z.string(), text: z.string() })),
+});
+export type EffortsMadeView = z.infer<typeof effortsMade>;
 export const logContactBody = z.object({
   happenedAt: z.iso.datetime({ offset: true }),
   method: contactMethod,

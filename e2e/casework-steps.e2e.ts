@@ -1,3 +1,4 @@
+import type { Page } from "playwright-core";
 import { expect, test } from "vitest";
 import {
   DEMO_TODAY,
@@ -9,6 +10,24 @@ import {
 } from "./support/harness.ts";
 
 const e2e = demoSchoolForThisFile();
+/** The pupil the call card test calls about: the later tests open a case for them. */
+let calledPupil = 0;
+
+/** Opens a case the way the office does by hand: through the API with the session's CSRF token. */
+async function openCaseFor(page: Page, schoolId: number, pupilId: number): Promise<number> {
+  const policy = (await (await page.request.get(`/api/schools/${schoolId}/policy`)).json()) as {
+    policy: { stages: { id: string }[] };
+  };
+  const csrf = await page.evaluate(() =>
+    fetch("/api/auth/session").then((r) => r.json() as Promise<{ csrfToken?: string }>),
+  );
+  const opened = await page.request.post(`/api/schools/${schoolId}/cases`, {
+    data: { pupilId, stageId: policy.policy.stages[0]?.id },
+    headers: { "x-csrf-token": csrf.csrfToken ?? "" },
+  });
+  expect(opened.status(), await opened.text()).toBe(201);
+  return ((await opened.json()) as { id: number }).id;
+}
 
 test("the first-day call card logs each call against the contact called, and the call step waits for every contact", async () => {
   const { db } = e2e.school.database;
@@ -40,6 +59,7 @@ test("the first-day call card logs each call against the contact called, and the
       .execute();
     pupilId = any.pupil_id;
   }
+  calledPupil = pupilId;
   await db.deleteFrom("contact_log").where("pupil_id", "=", pupilId).execute();
   await db.deleteFrom("contacts").where("pupil_id", "=", pupilId).execute();
   await db
@@ -96,6 +116,21 @@ test("the first-day call card logs each call against the contact called, and the
   ]);
   await expectAccessible(page, "today: call card after two calls");
   await screenshot(page, "call-card-per-contact");
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+}, 120_000);
+
+test("the case page sets out everything the school has done so far, from the chronology", async () => {
+  const schoolId = e2e.school.demo.school.id;
+  const { page, context } = await signIn(e2e.school, "attendance@northfield.example");
+  await page.goto("/cases");
+  const caseId = await openCaseFor(page, schoolId, calledPupil);
+  await page.goto(`/cases/${caseId}`);
+  const efforts = page.getByRole("list", { name: "Efforts made so far" });
+  await efforts.getByText("Phone call with Dana First (Mother): no answer").waitFor();
+  await efforts.getByText("Phone call with Eli Second (Father): left message").waitFor();
+  expect(await efforts.locator("time").first().getAttribute("dateTime")).toBe(DEMO_TODAY);
+  await expectAccessible(page, "case: efforts made so far");
   expect(pageProblems(page)).toEqual([]);
   await context.close();
 }, 120_000);
