@@ -12,6 +12,8 @@ import {
 const e2e = demoSchoolForThisFile();
 /** The pupil the call card test calls about: the later tests open a case for them. */
 let calledPupil = 0;
+/** Their case, opened by the efforts test. */
+let calledCase = 0;
 
 /** Opens a case the way the office does by hand: through the API with the session's CSRF token. */
 async function openCaseFor(page: Page, schoolId: number, pupilId: number): Promise<number> {
@@ -125,12 +127,64 @@ test("the case page sets out everything the school has done so far, from the chr
   const { page, context } = await signIn(e2e.school, "attendance@northfield.example");
   await page.goto("/cases");
   const caseId = await openCaseFor(page, schoolId, calledPupil);
+  calledCase = caseId;
   await page.goto(`/cases/${caseId}`);
   const efforts = page.getByRole("list", { name: "Efforts made so far" });
   await efforts.getByText("Phone call with Dana First (Mother): no answer").waitFor();
   await efforts.getByText("Phone call with Eli Second (Father): left message").waitFor();
   expect(await efforts.locator("time").first().getAttribute("dateTime")).toBe(DEMO_TODAY);
   await expectAccessible(page, "case: efforts made so far");
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+}, 120_000);
+
+test("the case page refers on: each referral explains what it needs first; social care for a safeguarding concern is never held back", async () => {
+  const { page, context } = await signIn(e2e.school, "attendance@northfield.example");
+  await page.goto(`/cases/${calledCase}`);
+  const referrals = page.getByRole("region", { name: "Referrals and legal steps" });
+  await referrals.getByRole("heading", { name: "School nursing: not yet" }).waitFor();
+  await referrals
+    .getByRole("list", { name: "What School nursing needs first" })
+    .getByText(/illness is recorded for \d+ session\(s\) this year/)
+    .waitFor();
+  await referrals
+    .getByRole("list", { name: "What Police safe-and-well check needs first" })
+    .getByText("visit the home first: no home visit is logged")
+    .waitFor();
+  await referrals
+    .getByRole("list", { name: "What Early help assessment needs first" })
+    .getByText(/hold a meeting with the family first/)
+    .waitFor();
+  for (const title of [
+    "Notice to improve",
+    "Penalty-notice referral",
+    "Legal intervention (prosecution)",
+    "Children's social care",
+    "Children missing education",
+  ])
+    await referrals
+      .getByRole("heading", { name: new RegExp(`^${title.replace(/[()]/g, "\\$&")}: `) })
+      .waitFor();
+  await expectAccessible(page, "case: every referral with its preconditions");
+  // Social care for a safeguarding concern: the box is ticked, the referral goes whatever the attendance.
+  const socialCare = referrals.getByRole("listitem").filter({
+    has: page.getByRole("heading", { name: /^Children's social care: / }),
+  });
+  await socialCare.getByLabel("Safeguarding reason for the referral").fill("Bruising seen at PE");
+  await socialCare.getByLabel(/This is a safeguarding concern/).check();
+  await socialCare.getByRole("button", { name: "Children's social care" }).click();
+  await page.getByText("Children's social care: done, and in the chronology.").waitFor();
+  await page
+    .locator(".chronology")
+    .getByText(/Referred to children's social care .*Bruising seen at PE/)
+    .first()
+    .waitFor();
+  await page
+    .getByRole("list", { name: "Efforts made so far" })
+    .getByText(/Referred to children's social care/)
+    .waitFor();
+  await expectAccessible(page, "case: after a social care referral");
+  await screenshot(page, "case-referrals-all");
   expect(pageProblems(page)).toEqual([]);
   await context.close();
 }, 120_000);

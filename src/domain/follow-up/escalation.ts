@@ -169,6 +169,22 @@ export function followUpSteps(rules: FollowUpRules, s: FollowUpSituation): Step[
   return steps;
 }
 
+/**
+ * Whether a logged contact's outcome says the family was reached. The call list's outcomes are
+ * exact; the contact log's are the officer's own words, so a few plain phrases are read too
+ * ("spoke to mum", "child seen"), and any "no answer" / "not home" wording wins.
+ */
+export function familyReached(outcome: string): boolean {
+  const t = outcome.toLowerCase();
+  if (
+    /\b(no answer|not home|not in|no one|nobody|no reply|not reached|unanswered|wrong number|left (a )?message|message sent|not seen)\b/.test(
+      t,
+    )
+  )
+    return false;
+  return /\b(reached|reason given|spoke|spoken|seen|saw|answered|called in|met)\b/.test(t);
+}
+
 /** A reason suggested from a parent's words; the office decides. */
 export function suggestCode(text: string): string | null {
   const t = text.toLowerCase();

@@ -222,7 +222,8 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
     {
       schema: {
         tags: ["cases"],
-        summary: "Refer to children's social care (below 50% and support has failed)",
+        summary:
+          "Refer to children's social care (below the policy's figure when support has failed; a safeguarding concern at any attendance)",
         params: caseParams,
         body: socialCareBody,
         response: { 200: interventionRecorded, ...caseStepFailures },
@@ -233,6 +234,7 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         await request.useCaseContext(request.params.schoolId),
         request.params.caseId,
         request.body.reason,
+        request.body.safeguarding,
       ),
     }),
   );

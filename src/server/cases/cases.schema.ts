@@ -143,7 +143,11 @@ export const penaltyNoticeBody = z.object({
   paid: z.boolean().nullable().optional(),
 });
 export const interventionRecorded = z.object({ interventionId: z.number() });
-export const socialCareBody = z.object({ reason: z.string().trim().min(1).max(2000) });
+export const socialCareBody = z.object({
+  reason: z.string().trim().min(1).max(2000),
+  /** For a safeguarding concern: attendance never holds the referral back. */
+  safeguarding: z.boolean().default(false),
+});
 
 // The contact log: append-only, a correction names the entry it corrects.
 const contactMethod = z.enum([
