@@ -188,3 +188,100 @@ test("the case page refers on: each referral explains what it needs first; socia
   expect(pageProblems(page)).toEqual([]);
   await context.close();
 }, 120_000);
+
+test("My actions: by year group, one pupil's overlapping proposals together, and accepting one settles those it supersedes", async () => {
+  const { db } = e2e.school.database;
+  const schoolId = e2e.school.demo.school.id;
+  const policy = await db
+    .selectFrom("policies")
+    .select(["version", "document"])
+    .where("school_id", "=", schoolId)
+    .orderBy("version", "desc")
+    .executeTakeFirstOrThrow();
+  const stages = (policy.document as { stages: { id: string }[] }).stages.map((s) => s.id);
+  expect(stages.length).toBeGreaterThanOrEqual(2);
+  // A pupil with no open case and no proposal waiting, in a year group.
+  const pupil = await db
+    .selectFrom("pupils as p")
+    .select(["p.id", "p.year_group_id"])
+    .where("p.school_id", "=", schoolId)
+    .where("p.year_group_id", "is not", null)
+    .where((eb) =>
+      eb.not(
+        eb.or([
+          eb.exists(
+            eb
+              .selectFrom("attendance_cases as c")
+              .select("c.id")
+              .whereRef("c.pupil_id", "=", "p.id")
+              .where("c.status", "=", "open"),
+          ),
+          eb.exists(
+            eb
+              .selectFrom("proposed_actions as a")
+              .select("a.id")
+              .whereRef("a.pupil_id", "=", "p.id")
+              .where("a.status", "=", "proposed"),
+          ),
+        ]),
+      ),
+    )
+    .orderBy("p.id")
+    .executeTakeFirstOrThrow();
+  const propose = (trigger: string, name: string, stage: string) =>
+    db
+      .insertInto("proposed_actions")
+      .values({
+        school_id: schoolId,
+        pupil_id: pupil.id,
+        policy_version: policy.version,
+        trigger_id: trigger,
+        trigger_name: name,
+        actions: JSON.stringify([{ type: "start_stage", stage }]),
+        explanation: `Proposed in the browser test: start ${stage}`,
+        evidence: "[]",
+        evidence_end: null,
+        dedupe_key: `${trigger}@e2e-supersede`,
+        manual_review: false,
+        proposed_on: DEMO_TODAY,
+      })
+      .execute();
+  await propose("e2e_first_stage", "E2E first stage", stages[0] as string);
+  await propose("e2e_second_stage", "E2E second stage", stages[1] as string);
+  const { page, context } = await signIn(e2e.school, "attendance@northfield.example");
+  await page.goto("/worklist");
+  await page.getByText(/proposal\(s\)\.$/).waitFor();
+  const yearName = await page
+    .getByRole("combobox", { name: "Year group", exact: true })
+    .locator(`option[value="${pupil.year_group_id}"]`)
+    .textContent();
+  await page
+    .getByRole("combobox", { name: "Year group", exact: true })
+    .selectOption(String(pupil.year_group_id));
+  await page.getByLabel("One pupil's proposals together").check();
+  const first = page.locator(".cards .card").filter({ hasText: "E2E first stage" });
+  const second = page.locator(".cards .card").filter({ hasText: "E2E second stage" });
+  await second.waitFor();
+  await first.waitFor();
+  await page
+    .getByText(/2 proposals for .+ together: accepting one settles those it supersedes/)
+    .first()
+    .waitFor();
+  expect(yearName).toBeTruthy();
+  await expectAccessible(page, "worklist: one pupil's overlapping proposals by year group");
+  await second.getByRole("button", { name: "Accept", exact: true }).click();
+  await page.getByText(/1 overlapping proposal\(s\) settled with it/).waitFor();
+  await first.waitFor({ state: "detached" });
+  const settled = await db
+    .selectFrom("proposed_actions")
+    .select(["status", "decision_reason"])
+    .where("trigger_id", "=", "e2e_first_stage")
+    .executeTakeFirstOrThrow();
+  expect(settled).toEqual({
+    status: "dismissed",
+    decision_reason: expect.stringMatching(/^Superseded by "E2E second stage"/),
+  });
+  await expectAccessible(page, "worklist: after accepting one that supersedes another");
+  expect(pageProblems(page)).toEqual([]);
+  await context.close();
+}, 120_000);

@@ -157,11 +157,15 @@ export const proposalDecision = z.object({
   proposalId: z.number(),
   status: z.enum(["accepted", "dismissed"]),
   caseId: z.number().nullable(),
+  /** The pupil's other proposals an acceptance settled (dismissed as superseded). */
+  superseded: z.array(z.number()).default([]),
 });
 export const decided = z.object({
   decided: z.array(proposalDecision),
   /** Proposals already decided by someone else, each with why. */
   refused: z.array(z.object({ proposalId: z.number(), reason: z.string() })),
+  /** Selected proposals already settled by an earlier acceptance in the same batch. */
+  superseded: z.array(z.number()).default([]),
 });
 export const dismissBody = z.object({ reason: z.string().trim().min(1, "say why").max(1000) });
 
