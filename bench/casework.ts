@@ -13,6 +13,7 @@
  * afterwards.
  */
 import { parseArgs } from "node:util";
+import { sql } from "kysely";
 import { createDemoSchool } from "../src/app/demo/create-demo-school.ts";
 import { migrate } from "../src/db/database.ts";
 import { londonInstant } from "../src/domain/dates.ts";
@@ -147,6 +148,10 @@ try {
       .insertInto("proposed_actions")
       .values(rows.slice(i, i + 500))
       .execute();
+  // A school's tables carry planner statistics (autovacuum gathers them within a minute of a
+  // load this size); straight after the bulk load they have none, and PostgreSQL then plans the
+  // proposals-to-pupils join as a nested loop over every pupil for each proposal.
+  if (args.db === "postgres") await sql`analyze`.execute(db);
   const open = await waiting();
   process.stdout.write(`  ${open} proposals waiting (${already} from the demo's evaluation)\n`);
   const yearGroup = await db
@@ -165,7 +170,7 @@ try {
     ["case page: referrals (dry runs)", `${school}/cases/${caseId}/referrals`],
     ["case page: efforts so far", `${school}/cases/${caseId}/efforts`],
     ["case page: contact log", `${school}/pupils/${first.pupil_id}/contact-log`],
-    ["My actions: work due this week", `${school}/worklist?range=week`],
+    ["My actions: work due this week", `${school}/worklist?range=week&owner=all&decisions=false`],
     ["My actions: proposals, newest", `${school}/proposed-actions`],
     ["My actions: proposals by pupil", `${school}/proposed-actions?order=pupil`],
     ["My actions: last page", `${school}/proposed-actions?offset=${lastPage}`],

@@ -122,4 +122,19 @@ describe("deciding one of a pupil's overlapping proposals", () => {
       superseded: [stage1],
     });
   });
+
+  it("My actions asks for less: the worklist without decisions, the proposals without their evidence", async () => {
+    await propose(bilal, "later", letter);
+    const all = (await office.get(url("/worklist?range=week"))).json().items;
+    expect(all.some((i: { kind: string }) => i.kind === "decide_proposal")).toBe(true);
+    const without = (await office.get(url("/worklist?range=week&decisions=false"))).json().items;
+    expect(without.some((i: { kind: string }) => i.kind === "decide_proposal")).toBe(false);
+    expect(without.length).toBeLessThan(all.length);
+    const [plain] = (await office.get(url("/proposed-actions"))).json().proposedActions;
+    expect(plain).not.toHaveProperty("evidence");
+    const [full] = (await office.get(url("/proposed-actions?withEvidence=true"))).json()
+      .proposedActions;
+    expect(full.evidence).toEqual([]);
+    expect((await office.get(url("/proposed-actions?withEvidence=maybe"))).statusCode).toBe(400);
+  });
 });

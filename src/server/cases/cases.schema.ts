@@ -286,6 +286,11 @@ export const evidencePack = z.object({
 export const worklistQuery = z.object({
   range: z.enum(["today", "week"]).default("today"),
   owner: z.union([z.literal("me"), z.literal("all"), id]).default("all"),
+  /** "false": leave out the proposals to decide (My actions pages through those on its own). */
+  decisions: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
 });
 const workItem = z.object({
   kind: z.enum([

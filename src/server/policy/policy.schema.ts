@@ -117,6 +117,14 @@ export const proposalQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
   /** Paging: the proposals after the first `offset`, in the same order. */
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  /**
+   * Each proposal's evidence (the sessions it was drawn from): large, and My actions shows only
+   * the explanation, so it is sent when asked for.
+   */
+  withEvidence: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
 });
 const proposedAction = z.object({
   id: z.number(),

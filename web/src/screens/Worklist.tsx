@@ -18,7 +18,9 @@ export function Worklist() {
   const [range, setRange] = useState<"today" | "week">("today");
   const [owner, setOwner] = useState<"me" | "all">("all");
   const work = useApi<{ items: WorkItem[] }>(
-    schoolId ? `/api/schools/${schoolId}/worklist?range=${range}&owner=${owner}` : null,
+    schoolId
+      ? `/api/schools/${schoolId}/worklist?range=${range}&owner=${owner}&decisions=false`
+      : null,
   );
   const PAGE = 200;
   const [offset, setOffset] = useState(0);
