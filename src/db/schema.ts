@@ -386,7 +386,10 @@ export type InterventionKind =
   | "penalty_notice"
   | "legal_intervention_referral"
   | "social_care_referral"
-  | "cme_report";
+  | "cme_report"
+  | "school_nursing_referral"
+  | "early_help_referral"
+  | "safe_and_well_check";
 
 export interface InterventionTable {
   school_id: number;

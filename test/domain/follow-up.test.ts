@@ -44,6 +44,34 @@ describe("the first-day escalation ladder", () => {
     ).toEqual(["call done"]);
   });
 
+  it("calls every contact in priority order: done once each was tried, or one answered", () => {
+    const call = (contactId: number, reached = false) => ({
+      method: "phone" as const,
+      reached,
+      at: "09:05",
+      contactId,
+    });
+    const steps = (attemptsToday: FollowUpSituation["attemptsToday"]) =>
+      followUpSteps(DEFAULT_FOLLOW_UP, situation({ attemptsToday, contactsToCall: [11, 12, 13] }));
+    expect(steps([]).map((s) => [s.kind, s.done, s.why])).toEqual([
+      ["call", false, "Call the contacts in priority order before 09:30 (0 of 3 tried)"],
+    ]);
+    // The first contact twice is still one contact tried: no text yet.
+    expect(steps([call(11), call(11)]).map((s) => [s.kind, s.done, s.why])).toEqual([
+      ["call", false, "Call the contacts in priority order before 09:30 (1 of 3 tried)"],
+    ]);
+    expect(steps([call(11), call(12), call(13)]).map((s) => `${s.kind}:${s.done}`)).toEqual([
+      "call:true",
+      "text:false",
+    ]);
+    // The second contact answered: done, and no text is needed.
+    expect(steps([call(11), call(12, true)]).map((s) => `${s.kind}:${s.done}`)).toEqual([
+      "call:true",
+    ]);
+    // A call not recorded against a contact counts for none of them.
+    expect(steps([{ method: "phone", reached: false, at: "09:05" }])[0]?.done).toBe(false);
+  });
+
   it("visits the home on the second and fourth days, not the third", () => {
     expect(kinds(situation({ day: 2 }))).toEqual(["call", "home_visit"]);
     expect(kinds(situation({ day: 3 }))).toEqual(["call"]);

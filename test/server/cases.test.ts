@@ -277,6 +277,45 @@ describe("the attendance contract process", () => {
   });
 });
 
+describe("what the school has done so far", () => {
+  it("gives a family with no contract a full dated account, on the case page and in the letter", async () => {
+    await on("2025-11-25");
+    const bilalCase = await caseOf(bilal);
+    const shown = await office.get(url(`/cases/${bilalCase.id}/efforts`));
+    expect(shown.statusCode, shown.body).toBe(200);
+    const efforts = shown.json().efforts as { on: string; text: string }[];
+    const texts = efforts.map((e) => `${e.on} ${e.text}`);
+    // Two invitations missed, the call between them, the professionals' meeting with who came.
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/attendance contract meeting offered; the family did not attend/),
+        expect.stringMatching(
+          /attendance contract meeting \(invitation 2\) offered; the family did not attend/,
+        ),
+        expect.stringMatching(/^2025-10-24 professionals meeting held with Mr Okafor, Ms Reed/),
+        expect.stringMatching(/^2025-10-17 Phone call with Mother: /),
+      ]),
+    );
+    expect(texts.some((t) => t.includes("agreed, with support"))).toBe(false);
+    const dates = efforts.map((e) => e.on);
+    expect(dates).toEqual([...dates].sort());
+    // The same account in the letter, as a dated list, under either field name.
+    const letter = await office.send("POST", url("/letters/preview"), {
+      letterId: "la_8_notice_to_improve",
+      pupilId: bilal.id,
+      body: "Done so far:\n\n{efforts_so_far}",
+    });
+    expect(letter.statusCode, letter.body).toBe(200);
+    const text = JSON.stringify(letter.json());
+    expect(text).toContain("24 Oct 2025: professionals meeting held with Mr Okafor, Ms Reed");
+    expect(text).toContain("17 Oct 2025: Phone call with Mother");
+    // Another school's user, or a role without casework, cannot read it.
+    const teacher = await server.as("teacher");
+    expect((await teacher.get(url(`/cases/${bilalCase.id}/efforts`))).statusCode).toBe(403);
+    expect((await office.get(url("/cases/999999/efforts"))).statusCode).toBe(404);
+  });
+});
+
 describe("referrals and their preconditions", () => {
   async function parentOf(pupil: Pupil): Promise<number> {
     const contact = await server.database.db

@@ -106,7 +106,7 @@ describe("first-day absence follow-up", () => {
         by: "09:30",
         done: false,
         overdue: true,
-        why: "Call the contacts in priority order before 09:30",
+        why: "Call the contacts in priority order before 09:30 (0 of 2 tried)",
       },
     ]);
     const ameliaEntry = list.find((p: { pupilId: number }) => p.pupilId === amelia.id);
@@ -116,15 +116,58 @@ describe("first-day absence follow-up", () => {
   });
 
   it("logs each attempt in one click, and records the reason given on the phone", async () => {
+    const entryOf = async () =>
+      (await office.get(url("/office/call-list")))
+        .json()
+        .pupils.find((p: { pupilId: number }) => p.pupilId === bilal.id);
+    const [mrsB, mrB] = (await entryOf()).contacts as { id: number; name: string }[];
     const noAnswer = await office.send("POST", url(`/office/call-list/${bilal.id}/outcome`), {
       method: "phone",
+      contactId: mrsB?.id,
       withWhom: "Mrs B",
       outcome: "no answer",
     });
     expect(noAnswer.statusCode).toBe(201);
-    const steps = (await office.get(url("/office/call-list")))
-      .json()
-      .pupils.find((p: { pupilId: number }) => p.pupilId === bilal.id).steps;
+    // One of two contacts tried: calling in priority order is not done yet, and no text is due.
+    const once = await entryOf();
+    expect(once.steps).toEqual([
+      {
+        kind: "call",
+        by: "09:30",
+        done: false,
+        overdue: true,
+        why: "Call the contacts in priority order before 09:30 (1 of 2 tried)",
+      },
+    ]);
+    expect(once.attemptsToday).toMatchObject([
+      { method: "phone", contactId: mrsB?.id, withWhom: "Mrs B", outcome: "no answer" },
+    ]);
+    // A second call to the same contact does not count as trying the next one.
+    await office.send("POST", url(`/office/call-list/${bilal.id}/outcome`), {
+      method: "phone",
+      contactId: mrsB?.id,
+      withWhom: "Mrs B",
+      outcome: "left message",
+    });
+    expect((await entryOf()).steps[0]).toMatchObject({ kind: "call", done: false });
+    // A contact of another pupil is refused with a clear reason.
+    const stranger = await office.send("POST", url(`/office/call-list/${amelia.id}/outcome`), {
+      method: "phone",
+      contactId: mrB?.id,
+      withWhom: "Mr B",
+      outcome: "no answer",
+    });
+    expect(stranger.statusCode).toBe(400);
+    expect(stranger.json().error.message).toBe(
+      `Contact ${mrB?.id} is not one of this pupil's contacts`,
+    );
+    await office.send("POST", url(`/office/call-list/${bilal.id}/outcome`), {
+      method: "phone",
+      contactId: mrB?.id,
+      withWhom: "Mr B",
+      outcome: "no answer",
+    });
+    const steps = (await entryOf()).steps;
     expect(steps.map((s: { kind: string; done: boolean }) => `${s.kind}:${s.done}`)).toEqual([
       "call:true",
       "text:false",

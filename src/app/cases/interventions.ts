@@ -7,6 +7,7 @@ import { academicYearBounds, academicYearOf } from "../../domain/calendar.ts";
 import { codeByIndex, UNAUTHORISED_SYMBOLS } from "../../domain/codes.ts";
 import { addDays, dayLabel, type IsoDate, londonToday } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
+import { familyReached } from "../../domain/follow-up/escalation.ts";
 import { comparePercent } from "../../domain/policy/bands.ts";
 import { caseworkRules } from "../../domain/policy/casework.ts";
 import { evaluateCondition, type Outcome } from "../../domain/policy/conditions/index.ts";
@@ -425,6 +426,8 @@ export async function referToSocialCareIn(
   caseId: number,
   reason: string,
   today: IsoDate,
+  /** The person referring says it is for a safeguarding concern, flagged on the pupil or not. */
+  forSafeguarding = false,
 ): Promise<number> {
   const { caseRecord, stored } = await caseToWork(db, access, caseId);
   const rules = caseworkRules(stored.policy);
@@ -438,13 +441,13 @@ export async function referToSocialCareIn(
     .where("school_id", "=", access.schoolId)
     .where("id", "=", caseRecord.pupilId)
     .executeTakeFirstOrThrow();
-  const safeguarding = flags.safeguarding_concern || flags.child_protection_plan;
+  const safeguarding = forSafeguarding || flags.safeguarding_concern || flags.child_protection_plan;
   if (
     !safeguarding &&
     (attendance.denominator === 0 || comparePercent(attendance, rules.socialCareBelowPercent) >= 0)
   ) {
     reasons.push(
-      `attendance this year is ${formatPercent(attendance)}%, not below ${rules.socialCareBelowPercent}%`,
+      `attendance this year is ${formatPercent(attendance)}%, not below ${rules.socialCareBelowPercent}% (for a safeguarding concern attendance never holds a referral back: say it is one)`,
     );
   }
   const previous = await interventionsOf(db, access.schoolId, caseRecord);
@@ -494,6 +497,117 @@ export async function reportMissingEducationIn(
   });
 }
 
+/**
+ * The school nursing team, "if sickness is continually reported": illness (I) sessions this
+ * academic year at least the policy's number (10 by default).
+ */
+export async function referToSchoolNursingIn(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  caseId: number,
+  today: IsoDate,
+): Promise<number> {
+  const { caseRecord, stored } = await caseToWork(db, access, caseId);
+  const needed = caseworkRules(stored.policy).schoolNursingAfterIllnessSessions;
+  const year = academicYearBounds(academicYearOf(today));
+  const row = await db
+    .selectFrom("session_marks")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("school_id", "=", access.schoolId)
+    .where("pupil_id", "=", caseRecord.pupilId)
+    .where("date", ">=", year.from)
+    .where("date", "<=", today)
+    .where("code", "=", "I")
+    .executeTakeFirst();
+  const illness = Number(row?.n ?? 0);
+  if (illness < needed)
+    refuse("A school nursing referral", [
+      `illness is recorded for ${illness} session(s) this year (from ${dayLabel(year.from)}); the policy refers from ${needed}`,
+    ]);
+  return record(db, access, caseRecord, {
+    kind: "school_nursing_referral",
+    today,
+    detail: { illnessSessions: illness },
+    summary: `Referred to the school nursing team: illness recorded for ${illness} session(s) this year`,
+  });
+}
+
+/**
+ * An early help assessment: voluntary, so the family's agreement is recorded, and it follows a
+ * meeting held with them ("in cases where we feel additional support is required").
+ */
+export async function referToEarlyHelpIn(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  request: { caseId: number; familyAgrees: boolean; note?: string | null },
+  today: IsoDate,
+): Promise<number> {
+  const { caseRecord } = await caseToWork(db, access, request.caseId);
+  const held = await db
+    .selectFrom("meetings")
+    .select("id")
+    .where("school_id", "=", access.schoolId)
+    .where("case_id", "=", caseRecord.id)
+    .where("status", "=", "held")
+    .executeTakeFirst();
+  const reasons: string[] = [];
+  if (!held)
+    reasons.push("hold a meeting with the family first: early help follows from what it agrees");
+  if (!request.familyAgrees)
+    reasons.push("record that the family agrees: an early help assessment is voluntary");
+  if (reasons.length > 0) refuse("An early help referral", reasons);
+  const note = request.note?.trim() || null;
+  return record(db, access, caseRecord, {
+    kind: "early_help_referral",
+    today,
+    detail: { familyAgrees: true, note },
+    summary: `Referred for an early help assessment, with the family's agreement${note ? `: ${note}` : ""}`,
+  });
+}
+
+/**
+ * A police safe-and-well check: "where we have a safeguarding concern and contact has not been
+ * established following a home visit". Never gated on attendance: the concern and the unanswered
+ * visit are the whole test.
+ */
+export async function requestSafeAndWellCheckIn(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  request: { caseId: number; concern: string },
+  today: IsoDate,
+): Promise<number> {
+  const { caseRecord } = await caseToWork(db, access, request.caseId);
+  const visits = await db
+    .selectFrom("contact_log")
+    .select(["happened_at", "method", "outcome"])
+    .where("school_id", "=", access.schoolId)
+    .where("pupil_id", "=", caseRecord.pupilId)
+    .where("corrects", "is", null)
+    .where("method", "!=", "note")
+    .orderBy("happened_at", "desc")
+    .limit(50)
+    .execute();
+  const lastVisit = visits.find((v) => v.method === "home_visit");
+  const reasons: string[] = [];
+  if (!lastVisit) reasons.push("visit the home first: no home visit is logged");
+  else {
+    const since = visits.filter((v) => v.happened_at >= lastVisit.happened_at);
+    const reached = since.find((v) => familyReached(v.outcome));
+    if (reached)
+      reasons.push(
+        `contact was made on ${dayLabel(londonToday(reached.happened_at))} (${reached.method.replace("_", " ")}: ${reached.outcome}) after the last home visit`,
+      );
+  }
+  if (!request.concern.trim()) reasons.push("say what the safeguarding concern is");
+  if (reasons.length > 0) refuse("A safe-and-well check", reasons);
+  return record(db, access, caseRecord, {
+    kind: "safe_and_well_check",
+    today,
+    detail: { concern: request.concern.trim() },
+    summary: `Asked the police for a safe-and-well check: ${request.concern.trim()}`,
+  });
+}
+
 /*
  * The use cases: each runs in one transaction with its access-log row, so a refusal found part
  * way (a precondition read after a stage move, say) leaves nothing half done.
@@ -536,14 +650,43 @@ export function referForLegalIntervention(ctx: UseCaseContext, caseId: number) {
   );
 }
 
-export function referToSocialCare(ctx: UseCaseContext, caseId: number, reason: string) {
+export function referToSocialCare(
+  ctx: UseCaseContext,
+  caseId: number,
+  reason: string,
+  forSafeguarding = false,
+) {
   return inTransaction(ctx, "refer to social care", (tx) =>
-    referToSocialCareIn(tx, ctx.access, caseId, reason, todayOf(ctx)),
+    referToSocialCareIn(tx, ctx.access, caseId, reason, todayOf(ctx), forSafeguarding),
   );
 }
 
 export function reportMissingEducation(ctx: UseCaseContext, caseId: number) {
   return inTransaction(ctx, "report missing education", (tx) =>
     reportMissingEducationIn(tx, ctx.access, caseId, todayOf(ctx)),
+  );
+}
+
+export function referToSchoolNursing(ctx: UseCaseContext, caseId: number) {
+  return inTransaction(ctx, "refer to school nursing", (tx) =>
+    referToSchoolNursingIn(tx, ctx.access, caseId, todayOf(ctx)),
+  );
+}
+
+export function referToEarlyHelp(
+  ctx: UseCaseContext,
+  request: { caseId: number; familyAgrees: boolean; note?: string | null },
+) {
+  return inTransaction(ctx, "refer to early help", (tx) =>
+    referToEarlyHelpIn(tx, ctx.access, request, todayOf(ctx)),
+  );
+}
+
+export function requestSafeAndWellCheck(
+  ctx: UseCaseContext,
+  request: { caseId: number; concern: string },
+) {
+  return inTransaction(ctx, "request safe and well check", (tx) =>
+    requestSafeAndWellCheckIn(tx, ctx.access, request, todayOf(ctx)),
   );
 }

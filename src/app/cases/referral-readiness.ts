@@ -10,8 +10,11 @@ import {
   issueNoticeToImproveIn,
   referForLegalInterventionIn,
   referForPenaltyNoticeIn,
+  referToEarlyHelpIn,
+  referToSchoolNursingIn,
   referToSocialCareIn,
   reportMissingEducationIn,
+  requestSafeAndWellCheckIn,
 } from "./interventions.ts";
 
 export type ReferralKind =
@@ -19,7 +22,10 @@ export type ReferralKind =
   | "penalty_notice"
   | "legal_intervention"
   | "social_care"
-  | "children_missing_education";
+  | "children_missing_education"
+  | "school_nursing"
+  | "early_help"
+  | "safe_and_well_check";
 
 export interface ReferralReadiness {
   kind: ReferralKind;
@@ -117,6 +123,24 @@ export async function referralReadiness(
       "children_missing_education",
       "Children missing education",
       (tx) => reportMissingEducationIn(tx, a, caseId, today),
+    ],
+    ["school_nursing", "School nursing", (tx) => referToSchoolNursingIn(tx, a, caseId, today)],
+    [
+      "early_help",
+      "Early help assessment",
+      // The family's agreement is given when referring: the screen asks for it there.
+      (tx) => referToEarlyHelpIn(tx, a, { caseId, familyAgrees: true }, today),
+    ],
+    [
+      "safe_and_well_check",
+      "Police safe-and-well check",
+      (tx) =>
+        requestSafeAndWellCheckIn(
+          tx,
+          a,
+          { caseId, concern: "the concern is given when asking" },
+          today,
+        ),
     ],
   ];
   const results: ReferralReadiness[] = [];

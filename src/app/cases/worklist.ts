@@ -39,6 +39,11 @@ export interface WorklistRequest {
   range: "today" | "week";
   /** Only work on cases the caller ("me") or this person owns (and unowned work), or everyone's. */
   owner: "me" | "all" | number;
+  /**
+   * Each waiting proposal as a "decide" item too (the default). My actions lists proposals on
+   * their own, paged, so it asks without: 2,000 items it would only filter out.
+   */
+  decisions?: boolean | undefined;
 }
 
 /**
@@ -285,7 +290,11 @@ export async function worklist(ctx: UseCaseContext, asked: WorklistRequest): Pro
       "p.preferred_surname",
     ])
     .where("a.school_id", "=", schoolId)
-    .where((eb) => eb.or([eb("a.status", "=", "proposed"), eb("a.status", "=", "accepted")]))
+    .where((eb) =>
+      asked.decisions === false
+        ? eb("a.status", "=", "accepted")
+        : eb.or([eb("a.status", "=", "proposed"), eb("a.status", "=", "accepted")]),
+    )
     .execute();
   const sent = new Set(
     (

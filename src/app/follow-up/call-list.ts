@@ -21,7 +21,14 @@ export interface FollowUpPupil {
   day: number;
   safeguardingConcern: boolean;
   contacts: Contact[];
-  attemptsToday: { at: string; method: string; withWhom: string; outcome: string; by: string }[];
+  attemptsToday: {
+    at: string;
+    method: string;
+    contactId: number | null;
+    withWhom: string;
+    outcome: string;
+    by: string;
+  }[];
   steps: Step[];
 }
 
@@ -125,11 +132,13 @@ export async function callList(
     const attemptsToday = mine.map((a) => ({
       at: londonClock(a.happened_at),
       method: a.method,
+      contactId: a.contact_id,
       withWhom: a.with_whom,
       outcome: a.outcome,
       by: a.recorded_by,
     }));
     const safeguardingConcern = first.safeguarding_concern || first.looked_after;
+    const own = contacts.filter((c) => c.pupil_id === id);
     list.push({
       pupilId: id,
       upn: first.upn,
@@ -138,16 +147,14 @@ export async function callList(
       sessions: rows.map((r) => r.session),
       day,
       safeguardingConcern,
-      contacts: contacts
-        .filter((c) => c.pupil_id === id)
-        .map((c) => ({
-          id: c.id,
-          priority: c.priority,
-          name: c.name,
-          relationship: c.relationship,
-          phone: c.phone,
-          email: c.email,
-        })),
+      contacts: own.map((c) => ({
+        id: c.id,
+        priority: c.priority,
+        name: c.name,
+        relationship: c.relationship,
+        phone: c.phone,
+        email: c.email,
+      })),
       attemptsToday,
       steps: followUpSteps(rules, {
         day,
@@ -159,7 +166,9 @@ export async function callList(
             method: a.method,
             reached: REACHED.has(a.outcome),
             at: londonClock(a.happened_at),
+            contactId: a.contact_id,
           })),
+        contactsToCall: own.filter((c) => c.phone).map((c) => c.id),
         reachedSinceAbsenceBegan: mine.some((a) => REACHED.has(a.outcome)),
         safeguardingConcern,
         hasSocialWorker: first.has_social_worker,

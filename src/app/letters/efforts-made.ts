@@ -11,6 +11,18 @@ const MEETING_OUTCOMES: Record<string, string> = {
   cancelled: "cancelled",
 };
 
+const INTERVENTIONS: Record<string, string> = {
+  notice_to_improve: "Notice to improve issued",
+  penalty_notice_referral: "Referred to the local authority for a penalty notice",
+  penalty_notice: "Penalty notice issued",
+  legal_intervention_referral: "Referred to the local authority for legal intervention",
+  social_care_referral: "Referred to children's social care",
+  cme_report: "Reported to the local authority as missing education",
+  school_nursing_referral: "Referred to the school nursing team",
+  early_help_referral: "Referred for an early help assessment",
+  safe_and_well_check: "Asked the police for a safe-and-well check",
+};
+
 const METHODS: Record<string, string> = {
   phone: "Phone call",
   text: "Text message",
@@ -35,12 +47,24 @@ export async function effortsMade(
   pupilId: number,
   today: IsoDate,
 ): Promise<string> {
+  const lines = await effortLines(db, schoolId, pupilId, today);
+  if (lines.length === 0) return "No contact or support is recorded yet.";
+  return lines.map((l) => `${dayLabel(l.on)}: ${l.text}`).join("\n");
+}
+
+/** The same account, one dated line each, oldest first: for the case page. */
+export async function effortLines(
+  db: Kysely<DB>,
+  schoolId: number,
+  pupilId: number,
+  today: IsoDate,
+): Promise<{ on: IsoDate; text: string }[]> {
   const cases = db
     .selectFrom("attendance_cases")
     .select("id")
     .where("school_id", "=", schoolId)
     .where("pupil_id", "=", pupilId);
-  const [letters, meetings, contacts, contracts] = await Promise.all([
+  const [letters, meetings, contacts, contracts, interventions] = await Promise.all([
     db
       .selectFrom("letters")
       .select(["letter_id", "issued_on", "addressee"])
@@ -50,7 +74,7 @@ export async function effortsMade(
       .execute(),
     db
       .selectFrom("meetings")
-      .select(["kind", "status", "scheduled_for", "invitation"])
+      .select(["kind", "status", "scheduled_for", "invitation", "attended", "recorded_by"])
       .where("school_id", "=", schoolId)
       .where("case_id", "in", cases)
       .execute(),
@@ -67,6 +91,13 @@ export async function effortsMade(
       .where("school_id", "=", schoolId)
       .where("case_id", "in", cases)
       .execute(),
+    db
+      .selectFrom("interventions")
+      .select(["kind", "issued_on", "recorded_by"])
+      .where("school_id", "=", schoolId)
+      .where("case_id", "in", cases)
+      .where("withdrawn", "=", false)
+      .execute(),
   ]);
   const lines: { on: IsoDate; text: string }[] = [];
   for (const l of letters)
@@ -76,7 +107,12 @@ export async function effortsMade(
     if (on > today && m.status === "invited") continue;
     const kind = m.kind.replaceAll("_", " ");
     const which = m.invitation > 1 ? ` (invitation ${m.invitation})` : "";
-    lines.push({ on, text: `${kind}${which} ${MEETING_OUTCOMES[m.status] ?? m.status}` });
+    const came = m.status === "held" ? ((m.attended ?? []) as { name: string }[]) : [];
+    const withWhom = came.length > 0 ? ` with ${came.map((a) => a.name).join(", ")}` : "";
+    lines.push({
+      on,
+      text: `${kind}${which} ${MEETING_OUTCOMES[m.status] ?? m.status}${withWhom} (${m.recorded_by})`,
+    });
   }
   for (const c of contacts) {
     const on = londonToday(c.happened_at);
@@ -96,7 +132,13 @@ export async function effortsMade(
       text: `${k.kind.replaceAll("_", " ")} agreed${support.length > 0 ? `, with support: ${support.join("; ")}` : ""}`,
     });
   }
-  if (lines.length === 0) return "No contact or support is recorded yet.";
-  lines.sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0));
-  return lines.map((l) => `${dayLabel(l.on)}: ${l.text}`).join("\n");
+  for (const i of interventions) {
+    if (i.issued_on > today) continue;
+    lines.push({
+      on: i.issued_on,
+      text: `${INTERVENTIONS[i.kind] ?? i.kind.replaceAll("_", " ")} (${i.recorded_by})`,
+    });
+  }
+  // Oldest first; the sort is stable, so one day's lines keep the order above.
+  return lines.sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0));
 }

@@ -166,8 +166,11 @@ export async function letterInput(
       : {}),
     ...(occasion.reviewDate ? { review_date: longDate(occasion.reviewDate) } : {}),
     support_given: await supportGiven(db, schoolId, pupilId),
-    ...(wording.includes("{efforts_made}")
-      ? { efforts_made: await effortsMade(db, schoolId, pupilId, today) }
+    ...(wording.includes("{efforts_made}") || wording.includes("{efforts_so_far}")
+      ? await effortsMade(db, schoolId, pupilId, today).then((efforts) => ({
+          efforts_made: efforts,
+          efforts_so_far: efforts,
+        }))
       : {}),
   };
   return {

@@ -14,6 +14,8 @@ export interface Decision {
   proposalId: number;
   status: "accepted" | "dismissed";
   caseId: number | null;
+  /** The pupil's other proposals this acceptance settled: superseded, so dismissed with that reason. */
+  superseded: number[];
 }
 
 async function pendingProposal(db: Kysely<DB>, schoolId: number, id: number) {
@@ -61,7 +63,7 @@ export async function dismissProposal(
     // Someone else decided it between the check and this change.
     if (Number(dismissed.numUpdatedRows) === 0) await pendingProposal(tx, access.schoolId, id);
   });
-  return { proposalId: id, status: "dismissed", caseId: null };
+  return { proposalId: id, status: "dismissed", caseId: null, superseded: [] };
 }
 
 /**
@@ -119,8 +121,79 @@ export async function acceptProposal(
       .executeTakeFirst();
     // Decided by someone else meanwhile: their decision stands and this one's stage moves roll back.
     if (Number(accepted.numUpdatedRows) === 0) await pendingProposal(tx, access.schoolId, id);
-    return { proposalId: id, status: "accepted" as const, caseId: current?.id ?? null };
+    // The pupil's overlapping proposals this one settles: the same trigger again, or a stage the
+    // case has now reached or passed.
+    const others = await tx
+      .selectFrom("proposed_actions")
+      .select(["id", "trigger_id", "trigger_name", "actions"])
+      .where("school_id", "=", access.schoolId)
+      .where("pupil_id", "=", proposal.pupil_id)
+      .where("status", "=", "proposed")
+      .where("id", "!=", id)
+      .execute();
+    const order = stored.policy.stages.map((st) => st.id);
+    const settled = supersededBy(
+      { triggerId: proposal.trigger_id, actions: proposal.actions as Action[] },
+      others.map((o) => ({ id: o.id, triggerId: o.trigger_id, actions: o.actions as Action[] })),
+      order,
+    );
+    const superseded = others.filter((o) => settled.includes(o.id));
+    if (superseded.length > 0) {
+      await tx
+        .updateTable("proposed_actions")
+        .set({
+          status: "dismissed",
+          decided_by: by,
+          decided_at: at,
+          decision_reason: `Superseded by "${proposal.trigger_name}" (proposal ${id}), accepted`,
+        })
+        .where("school_id", "=", access.schoolId)
+        .where(
+          "id",
+          "in",
+          superseded.map((o) => o.id),
+        )
+        .where("status", "=", "proposed")
+        .execute();
+      if (current)
+        await addCaseEvent(tx, access.schoolId, current.id, {
+          on: today,
+          by,
+          kind: "proposals_superseded",
+          summary: `Accepting "${proposal.trigger_name}" settled ${superseded.map((o) => `"${o.trigger_name}"`).join(", ")} (superseded)`,
+          detail: { proposalId: id, superseded: superseded.map((o) => o.id) },
+        });
+    }
+    return {
+      proposalId: id,
+      status: "accepted" as const,
+      caseId: current?.id ?? null,
+      superseded: superseded.map((o) => o.id),
+    };
   });
+}
+
+/**
+ * Which of a pupil's other pending proposals an accepted one settles: the same trigger proposed
+ * again (another window of the same concern), or one whose every stage move is to a stage at or
+ * before the furthest the accepted one starts (the case is there already). Proposals that only
+ * send letters or hold meetings of their own are left for a decision.
+ */
+export function supersededBy(
+  accepted: { triggerId: string; actions: Action[] },
+  others: { id: number; triggerId: string; actions: Action[] }[],
+  stageOrder: string[],
+): number[] {
+  const rank = (actions: Action[]) =>
+    actions.flatMap((a) => (a.type === "start_stage" ? [stageOrder.indexOf(a.stage)] : []));
+  const reached = Math.max(-1, ...rank(accepted.actions));
+  return others
+    .filter((o) => {
+      if (o.triggerId === accepted.triggerId) return true;
+      const moves = rank(o.actions);
+      return reached >= 0 && moves.length > 0 && moves.every((r) => r >= 0 && r <= reached);
+    })
+    .map((o) => o.id);
 }
 
 export function describeAction(action: Action): string {

@@ -17,7 +17,12 @@ export interface BulkDecision {
 export async function decideProposals(
   ctx: UseCaseContext,
   bulk: BulkDecision,
-): Promise<{ decided: Decision[]; refused: { proposalId: number; reason: string }[] }> {
+): Promise<{
+  decided: Decision[];
+  refused: { proposalId: number; reason: string }[];
+  /** Selected proposals an earlier acceptance in the same batch had already settled. */
+  superseded: number[];
+}> {
   const { access } = ctx;
   access.require("proposals.decide");
   const reason = bulk.reason?.trim() ?? "";
@@ -25,17 +30,24 @@ export async function decideProposals(
     throw new RollbookError("invalid_input", "Say why the proposals are dismissed");
   const decided: Decision[] = [];
   const refused: { proposalId: number; reason: string }[] = [];
+  const settled = new Set<number>();
+  const superseded: number[] = [];
   for (const id of [...new Set(bulk.proposalIds)]) {
+    if (settled.has(id)) {
+      superseded.push(id);
+      continue;
+    }
     try {
-      decided.push(
+      const decision =
         bulk.decision === "accept"
           ? await acceptProposal(ctx, { proposalId: id })
-          : await dismissProposal(ctx, { proposalId: id, reason }),
-      );
+          : await dismissProposal(ctx, { proposalId: id, reason });
+      for (const other of decision.superseded) settled.add(other);
+      decided.push(decision);
     } catch (error) {
       if (!(error instanceof RollbookError)) throw error;
       refused.push({ proposalId: id, reason: error.message });
     }
   }
-  return { decided, refused };
+  return { decided, refused, superseded };
 }

@@ -18,6 +18,8 @@ export interface ProposalFilter {
   order: "newest" | "pupil";
   limit: number;
   offset: number;
+  /** Send each proposal's evidence too (not needed by My actions, and the bulk of each row). */
+  withEvidence?: boolean | undefined;
 }
 
 /**
@@ -44,7 +46,6 @@ export async function listProposedActions(ctx: UseCaseContext, filter: ProposalF
       "a.trigger_name",
       "a.actions",
       "a.explanation",
-      "a.evidence",
       "a.manual_review",
       "a.proposed_on",
       "a.status",
@@ -79,7 +80,11 @@ export async function listProposedActions(ctx: UseCaseContext, filter: ProposalF
       ? query.orderBy("p.legal_surname").orderBy("a.pupil_id").orderBy("a.proposed_on", "desc")
       : query.orderBy("a.proposed_on", "desc");
   const [rows, counted] = await Promise.all([
-    ordered.orderBy("a.id").limit(filter.limit).offset(filter.offset).execute(),
+    (filter.withEvidence ? ordered.select("a.evidence") : ordered)
+      .orderBy("a.id")
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute(),
     query
       .clearSelect()
       .select(({ fn }) => fn.countAll<string>().as("total"))
@@ -112,6 +117,7 @@ export async function listProposedActions(ctx: UseCaseContext, filter: ProposalF
     proposedActions: rows.map(
       ({ legal_forename, legal_surname, preferred_forename, preferred_surname, ...r }) => ({
         ...r,
+        evidence: "evidence" in r ? r.evidence : undefined,
         // Written by the evaluation from the policy's stage actions.
         actions: r.actions as Action[],
         pupil: displayName({

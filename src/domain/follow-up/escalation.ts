@@ -39,6 +39,8 @@ export interface Attempt {
   reached: boolean;
   /** London clock time, HH:MM. */
   at: string;
+  /** The contact called (or texted, visited); null when it was not recorded against one. */
+  contactId?: number | null;
 }
 
 export interface FollowUpSituation {
@@ -54,6 +56,12 @@ export interface FollowUpSituation {
   socialWorkerTold: boolean;
   /** The risk groups the pupil is in, for the policy's first-day rules by group. */
   riskGroups?: RiskGroup[];
+  /**
+   * The contacts to call, in priority order (those with a phone number). Given, "call in
+   * priority order" is done only once each of them was tried today or one answered; not given,
+   * any call does.
+   */
+  contactsToCall?: number[];
 }
 
 export interface Step {
@@ -73,6 +81,13 @@ export function followUpSteps(rules: FollowUpRules, s: FollowUpSituation): Step[
   const steps: Step[] = [];
   const calls = s.attemptsToday.filter((a) => a.method === "phone");
   const reachedToday = s.attemptsToday.some((a) => a.reached);
+  const toCall = s.contactsToCall ?? [];
+  const tried = new Set(calls.map((c) => c.contactId));
+  const triedCount = toCall.filter((id) => tried.has(id)).length;
+  const callsDone =
+    toCall.length === 0
+      ? calls.length > 0
+      : calls.some((c) => c.reached) || triedCount === toCall.length;
   const step = (kind: StepKind, by: string, done: boolean, why: string) =>
     steps.push({ kind, by, done, overdue: !done && by !== "now" && s.clock > by, why });
   const groups = (rules.riskGroups ?? []).filter((g) => s.riskGroups?.includes(g.group));
@@ -81,13 +96,16 @@ export function followUpSteps(rules: FollowUpRules, s: FollowUpSituation): Step[
     .filter((g) => g.callBefore !== undefined && (g.callBefore as string) < rules.callBefore)
     .sort((a, b) => ((a.callBefore as string) < (b.callBefore as string) ? -1 : 1))[0];
   const callBefore = earlier?.callBefore ?? rules.callBefore;
+  const progress =
+    toCall.length > 1 && !callsDone ? ` (${triedCount} of ${toCall.length} tried)` : "";
   step(
     "call",
     callBefore,
-    calls.length > 0,
-    `Call the contacts in priority order before ${callBefore}${earlier ? ` (${GROUP_NAMES[earlier.group]})` : ""}`,
+    callsDone,
+    `Call the contacts in priority order before ${callBefore}${earlier ? ` (${GROUP_NAMES[earlier.group]})` : ""}${progress}`,
   );
-  if (rules.textIfUnreachable && calls.length > 0 && !reachedToday) {
+  // Unreachable: every contact tried and no one answered.
+  if (rules.textIfUnreachable && callsDone && !reachedToday) {
     step(
       "text",
       "now",
@@ -149,6 +167,22 @@ export function followUpSteps(rules: FollowUpRules, s: FollowUpSituation): Step[
     );
   }
   return steps;
+}
+
+/**
+ * Whether a logged contact's outcome says the family was reached. The call list's outcomes are
+ * exact; the contact log's are the officer's own words, so a few plain phrases are read too
+ * ("spoke to mum", "child seen"), and any "no answer" / "not home" wording wins.
+ */
+export function familyReached(outcome: string): boolean {
+  const t = outcome.toLowerCase();
+  if (
+    /\b(no answer|not home|not in|no one|nobody|no reply|not reached|unanswered|wrong number|left (a )?message|message sent|not seen)\b/.test(
+      t,
+    )
+  )
+    return false;
+  return /\b(reached|reason given|spoke|spoken|seen|saw|answered|called in|met)\b/.test(t);
 }
 
 /** A reason suggested from a parent's words; the office decides. */

@@ -40,6 +40,8 @@ export const MERGE_FIELDS = {
   support_given: "the support agreed in the pupil's attendance contracts and plans, who gives each",
   efforts_made:
     "everything the school has done so far, one line each with its date: letters, meetings offered, held and missed, calls, home visits, support",
+  efforts_so_far:
+    "the same as {efforts_made}: everything the school has done so far, as a dated list",
   signatory: "who signs the letter",
   bands_table: "(on its own line) the policy's attendance bands",
   absence_list: "(on its own line) the pupil's absences this year, for a registration certificate",

@@ -10,6 +10,7 @@ export const DEFAULT_CASEWORK: CaseworkRules = {
   referralDuringNoticeToImprove: false,
   socialCareBelowPercent: 50,
   contractReviewMinimumSessions: 10,
+  schoolNursingAfterIllnessSessions: 10,
 };
 
 export function caseworkRules(policy: Policy): CaseworkRules {

@@ -151,6 +151,11 @@ export const caseworkRulesSchema = z.object({
   socialCareBelowPercent: percent,
   /** A contract is not judged on fewer possible sessions since it was agreed (10: a school week). */
   contractReviewMinimumSessions: z.number().int().min(0).max(200),
+  /**
+   * "If sickness is continually reported, support will be sought through the School Nursing
+   * team": the illness (I) sessions this academic year from which a referral is made.
+   */
+  schoolNursingAfterIllnessSessions: z.number().int().min(1).max(400),
 });
 
 /** First-day absence follow-up: the escalation ladder for an absence with no reason. */

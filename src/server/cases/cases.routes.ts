@@ -3,6 +3,7 @@ import { listCases } from "../../app/cases/case-list.ts";
 import { giveCase, openCase } from "../../app/cases/case-moves.ts";
 import { evidencePack } from "../../app/cases/chronology.ts";
 import { logContact, showContactLog } from "../../app/cases/contact-log.ts";
+import { showEffortsMade } from "../../app/cases/efforts.ts";
 import { evidencePackPdf } from "../../app/cases/evidence-pack-pdf.ts";
 import {
   issueNoticeToImprove,
@@ -26,6 +27,7 @@ import {
   caseRecord,
   contactLog,
   contactLogged,
+  effortsMade,
   evidencePackQuery,
   evidencePack as evidencePackResponse,
   giveCaseBody,
@@ -105,6 +107,21 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
     },
     async (request) =>
       caseDetail(await request.useCaseContext(request.params.schoolId), request.params.caseId),
+  );
+
+  app.get(
+    "/:schoolId/cases/:caseId/efforts",
+    {
+      schema: {
+        tags: ["cases"],
+        summary:
+          "Everything the school has done so far, dated: letters, meetings, calls, visits, support, referrals",
+        params: caseParams,
+        response: { 200: effortsMade, ...failures(403, 404) },
+      },
+    },
+    async (request) =>
+      showEffortsMade(await request.useCaseContext(request.params.schoolId), request.params.caseId),
   );
 
   app.post(
@@ -205,7 +222,8 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
     {
       schema: {
         tags: ["cases"],
-        summary: "Refer to children's social care (below 50% and support has failed)",
+        summary:
+          "Refer to children's social care (below the policy's figure when support has failed; a safeguarding concern at any attendance)",
         params: caseParams,
         body: socialCareBody,
         response: { 200: interventionRecorded, ...caseStepFailures },
@@ -216,6 +234,7 @@ export async function caseRoutes(app: RouteApp): Promise<void> {
         await request.useCaseContext(request.params.schoolId),
         request.params.caseId,
         request.body.reason,
+        request.body.safeguarding,
       ),
     }),
   );

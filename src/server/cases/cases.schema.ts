@@ -143,7 +143,11 @@ export const penaltyNoticeBody = z.object({
   paid: z.boolean().nullable().optional(),
 });
 export const interventionRecorded = z.object({ interventionId: z.number() });
-export const socialCareBody = z.object({ reason: z.string().trim().min(1).max(2000) });
+export const socialCareBody = z.object({
+  reason: z.string().trim().min(1).max(2000),
+  /** For a safeguarding concern: attendance never holds the referral back. */
+  safeguarding: z.boolean().default(false),
+});
 
 // The contact log: append-only, a correction names the entry it corrects.
 const contactMethod = z.enum([
@@ -172,6 +176,11 @@ const loggedContact = z.object({
   correctedBy: z.number().nullable(),
 });
 export const contactLog = z.object({ contacts: z.array(loggedContact) });
+/** What the school has done so far, dated, oldest first (the notice to improve's account). */
+export const effortsMade = z.object({
+  efforts: z.array(z.object({ on: z.string(), text: z.string() })),
+});
+export type EffortsMadeView = z.infer<typeof effortsMade>;
 export const logContactBody = z.object({
   happenedAt: z.iso.datetime({ offset: true }),
   method: contactMethod,
@@ -277,6 +286,11 @@ export const evidencePack = z.object({
 export const worklistQuery = z.object({
   range: z.enum(["today", "week"]).default("today"),
   owner: z.union([z.literal("me"), z.literal("all"), id]).default("all"),
+  /** "false": leave out the proposals to decide (My actions pages through those on its own). */
+  decisions: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
 });
 const workItem = z.object({
   kind: z.enum([

@@ -10,6 +10,9 @@ export const referralReadiness = z.object({
         "legal_intervention",
         "social_care",
         "children_missing_education",
+        "school_nursing",
+        "early_help",
+        "safe_and_well_check",
       ]),
       title: z.string(),
       ready: z.boolean(),
@@ -20,3 +23,11 @@ export const referralReadiness = z.object({
   parents: z.array(z.object({ contactId: z.number(), name: z.string(), basis: z.string() })),
 });
 export type ReferralReadinessView = z.infer<typeof referralReadiness>;
+
+/** An early help assessment is voluntary: the family's agreement is recorded with it. */
+export const earlyHelpBody = z.object({
+  familyAgrees: z.boolean(),
+  note: z.string().trim().max(2000).nullable().default(null),
+});
+/** What the safeguarding concern is: a safe-and-well check is asked for with it. */
+export const safeAndWellBody = z.object({ concern: z.string().trim().min(1).max(2000) });

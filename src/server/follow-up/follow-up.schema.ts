@@ -40,6 +40,7 @@ const followUpPupil = z.object({
     z.object({
       at: z.string(),
       method: z.string(),
+      contactId: z.number().int().nullable(),
       withWhom: z.string(),
       outcome: z.string(),
       by: z.string(),

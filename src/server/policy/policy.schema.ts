@@ -117,6 +117,14 @@ export const proposalQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
   /** Paging: the proposals after the first `offset`, in the same order. */
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  /**
+   * Each proposal's evidence (the sessions it was drawn from): large, and My actions shows only
+   * the explanation, so it is sent when asked for.
+   */
+  withEvidence: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
 });
 const proposedAction = z.object({
   id: z.number(),
@@ -157,11 +165,15 @@ export const proposalDecision = z.object({
   proposalId: z.number(),
   status: z.enum(["accepted", "dismissed"]),
   caseId: z.number().nullable(),
+  /** The pupil's other proposals an acceptance settled (dismissed as superseded). */
+  superseded: z.array(z.number()).default([]),
 });
 export const decided = z.object({
   decided: z.array(proposalDecision),
   /** Proposals already decided by someone else, each with why. */
   refused: z.array(z.object({ proposalId: z.number(), reason: z.string() })),
+  /** Selected proposals already settled by an earlier acceptance in the same batch. */
+  superseded: z.array(z.number()).default([]),
 });
 export const dismissBody = z.object({ reason: z.string().trim().min(1, "say why").max(1000) });
 

@@ -1,6 +1,10 @@
 import { Link, useParams } from "react-router";
 import { formatPercent } from "../../../src/domain/percent.ts";
-import type { CaseDetailView, ContactLogView } from "../../../src/server/cases/cases.schema.ts";
+import type {
+  CaseDetailView,
+  ContactLogView,
+  EffortsMadeView,
+} from "../../../src/server/cases/cases.schema.ts";
 import { dayLabel } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
@@ -23,6 +27,7 @@ export function CasePage() {
       ? `/api/schools/${schoolId}/pupils/${data.pupilId}/contact-log`
       : null,
   );
+  const efforts = useApi<EffortsMadeView>(schoolId && data ? `${base}/efforts` : null);
   if (permissions !== null && !mayWork)
     return <Notice tone="warning">Cases are worked by the attendance office and the head.</Notice>;
   if (error) return <ErrorNotice error={error} />;
@@ -72,7 +77,36 @@ export function CasePage() {
         rules={data.meetingRules}
         onChange={reload}
       />
-      <CaseReferrals caseBase={base} open={data.status === "open"} onChange={reload} />
+      <section aria-labelledby="efforts-heading">
+        <h2 id="efforts-heading">What the school has done so far</h2>
+        <p className="muted">
+          The account a notice to improve sets out ({"{efforts_made}"} in its letter), from the
+          whole chronology.
+        </p>
+        <ErrorNotice error={efforts.error} />
+        {efforts.data &&
+          (efforts.data.efforts.length === 0 ? (
+            <p>No contact or support is recorded yet.</p>
+          ) : (
+            <ol aria-label="Efforts made so far" className="chronology">
+              {efforts.data.efforts.map((e, i) => (
+                // One day can hold identical lines (two calls unanswered): the position keys them.
+                // biome-ignore lint/suspicious/noArrayIndexKey: the list is replaced, never reordered
+                <li key={i}>
+                  <time dateTime={e.on}>{dayLabel(e.on)}</time> {e.text}
+                </li>
+              ))}
+            </ol>
+          ))}
+      </section>
+      <CaseReferrals
+        caseBase={base}
+        open={data.status === "open"}
+        onChange={() => {
+          reload();
+          efforts.reload();
+        }}
+      />
       <CaseContract
         schoolBase={`/api/schools/${schoolId}`}
         caseBase={base}

@@ -12,6 +12,9 @@ const PATHS: Record<Kind, string> = {
   legal_intervention: "legal-referral",
   social_care: "social-care-referral",
   children_missing_education: "missing-education-report",
+  school_nursing: "school-nursing-referral",
+  early_help: "early-help-referral",
+  safe_and_well_check: "safe-and-well-check",
 };
 
 /**
@@ -29,6 +32,9 @@ export function CaseReferrals({
 }) {
   const { data, error, reload } = useApi<ReferralReadinessView>(`${caseBase}/referrals`);
   const [reason, setReason] = useState("");
+  const [forSafeguarding, setForSafeguarding] = useState(false);
+  const [familyAgrees, setFamilyAgrees] = useState(false);
+  const [concern, setConcern] = useState("");
   const [problem, setProblem] = useState<Error | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const take = async (kind: Kind, title: string) => {
@@ -38,8 +44,12 @@ export function CaseReferrals({
         kind === "penalty_notice"
           ? { contactIds: data?.parents.map((p) => p.contactId) ?? [] }
           : kind === "social_care"
-            ? { reason }
-            : undefined;
+            ? { reason, safeguarding: forSafeguarding }
+            : kind === "early_help"
+              ? { familyAgrees }
+              : kind === "safe_and_well_check"
+                ? { concern }
+                : undefined;
       await api.post(`${caseBase}/${PATHS[kind]}`, body);
       setDone(`${title}: done, and in the chronology.`);
       reload();
@@ -73,12 +83,38 @@ export function CaseReferrals({
               </ul>
             )}
             {s.kind === "social_care" && open && (
+              <>
+                <label>
+                  Safeguarding reason for the referral
+                  <input value={reason} onChange={(e) => setReason(e.target.value)} />
+                </label>
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={forSafeguarding}
+                    onChange={(e) => setForSafeguarding(e.target.checked)}
+                  />{" "}
+                  This is a safeguarding concern (attendance never holds it back)
+                </label>
+              </>
+            )}
+            {s.kind === "early_help" && open && s.ready && (
               <label>
-                Safeguarding reason for the referral
-                <input value={reason} onChange={(e) => setReason(e.target.value)} />
+                <input
+                  type="checkbox"
+                  checked={familyAgrees}
+                  onChange={(e) => setFamilyAgrees(e.target.checked)}
+                />{" "}
+                The family agrees to an early help assessment
               </label>
             )}
-            {s.ready && open && (
+            {s.kind === "safe_and_well_check" && open && s.ready && (
+              <label>
+                The safeguarding concern
+                <input value={concern} onChange={(e) => setConcern(e.target.value)} />
+              </label>
+            )}
+            {open && (s.ready || (s.kind === "social_care" && forSafeguarding)) && (
               <button type="button" onClick={() => void take(s.kind, s.title)}>
                 {s.title}
               </button>

@@ -61,20 +61,23 @@ function CallCard({
 }) {
   const [code, setCode] = useState("I");
   const [reason, setReason] = useState("");
+  const [reasonFrom, setReasonFrom] = useState<number | null>(pupil.contacts[0]?.id ?? null);
   const [error, setError] = useState<Error | null>(null);
-  const first = pupil.contacts[0];
+  const contactOf = (id: number | null) => pupil.contacts.find((c) => c.id === id);
   const log = async (
     method: CallOutcomeBody["method"],
     outcome: CallOutcomeBody["outcome"],
+    contactId: number | null,
     withCode = false,
   ) => {
     setError(null);
+    const contact = contactOf(contactId);
     try {
       const body: CallOutcomeBody = {
         method,
         outcome,
-        withWhom: first ? `${first.name} (${first.relationship})` : "family",
-        contactId: first?.id ?? null,
+        withWhom: contact ? `${contact.name} (${contact.relationship})` : "family",
+        contactId: contact?.id ?? null,
         ...(withCode ? { code, reason: reason || null } : {}),
       };
       await api.post(`/api/schools/${schoolId}/office/call-list/${pupil.pupilId}/outcome`, body);
@@ -83,6 +86,10 @@ function CallCard({
       setError(e as Error);
     }
   };
+  /** Today's calls to one contact, latest last: what the card shows beside them. */
+  const callsTo = (id: number) =>
+    pupil.attemptsToday.filter((a) => a.method === "phone" && a.contactId === id);
+  const first = pupil.contacts[0];
   return (
     <li className={`card ${pupil.safeguardingConcern ? "card-alert" : ""}`}>
       <h3>
@@ -93,13 +100,55 @@ function CallCard({
         Absent {pupil.sessions.join(" and ")} with no reason · day {pupil.day}
         {pupil.safeguardingConcern ? <strong> · safeguarding concern</strong> : null}
       </p>
-      <ol className="contacts">
-        {pupil.contacts.map((c) => (
-          <li key={c.id}>
-            {c.name} ({c.relationship}){" "}
-            {c.phone ? <a href={`tel:${c.phone.replace(/\s/g, "")}`}>{c.phone}</a> : null}
-          </li>
-        ))}
+      <ol className="contacts" aria-label={`Contacts for ${pupil.name}, in priority order`}>
+        {pupil.contacts.map((c) => {
+          const calls = callsTo(c.id);
+          const last = calls.at(-1);
+          const who = `${c.name} (${c.relationship})`;
+          return (
+            <li key={c.id}>
+              {who} {c.phone ? <a href={`tel:${c.phone.replace(/\s/g, "")}`}>{c.phone}</a> : null}{" "}
+              <span className="muted">
+                {!c.phone
+                  ? "no phone number"
+                  : last
+                    ? `called ${last.at}: ${last.outcome}${calls.length > 1 ? ` (${calls.length} calls)` : ""}`
+                    : "not called yet"}
+              </span>
+              {c.phone && (
+                <span className="row" hidden={!mayRecord}>
+                  <button
+                    type="button"
+                    className="secondary small"
+                    aria-label={`Called ${who}: answered`}
+                    onClick={() => {
+                      setReasonFrom(c.id);
+                      void log("phone", "reached", c.id);
+                    }}
+                  >
+                    Answered
+                  </button>
+                  <button
+                    type="button"
+                    className="secondary small"
+                    aria-label={`Called ${who}: no answer`}
+                    onClick={() => void log("phone", "no answer", c.id)}
+                  >
+                    No answer
+                  </button>
+                  <button
+                    type="button"
+                    className="secondary small"
+                    aria-label={`Called ${who}: left a message`}
+                    onClick={() => void log("phone", "left message", c.id)}
+                  >
+                    Left message
+                  </button>
+                </span>
+              )}
+            </li>
+          );
+        })}
       </ol>
       <ul className="steps">
         {pupil.steps.map((s) => (
@@ -119,32 +168,37 @@ function CallCard({
       )}
       <ErrorNotice error={error} />
       <div className="row" hidden={!mayRecord}>
-        <button type="button" className="secondary" onClick={() => void log("phone", "no answer")}>
-          Called: no answer
-        </button>
         <button
           type="button"
           className="secondary"
-          onClick={() => void log("phone", "left message")}
-        >
-          Left a message
-        </button>
-        <button
-          type="button"
-          className="secondary"
-          onClick={() => void log("text", "message sent")}
+          onClick={() => void log("text", "message sent", first?.id ?? null)}
         >
           Text sent
         </button>
         <button
           type="button"
           className="secondary"
-          onClick={() => void log("home_visit", "not home")}
+          onClick={() => void log("home_visit", "not home", first?.id ?? null)}
         >
           Home visit: no one in
         </button>
       </div>
       <div className="row" hidden={!mayRecord}>
+        {pupil.contacts.length > 1 && (
+          <label>
+            Reason given by
+            <select
+              value={reasonFrom ?? ""}
+              onChange={(e) => setReasonFrom(e.target.value ? Number(e.target.value) : null)}
+            >
+              {pupil.contacts.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name} ({c.relationship})
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label>
           Reason code
           <select value={code} onChange={(e) => setCode(e.target.value)}>
@@ -160,7 +214,7 @@ function CallCard({
           What they said
           <input value={reason} onChange={(e) => setReason(e.target.value)} />
         </label>
-        <button type="button" onClick={() => void log("phone", "reason given", true)}>
+        <button type="button" onClick={() => void log("phone", "reason given", reasonFrom, true)}>
           Reached: record reason
         </button>
       </div>

@@ -18,7 +18,9 @@ export function Worklist() {
   const [range, setRange] = useState<"today" | "week">("today");
   const [owner, setOwner] = useState<"me" | "all">("all");
   const work = useApi<{ items: WorkItem[] }>(
-    schoolId ? `/api/schools/${schoolId}/worklist?range=${range}&owner=${owner}` : null,
+    schoolId
+      ? `/api/schools/${schoolId}/worklist?range=${range}&owner=${owner}&decisions=false`
+      : null,
   );
   const PAGE = 200;
   const [offset, setOffset] = useState(0);
@@ -49,11 +51,11 @@ export function Worklist() {
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [reasons, setReasons] = useState<Record<number, string>>({});
-  const act = async (action: () => Promise<unknown>, done: string) => {
+  const act = async <T,>(action: () => Promise<T>, done: string | ((result: T) => string)) => {
     setError(null);
     try {
-      await action();
-      setMessage(done);
+      const result = await action();
+      setMessage(typeof done === "string" ? done : done(result));
       proposals.reload();
       work.reload();
     } catch (e) {
@@ -217,14 +219,18 @@ export function Worklist() {
           <button
             type="button"
             onClick={() =>
-              void act(async () => {
-                const done = await api.post<Decided>(`${base}/proposed-actions/decide`, {
-                  proposalIds: selected,
-                  decision: "accept",
-                });
-                setSelected([]);
-                return done;
-              }, `Accepted ${selected.length} proposal(s).`)
+              void act(
+                async () => {
+                  const done = await api.post<Decided>(`${base}/proposed-actions/decide`, {
+                    proposalIds: selected,
+                    decision: "accept",
+                  });
+                  setSelected([]);
+                  return done;
+                },
+                (done) =>
+                  `Accepted ${done.decided.length} proposal(s).${settledNote(done.decided.flatMap((d) => d.superseded).length)}`,
+              )
             }
           >
             Accept selected
@@ -283,8 +289,11 @@ export function Worklist() {
                 type="button"
                 onClick={() =>
                   void act(
-                    () => api.post(`${base}/proposed-actions/${p.id}/accept`),
-                    `Accepted for ${p.pupil}.`,
+                    () =>
+                      api.post<Decided["decided"][number]>(
+                        `${base}/proposed-actions/${p.id}/accept`,
+                      ),
+                    (done) => `Accepted for ${p.pupil}.${settledNote(done.superseded.length)}`,
                   )
                 }
               >
@@ -338,13 +347,21 @@ const FLAGS: Record<string, string> = {
   pupil_premium: "Pupil premium",
 };
 
+/** After an acceptance: how many of the pupil's other proposals it settled. */
+function settledNote(superseded: number): string {
+  return superseded === 0
+    ? ""
+    : ` ${superseded} overlapping proposal(s) settled with it (superseded, dismissed with that reason).`;
+}
+
 /** Above a pupil's first proposal on the page: how many of theirs are shown together. */
 function SamePupil({ proposals, proposal }: { proposals: Proposal[]; proposal: Proposal }) {
   const theirs = proposals.filter((o) => o.pupil_id === proposal.pupil_id);
   if (theirs.length < 2 || theirs[0]?.id !== proposal.id) return null;
   return (
     <p className="muted">
-      {theirs.length} proposals for {proposal.pupil} together: deciding one may settle the others.
+      {theirs.length} proposals for {proposal.pupil} together: accepting one settles those it
+      supersedes (the same trigger again, or a stage the case reaches).
     </p>
   );
 }
