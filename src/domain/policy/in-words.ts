@@ -143,6 +143,12 @@ export function conditionInWords(c: Condition, names: Names): string {
     }
     case "refused_leave_taken":
       return `your child has missed ${c.atLeast} or more sessions for leave in term time that the school refused`;
+    case "in_stage": {
+      const where = c.stage
+        ? `your child is at the stage "${names.stage(c.stage)}"${c.status ? ` ("${c.status}")` : ""}`
+        : `your child is "${c.status}"`;
+      return c.forAtLeast ? `${where} for ${describeDuration(c.forAtLeast)} or more` : where;
+    }
     case "all":
       return listInWords(
         c.of.map((part) => conditionInWords(part, names)),

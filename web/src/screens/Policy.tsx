@@ -69,6 +69,7 @@ export type ConditionKind = PresetList["conditionKinds"][number];
 
 /** A field's value in a heading: codes joined, a window by its unit or period, words spaced. */
 function shown(value: unknown): string {
+  if (value === undefined || value === null) return "";
   if (Array.isArray(value)) return value.join(" ");
   if (value && typeof value === "object")
     return Object.values(value)
@@ -80,7 +81,10 @@ function shown(value: unknown): string {
 
 function heading(condition: Condition, kind: ConditionKind | undefined): string {
   if (!kind) return condition.kind.replaceAll("_", " ");
-  return kind.title.replace(/\{(\w+)\}/g, (_, field: string) => shown(condition[field]));
+  return kind.title
+    .replace(/\{(\w+)\}/g, (_, field: string) => shown(condition[field]))
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** Every number in a condition tree a school would want to adjust, with where it lives. */
