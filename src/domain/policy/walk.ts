@@ -1,9 +1,11 @@
 import { academicYearBounds, academicYearOf } from "../calendar.ts";
-import type { IsoDate } from "../dates.ts";
+import { addDays, type IsoDate } from "../dates.ts";
 import { bandOf } from "./bands.ts";
+import { caseworkRules } from "./casework.ts";
 import type { PupilContext } from "./conditions/index.ts";
 import { evaluatePupil, type PreviousProposal, type Proposal } from "./evaluate.ts";
 import { attendanceOver } from "./evaluation.ts";
+import type { HistoryEvent } from "./history.ts";
 import type { SessionIndex } from "./timeline.ts";
 import type { Action, Policy } from "./types.ts";
 
@@ -71,6 +73,43 @@ export function afterAccepting(
       const { stage: _closed, ...rest } = next;
       next = rest;
     }
+    const step = stepTaken(policy, action, day);
+    if (step) {
+      const history = next.history ?? { parents: [], events: [] };
+      next = { ...next, history: { ...history, events: [...history.events, step] } };
+    }
   }
   return next;
+}
+
+/**
+ * The step an accepted action records, on the day it is taken: the day proposed, and for a
+ * meeting the day its notice allows (the policy's notice, or the casework rules').
+ */
+function stepTaken(policy: Policy, action: Action, day: IsoDate): HistoryEvent | null {
+  switch (action.type) {
+    case "letter":
+      return { kind: "letter", letter: action.letter, on: day };
+    case "notice_to_improve":
+      return { kind: "notice_to_improve", on: day };
+    case "consider_penalty_notice":
+      return { kind: "penalty_notice_referral", on: day };
+    case "referral":
+      return action.to === "legal_intervention"
+        ? { kind: "legal_intervention_referral", on: day }
+        : action.to === "social_care"
+          ? { kind: "social_care_referral", on: day }
+          : action.to === "children_missing_education"
+            ? { kind: "cme_report", on: day }
+            : null;
+    case "meeting":
+      return {
+        kind: "meeting_held",
+        on: addDays(day, action.noticeDays ?? caseworkRules(policy).meetingNoticeDays),
+      };
+    case "attendance_contract":
+      return { kind: "contract_agreed", on: day };
+    default:
+      return null;
+  }
 }
