@@ -60,12 +60,14 @@ export function evaluatePupil(
   let outsideAge: boolean | undefined;
   let noticeBlocked: boolean | undefined;
   const shared = sharedActions(policy);
-  // Actions already proposed today: a later trigger proposing only those proposes nothing.
+  // Actions a breach rule matched today: a later breach rule proposing only those proposes
+  // nothing. (Rules that propose once a term, half term or stage keep to their own period.)
   let proposedToday: Set<string> | undefined;
   for (const trigger of policy.triggers) {
     if (!appliesTo(trigger, context)) continue;
     const mine = shared.keys.get(trigger) as string[];
-    if (proposedToday && mine.every((k) => proposedToday?.has(k))) continue;
+    const breach = trigger.repeat === "each_new_breach";
+    if (breach && proposedToday && mine.every((k) => proposedToday?.has(k))) continue;
     if (isLegalStep(trigger)) {
       outsideAge ??= outsideCompulsorySchoolAge(context, asOf);
       if (outsideAge) continue;
@@ -107,6 +109,11 @@ export function evaluatePupil(
     const dedupeKey =
       fixedKey ??
       `${trigger.id}@${last ? `${last.date}${last.session}` : `year:${academicYearOf(asOf)}`}`;
+    if (breach) {
+      // Matched, whether proposed now or already on an earlier run of the same day.
+      proposedToday ??= new Set();
+      for (const k of mine) proposedToday.add(k);
+    }
     if (previous.some((p) => p.dedupeKey === dedupeKey)) continue;
     const flagged = (trigger.manualReviewFlags ?? []).filter((f) => context.flags[f]);
     const why = [
@@ -122,8 +129,6 @@ export function evaluatePupil(
       dedupeKey,
       manualReview: why.length > 0,
     });
-    proposedToday ??= new Set();
-    for (const k of mine) proposedToday.add(k);
   }
   return proposals;
 }

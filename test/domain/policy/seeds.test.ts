@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { IsoDate } from "../../../src/domain/dates.ts";
 import type { PupilContext } from "../../../src/domain/policy/conditions/index.ts";
+import { evaluatePupil } from "../../../src/domain/policy/evaluate.ts";
 import { PRESETS } from "../../../src/domain/policy/presets/index.ts";
 import type { Policy } from "../../../src/domain/policy/types.ts";
 import { walkPupil } from "../../../src/domain/policy/walk.ts";
@@ -127,6 +128,25 @@ describe("the national penalty-notice threshold in every preset", () => {
       else expect(notices).toEqual(["2025-10-06", "2025-11-17"]);
     });
   }
+
+  it("evaluating the same day again proposes nothing more, in every preset", () => {
+    const codes = aPupilRegister(index, "2025-11-07", holiday);
+    for (const name of Object.keys(PRESETS)) {
+      const policy = preset(name);
+      const context = { flags: {}, ...refused };
+      const first = evaluatePupil(policy, index, "2025-11-07", { codes, context, previous: [] });
+      expect(first.length, name).toBeGreaterThan(0);
+      const previous = first.map((p) => ({
+        triggerId: p.triggerId,
+        dedupeKey: p.dedupeKey,
+        evidenceEnd: p.evidence.at(-1)?.date ?? null,
+      }));
+      expect(
+        evaluatePupil(policy, index, "2025-11-07", { codes, context, previous }),
+        name,
+      ).toEqual([]);
+    }
+  });
 
   it("a holiday of two weeks is one penalty notice in every preset", () => {
     for (const name of Object.keys(PRESETS))
