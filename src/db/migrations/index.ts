@@ -31,6 +31,7 @@ import * as snapshotQueue from "./20261203_0500_snapshot_queue.ts";
 import * as contactPeople from "./20261203_0600_contact_people.ts";
 import * as saveRegister from "./20261204_0200_save_register.ts";
 import * as snapshotPupils from "./20261204_0600_snapshot_pupils.ts";
+import * as refusedLeaveIndex from "./20261204_1000_refused_leave_index.ts";
 
 /** Every migration in order. Forward-only: a landed migration is never edited, only followed. */
 export const migrations: Record<string, Migration> = {
@@ -66,4 +67,5 @@ export const migrations: Record<string, Migration> = {
   "20261203_0600_contact_people": contactPeople,
   "20261204_0200_save_register": saveRegister,
   "20261204_0600_snapshot_pupils": snapshotPupils,
+  "20261204_1000_refused_leave_index": refusedLeaveIndex,
 };
