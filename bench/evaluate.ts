@@ -26,6 +26,7 @@ import { type Database, migrate, openDatabase } from "../src/db/database.ts";
 import type { DB } from "../src/db/schema.ts";
 import { SchoolCalendar } from "../src/domain/calendar.ts";
 import { londonInstant } from "../src/domain/dates.ts";
+import { type Condition, conditionKinds } from "../src/domain/policy/conditions/index.ts";
 import { policyProblems } from "../src/domain/policy/validate.ts";
 import { runDailyEvaluation } from "../src/jobs/daily-evaluation.ts";
 import { AS_OF, BENCH_POLICY, loadSchool } from "./support/evaluation-school.ts";
@@ -60,6 +61,19 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.le
 
 const problems = policyProblems(BENCH_POLICY);
 if (problems.length > 0) throw new Error(`the bench policy is not valid: ${problems.join("; ")}`);
+// Every condition kind the engine has is in the bench's policy, or the figure says nothing of it.
+const used = new Set<string>();
+const visit = (c: Condition): void => {
+  used.add(c.kind);
+  if (c.kind === "all" || c.kind === "any") c.of.forEach(visit);
+  else if (c.kind === "not") visit(c.condition);
+};
+for (const t of BENCH_POLICY.triggers) visit(t.when);
+const missing = conditionKinds()
+  .map((k) => k.kind)
+  .filter((k) => !used.has(k));
+if (missing.length > 0)
+  throw new Error(`the bench policy has no condition of kind ${missing.join(", ")}: add one`);
 
 async function open(kind: string): Promise<{ database: Database; cleanup: () => Promise<void> }> {
   if (kind === "pglite") {

@@ -13,7 +13,9 @@ import { syntheticYear } from "./synthetic-year.ts";
 /**
  * The trust preset with the conditions added since it was written, so the bench exercises each:
  * stage reviews counted in school weeks, a window after the absence that began the stage, history
- * (letters, notices to improve), penalty notices per parent and refused leave taken anyway.
+ * (letters, notices to improve), penalty notices per parent, refused leave taken anyway, a window
+ * after a notice issued, and time in a stage's status (in_stage) with band, pattern, spells and
+ * not. bench/evaluate refuses to run when a condition kind of the registry is missing from it.
  */
 export const BENCH_POLICY: Policy = {
   ...TRUST_POLICY,
@@ -64,6 +66,43 @@ export const BENCH_POLICY: Policy = {
       },
       actions: [{ type: "referral", to: "legal_intervention" }],
       repeat: "each_new_breach",
+    },
+    {
+      id: "absence_after_notice_issued",
+      name: "Further unauthorised absence after the notice to improve was issued",
+      when: {
+        kind: "code_count",
+        codes: ["G", "N", "O", "U"],
+        atLeast: 2,
+        window: { after: "notice_to_improve" },
+      },
+      actions: [{ type: "consider_penalty_notice" }],
+      repeat: "each_new_breach",
+    },
+    {
+      id: "plan_not_working",
+      name: "Six school weeks on an attendance plan, still persistently absent, with a pattern",
+      when: {
+        kind: "all",
+        of: [
+          {
+            kind: "in_stage",
+            status: "On an attendance plan",
+            forAtLeast: { length: 6, unit: "school_weeks" },
+          },
+          { kind: "band", in: ["persistent_absentee", "severely_absent"] },
+          {
+            kind: "any",
+            of: [
+              { kind: "weekday_pattern", atLeast: 3, period: "half_term" },
+              { kind: "spells", atLeast: 3, period: "term" },
+            ],
+          },
+          { kind: "not", condition: { kind: "flag", flag: "medical_condition" } },
+        ],
+      },
+      actions: [{ type: "meeting", meeting: "plan_review" }],
+      repeat: "once_per_half_term",
     },
   ],
 };

@@ -32,6 +32,7 @@ describe("the condition kinds the policy editor shows", () => {
       "penalty_notices",
       "history",
       "refused_leave_taken",
+      "in_stage",
       "all",
       "any",
       "not",

@@ -242,7 +242,7 @@ describe('a window that starts after the event: { after: "stage_evidence" }', ()
     const wrong = structuredClone(policy) as unknown as {
       triggers: { when: { window: unknown } }[];
     };
-    (wrong.triggers[0] as { when: { window: unknown } }).when.window = { after: "letter" };
+    (wrong.triggers[0] as { when: { window: unknown } }).when.window = { after: "phone_call" };
     expect(policyDocumentSchema.safeParse(wrong).success).toBe(false);
   });
 });

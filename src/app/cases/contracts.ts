@@ -1,10 +1,13 @@
 import type { Kysely } from "kysely";
+import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { addCaseEvent } from "../../db/repositories/cases.ts";
 import type { DB } from "../../db/schema.ts";
 import { addDays, dayLabel, type IsoDate, londonToday } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import { caseworkRules } from "../../domain/policy/casework.ts";
+import { endOfDuration } from "../../domain/policy/durations.ts";
 import { judgeImprovement } from "../../domain/policy/improvement.ts";
+import type { Stage } from "../../domain/policy/types.ts";
 import { formatPercent, type Ratio } from "../../domain/statistics.ts";
 import { pupilReport } from "../attendance-statistics.ts";
 import { inTransaction, type UseCaseContext } from "../context.ts";
@@ -85,7 +88,7 @@ export async function agreeContract(
     (s) => s.id === (contract.moveToStage ?? caseRecord.stageId),
   );
   const weeks = contract.reviewWeeks ?? reviewWeeksFor(stage?.review, baseline);
-  const reviewOn = addDays(today, weeks * 7);
+  const reviewOn = await reviewDateAfter(db, access.schoolId, today, weeks, stage);
   const parentsAgreed = contract.parentsAgreed ?? [];
   return inTransaction(ctx, "agree contract", async (tx) => {
     if (contract.moveToStage && contract.moveToStage !== caseRecord.stageId) {
@@ -180,6 +183,24 @@ async function meetingWithParent(
   );
 }
 
+/**
+ * A contract's review date: its weeks in the unit of the stage's review rule, so a policy that
+ * reviews in school weeks never sets a review in the holiday and does not count holiday weeks.
+ */
+async function reviewDateAfter(
+  db: Kysely<DB>,
+  schoolId: number,
+  from: IsoDate,
+  weeks: number,
+  stage: Stage | undefined,
+): Promise<IsoDate> {
+  if (stage?.review?.unit !== "school_weeks") return addDays(from, weeks * 7);
+  return endOfDuration(await loadCalendar(db, schoolId), from, {
+    length: weeks,
+    unit: "school_weeks",
+  });
+}
+
 function reviewWeeksFor(
   review: { weeks: number; byStartingAttendance?: { below: number; weeks: number }[] } | undefined,
   baseline: Ratio,
@@ -270,7 +291,12 @@ export async function reviewContract(
         today,
         by: access.signature(),
       });
-    const nextReview = review.nextReviewWeeks ? addDays(today, review.nextReviewWeeks * 7) : null;
+    const stageNow = stored.policy.stages.find(
+      (s) => s.id === (review.moveToStage ?? caseRecord.stageId),
+    );
+    const nextReview = review.nextReviewWeeks
+      ? await reviewDateAfter(tx, access.schoolId, today, review.nextReviewWeeks, stageNow)
+      : null;
     await tx
       .updateTable("contracts")
       .set({

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { currentPolicy } from "../../db/repositories/policies.ts";
 import type { DB } from "../../db/schema.ts";
 import { addDays, dayLabel, type IsoDate, londonToday } from "../../domain/dates.ts";
@@ -365,10 +366,11 @@ async function pushCadence(
     .groupBy("pupil_id")
     .execute();
   const lastContact = new Map(contacts.map((r) => [r.pupil_id, londonToday(new Date(r.last))]));
+  const calendar = await loadCalendar(db, schoolId);
   for (const c of withCadence) {
     const stage = stages.find((s) => s.id === c.stage_id) as Stage;
     const lastDone = { contact: lastContact.get(c.pupil_id) ?? null, review: c.last_review_on };
-    for (const due of cadenceDue(stage, c.stage_started_on, lastDone)) {
+    for (const due of cadenceDue(stage, c.stage_started_on, lastDone, calendar)) {
       push(c.id, {
         kind: due.what === "contact" ? "stage_contact" : "stage_review",
         due: due.due,

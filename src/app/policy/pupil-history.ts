@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
+import { londonToday } from "../../domain/dates.ts";
 import type { HistoryEventKind, PupilHistory } from "../../domain/policy/history.ts";
 import { notAParent } from "../../domain/policy/parents.ts";
 
@@ -15,7 +16,7 @@ const EVENT_KINDS: HistoryEventKind[] = [
  * What has been done about each pupil, for the history conditions: every person who counts as a
  * parent now (s576) with the notices issued to that person for this child (by person, so a
  * replaced contact row neither carries nor loses them), the referrals made, the letters sent,
- * the leave refused. Four queries for the whole school.
+ * the meetings held, the contracts agreed, the leave refused. Six queries for the whole school.
  */
 export async function loadHistories(
   db: Kysely<DB>,
@@ -43,18 +44,38 @@ export async function loadHistories(
     .select(["pupil_id", "from_date", "from_session", "to_date", "to_session"])
     .where("school_id", "=", schoolId)
     .where("status", "=", "refused");
+  let meetings = db
+    .selectFrom("meetings as m")
+    .innerJoin("attendance_cases as c", (j) =>
+      j.onRef("c.school_id", "=", "m.school_id").onRef("c.id", "=", "m.case_id"),
+    )
+    .select(["c.pupil_id", "m.scheduled_for"])
+    .where("m.school_id", "=", schoolId)
+    .where("m.status", "=", "held");
+  let contracts = db
+    .selectFrom("contracts as k")
+    .innerJoin("attendance_cases as c", (j) =>
+      j.onRef("c.school_id", "=", "k.school_id").onRef("c.id", "=", "k.case_id"),
+    )
+    .select(["c.pupil_id", "k.agreed_on"])
+    .where("k.school_id", "=", schoolId);
   if (only) {
+    meetings = meetings.where("c.pupil_id", "in", only);
+    contracts = contracts.where("c.pupil_id", "in", only);
     leave = leave.where("pupil_id", "in", only);
     contacts = contacts.where("pupil_id", "in", only);
     interventions = interventions.where("c.pupil_id", "in", only);
     letters = letters.where("pupil_id", "in", only);
   }
-  const [contactRows, interventionRows, letterRows, leaveRows] = await Promise.all([
-    contacts.orderBy("priority").execute(),
-    interventions.orderBy("i.issued_on").execute(),
-    letters.orderBy("issued_on").execute(),
-    leave.orderBy("from_date").execute(),
-  ]);
+  const [contactRows, interventionRows, letterRows, leaveRows, meetingRows, contractRows] =
+    await Promise.all([
+      contacts.orderBy("priority").execute(),
+      interventions.orderBy("i.issued_on").execute(),
+      letters.orderBy("issued_on").execute(),
+      leave.orderBy("from_date").execute(),
+      meetings.orderBy("m.scheduled_for").execute(),
+      contracts.orderBy("k.agreed_on").execute(),
+    ]);
   const histories = new Map<number, PupilHistory>();
   const of = (pupilId: number) => {
     const known = histories.get(pupilId);
@@ -85,6 +106,13 @@ export async function loadHistories(
   }
   for (const l of letterRows)
     of(l.pupil_id).events.push({ kind: "letter", letter: l.letter_id, on: l.issued_on });
+  for (const m of meetingRows)
+    of(m.pupil_id).events.push({
+      kind: "meeting_held",
+      on: londonToday(new Date(m.scheduled_for)),
+    });
+  for (const k of contractRows)
+    of(k.pupil_id).events.push({ kind: "contract_agreed", on: k.agreed_on });
   for (const l of leaveRows) {
     const h = of(l.pupil_id);
     h.refusedLeave = h.refusedLeave ?? [];

@@ -1,14 +1,10 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema.ts";
-import { academicYearBounds, academicYearOf } from "../../domain/calendar.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
-import { bandOf } from "../../domain/policy/bands.ts";
 import type { PupilContext } from "../../domain/policy/conditions/index.ts";
-import { evaluatePupil, type PreviousProposal } from "../../domain/policy/evaluate.ts";
-import { attendanceOver } from "../../domain/policy/evaluation.ts";
-import type { SessionIndex } from "../../domain/policy/timeline.ts";
 import type { Action, Policy } from "../../domain/policy/types.ts";
+import { walkPupil } from "../../domain/policy/walk.ts";
 import { loadEvaluationData } from "./evaluation-data.ts";
 import { loadHistories } from "./pupil-history.ts";
 
@@ -65,33 +61,13 @@ export async function simulatePolicy(
   }
   const proposals: SimulatedProposal[] = [];
   for (const pupil of pupils) {
-    const previous: PreviousProposal[] = [];
-    let context: PupilContext = {
+    const context: PupilContext = {
       flags: pupil.flags,
       dateOfBirth: pupil.dateOfBirth,
       history: histories.get(pupil.id) ?? { parents: [], events: [] },
     };
-    for (const day of days) {
-      for (const proposal of evaluatePupil(policy, index, day, {
-        codes: pupil.codes,
-        context,
-        previous,
-      })) {
-        previous.push({
-          triggerId: proposal.triggerId,
-          dedupeKey: proposal.dedupeKey,
-          evidenceEnd: proposal.evidence.at(-1)?.date ?? null,
-        });
-        proposals.push({
-          date: day,
-          pupilId: pupil.id,
-          upn: pupil.upn,
-          name: pupil.name,
-          ...proposal,
-        });
-        context = afterAccepting(policy, context, proposal, day, pupil.codes, index);
-      }
-    }
+    for (const { date, proposal } of walkPupil(policy, index, days, pupil.codes, context))
+      proposals.push({ date, pupilId: pupil.id, upn: pupil.upn, name: pupil.name, ...proposal });
   }
   proposals.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.pupilId - b.pupilId));
   const byTrigger = policy.triggers
@@ -106,41 +82,4 @@ export async function simulatePolicy(
     })
     .filter((t) => t.proposals > 0);
   return { from, to, schoolDays: days.length, pupils: pupils.length, proposals, byTrigger };
-}
-
-/** The pupil's context once a proposal's stage actions are carried out on `day`. */
-function afterAccepting(
-  policy: Policy,
-  context: PupilContext,
-  proposal: { actions: Action[]; evidence: { date: IsoDate }[] },
-  day: IsoDate,
-  codes: Uint8Array,
-  index: SessionIndex,
-): PupilContext {
-  let next = context;
-  for (const action of proposal.actions) {
-    if (action.type === "start_stage") {
-      const baseline = attendanceOver(
-        codes,
-        index.firstOnOrAfter(academicYearBounds(academicYearOf(day)).from),
-        index.endOf(day),
-      );
-      const band = bandOf(policy.bands, baseline);
-      next = {
-        ...next,
-        stage: {
-          id: action.stage,
-          startedOn: day,
-          baseline,
-          reviewDue: null,
-          evidenceEnd: proposal.evidence.at(-1)?.date ?? null,
-        },
-        ...(band ? { lastReview: { on: day, band: band.id } } : {}),
-      };
-    } else if (action.type === "close_stage" && next.stage) {
-      const { stage: _closed, ...rest } = next;
-      next = rest;
-    }
-  }
-  return next;
 }

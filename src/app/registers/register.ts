@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { DB } from "../../db/schema.ts";
 import type { SchoolCalendar, SessionName } from "../../domain/calendar.ts";
-import { londonClock, londonToday } from "../../domain/dates.ts";
+import { dayLabel, londonClock, londonToday } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
 import {
   type RegisterState,
@@ -39,6 +39,34 @@ export interface RegisterPupil {
   name: string;
   mark: { code: string; minutesLate: number | null; version: number } | null;
   planned: Pick<PlannedAbsence, "id" | "code" | "reason"> | null;
+  /**
+   * A mark the register suggests and the tutor still chooses: G (unauthorised holiday) when the
+   * head refused leave covering this session, with the reason shown beside the pupil.
+   */
+  suggestion: RegisterSuggestion | null;
+}
+
+export interface RegisterSuggestion {
+  code: "G";
+  leaveRequestId: number;
+  reason: string;
+}
+
+/** What the tutor reads beside a pupil whose leave was refused. */
+export function refusedLeaveSuggestion(refused: {
+  id: number;
+  from: string;
+  to: string;
+  decidedBy: string | null;
+  reason: string | null;
+}): RegisterSuggestion {
+  const by = refused.decidedBy ? ` by ${refused.decidedBy}` : "";
+  const why = refused.reason ? `: ${refused.reason}` : "";
+  return {
+    code: "G",
+    leaveRequestId: refused.id,
+    reason: `Leave from ${dayLabel(refused.from)} to ${dayLabel(refused.to)} was refused${by}${why}. If the pupil is absent, G (holiday not authorised) is suggested; you choose the mark.`,
+  };
 }
 
 export interface Register {
@@ -175,9 +203,16 @@ export async function loadRegister(
       planned_id: number | null;
       planned_code: string | null;
       planned_reason: string | null;
+      refused_id: number | null;
+      refused_from: string | null;
+      refused_to: string | null;
+      refused_by: string | null;
+      refused_reason: string | null;
     }>`
       select p.id, p.upn, p.legal_forename, p.legal_surname, p.preferred_forename, p.preferred_surname,
-             m.code, m.minutes_late, m.version, a.id as planned_id, a.code as planned_code, a.reason as planned_reason
+             m.code, m.minutes_late, m.version, a.id as planned_id, a.code as planned_code, a.reason as planned_reason,
+             r.id as refused_id, r.from_date::text as refused_from, r.to_date::text as refused_to,
+             r.decided_by as refused_by, r.decision_reason as refused_reason
       from pupils p
       left join session_marks m on m.school_id = p.school_id and m.pupil_id = p.id
                                and m.date = ${date} and m.session = ${session}
@@ -188,6 +223,13 @@ export async function loadRegister(
           and (a.end_date, a.end_session) >= (${date}::date, ${session}::text)
         order by a.id desc limit 1
       ) a on true
+      left join lateral (
+        select id, from_date, to_date, decided_by, decision_reason from leave_requests r
+        where r.school_id = p.school_id and r.pupil_id = p.id and r.status = 'refused'
+          and (r.from_date, r.from_session) <= (${date}::date, ${session}::text)
+          and (r.to_date, r.to_session) >= (${date}::date, ${session}::text)
+        order by r.id desc limit 1
+      ) r on true
       where p.school_id = ${schoolId} and p.registration_group_id = ${groupId}
         and p.admission_date <= ${date} and (p.leaving_date is null or p.leaving_date >= ${date})
       order by p.legal_surname, p.legal_forename, p.id`.execute(db),
@@ -229,6 +271,18 @@ export async function loadRegister(
       planned:
         m.planned_id !== null
           ? { id: m.planned_id, code: m.planned_code as string, reason: m.planned_reason as string }
+          : null,
+      // Leave the head authorised is a planned absence (C) and pre-fills the mark; refused leave
+      // only suggests G, because the pupil may come in after all.
+      suggestion:
+        m.refused_id !== null && m.planned_id === null
+          ? refusedLeaveSuggestion({
+              id: m.refused_id,
+              from: m.refused_from as string,
+              to: m.refused_to as string,
+              decidedBy: m.refused_by,
+              reason: m.refused_reason,
+            })
           : null,
     })),
   };

@@ -33,7 +33,7 @@ export interface SaveRegisterInput {
   date: string;
   session: SessionName;
   marks: RegisterEntry[];
-  /** Marks everyone not given a mark and not yet marked present, or with their planned absence. */
+  /** Marks everyone not given a mark and not yet marked present, or with their planned absence; never a pupil with refused leave that day. */
   allPresent?: boolean | undefined;
   /** Required to change marks once the register has closed. */
   reason?: string | undefined;
@@ -123,6 +123,8 @@ export async function saveRegister(
   if (input.allPresent) {
     for (const pupil of before.pupils) {
       if (seen.has(pupil.pupilId) || pupil.mark) continue;
+      // Refused leave: the pupil may be away on it, so the tutor marks them (G is suggested).
+      if (pupil.suggestion) continue;
       marks.push({
         pupilId: pupil.pupilId,
         date: input.date,

@@ -33,6 +33,7 @@ import * as saveRegister from "./20261204_0200_save_register.ts";
 import * as snapshotPupils from "./20261204_0600_snapshot_pupils.ts";
 import * as pupilPhotoMisHash from "./20261204_0700_pupil_photo_mis_hash.ts";
 import * as moreReferrals from "./20261204_0710_more_referrals.ts";
+import * as refusedLeaveIndex from "./20261204_1000_refused_leave_index.ts";
 
 /** Every migration in order. Forward-only: a landed migration is never edited, only followed. */
 export const migrations: Record<string, Migration> = {
@@ -70,4 +71,5 @@ export const migrations: Record<string, Migration> = {
   "20261204_0600_snapshot_pupils": snapshotPupils,
   "20261204_0700_pupil_photo_mis_hash": pupilPhotoMisHash,
   "20261204_0710_more_referrals": moreReferrals,
+  "20261204_1000_refused_leave_index": refusedLeaveIndex,
 };

@@ -1,4 +1,6 @@
-import { addDays, type IsoDate } from "../dates.ts";
+import type { SchoolCalendar } from "../calendar.ts";
+import type { IsoDate } from "../dates.ts";
+import { endOfDuration } from "./durations.ts";
 import type { Stage } from "./types.ts";
 
 export interface CadenceDue {
@@ -10,18 +12,23 @@ export interface CadenceDue {
 }
 
 /**
- * The regular contact and reviews a stage asks for, each due `everyWeeks` after it was last done
- * (or after the stage began): "the Attendance Leader contacts parents weekly".
+ * The regular contact and reviews a stage asks for, each due `everyWeeks` school weeks after it
+ * was last done (or after the stage began): "the Attendance Leader contacts parents weekly". A
+ * week of holiday is not a school week, so weekly contact does not fall due over half term; a
+ * due day that is a closure or holiday moves to the next school day.
  */
 export function cadenceDue(
   stage: Stage,
   startedOn: IsoDate,
   lastDone: { contact: IsoDate | null; review: IsoDate | null },
+  calendar: SchoolCalendar,
 ): CadenceDue[] {
   return (stage.cadence ?? []).map((c) => {
     const last = lastDone[c.what];
     const from = last && last >= startedOn ? last : startedOn;
-    return { ...c, due: addDays(from, c.everyWeeks * 7), lastDone: last };
+    const end = endOfDuration(calendar, from, { length: c.everyWeeks, unit: "school_weeks" });
+    const due = calendar.isSchoolDay(end) ? end : (calendar.schoolDayAfter(end, 1) ?? end);
+    return { ...c, due, lastDone: last };
   });
 }
 
@@ -31,6 +38,6 @@ export function cadenceName(c: { what: "contact" | "review"; everyWeeks: number 
       ? "Weekly"
       : c.everyWeeks === 2
         ? "Fortnightly"
-        : `Every ${c.everyWeeks} weeks:`;
+        : `Every ${c.everyWeeks} school weeks:`;
   return `${every} ${c.what === "contact" ? "contact with the family" : "review"}`;
 }

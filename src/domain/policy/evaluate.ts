@@ -1,13 +1,13 @@
 import { notOfCompulsorySchoolAge } from "../age.ts";
 import { academicYearOf } from "../calendar.ts";
-import { codeByIndex } from "../codes.ts";
+import { codeByIndex, UNAUTHORISED_SYMBOLS } from "../codes.ts";
 import type { IsoDate } from "../dates.ts";
 import { bandOf } from "./bands.ts";
 import { type Evaluation, evaluateCondition, type PupilContext } from "./conditions/index.ts";
 import { noNoticeAllowed } from "./penalty-notices.ts";
 import { NATIONAL_PENALTY_NOTICE_RULES } from "./presets/national.ts";
 import { reviewDueDate } from "./review.ts";
-import type { SessionIndex } from "./timeline.ts";
+import { codeSet, type SessionIndex } from "./timeline.ts";
 import type { Action, Policy, PupilFlagName, Trigger } from "./types.ts";
 
 export interface PreviousProposal {
@@ -59,13 +59,20 @@ export function evaluatePupil(
   // The pupil's age and notice limit are the same for every trigger: judged once, when first asked.
   let outsideAge: boolean | undefined;
   let noticeBlocked: boolean | undefined;
+  const shared = sharedActions(policy);
+  // Actions a breach rule matched today: a later breach rule proposing only those proposes
+  // nothing. (Rules that propose once a term, half term or stage keep to their own period.)
+  let proposedToday: Set<string> | undefined;
   for (const trigger of policy.triggers) {
     if (!appliesTo(trigger, context)) continue;
+    const mine = shared.keys.get(trigger) as string[];
+    const breach = trigger.repeat === "each_new_breach";
+    if (breach && proposedToday && mine.every((k) => proposedToday?.has(k))) continue;
     if (isLegalStep(trigger)) {
       outsideAge ??= outsideCompulsorySchoolAge(context, asOf);
       if (outsideAge) continue;
     }
-    if (trigger.actions.some((a) => a.type === "consider_penalty_notice")) {
+    if (isPenaltyStep(trigger)) {
       noticeBlocked ??= noticeCannotBeIssued(policy, context, asOf);
       if (noticeBlocked) continue;
     }
@@ -73,8 +80,21 @@ export function evaluatePupil(
       pupil.previous.length === 0
         ? pupil.previous
         : pupil.previous.filter((p) => p.triggerId === trigger.id);
-    const since =
-      trigger.repeat === "each_new_breach" ? latest(previous.map((p) => p.evidenceEnd)) : null;
+    // A new breach is one after the evidence of the last proposal of the same action by any
+    // trigger: one holiday is one penalty notice, whether the holiday rule or the national
+    // threshold saw it first.
+    const alike = shared.alike.get(trigger.id);
+    let since =
+      trigger.repeat !== "each_new_breach"
+        ? null
+        : latest(
+            (alike ? pupil.previous.filter((p) => alike.has(p.triggerId)) : previous).map(
+              (p) => p.evidenceEnd,
+            ),
+          );
+    // One spell of absence is one offence: a penalty notice is not proposed again for the rest
+    // of the same unbroken unauthorised absence (the second week of a fortnight's holiday).
+    if (since && isPenaltyStep(trigger)) since = endOfSpell(index, pupil.codes, since, end);
     const fixedKey = periodKey(trigger, index, asOf, context);
     if (fixedKey && previous.some((p) => p.dedupeKey === fixedKey)) continue;
     const evaluation: Evaluation = { policy, index, codes: pupil.codes, asOf, end, context, since };
@@ -89,6 +109,11 @@ export function evaluatePupil(
     const dedupeKey =
       fixedKey ??
       `${trigger.id}@${last ? `${last.date}${last.session}` : `year:${academicYearOf(asOf)}`}`;
+    if (breach) {
+      // Matched, whether proposed now or already on an earlier run of the same day.
+      proposedToday ??= new Set();
+      for (const k of mine) proposedToday.add(k);
+    }
     if (previous.some((p) => p.dedupeKey === dedupeKey)) continue;
     const flagged = (trigger.manualReviewFlags ?? []).filter((f) => context.flags[f]);
     const why = [
@@ -107,6 +132,51 @@ export function evaluatePupil(
   }
   return proposals;
 }
+
+interface SharedActions {
+  /** Each trigger's actions, as keys. */
+  keys: Map<Trigger, string[]>;
+  /** For a trigger sharing an action with others: the ids of all of them, itself included. */
+  alike: Map<string, Set<string>>;
+}
+
+const sharedCache = new WeakMap<Policy, SharedActions>();
+
+/** Which triggers propose the same action (two penalty-notice rules), worked out once per policy. */
+function sharedActions(policy: Policy): SharedActions {
+  let found = sharedCache.get(policy);
+  if (found) return found;
+  const keys = new Map(policy.triggers.map((t) => [t, t.actions.map(actionKey)]));
+  const alike = new Map<string, Set<string>>();
+  for (const t of policy.triggers) {
+    const mine = keys.get(t) as string[];
+    const others = policy.triggers.filter(
+      (o) => o !== t && (keys.get(o) as string[]).some((k) => mine.includes(k)),
+    );
+    if (others.length > 0) alike.set(t.id, new Set([t.id, ...others.map((o) => o.id)]));
+  }
+  found = { keys, alike };
+  sharedCache.set(policy, found);
+  return found;
+}
+
+function actionKey(a: Action): string {
+  return JSON.stringify(a);
+}
+
+function isPenaltyStep(trigger: Trigger): boolean {
+  return trigger.actions.some((a) => a.type === "consider_penalty_notice");
+}
+
+/** The last day of the unbroken unauthorised absence that runs on from `since`. */
+function endOfSpell(index: SessionIndex, codes: Uint8Array, since: IsoDate, end: number): IsoDate {
+  const from = index.endOf(since);
+  let i = from;
+  while (i < end && UNAUTHORISED[codes[i] as number]) i++;
+  return i > from ? (index.dates[i - 1] as IsoDate) : since;
+}
+
+const UNAUTHORISED = codeSet(UNAUTHORISED_SYMBOLS);
 
 /**
  * Penalty notices, notices to improve and prosecution enforce the parent's duty for a child of

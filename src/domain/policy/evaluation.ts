@@ -83,6 +83,26 @@ export function periodRange(
 export function windowRange(w: Window, e: Evaluation): { lo: number; hi: number; label: string } {
   if ("period" in w) return periodRange(w.period, e);
   const { index, end } = e;
+  if ("after" in w && w.after !== "stage_evidence") {
+    // The latest such step on or before the day evaluated; none yet, no window.
+    let on: IsoDate | null = null;
+    for (const h of e.context.history?.events ?? [])
+      if (
+        h.kind === w.after &&
+        (w.letter === undefined || h.letter === w.letter) &&
+        h.on <= e.asOf &&
+        (on === null || h.on > on)
+      )
+        on = h.on;
+    const what =
+      w.after === "letter" && w.letter ? `letter ${w.letter}` : w.after.replaceAll("_", " ");
+    if (on === null) return { lo: end, hi: end, label: `since the ${what} (none yet)` };
+    return {
+      lo: Math.min(end, index.endOf(on)),
+      hi: end,
+      label: `since the ${what} (after ${dayLabel(on)})`,
+    };
+  }
   if ("after" in w) {
     const stage = e.context.stage;
     if (!stage) return { lo: end, hi: end, label: "since the stage began (no stage)" };

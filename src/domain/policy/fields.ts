@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HISTORY_EVENTS } from "./history.ts";
 
 /**
  * The small field types the policy document is built from, shared by the document's schema
@@ -46,12 +47,20 @@ export const window = z.union(
   [
     z.object({ unit: z.enum(["school_weeks", "school_days"]), length: positive }),
     z.object({ period }),
-    /** Sessions after the day of the last mark that began the pupil's stage. */
-    z.object({ after: z.literal("stage_evidence") }),
+    /**
+     * Sessions after the day of the last mark that began the pupil's stage ("stage_evidence"), or
+     * after the day of the latest step of a kind taken for the pupil: a letter sent (`letter`
+     * names which), a notice issued, a referral, a meeting held, a contract agreed. The absence
+     * that led to the step is on or before its day, so it never counts.
+     */
+    z.object({
+      after: z.enum(["stage_evidence", ...HISTORY_EVENTS]),
+      letter: id.optional(),
+    }),
   ],
   {
     error:
-      'must be { unit: school_weeks or school_days, length }, { period } or { after: "stage_evidence" }',
+      'must be { unit: school_weeks or school_days, length }, { period } or { after: "stage_evidence" or a step such as "notice_to_improve" }',
   },
 );
 export type Window = z.infer<typeof window>;

@@ -143,8 +143,8 @@ export function policyForParents(
     for (const c of stage.cadence ?? [])
       paragraphs.push(
         c.what === "contact"
-          ? `We are in touch with you every ${c.everyWeeks === 1 ? "week" : `${c.everyWeeks} weeks`} during this stage.`
-          : `We review progress every ${c.everyWeeks === 1 ? "week" : `${c.everyWeeks} weeks`} during this stage.`,
+          ? `We are in touch with you every ${c.everyWeeks === 1 ? "week" : `${c.everyWeeks} weeks`} of term during this stage.`
+          : `We review progress every ${c.everyWeeks === 1 ? "week" : `${c.everyWeeks} weeks`} of term during this stage.`,
       );
     if (paragraphs.length + inStage.length === 0) continue;
     sections.push({ heading: stage.name, paragraphs, items: inStage.map(step) });

@@ -35,6 +35,10 @@ export const HISTORY_EVENTS = [
   "legal_intervention_referral",
   "social_care_referral",
   "cme_report",
+  /** A meeting with the family held (not only invited to). */
+  "meeting_held",
+  /** An attendance contract or plan agreed. */
+  "contract_agreed",
 ] as const;
 export type HistoryEventKind = (typeof HISTORY_EVENTS)[number];
 

@@ -2,6 +2,7 @@ import { CODES } from "../codes.ts";
 import type { Condition } from "./conditions/index.ts";
 import { describeDuration } from "./durations.ts";
 import type { Period, PupilFlagName, Window } from "./fields.ts";
+import type { HistoryEventKind } from "./history.ts";
 import type { Action, Policy } from "./types.ts";
 
 /**
@@ -44,6 +45,20 @@ const HISTORY: Record<Extract<Condition, { kind: "history" }>["event"], string> 
   legal_intervention_referral: "referral for legal action has been made",
   social_care_referral: "referral to children's social care has been made",
   cme_report: "report to the local authority as missing education has been made",
+  meeting_held: "meeting with you has been held",
+  contract_agreed: "attendance contract has been agreed with you",
+};
+
+/** After which step a window starts, as the end of "since …". */
+const AFTER: Record<HistoryEventKind, string> = {
+  letter: "we wrote to you",
+  notice_to_improve: "the notice to improve was issued",
+  penalty_notice_referral: "the penalty-notice referral was made",
+  legal_intervention_referral: "the referral for legal action was made",
+  social_care_referral: "the referral to children's social care was made",
+  cme_report: "the report as missing education was made",
+  meeting_held: "we met with you",
+  contract_agreed: "the attendance contract was agreed",
 };
 
 const REFERRALS: Record<Extract<Action, { type: "referral" }>["to"], string> = {
@@ -60,7 +75,10 @@ export function periodInWords(period: Period | undefined): string {
 }
 
 function windowInWords(window: Window): string {
-  if ("after" in window) return "since the absence that began this stage";
+  if ("after" in window)
+    return window.after === "stage_evidence"
+      ? "since the absence that began this stage"
+      : `since ${AFTER[window.after]}`;
   if ("period" in window) return PERIODS[window.period];
   // "Any unauthorised session today" is written as a window of one school day.
   if (window.unit === "school_days" && window.length === 1) return "on the same day";
@@ -143,6 +161,12 @@ export function conditionInWords(c: Condition, names: Names): string {
     }
     case "refused_leave_taken":
       return `your child has missed ${c.atLeast} or more sessions for leave in term time that the school refused`;
+    case "in_stage": {
+      const where = c.stage
+        ? `your child is at the stage "${names.stage(c.stage)}"${c.status ? ` ("${c.status}")` : ""}`
+        : `your child is "${c.status}"`;
+      return c.forAtLeast ? `${where} for ${describeDuration(c.forAtLeast)} or more` : where;
+    }
     case "all":
       return listInWords(
         c.of.map((part) => conditionInWords(part, names)),

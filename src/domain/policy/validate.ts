@@ -39,6 +39,8 @@ export function policyProblems(policy: Policy): string[] {
       );
     }
   });
+  const statuses = new Set(policy.stages.flatMap((s) => (s.status ? [s.status] : [])));
+  const references = { bands: bandIds, stages: stageIds, statuses };
   const triggerIds = new Set<string>();
   policy.triggers.forEach((trigger, i) => {
     const at = `triggers[${i}] ("${trigger.id}")`;
@@ -55,7 +57,7 @@ export function policyProblems(policy: Policy): string[] {
     trigger.actions.forEach((action, j) => {
       checkAction(action, `${at}.actions[${j}]`, stageIds, problems);
     });
-    checkCondition(trigger.when, `${at}.when`, { bands: bandIds, stages: stageIds }, problems);
+    checkCondition(trigger.when, `${at}.when`, references, problems);
   });
   const noticeToImproveStage = policy.casework?.noticeToImproveStage;
   if (noticeToImproveStage !== undefined && !stageIds.has(noticeToImproveStage))

@@ -20,9 +20,12 @@ const PUPILS = 600;
 /**
  * SHA-256 of every stored proposal (sorted) as the code before the set-based rewrite stored them
  * for this fixture (commit 750411c). A deliberate change of wording or of a rule changes it:
- * record the new digest in the same commit, saying why.
+ * record the new digest in the same commit, saying why. Changed for issue 16: the bench policy
+ * gained two triggers (a window after a notice issued; in_stage with band, pattern, spells and
+ * not), and a breach rule no longer proposes an action an earlier breach rule matched that day
+ * (one holiday, one penalty notice), nor a penalty notice again within the same unbroken spell.
  */
-const BEFORE_REWRITE = "d25a28f2edf70c40ef1c4437ced8e0256d28e8b67a63615f22f08d8fd801953e";
+const BEFORE_REWRITE = "ccca17d2a7c59b5dcd29160836bc48b71e50943fe8342700db2d7fc039eaf5c1";
 
 let database: Database;
 let schoolId: number;

@@ -28,6 +28,12 @@ const EXAMPLES = [
   { kind: "penalty_notices", atLeast: 2, withinYears: 3, parent: "every", count: "issued" },
   { kind: "history", event: "letter", letter: "trust_letter_1", atLeast: 1, within: { years: 1 } },
   { kind: "refused_leave_taken", atLeast: 10 },
+  {
+    kind: "in_stage",
+    stage: "stage_1",
+    status: "On an attendance plan",
+    forAtLeast: { length: 6, unit: "school_weeks" },
+  },
   { kind: "all", of: [{ kind: "review_due" }] },
   { kind: "any", of: [{ kind: "review_due" }] },
   { kind: "not", condition: { kind: "review_due" } },
@@ -81,6 +87,7 @@ describe("the condition registry", () => {
       "penalty_notices.withinYears",
       "history.atLeast",
       "refused_leave_taken.atLeast",
+      "in_stage.forAtLeast.length",
     ]);
   });
 });

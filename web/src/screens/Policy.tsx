@@ -69,6 +69,7 @@ export type ConditionKind = PresetList["conditionKinds"][number];
 
 /** A field's value in a heading: codes joined, a window by its unit or period, words spaced. */
 function shown(value: unknown): string {
+  if (value === undefined || value === null) return "";
   if (Array.isArray(value)) return value.join(" ");
   if (value && typeof value === "object")
     return Object.values(value)
@@ -80,7 +81,10 @@ function shown(value: unknown): string {
 
 function heading(condition: Condition, kind: ConditionKind | undefined): string {
   if (!kind) return condition.kind.replaceAll("_", " ");
-  return kind.title.replace(/\{(\w+)\}/g, (_, field: string) => shown(condition[field]));
+  return kind.title
+    .replace(/\{(\w+)\}/g, (_, field: string) => shown(condition[field]))
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** Every number in a condition tree a school would want to adjust, with where it lives. */
@@ -112,6 +116,36 @@ export function thresholdsOf(
     else if (value && typeof value === "object" && !Array.isArray(value))
       for (const [inner, v] of Object.entries(value)) offer([key, inner], v);
     else offer([key], value);
+  }
+  return found;
+}
+
+/** Every duration in a condition tree ("in the stage for 6 school weeks"), with where its unit lives. */
+export function durationsOf(
+  condition: Condition,
+  kinds: readonly ConditionKind[],
+  path: Path = [],
+): { path: Path; label: string; value: string }[] {
+  const kind = kinds.find((k) => k.kind === condition.kind);
+  const found: { path: Path; label: string; value: string }[] = [];
+  for (const [key, value] of Object.entries(condition)) {
+    const field = kind?.fields.find((f) => f.path === key);
+    if (field?.conditions === "list" && Array.isArray(value))
+      for (const [i, c] of (value as Condition[]).entries())
+        found.push(...durationsOf(c, kinds, [...path, key, i]));
+    else if (field?.conditions === "one" && value && typeof value === "object")
+      found.push(...durationsOf(value as Condition, kinds, [...path, key]));
+    else if (
+      key === "forAtLeast" &&
+      value &&
+      typeof value === "object" &&
+      typeof (value as { unit?: unknown }).unit === "string"
+    )
+      found.push({
+        path: [...path, key, "unit"],
+        label: `${heading(condition, kind)}: ${field?.label ?? key} in`,
+        value: (value as { unit: string }).unit,
+      });
   }
   return found;
 }
@@ -588,6 +622,21 @@ export function PolicyEditor() {
                         value={t.value}
                         onChange={(e) => change(setAt(draft, t.path, Number(e.target.value)))}
                       />
+                    </label>
+                  ))}
+                  {durationsOf(trigger.when, conditionKinds, ["triggers", i, "when"]).map((d) => (
+                    <label key={d.path.join(".")}>
+                      {d.label}
+                      <select
+                        value={d.value}
+                        onChange={(e) => change(setAt(draft, d.path, e.target.value))}
+                      >
+                        {DURATION_UNITS.map(([unit, words]) => (
+                          <option key={unit} value={unit}>
+                            {words}
+                          </option>
+                        ))}
+                      </select>
                     </label>
                   ))}
                 </div>

@@ -22,6 +22,8 @@ interface RegisterPupil {
   name: string;
   mark: { code: string; minutesLate: number | null; version: number } | null;
   planned: { code: string; reason: string } | null;
+  /** Refused leave covers this session: G is suggested, the tutor chooses. */
+  suggestion?: { code: string; reason: string } | null;
   /** Medical, SEN and (for safeguarding readers) social worker: the server decides who sees which. */
   alerts?: RegisterAlert[];
   photo?: boolean;
@@ -210,6 +212,9 @@ export function Register() {
 
   const shown = (pupil: RegisterPupil) => edits.get(pupil.pupilId)?.code ?? pupil.mark?.code ?? "";
   const unsaved = edits.size;
+  const leftForTutor = register.pupils.filter(
+    (p) => p.suggestion && !p.mark && !edits.has(p.pupilId),
+  );
 
   return (
     <section>
@@ -353,7 +358,29 @@ export function Register() {
                       (pupil.mark?.minutesLate ?? "")
                     )}
                   </td>
-                  <td>{pupil.planned ? `${pupil.planned.code}: ${pupil.planned.reason}` : ""}</td>
+                  <td>
+                    {pupil.planned ? `${pupil.planned.code}: ${pupil.planned.reason}` : ""}
+                    {pupil.suggestion && (
+                      <div className="suggestion">
+                        <p>
+                          <strong>Suggested {pupil.suggestion.code}.</strong>{" "}
+                          {pupil.suggestion.reason}
+                        </p>
+                        <button
+                          type="button"
+                          className="secondary"
+                          aria-label={`Mark ${pupil.suggestion.code} for ${pupil.name}`}
+                          disabled={readOnly || code === pupil.suggestion.code}
+                          onClick={() =>
+                            pupil.suggestion &&
+                            setMark(pupil.pupilId, { code: pupil.suggestion.code })
+                          }
+                        >
+                          Mark {pupil.suggestion.code}
+                        </button>
+                      </div>
+                    )}
+                  </td>
                 </tr>
                 {open && (
                   <tr className="picker-row">
@@ -380,6 +407,13 @@ export function Register() {
           Reason for the changes (kept in each pupil's history)
           <input value={reason} onChange={(e) => setReason(e.target.value)} />
         </label>
+      )}
+      {leftForTutor.length > 0 && (
+        <p className="help">
+          Refused leave: {leftForTutor.map((p) => p.name).join(", ")}{" "}
+          {leftForTutor.length === 1 ? "is" : "are"} not marked present by "Mark everyone else
+          present"; choose their mark.
+        </p>
       )}
       <div className="row actions register-actions">
         <button

@@ -33,6 +33,8 @@ const EVENT_NAMES: Record<HistoryCondition["event"], string> = {
   legal_intervention_referral: "referral for legal intervention",
   social_care_referral: "social care referral",
   cme_report: "children-missing-education report",
+  meeting_held: "meeting held",
+  contract_agreed: "contract agreed",
 };
 
 function windowStart(c: HistoryCondition, e: Evaluation): { from: IsoDate | null; label: string } {
@@ -82,7 +84,7 @@ export const history: ConditionKind<HistoryCondition> = {
         path: "event",
         label: "step",
         meaning:
-          "letter, notice_to_improve, penalty_notice_referral, legal_intervention_referral, social_care_referral or cme_report",
+          "letter, notice_to_improve, penalty_notice_referral, legal_intervention_referral, social_care_referral, cme_report, meeting_held or contract_agreed",
       },
       { path: "letter", label: "letter", meaning: "for letters: the letter's id (any when empty)" },
       { path: "atLeast", label: "at least", meaning: "times (1 when empty)", adjustable: true },

@@ -10,6 +10,7 @@ import { codeCount, schema as codeCountSchema } from "./code-count.ts";
 import { flag, schema as flagSchema } from "./flag.ts";
 import { history, schema as historySchema } from "./history.ts";
 import { improvement, schema as improvementSchema } from "./improvement.ts";
+import { inStage, schema as inStageSchema } from "./in-stage.ts";
 import type { ConditionKind, ConditionKindDescription, Engine, References } from "./kind.ts";
 import { type NotCondition, not, schemaOf as notSchemaOf } from "./not.ts";
 import { penaltyNotices, schema as penaltyNoticesSchema } from "./penalty-notices.ts";
@@ -40,6 +41,7 @@ const SHAPES = [
   penaltyNoticesSchema,
   historySchema,
   refusedLeaveSchema,
+  inStageSchema,
 ] as const;
 
 /** Conditions compose through all, any and not; those three are typed by hand (a type cannot infer itself). */
@@ -85,6 +87,7 @@ const KINDS: { [K in Condition["kind"]]: ConditionKind<Extract<Condition, { kind
   penalty_notices: penaltyNotices,
   history,
   refused_leave_taken: refusedLeave,
+  in_stage: inStage,
   all,
   any,
   not,

@@ -30,6 +30,8 @@ export interface FieldDescription {
 export interface References {
   bands: ReadonlySet<string>;
   stages: ReadonlySet<string>;
+  /** The statuses the policy's stages set ("On an attendance plan"). */
+  statuses: ReadonlySet<string>;
 }
 
 /** The engine's own entry points, handed to the kinds that hold other conditions. */
