@@ -85,7 +85,7 @@ async function evaluateOn(date: string): Promise<Proposal[]> {
   head = await server.as("head");
   const run = await head.send("POST", url("/policy/evaluate"), { date });
   expect(run.statusCode, run.body).toBe(200);
-  const listed = await head.get(url("/proposed-actions"));
+  const listed = await head.get(url("/proposed-actions?withEvidence=true"));
   expect(listed.statusCode, listed.body).toBe(200);
   return (listed.json().proposedActions as Proposal[]).filter(
     (p) => p.trigger_id === "further_absence_after_notice",
