@@ -1,9 +1,13 @@
 import type { Kysely } from "kysely";
+import { loadCalendar } from "../../db/repositories/calendar.ts";
 import type { DB } from "../../db/schema.ts";
 import type { SessionName } from "../../domain/calendar.ts";
 import { codeOn, normaliseSymbol } from "../../domain/codes.ts";
+import type { IsoDate } from "../../domain/dates.ts";
 import { RollbookError } from "../../domain/errors.ts";
+import type { SchoolAccess } from "../access/access.ts";
 import { visiblePupil } from "../access/visible-pupil.ts";
+import { withinSchoolYears } from "../attendance-statistics.ts";
 import { inTransaction, type UseCaseContext } from "../context.ts";
 
 /**
@@ -124,6 +128,17 @@ export async function cancelPlannedAbsence(ctx: UseCaseContext, id: number): Pro
       throw new RollbookError("not_found", `No current planned absence ${id} in this school`);
     access.audit.subject(cancelled.pupil_id);
   });
+}
+
+/** The planned absences overlapping a range of the school's years, for staff who see every register. */
+export async function plannedAbsencesBetween(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  range: { from: IsoDate; to: IsoDate },
+): Promise<{ plannedAbsences: PlannedAbsence[] }> {
+  access.require("registers.view_all");
+  const within = withinSchoolYears(await loadCalendar(db, access.schoolId), range);
+  return { plannedAbsences: await listPlannedAbsences(db, access.schoolId, within) };
 }
 
 export async function listPlannedAbsences(

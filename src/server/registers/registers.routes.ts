@@ -1,12 +1,11 @@
 import { z } from "zod";
-import { withinSchoolYears } from "../../app/attendance-statistics.ts";
 import { pupilsWithPhotos } from "../../app/pupils/pupil-photos.ts";
 import { amendMark } from "../../app/registers/amend-mark.ts";
 import { registerCodePicker } from "../../app/registers/code-picker.ts";
 import {
   cancelPlannedAbsence,
-  listPlannedAbsences,
   planAbsence,
+  plannedAbsencesBetween,
 } from "../../app/registers/planned-absences.ts";
 import {
   assertSchoolSession,
@@ -15,14 +14,23 @@ import {
   momentOf,
 } from "../../app/registers/register.ts";
 import { registerAlerts } from "../../app/registers/register-alerts.ts";
+import { registersOfDay } from "../../app/registers/registers-of-day.ts";
 import { saveRegister } from "../../app/registers/save-register.ts";
 import { loadCalendar } from "../../db/repositories/calendar.ts";
 import { RollbookError } from "../../domain/errors.ts";
-import { byFormName } from "../../domain/forms.ts";
-import { sessionsOffered } from "../../domain/school-sessions.ts";
 import { clock, id, isoDate, schoolParams, session } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
 import { amended, amendmentBody } from "./amendments.schema.ts";
+import {
+  plannedAbsenceBody,
+  plannedAbsenceCancelled,
+  plannedAbsenceParams,
+  plannedAbsenceRangeQuery,
+  plannedAbsenceRecorded,
+  plannedAbsencesResponse,
+  registerListQuery,
+  registerListResponse,
+} from "./registers.schema.ts";
 
 const registerParams = schoolParams.extend({ groupId: id, date: isoDate, session });
 const codeField = z.string().trim().min(1).max(3);
@@ -37,44 +45,16 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
         tags: ["registers"],
         summary: "The registers of a day the caller may see, with whether each is taken",
         params: schoolParams,
-        querystring: z.object({ date: isoDate.optional() }),
+        querystring: registerListQuery,
+        response: { 200: registerListResponse },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      if (!access.can("registers.take_own") && !access.can("registers.view_all"))
-        throw new RollbookError("forbidden", "Registers are for school staff");
-      const date = request.query.date ?? momentOf(app.clock()).date;
-      const [groups, taken, calendar] = await Promise.all([
-        db
-          .selectFrom("registration_groups")
-          .select(["id", "name"])
-          .where("school_id", "=", access.schoolId)
-          .execute(),
-        db
-          .selectFrom("registers_taken")
-          .select(["registration_group_id", "session", "first_taken_by", "last_saved_at"])
-          .where("school_id", "=", access.schoolId)
-          .where("date", "=", date)
-          .execute(),
-        loadCalendar(db, access.schoolId),
-      ]);
-      const offered = sessionsOffered(calendar, date);
-      const takenOf = (groupId: number, s: "AM" | "PM") =>
-        taken.find((t) => t.registration_group_id === groupId && t.session === s) ?? null;
-      return {
-        date,
-        ...offered,
-        registers: byFormName(groups, (g) => g.name)
-          .filter((g) => access.canViewRegister(g.id))
-          .map((g) => ({
-            groupId: g.id,
-            group: g.name,
-            AM: takenOf(g.id, "AM"),
-            PM: takenOf(g.id, "PM"),
-          })),
-      };
-    },
+    async (request) =>
+      registersOfDay(
+        db,
+        await request.schoolAccess(request.params.schoolId),
+        request.query.date ?? momentOf(app.clock()).date,
+      ),
   );
 
   app.get(
@@ -171,15 +151,16 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
         tags: ["registers"],
         summary: "Planned absences overlapping a date range",
         params: schoolParams,
-        querystring: z.object({ from: isoDate, to: isoDate }),
+        querystring: plannedAbsenceRangeQuery,
+        response: { 200: plannedAbsencesResponse },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("registers.view_all");
-      const range = withinSchoolYears(await loadCalendar(db, access.schoolId), request.query);
-      return { plannedAbsences: await listPlannedAbsences(db, access.schoolId, range) };
-    },
+    async (request) =>
+      plannedAbsencesBetween(
+        db,
+        await request.schoolAccess(request.params.schoolId),
+        request.query,
+      ),
   );
 
   app.post(
@@ -189,15 +170,8 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
         tags: ["registers"],
         summary: "Record an absence known in advance; it pre-fills the registers it covers",
         params: schoolParams,
-        body: z.object({
-          pupilId: id,
-          startDate: isoDate,
-          startSession: session.default("AM"),
-          endDate: isoDate,
-          endSession: session.default("PM"),
-          code: codeField,
-          reason: z.string().trim().min(1).max(500),
-        }),
+        body: plannedAbsenceBody,
+        response: { 201: plannedAbsenceRecorded },
       },
     },
     async (request, reply) => {
@@ -216,7 +190,8 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
       schema: {
         tags: ["registers"],
         summary: "Cancel a planned absence (kept, marked cancelled)",
-        params: schoolParams.extend({ absenceId: id }),
+        params: plannedAbsenceParams,
+        response: { 200: plannedAbsenceCancelled },
       },
     },
     async (request) => {

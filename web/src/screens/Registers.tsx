@@ -1,31 +1,15 @@
 import { useState } from "react";
 import { Link } from "react-router";
+import type { RegisterListView } from "../../../src/server/registers/registers.schema.ts";
 import { dayLabel, londonToday } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
 
-interface RegisterSummary {
-  groupId: number;
-  group: string;
-  AM: { first_taken_by: string } | null;
-  PM: { first_taken_by: string } | null;
-}
-
-interface RegistersOfDay {
-  date: string;
-  /** Only school sessions have registers: none at weekends, in holidays or on closures. */
-  sessions: ("AM" | "PM")[];
-  why: string | null;
-  previousSchoolDay: string | null;
-  nextSchoolDay: string | null;
-  registers: RegisterSummary[];
-}
-
 export function Registers() {
   const { schoolId } = useSession();
   const [date, setDate] = useState(londonToday());
-  const { data, error } = useApi<RegistersOfDay>(
+  const { data, error } = useApi<RegisterListView>(
     schoolId ? `/api/schools/${schoolId}/registers?date=${date}` : null,
   );
   return (
