@@ -25,9 +25,6 @@ const operations = () =>
 const NOT_YET_DESCRIBED = new Set([
   "GET /api/schools/{schoolId}/registers/{groupId}/{date}/{session}",
   "PUT /api/schools/{schoolId}/registers/{groupId}/{date}/{session}",
-  "GET /api/schools/{schoolId}/office/today",
-  "GET /api/schools/{schoolId}/office/n-codes",
-  "GET /api/schools/{schoolId}/office/contact-check",
   "GET /api/schools/{schoolId}/dashboard",
   "GET /api/schools/{schoolId}/dashboard/punctuality",
   "GET /api/schools/{schoolId}/pupils/{pupilId}/calendar",

@@ -1,14 +1,15 @@
-import { z } from "zod";
-import { contactCheck } from "../../app/follow-up/contact-check.ts";
-import {
-  latesOn,
-  outstandingNCodes,
-  registersNotTaken,
-  unexplainedAbsences,
-} from "../../app/registers/office-views.ts";
+import { contactCheckOf, nCodesToResolve, officeDay } from "../../app/registers/office-day.ts";
 import { momentOf } from "../../app/registers/register.ts";
-import { id, isoDate, schoolParams } from "../params.ts";
+import { schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
+import {
+  contactCheckQuery,
+  contactCheckResponse,
+  nCodesQuery,
+  nCodesResponse,
+  officeTodayQuery,
+  officeTodayResponse,
+} from "./office.schema.ts";
 
 export async function officeRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;
@@ -21,20 +22,16 @@ export async function officeRoutes(app: RouteApp): Promise<void> {
         summary:
           "Registers not yet taken, absences without a reason (N) and lates, for a day (default today)",
         params: schoolParams,
-        querystring: z.object({ date: isoDate.optional() }),
+        querystring: officeTodayQuery,
+        response: { 200: officeTodayResponse },
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("office.view");
       const now = momentOf(app.clock());
-      const date = request.query.date ?? now.date;
-      const [notTaken, unexplained, lates] = await Promise.all([
-        registersNotTaken(db, access.schoolId, date, now),
-        unexplainedAbsences(db, access.schoolId, date),
-        latesOn(db, access.schoolId, date),
-      ]);
-      return { date, registersNotTaken: notTaken, unexplainedAbsences: unexplained, lates };
+      return officeDay(db, await request.schoolAccess(request.params.schoolId), {
+        date: request.query.date ?? now.date,
+        now,
+      });
     },
   );
 
@@ -46,16 +43,15 @@ export async function officeRoutes(app: RouteApp): Promise<void> {
         summary:
           "Outstanding N codes with school days elapsed; due ones must now be resolved (reason or O)",
         params: schoolParams,
-        querystring: z.object({ dueOnly: z.enum(["true", "false"]).default("false") }),
+        querystring: nCodesQuery,
+        response: { 200: nCodesResponse },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("office.view");
-      const today = momentOf(app.clock()).date;
-      const all = await outstandingNCodes(db, access.schoolId, today);
-      return { today, nCodes: request.query.dueOnly === "true" ? all.filter((n) => n.due) : all };
-    },
+    async (request) =>
+      nCodesToResolve(db, await request.schoolAccess(request.params.schoolId), {
+        today: momentOf(app.clock()).date,
+        dueOnly: request.query.dueOnly === "true",
+      }),
   );
 
   app.get(
@@ -66,22 +62,14 @@ export async function officeRoutes(app: RouteApp): Promise<void> {
         summary:
           "Pupils on roll today with fewer than `minimum` working contacts (no phone or email, or known to have failed), with the reasons",
         params: schoolParams,
-        querystring: z.object({
-          minimum: z.coerce.number().int().min(1).max(5).default(2),
-          /** One pupil's answer, for their page. */
-          pupilId: id.optional(),
-        }),
+        querystring: contactCheckQuery,
+        response: { 200: contactCheckResponse },
       },
     },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      access.require("office.view");
-      const today = momentOf(app.clock()).date;
-      const { minimum, pupilId } = request.query;
-      const check = await contactCheck(db, access.schoolId, today, minimum);
-      if (pupilId === undefined) return check;
-      const pupils = check.pupils.filter((p) => p.pupilId === pupilId);
-      return { ...check, belowMinimum: pupils.filter((p) => p.belowMinimum).length, pupils };
-    },
+    async (request) =>
+      contactCheckOf(db, await request.schoolAccess(request.params.schoolId), {
+        today: momentOf(app.clock()).date,
+        ...request.query,
+      }),
   );
 }

@@ -1,22 +1,8 @@
+import type { ContactCheckView } from "../../../src/server/office/office.schema.ts";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { pupilNameColumn } from "../ui/PupilColumn.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
-
-interface PupilToCheck {
-  pupilId: number;
-  name: string;
-  registrationGroup: string | null;
-  workingContacts: number;
-  reasons: string[];
-}
-
-interface ContactCheckData {
-  minimum: number;
-  pupilsOnRoll: number;
-  belowMinimum: number;
-  pupils: PupilToCheck[];
-}
 
 /** The list can run to a hundred pupils in a large school: the first few, the rest on request. */
 const FIRST = 10;
@@ -26,7 +12,7 @@ const FIRST = 10;
  * emergency contact where reasonably possible), for the office to put right.
  */
 export function ContactsToCheck({ schoolId }: { schoolId: number }) {
-  const check = useApi<ContactCheckData>(`/api/schools/${schoolId}/office/contact-check`);
+  const check = useApi<ContactCheckView>(`/api/schools/${schoolId}/office/contact-check`);
   const data = check.data;
   return (
     <>

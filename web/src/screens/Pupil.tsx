@@ -1,6 +1,7 @@
 import { Link, useParams } from "react-router";
 import type { ContactLogView } from "../../../src/server/cases/cases.schema.ts";
 import type { PupilLetterList } from "../../../src/server/letters/letters.schema.ts";
+import type { ContactCheckView } from "../../../src/server/office/office.schema.ts";
 import type { PolicyInForce } from "../../../src/server/policy/policy.schema.ts";
 import type {
   MarkHistoryView,
@@ -59,7 +60,7 @@ export function PupilProfile() {
     schoolId && can("pupils.safeguarding") ? `${base}/contact-log` : null,
   );
   const meaning = useCodeMeanings();
-  const contactCheck = useApi<{ pupils: { reasons: string[] }[] }>(
+  const contactCheck = useApi<ContactCheckView>(
     schoolId && office ? `/api/schools/${schoolId}/office/contact-check?pupilId=${pupilId}` : null,
   );
   const policy = useApi<PolicyInForce>(schoolId ? `/api/schools/${schoolId}/policy` : null);

@@ -6,6 +6,7 @@ import type {
   CallOutcomeBody,
   FollowUpPupilView,
 } from "../../../src/server/follow-up/follow-up.schema.ts";
+import type { NCodesView, OfficeTodayView } from "../../../src/server/office/office.schema.ts";
 import { api, dayLabel } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
@@ -17,35 +18,7 @@ import { LeaveDecisions } from "./LeaveRequests.tsx";
 import { UndeliveredMessages } from "./Messaging.tsx";
 import { MissingFromLessons, RegisterRequests } from "./OfficeDesk.tsx";
 
-interface TodayData {
-  date: string;
-  registersNotTaken: {
-    groupId: number;
-    group: string;
-    session: string;
-    pupils: number;
-    owners: string[];
-  }[];
-  lates: {
-    pupilId: number;
-    name: string;
-    group: string | null;
-    session: string;
-    code: string;
-    minutesLate: number | null;
-  }[];
-}
-
-interface NCode {
-  pupilId: number;
-  name: string;
-  date: string;
-  session: "AM" | "PM";
-  version: number;
-  schoolDaysElapsed: number;
-  deadline: string | null;
-  due: boolean;
-}
+type NCode = NCodesView["nCodes"][number];
 
 function CallCard({
   pupil,
@@ -225,9 +198,9 @@ function CallCard({
 export function Today() {
   const { schoolId, can } = useSession();
   const base = `/api/schools/${schoolId}`;
-  const today = useApi<TodayData>(schoolId ? `${base}/office/today` : null);
+  const today = useApi<OfficeTodayView>(schoolId ? `${base}/office/today` : null);
   const calls = useApi<CallListResponse>(schoolId ? `${base}/office/call-list` : null);
-  const nCodes = useApi<{ nCodes: NCode[] }>(schoolId ? `${base}/office/n-codes` : null);
+  const nCodes = useApi<NCodesView>(schoolId ? `${base}/office/n-codes` : null);
   const reports = useApi<{ reports: AbsenceReportView[] }>(
     schoolId ? `${base}/absence-reports` : null,
   );
