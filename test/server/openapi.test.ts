@@ -27,7 +27,6 @@ const NOT_YET_DESCRIBED = new Set([
   "PUT /api/schools/{schoolId}/registers/{groupId}/{date}/{session}",
   "GET /api/schools/{schoolId}/dashboard",
   "GET /api/schools/{schoolId}/dashboard/punctuality",
-  "GET /api/schools/{schoolId}/pupils/{pupilId}/calendar",
 ]);
 let server: TestServer;
 let document: Exclude<Parameters<typeof validate>[0], string> & { components?: unknown };

@@ -14,6 +14,7 @@ import {
   resolveRange,
   withinSchoolYears,
 } from "../attendance-statistics.ts";
+import { pupilCalendar } from "../dashboard.ts";
 import { displayName } from "../registers/register.ts";
 
 /** A pupil as the caller may see them: safeguarding flags only for the roles that hold them. */
@@ -108,4 +109,15 @@ export async function pupilStatisticsOver(
   const calendar = await loadCalendar(db, access.schoolId);
   const range = resolveRange(calendar, input.range, input.today);
   return pupilReport(db, access.schoolId, pupil.id, range);
+}
+
+/** A pupil's marks day by day over a period of the school's calendar (the heat map). */
+export async function pupilCalendarOver(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  input: { pupilId: number; range: RangeRequest; today: IsoDate },
+) {
+  const pupil = await visiblePupil(db, access, input.pupilId);
+  const range = resolveRange(await loadCalendar(db, access.schoolId), input.range, input.today);
+  return { range, days: await pupilCalendar(db, access.schoolId, pupil.id, range) };
 }

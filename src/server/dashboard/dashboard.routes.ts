@@ -1,10 +1,8 @@
 import { z } from "zod";
 import type { SchoolAccess } from "../../app/access/access.ts";
 import { mayReadSafeguarding } from "../../app/access/safeguarding.ts";
-import { visiblePupil } from "../../app/access/visible-pupil.ts";
 import { resolveRange } from "../../app/attendance-statistics.ts";
 import {
-  pupilCalendar,
   SENSITIVE_COHORTS,
   schoolDashboard,
   withoutAbsenceMeasures,
@@ -18,7 +16,7 @@ import { currentPolicy } from "../../db/repositories/policies.ts";
 import { absenceMeasuresOver } from "../../domain/absence-measures.ts";
 import { WEEKDAY_NAMES } from "../../domain/dates.ts";
 import { lateThresholdOf } from "../../domain/punctuality.ts";
-import { id, rangeQuery, schoolParams } from "../params.ts";
+import { rangeQuery, schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
 import { rangeRequestOf } from "../schools/schools.routes.ts";
 import { dashboardPupilsResponse, lastYearResponse } from "../statistics.schema.ts";
@@ -161,32 +159,6 @@ export async function dashboardRoutes(app: RouteApp): Promise<void> {
         request.query.lateThreshold ??
         Math.max(2, lateThresholdOf((await currentPolicy(db, access.schoolId))?.policy));
       return schoolPunctuality(db, access.schoolId, range, threshold);
-    },
-  );
-
-  app.get(
-    "/:schoolId/pupils/:pupilId/calendar",
-    {
-      schema: {
-        tags: ["statistics"],
-        summary: "A pupil's marks day by day (the heat map)",
-        params: schoolParams.extend({ pupilId: id }),
-        querystring: rangeQuery,
-      },
-    },
-    async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const pupil = await visiblePupil(db, access, request.params.pupilId);
-      const calendar = await loadCalendar(db, access.schoolId);
-      const range = resolveRange(
-        calendar,
-        rangeRequestOf({
-          ...request.query,
-          period: request.query.period === "year_to_date" ? "year" : request.query.period,
-        }),
-        today(),
-      );
-      return { range, days: await pupilCalendar(db, access.schoolId, pupil.id, range) };
     },
   );
 }

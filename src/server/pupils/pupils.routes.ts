@@ -1,6 +1,7 @@
 import { admitPupil, changePupil, saveContact } from "../../app/pupils/manage-pupils.ts";
 import {
   listPupils,
+  pupilCalendarOver,
   pupilMarkHistory,
   pupilStatisticsOver,
   pupilView,
@@ -17,6 +18,7 @@ import {
   markHistoryQuery,
   markHistoryResponse,
   pupilBody,
+  pupilCalendarResponse,
   pupilDetailResponse,
   pupilListQuery,
   pupilListResponse,
@@ -176,6 +178,30 @@ export async function pupilRoutes(app: RouteApp): Promise<void> {
       pupilStatisticsOver(db, await request.schoolAccess(request.params.schoolId), {
         pupilId: request.params.pupilId,
         range: rangeRequestOf(request.query),
+        today: momentOf(app.clock()).date,
+      }),
+  );
+
+  app.get(
+    "/:schoolId/pupils/:pupilId/calendar",
+    {
+      schema: {
+        tags: ["statistics"],
+        summary:
+          "A pupil's marks day by day (the heat map); the whole year unless a range is asked for",
+        params: pupilParams,
+        querystring: rangeQuery,
+        response: { 200: pupilCalendarResponse },
+      },
+    },
+    async (request) =>
+      pupilCalendarOver(db, await request.schoolAccess(request.params.schoolId), {
+        pupilId: request.params.pupilId,
+        // The heat map shows the year: "to date" would leave the rest of it blank.
+        range: rangeRequestOf({
+          ...request.query,
+          period: request.query.period === "year_to_date" ? "year" : request.query.period,
+        }),
         today: momentOf(app.clock()).date,
       }),
   );

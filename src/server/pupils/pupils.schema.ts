@@ -145,6 +145,23 @@ export const pupilStatisticsResponse = z.object({
   statistics: pupilStatistics,
 });
 
+const category = z.enum(["present", "aea", "authorised", "unauthorised", "not_possible"]);
+
+/** A pupil's days with a mark: each session's code and the DfE category it counts in. */
+export const pupilCalendarResponse = z.object({
+  range: z.object({ from: z.string(), to: z.string() }),
+  days: z.array(
+    z.object({
+      date: z.string(),
+      am: z.string().nullable(),
+      pm: z.string().nullable(),
+      amCategory: category.nullable(),
+      pmCategory: category.nullable(),
+    }),
+  ),
+});
+
+export type PupilCalendarView = z.infer<typeof pupilCalendarResponse>;
 export type PupilBody = z.infer<typeof pupilBody>;
 export type ContactBody = z.infer<typeof contactBody>;
 export type PupilView = z.infer<typeof pupilResponse>;

@@ -1,15 +1,10 @@
 import { formatPercent, type Ratio } from "../../../src/domain/percent.ts";
+import type { PupilCalendarView } from "../../../src/server/pupils/pupils.schema.ts";
 import { Chart } from "./Chart.tsx";
 import { useApi } from "./useApi.ts";
 
 /** A day of a pupil's year as the calendar endpoint sends it: codes and the category each counts in. */
-export interface CalendarDay {
-  date: string;
-  am: string | null;
-  pm: string | null;
-  amCategory: string | null;
-  pmCategory: string | null;
-}
+export type CalendarDay = PupilCalendarView["days"][number];
 
 export type { Ratio };
 
