@@ -8,6 +8,7 @@ import { ErrorNotice, Loading } from "../ui/Notice.tsx";
 import { pupilNameColumn } from "../ui/PupilColumn.tsx";
 import { type Column, Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
+import { WeekdayButtons } from "../ui/WeekdayButtons.tsx";
 import { BenchmarkComparison } from "./Benchmarks.tsx";
 import { type Drill, DrillDown, type DrillPupil, LastYearNote } from "./DashboardDrill.tsx";
 import { PunctualitySection } from "./Punctuality.tsx";
@@ -377,19 +378,11 @@ export function Dashboard() {
                   ],
                 }}
               />
-              <p className="inline">
-                {data.weekdays.map((d) => (
-                  <button
-                    key={d.weekday}
-                    type="button"
-                    className="link"
-                    aria-label={`Pupils behind absence on ${d.weekday}s`}
-                    onClick={() => drillWeekday(d.weekday)}
-                  >
-                    {d.weekday}
-                  </button>
-                ))}
-              </p>
+              <WeekdayButtons
+                weekdays={data.weekdays.map((d) => d.weekday)}
+                behind="absence"
+                onOpen={(weekday) => drillWeekday(weekday)}
+              />
             </div>
           </div>
           <Table

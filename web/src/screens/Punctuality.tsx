@@ -3,6 +3,7 @@ import { ErrorNotice, Loading } from "../ui/Notice.tsx";
 import { pupilNameColumn } from "../ui/PupilColumn.tsx";
 import { type Column, Table } from "../ui/Table.tsx";
 import { useApi } from "../ui/useApi.ts";
+import { WeekdayButtons } from "../ui/WeekdayButtons.tsx";
 import type { DrillPupil } from "./DashboardDrill.tsx";
 
 interface LateArriver {
@@ -132,19 +133,11 @@ export function PunctualitySection({
             />
           </div>
           {onDrillWeekday ? (
-            <p className="inline">
-              {data.byWeekday.map((d) => (
-                <button
-                  key={d.weekday}
-                  type="button"
-                  className="link"
-                  aria-label={`Pupils behind lates on ${d.weekday}s`}
-                  onClick={() => onDrillWeekday(d.weekday)}
-                >
-                  {d.weekday}
-                </button>
-              ))}
-            </p>
+            <WeekdayButtons
+              weekdays={data.byWeekday.map((d) => d.weekday)}
+              behind="lates"
+              onOpen={onDrillWeekday}
+            />
           ) : null}
           <p>
             Pupils late {data.lateThreshold} or more times in the period; the usual day is the one
