@@ -45,3 +45,11 @@ export const absenceSpanView = z.object({
   to_session: session,
   reason: z.string(),
 });
+
+/** How every list names a pupil: by name, with UPN and registration group, never by number alone. */
+export const pupilLine = {
+  pupilId: z.number(),
+  upn: z.string(),
+  name: z.string(),
+  group: z.string().nullable(),
+};

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pupilLine } from "./params.ts";
 
 /** A rate as exact integer counts (src/domain/percent.ts): shown with the server's rounding. */
 export const ratio = z.object({ numerator: z.number(), denominator: z.number() }).meta({
@@ -67,10 +68,7 @@ export type LastYearView = z.infer<typeof lastYearResponse>;
 /** A pupil behind a dashboard figure, with the counts that make it (src/app/dashboard.ts). */
 export const dashboardPupil = z
   .object({
-    pupilId: z.number(),
-    upn: z.string(),
-    name: z.string(),
-    group: z.string().nullable(),
+    ...pupilLine,
     yearGroup: z.string().nullable(),
     possible: z.number(),
     attendance: z.string(),

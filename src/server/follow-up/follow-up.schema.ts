@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { absenceSpan, absenceSpanView, id, isoDate, schoolParams, session } from "../params.ts";
+import {
+  absenceSpan,
+  absenceSpanView,
+  id,
+  isoDate,
+  pupilLine,
+  schoolParams,
+  session,
+} from "../params.ts";
 
 // The call list: pupils absent with no reason and what the office should do next.
 export const callListQuery = z.object({ date: isoDate.optional() });
@@ -27,10 +35,7 @@ const followUpStep = z.object({
   why: z.string(),
 });
 const followUpPupil = z.object({
-  pupilId: z.number(),
-  upn: z.string(),
-  name: z.string(),
-  group: z.string().nullable(),
+  ...pupilLine,
   sessions: z.array(session),
   /** Which school day of unexplained absence this is (1 = the first). */
   day: z.number(),

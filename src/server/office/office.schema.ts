@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { id, isoDate, session } from "../params.ts";
+import { id, isoDate, pupilLine, session } from "../params.ts";
 
 export const officeTodayQuery = z.object({ date: isoDate.optional() });
 export const nCodesQuery = z.object({ dueOnly: z.enum(["true", "false"]).default("false") });
@@ -11,10 +11,7 @@ export const contactCheckQuery = z.object({
 
 /** One pupil's mark of a session, as the office's lists show it. */
 const markOfTheDay = z.object({
-  pupilId: z.number(),
-  upn: z.string(),
-  name: z.string(),
-  group: z.string().nullable(),
+  ...pupilLine,
   date: z.string(),
   session,
   code: z.string(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { id } from "../params.ts";
+import { id, pupilLine } from "../params.ts";
 import { groupStatistics, pupilStatistics } from "../statistics.schema.ts";
 import type { Wire } from "../wire.ts";
 
@@ -65,10 +65,7 @@ export const conversationPupilsResponse = z.object({
   total: z.number(),
   pupils: z.array(
     z.object({
-      pupilId: z.number(),
-      upn: z.string(),
-      name: z.string(),
-      group: z.string().nullable(),
+      ...pupilLine,
       yearGroup: z.string().nullable(),
       possible: z.number(),
       absence: z.number(),
