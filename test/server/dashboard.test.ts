@@ -84,6 +84,14 @@ describe("pupil calendar", () => {
     ]);
   });
 
+  it("covers the whole school year unless a range is asked for, the days to come included", async () => {
+    // The clock says 3 September 2025: "to date" would end the heat map there.
+    const response = await office.get(url(`/pupils/${amelia.id}/calendar`));
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json().range.from).toBe("2025-08-01");
+    expect(response.json().range.to > "2026-07-01").toBe(true);
+  });
+
   it("shows a parent their own child only", async () => {
     expect((await parent.get(url(`/pupils/${amelia.id}/calendar`))).statusCode).toBe(200);
     expect((await parent.get(url(`/pupils/${bilal.id}/calendar`))).statusCode).toBe(404);

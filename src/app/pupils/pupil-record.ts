@@ -99,25 +99,39 @@ export async function pupilMarkHistory(
   return { pupilId: pupil.id, history: await markHistory(db, access.schoolId, pupil.id, range) };
 }
 
-/** A pupil's attendance over a period of the school's calendar. */
-export async function pupilStatisticsOver(
-  db: Kysely<DB>,
-  access: SchoolAccess,
-  input: { pupilId: number; range: RangeRequest; today: IsoDate },
-): Promise<PupilReport> {
-  const pupil = await visiblePupil(db, access, input.pupilId);
-  const calendar = await loadCalendar(db, access.schoolId);
-  const range = resolveRange(calendar, input.range, input.today);
-  return pupilReport(db, access.schoolId, pupil.id, range);
-}
-
-/** A pupil's marks day by day over a period of the school's calendar (the heat map). */
-export async function pupilCalendarOver(
+/** A pupil the caller may see, and a period of the school's calendar resolved for them. */
+async function pupilOverPeriod(
   db: Kysely<DB>,
   access: SchoolAccess,
   input: { pupilId: number; range: RangeRequest; today: IsoDate },
 ) {
   const pupil = await visiblePupil(db, access, input.pupilId);
   const range = resolveRange(await loadCalendar(db, access.schoolId), input.range, input.today);
-  return { range, days: await pupilCalendar(db, access.schoolId, pupil.id, range) };
+  return { pupil, range };
+}
+
+/** A pupil's attendance over a period of the school's calendar. */
+export async function pupilStatisticsOver(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  input: { pupilId: number; range: RangeRequest; today: IsoDate },
+): Promise<PupilReport> {
+  const { pupil, range } = await pupilOverPeriod(db, access, input);
+  return pupilReport(db, access.schoolId, pupil.id, range);
+}
+
+/**
+ * A pupil's marks day by day over a period of the school's calendar (the heat map). "Year to
+ * date" means the whole year here: the heat map shows the year, the days to come left blank.
+ */
+export async function pupilCalendarOver(
+  db: Kysely<DB>,
+  access: SchoolAccess,
+  input: { pupilId: number; range: RangeRequest; today: IsoDate },
+) {
+  const asked = input.range;
+  const range: RangeRequest =
+    asked.kind === "year_to_date" ? { kind: "period", period: "year", date: asked.date } : asked;
+  const { pupil, range: period } = await pupilOverPeriod(db, access, { ...input, range });
+  return { range: period, days: await pupilCalendar(db, access.schoolId, pupil.id, period) };
 }

@@ -197,11 +197,7 @@ export async function pupilRoutes(app: RouteApp): Promise<void> {
     async (request) =>
       pupilCalendarOver(db, await request.schoolAccess(request.params.schoolId), {
         pupilId: request.params.pupilId,
-        // The heat map shows the year: "to date" would leave the rest of it blank.
-        range: rangeRequestOf({
-          ...request.query,
-          period: request.query.period === "year_to_date" ? "year" : request.query.period,
-        }),
+        range: rangeRequestOf(request.query),
         today: momentOf(app.clock()).date,
       }),
   );
