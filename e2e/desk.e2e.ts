@@ -389,6 +389,11 @@ describe.each(SCREENS)("on a $name", ({ name, viewport, device }) => {
     await noSidewaysScroll(tutor.page);
     await expectAccessible(tutor.page, `a register with photos and alerts on a ${name}`);
     await screenshot(tutor.page, `register-alerts-${name}`);
+    // A save answers the marks only: the icons and photos the register opened with stay.
+    await tutor.page.getByRole("button", { name: "Mark everyone else present and save" }).click();
+    await tutor.page.getByText(/^Saved at /).waitFor();
+    await row.getByRole("img", { name: "Medical condition" }).waitFor();
+    await photo.waitFor();
     expect(pageProblems(tutor.page)).toEqual([]);
     await tutor.context.close();
   });

@@ -1,26 +1,22 @@
-import { z } from "zod";
-import { pupilsWithPhotos } from "../../app/pupils/pupil-photos.ts";
 import { amendMark } from "../../app/registers/amend-mark.ts";
-import { registerCodePicker } from "../../app/registers/code-picker.ts";
 import {
   cancelPlannedAbsence,
   planAbsence,
   plannedAbsencesBetween,
 } from "../../app/registers/planned-absences.ts";
-import {
-  assertSchoolSession,
-  findGroup,
-  loadRegister,
-  momentOf,
-} from "../../app/registers/register.ts";
-import { registerAlerts } from "../../app/registers/register-alerts.ts";
+import { momentOf } from "../../app/registers/register.ts";
 import { registersOfDay } from "../../app/registers/registers-of-day.ts";
 import { saveRegister } from "../../app/registers/save-register.ts";
-import { loadCalendar } from "../../db/repositories/calendar.ts";
-import { RollbookError } from "../../domain/errors.ts";
-import { clock, id, isoDate, schoolParams, session } from "../params.ts";
+import { showRegister } from "../../app/registers/show-register.ts";
+import { schoolParams } from "../params.ts";
 import type { RouteApp } from "../route-app.ts";
 import { amended, amendmentBody } from "./amendments.schema.ts";
+import {
+  registerLoaded,
+  registerParams,
+  registerSaveBody,
+  registerSaved,
+} from "./register.schema.ts";
 import {
   plannedAbsenceBody,
   plannedAbsenceCancelled,
@@ -31,9 +27,6 @@ import {
   registerListQuery,
   registerListResponse,
 } from "./registers.schema.ts";
-
-const registerParams = schoolParams.extend({ groupId: id, date: isoDate, session });
-const codeField = z.string().trim().min(1).max(3);
 
 export async function registerRoutes(app: RouteApp): Promise<void> {
   const { db } = app.database;
@@ -64,35 +57,17 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
         tags: ["registers"],
         summary: "One register: each pupil's mark or planned absence",
         params: registerParams,
+        response: { 200: registerLoaded },
       },
     },
     async (request) => {
-      const access = await request.schoolAccess(request.params.schoolId);
-      const { groupId, date, session: name } = request.params;
-      await findGroup(db, access.schoolId, groupId);
-      assertSchoolSession(await loadCalendar(db, access.schoolId), date, name);
-      if (!access.canViewRegister(groupId))
-        throw new RollbookError("forbidden", "You can only see the registers of your own groups");
-      const [register, picker] = await Promise.all([
-        loadRegister(db, access.schoolId, groupId, date, name, momentOf(app.clock())),
-        registerCodePicker(db, access.schoolId, date, name),
-      ]);
-      // The access log names every pupil the register showed.
-      access.audit.listed(
-        access.schoolId,
-        register.pupils.map((p) => p.pupilId),
+      const { groupId, date, session } = request.params;
+      return showRegister(
+        db,
+        await request.schoolAccess(request.params.schoolId),
+        { groupId, date, session },
+        momentOf(app.clock()),
       );
-      const ids = register.pupils.map((p) => p.pupilId);
-      const [alerts, photos] = await Promise.all([
-        registerAlerts(db, access, ids),
-        pupilsWithPhotos(db, access.schoolId, ids),
-      ]);
-      const pupils = register.pupils.map((p) => ({
-        ...p,
-        alerts: alerts.get(p.pupilId) ?? [],
-        photo: photos.has(p.pupilId),
-      }));
-      return { ...register, pupils, picker };
     },
   );
 
@@ -103,22 +78,8 @@ export async function registerRoutes(app: RouteApp): Promise<void> {
         tags: ["registers"],
         summary: "Save a register (idempotent; 409 if someone else changed a mark meanwhile)",
         params: registerParams,
-        body: z.object({
-          marks: z
-            .array(
-              z.object({
-                pupilId: id,
-                code: codeField.optional(),
-                arrivedAt: clock.optional(),
-                minutesLate: z.number().int().min(0).max(600).nullable().optional(),
-                baseVersion: z.number().int().min(0).default(0),
-              }),
-            )
-            .max(500)
-            .default([]),
-          allPresent: z.boolean().default(false),
-          reason: z.string().trim().max(500).optional(),
-        }),
+        body: registerSaveBody,
+        response: { 200: registerSaved },
       },
     },
     async (request) => {

@@ -8,37 +8,37 @@ import {
   useState,
 } from "react";
 import { Link, useParams } from "react-router";
+import type {
+  RegisterLoadedView,
+  RegisterSavedView,
+} from "../../../src/server/registers/register.schema.ts";
 import { type ApiError, api, dayLabel, londonClock, londonToday } from "../api.ts";
 import { useSession } from "../session.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { useApi } from "../ui/useApi.ts";
 import { MissedRegister } from "./MissedRegister.tsx";
-import { type RegisterAlert, RegisterAlerts } from "./RegisterAlerts.tsx";
-import { type PickerCodes, RegisterCodePicker } from "./RegisterCodePicker.tsx";
+import { RegisterAlerts } from "./RegisterAlerts.tsx";
+import { RegisterCodePicker } from "./RegisterCodePicker.tsx";
 
-interface RegisterPupil {
-  pupilId: number;
-  upn: string;
-  name: string;
-  mark: { code: string; minutesLate: number | null; version: number } | null;
-  planned: { code: string; reason: string } | null;
-  /** Refused leave covers this session: G is suggested, the tutor chooses. */
-  suggestion?: { code: string; reason: string } | null;
-  /** Medical, SEN and (for safeguarding readers) social worker: the server decides who sees which. */
-  alerts?: RegisterAlert[];
-  photo?: boolean;
-}
+type RegisterData = RegisterLoadedView;
+type RegisterPupil = RegisterData["pupils"][number];
 
-interface RegisterData {
-  group: { id: number; name: string };
-  date: string;
-  session: "AM" | "PM";
-  state: "not_open_yet" | "open" | "closed";
-  times: { amOpens: string; amCloses: string; pmOpens: string; pmCloses: string };
-  taken: { firstTakenBy: string; lastSavedAt: string; saves: number } | null;
-  pupils: RegisterPupil[];
-  /** Only the register as loaded carries it; a save's answer does not. */
-  picker?: PickerCodes;
+/**
+ * A save answers the register's marks only: the alert icons, photos and code picker stay those
+ * the register was opened with.
+ */
+function afterSave(loaded: RegisterData, saved: RegisterSavedView["register"]): RegisterData {
+  const before = new Map(loaded.pupils.map((p) => [p.pupilId, p]));
+  return {
+    ...loaded,
+    ...saved,
+    picker: loaded.picker,
+    pupils: saved.pupils.map((p) => ({
+      alerts: before.get(p.pupilId)?.alerts ?? [],
+      photo: before.get(p.pupilId)?.photo ?? false,
+      ...p,
+    })),
+  };
 }
 
 interface Edit {
@@ -129,11 +129,12 @@ export function Register() {
             }),
       }));
       try {
-        const result = await api.put<{ register: RegisterData; created: number; amended: number }>(
-          path,
-          { marks, allPresent, ...(reason ? { reason } : {}) },
-        );
-        setRegister(result.register);
+        const result = await api.put<RegisterSavedView>(path, {
+          marks,
+          allPresent,
+          ...(reason ? { reason } : {}),
+        });
+        setRegister(afterSave(register, result.register));
         setEdits(new Map());
         attempt.current = 0;
         setStatus({ kind: "saved", at: londonClock() });
@@ -203,7 +204,7 @@ export function Register() {
       if (!/^[CJY]$/.test(code)) move(index + 1);
     };
 
-  const pickerCodes = data?.picker ?? { common: [], all: [...known.keys()] };
+  const pickerCodes = register.picker;
   const present = register.session === "AM" ? "/" : "\\";
   const today = register.date === londonToday();
   const lateCodeFor = (minutes: number): "L" | "U" =>
@@ -292,7 +293,7 @@ export function Register() {
                       </span>
                     )}
                     <Link to={`/pupils/${pupil.pupilId}`}>{pupil.name}</Link>
-                    <RegisterAlerts alerts={pupil.alerts ?? []} />
+                    <RegisterAlerts alerts={pupil.alerts} />
                   </th>
                   <td>
                     <input
