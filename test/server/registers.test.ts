@@ -259,6 +259,13 @@ describe("which registers a day offers", () => {
   it("offers registers only on school sessions and says why not on other days", async () => {
     const wednesday = (await office.get(day("2025-09-03"))).json();
     expect(wednesday).toMatchObject({ sessions: ["AM", "PM"], why: null });
+    // 8C's registers were taken by its tutor above; 9C's were not.
+    const taken = (group: string) =>
+      wednesday.registers.find((r: { group: string }) => r.group === group);
+    expect(taken("8C")).toMatchObject({
+      AM: { firstTakenBy: "Ms K. Tutor (teacher)", lastSavedAt: expect.any(String) },
+    });
+    expect(taken("9C")).toMatchObject({ AM: null, PM: null });
     const saturday = (await office.get(day("2025-09-06"))).json();
     expect(saturday).toMatchObject({
       sessions: [],

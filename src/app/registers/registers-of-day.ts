@@ -29,8 +29,10 @@ export async function registersOfDay(db: Kysely<DB>, access: SchoolAccess, date:
       .execute(),
     loadCalendar(db, access.schoolId),
   ]);
-  const takenOf = (groupId: number, session: SessionName) =>
-    taken.find((t) => t.registration_group_id === groupId && t.session === session) ?? null;
+  const takenOf = (groupId: number, session: SessionName) => {
+    const t = taken.find((r) => r.registration_group_id === groupId && r.session === session);
+    return t ? { firstTakenBy: t.first_taken_by, lastSavedAt: t.last_saved_at } : null;
+  };
   return {
     date,
     ...sessionsOffered(calendar, date),

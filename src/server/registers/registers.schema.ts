@@ -5,14 +5,7 @@ import type { Wire } from "../wire.ts";
 export const registerListQuery = z.object({ date: isoDate.optional() });
 
 /** Who first took a session's register and when it was last saved; null when not taken. */
-const taken = z
-  .object({
-    registration_group_id: z.number(),
-    session,
-    first_taken_by: z.string(),
-    last_saved_at: z.date(),
-  })
-  .nullable();
+const taken = z.object({ firstTakenBy: z.string(), lastSavedAt: z.date() }).nullable();
 
 export const registerListResponse = z.object({
   date: z.string(),
